@@ -1,0 +1,3 @@
+from chrono.cli import run
+
+run()

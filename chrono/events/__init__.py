@@ -1,0 +1,1 @@
+"""The write side: value objects, entry kinds, the entry aggregate, the application."""

@@ -1,0 +1,305 @@
+"""The chronicle application: the write side's service layer.
+
+Commands come in as validated drafts (see ``records``), are checked against
+what the store already holds, and are saved together: one call of ``submit``
+is one transaction, so an import writes everything or nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import attrs
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
+
+from chrono.errors import Conflict, Problem, Rejected, UnknownEntry
+from chrono.events.entry import Entry, PartnerRecord, entry_uuid, partner_uuid
+from chrono.events.records import Citation, Command, Draft, Origin, Outcome, PartnerDraft
+from chrono.events.transcodings import register_transcodings
+from chrono.events.values import Facts, Partner, Source
+
+RETRIES = 3
+PAGE = 500
+
+
+@attrs.frozen
+class Report:
+    """What a write did.
+
+    Attributes:
+        recorded: ids of entries and partners newly recorded or changed.
+        unchanged: ids whose records were already in the store as given.
+        position: the log's last notification id after the write.
+    """
+
+    recorded: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    position: int
+
+
+class Chronicle(Application[UUID]):
+    """An event-sourced chronicle of dated happenings."""
+
+    name = "chrono"
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        register_transcodings(transcoder)
+
+    # -- writing ---------------------------------------------------------
+
+    def submit(self, commands: Sequence[Command]) -> Report:
+        """Check ``commands`` against the store and save them in one transaction.
+
+        Raises ``Rejected`` with every problem found, having written nothing.
+        A concurrent writer's conflicting save is retried from a fresh read.
+        """
+        for _ in range(RETRIES):
+            batch = _Batch(self)
+            # Partners first, so that a file may define them after their use.
+            ordered = sorted(commands, key=lambda command: not isinstance(command, PartnerDraft))
+            for command in ordered:
+                batch.add(command)
+            if batch.problems:
+                raise Rejected(batch.problems)
+            try:
+                self.save(*batch.changed.values())
+            except IntegrityError:
+                continue
+            return Report(tuple(batch.recorded), tuple(batch.unchanged), self.head_position())
+        raise Conflict("another writer changed the same entries at the same time; run the command again")
+
+    def correct(self, slug: str, changes: dict[str, Any], reason: str, source: Source | None) -> Report:
+        """Record a correction of some of an entry's facts."""
+        return self._change(slug, lambda entry: self._correction(entry, changes, reason, source))
+
+    def retract(self, slug: str, reason: str) -> Report:
+        """Record that an entry should not have been recorded."""
+
+        def retract(entry: Entry) -> bool:
+            if entry.retracted:
+                return False
+            entry.retract(reason)
+            return True
+
+        return self._change(slug, retract)
+
+    def _correction(self, entry: Entry, changes: dict[str, Any], reason: str, source: Source | None) -> bool:
+        effective = entry.facts.differences(entry.facts.changed(changes))
+        if not effective:
+            return False
+        missing = self.missing_partners([*effective.get("partners", ()), *effective.get("actors", ())])
+        if missing:
+            problems = [Problem("command line", 0, "partners", f"unknown partner {pid!r}") for pid in missing]
+            raise Rejected(problems)
+        entry.correct(effective, reason, source)
+        return True
+
+    def _change(self, slug: str, change: Any) -> Report:
+        for _ in range(RETRIES):
+            entry = self.entry(slug)
+            if not change(entry):
+                return Report((), (slug,), self.head_position())
+            try:
+                self.save(entry)
+            except IntegrityError:
+                continue
+            return Report((slug,), (), self.head_position())
+        raise Conflict(f"another writer changed {slug!r} at the same time; run the command again")
+
+    # -- reading ---------------------------------------------------------
+
+    def entry(self, slug: str, known_at: datetime | None = None) -> Entry:
+        """The entry with id ``slug``, as recorded now or as known at a time."""
+        try:
+            if known_at is None:
+                entry = self.repository.get(entry_uuid(slug))
+                assert isinstance(entry, Entry)
+                return entry
+        except AggregateNotFoundError:
+            raise UnknownEntry(slug) from None
+        folded = fold_events(e for e in self.events.get(entry_uuid(slug)) if e.timestamp <= known_at)
+        if not folded:
+            raise UnknownEntry(slug)
+        entry = folded[entry_uuid(slug)]
+        assert isinstance(entry, Entry)
+        return entry
+
+    def revisions(self, slug: str) -> list[Aggregate.Event]:
+        """Every event of an entry, oldest first."""
+        events = list(self.events.get(entry_uuid(slug)))
+        if not events:
+            raise UnknownEntry(slug)
+        return events  # type: ignore[return-value]
+
+    def partner(self, pid: str) -> Partner | None:
+        try:
+            record = self.repository.get(partner_uuid(pid))
+        except AggregateNotFoundError:
+            return None
+        assert isinstance(record, PartnerRecord)
+        return record.partner
+
+    def missing_partners(self, ids: Iterable[str]) -> list[str]:
+        return [pid for pid in dict.fromkeys(ids) if partner_uuid(pid) not in self.repository]
+
+    def head_position(self) -> int:
+        """The notification id of the last stored event (0 for an empty log)."""
+        return self.recorder.max_notification_id() or 0
+
+    def domain_events(self, known_at: datetime | None = None, start: int = 1) -> Iterator[tuple[int, Any]]:
+        """Every stored event in log order with its position, streamed in pages."""
+        for notification in self.stored_notifications(start):
+            event = self.mapper.to_domain_event(notification)
+            if known_at is None or event.timestamp <= known_at:
+                yield notification.id, event
+
+    def stored_notifications(self, start: int = 1) -> Iterator[Any]:
+        """The stored events as the store holds them, in log order."""
+        while True:
+            page = self.recorder.select_notifications(start=start, limit=PAGE)
+            yield from page
+            if len(page) < PAGE:
+                return
+            start = page[-1].id + 1
+
+    def snapshot(self, known_at: datetime | None = None) -> State:
+        """All entries and partners, folded from the log (as known at a time)."""
+        aggregates = fold_events(event for _, event in self.domain_events(known_at))
+        entries = {a.slug: a for a in aggregates.values() if isinstance(a, Entry)}
+        partners = {a.partner.id: a.partner for a in aggregates.values() if isinstance(a, PartnerRecord)}
+        return State(entries=entries, partners=partners)
+
+
+@attrs.frozen
+class State:
+    """The whole chronicle at one recording time."""
+
+    entries: dict[str, Entry]
+    partners: dict[str, Partner]
+
+
+def fold_events(events: Iterable[Any]) -> dict[UUID, Aggregate]:
+    """Aggregates rebuilt from events, in the order given."""
+    aggregates: dict[UUID, Aggregate] = {}
+    for event in events:
+        aggregate = event.mutate(aggregates.get(event.originator_id))
+        aggregates[event.originator_id] = aggregate
+    return aggregates
+
+
+class _Batch:
+    """The aggregates a list of commands creates or changes, and its problems."""
+
+    def __init__(self, app: Chronicle) -> None:
+        self.app = app
+        self.changed: dict[UUID, Aggregate] = {}
+        self.recorded: list[str] = []
+        self.unchanged: list[str] = []
+        self.problems: list[Problem] = []
+        self.partner_ids: dict[str, bool] = {}
+
+    def fail(self, origin: Origin, field: str, message: str) -> None:
+        self.problems.append(Problem(origin.file, origin.line, field, message))
+
+    def add(self, command: Command) -> None:
+        if isinstance(command, PartnerDraft):
+            self.add_partner(command)
+        elif isinstance(command, Draft):
+            self.add_entry(command)
+        elif isinstance(command, Citation):
+            self.add_citation(command)
+        else:
+            self.add_outcome(command)
+
+    def _get(self, aggregate_id: UUID) -> Aggregate | None:
+        if aggregate_id in self.changed:
+            return self.changed[aggregate_id]
+        try:
+            return self.app.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+
+    def known_partner(self, pid: str) -> bool:
+        if pid not in self.partner_ids:
+            self.partner_ids[pid] = self._get(partner_uuid(pid)) is not None
+        return self.partner_ids[pid]
+
+    def add_partner(self, draft: PartnerDraft) -> None:
+        partner = draft.partner
+        if partner.parent and not self.known_partner(partner.parent):
+            self.fail(draft.origin, "parent", f"unknown partner {partner.parent!r} (define it first)")
+            return
+        existing = self._get(partner_uuid(partner.id))
+        if isinstance(existing, PartnerRecord):
+            if existing.partner == partner:
+                self.unchanged.append(partner.id)
+            else:
+                self.fail(draft.origin, "id", f"partner {partner.id!r} is already recorded with other details")
+            return
+        self.changed[partner_uuid(partner.id)] = PartnerRecord.register(partner)
+        self.partner_ids[partner.id] = True
+        self.recorded.append(partner.id)
+
+    def add_entry(self, draft: Draft) -> None:
+        for field, ids in (("partners", draft.facts.partners), ("actors", draft.facts.actors)):
+            for pid in ids:
+                if not self.known_partner(pid):
+                    self.fail(draft.origin, field, f"unknown partner {pid!r}")
+        existing = self._get(entry_uuid(draft.slug))
+        if isinstance(existing, Entry):
+            if _same_entry(existing, draft):
+                self.unchanged.append(draft.slug)
+            else:
+                self.fail(draft.origin, "id", f"entry {draft.slug!r} is already recorded with different content")
+            return
+        self.changed[entry_uuid(draft.slug)] = Entry.record(draft.kind, draft.slug, draft.facts, draft.sources)
+        self.recorded.append(draft.slug)
+
+    def _target(self, slug: str, origin: Origin) -> Entry | None:
+        entry = self._get(entry_uuid(slug))
+        if not isinstance(entry, Entry):
+            self.fail(origin, "id", f"no entry with id {slug!r}")
+            return None
+        return entry
+
+    def add_citation(self, citation: Citation) -> None:
+        entry = self._target(citation.slug, citation.origin)
+        if entry is None:
+            return
+        if citation.source in entry.sources:
+            self.unchanged.append(citation.slug)
+            return
+        entry.cite(citation.source)
+        self.changed[entry.id] = entry
+        self.recorded.append(citation.slug)
+
+    def add_outcome(self, outcome: Outcome) -> None:
+        entry = self._target(outcome.slug, outcome.origin)
+        if entry is None:
+            return
+        if entry.facts.status != "planned":
+            self.fail(outcome.origin, "outcome", f"entry {outcome.slug!r} was not planned")
+            return
+        if entry.outcome == outcome.outcome:
+            self.unchanged.append(outcome.slug)
+            return
+        entry.record_outcome(outcome.outcome, outcome.when, outcome.source)
+        self.changed[entry.id] = entry
+        self.recorded.append(outcome.slug)
+
+
+def _same_entry(entry: Entry, draft: Draft) -> bool:
+    """A re-imported record matches the entry as first recorded or as it is now."""
+    if entry.kind != draft.kind:
+        return False
+    same_sources = set(draft.sources) <= set(entry.sources)
+    return same_sources and draft.facts in (entry.original, entry.facts)
+
+
+__all__ = ["Chronicle", "Facts", "Report", "State", "fold_events"]

@@ -1,0 +1,1 @@
+"""The read side: queries over the chronicle's entries and partners."""

@@ -1,0 +1,81 @@
+"""Entries, partners and events as the plain JSON shapes of DESIGN.md section 8.
+
+Other tools rely on these keys; JSON Lines exports use the same shapes so that
+an export can be imported again.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from chrono.events.entry import Entry
+from chrono.events.kinds import KINDS
+from chrono.events.values import Names, Partner
+
+
+def partner_ref(pid: str, partners: Mapping[str, Partner]) -> dict[str, Any]:
+    partner = partners.get(pid)
+    if partner is None:
+        return {"id": pid, "name": {"en": pid, "vi": pid}, "level": None}
+    return {"id": pid, "name": {"en": partner.name.en, "vi": partner.name.vi}, "level": partner.level}
+
+
+def entry_json(entry: Entry, partners: Mapping[str, Partner]) -> dict[str, Any]:
+    """An entry in the shape of DESIGN.md section 8."""
+    facts = entry.facts
+    return {
+        "type": "entry",
+        "id": entry.slug,
+        "kind": entry.kind,
+        "status": entry.status,
+        "title": _title(facts.title),
+        "when": facts.when.to_json(),
+        "partners": [partner_ref(pid, partners) for pid in facts.partners],
+        "actors": [partner_ref(pid, partners) for pid in facts.actors],
+        "quantities": [quantity.to_json() for quantity in facts.quantities],
+        "codes": {"cameo": facts.cameo or None, "plover": KINDS[entry.kind].plover},
+        "sources": [source.to_json() for source in entry.sources],
+        "note": facts.note or None,
+        "revision": entry.version,
+        "recorded_at": entry.created_on.isoformat(),
+        "modified_at": entry.modified_on.isoformat(),
+        "retracted": entry.retracted,
+    }
+
+
+def _title(title: Names) -> dict[str, str]:
+    return {"en": title.en, "vi": title.vi}
+
+
+def partner_json(partner: Partner) -> dict[str, Any]:
+    return {"type": "partner", **partner.to_json()}
+
+
+def stored_event_json(notification: Any) -> dict[str, Any]:
+    """One stored event exactly as the store holds it, with its log position.
+
+    The state is the transcoder's own JSON, so importing it again reproduces
+    the same stored bytes.
+    """
+    return {
+        "type": "event",
+        "position": notification.id,
+        "originator_id": str(notification.originator_id),
+        "originator_version": notification.originator_version,
+        "topic": notification.topic,
+        "state": json.loads(notification.state),
+    }
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "to_json"):
+        return value.to_json()
+    if hasattr(value, "__attrs_attrs__"):
+        return {field.name: getattr(value, field.name) for field in value.__attrs_attrs__}
+    return str(value)
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, default=_plain)

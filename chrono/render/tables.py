@@ -1,0 +1,173 @@
+"""Rich renderables for entries, partners and the log.
+
+Builders return renderables; only the command line prints them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from chrono.events.entry import Entry
+from chrono.events.values import Partner
+
+LABELS = {
+    "en": {"date": "Date", "kind": "Kind", "partners": "Partners", "title": "Title", "status": "Status",
+           "sources": "Sources", "revisions": "Revisions", "none": "No entries match.", "event": "Event",
+           "recorded": "Recorded", "position": "#", "entry": "Entry", "details": "Details"},
+    "vi": {"date": "Thời gian", "kind": "Loại", "partners": "Đối tác", "title": "Tiêu đề", "status": "Trạng thái",
+           "sources": "Nguồn", "revisions": "Các lần ghi", "none": "Không có mục nào.", "event": "Sự kiện",
+           "recorded": "Ghi lúc", "position": "#", "entry": "Mục", "details": "Chi tiết"},
+}  # fmt: skip
+
+
+def _names(ids: Sequence[str], partners: Mapping[str, Partner], lang: str) -> str:
+    return ", ".join(partners[pid].name.get(lang) if pid in partners else pid for pid in ids)
+
+
+def _status(entry: Entry) -> Text:
+    if entry.retracted:
+        return Text("retracted", style="chrono.retracted")
+    style = f"chrono.{entry.status}" if entry.status != "happened" else "chrono.muted"
+    marker = " (corrected)" if entry.facts != entry.original else ""
+    return Text(entry.status + marker, style=style)
+
+
+def timeline_table(entries: Sequence[Entry], partners: Mapping[str, Partner], lang: str = "en") -> RenderableType:
+    """Entries in date order as a table."""
+    labels = LABELS[lang]
+    if not entries:
+        return Text(labels["none"], style="chrono.muted")
+    table = Table(show_lines=False, expand=False)
+    table.add_column(labels["date"], style="chrono.date", no_wrap=False)
+    table.add_column(labels["kind"], style="chrono.kind")
+    table.add_column(labels["partners"], style="chrono.partner")
+    table.add_column(labels["title"], style="chrono.title", ratio=1)
+    table.add_column(labels["status"])
+    for entry in entries:
+        facts = entry.facts
+        table.add_row(
+            Text(facts.when.display(lang)),
+            Text(entry.kind),
+            Text(_names(facts.partners, partners, lang)),
+            Text(facts.title.get(lang)),
+            _status(entry),
+        )
+    return table
+
+
+def partner_tree(partners: Mapping[str, Partner], lang: str = "en") -> RenderableType:
+    """The partner registry as a hierarchy."""
+    root = Tree(Text("partners", style="bold"))
+    children: dict[str | None, list[Partner]] = {}
+    for partner in partners.values():
+        parent = partner.parent if partner.parent in partners else None
+        children.setdefault(parent, []).append(partner)
+
+    def grow(node: Tree, parent: str | None) -> None:
+        for partner in sorted(children.get(parent, []), key=lambda p: p.id):
+            label = Text.assemble((partner.name.get(lang), "chrono.partner"), f"  {partner.id} · {partner.level}")
+            grow(node.add(label), partner.id)
+
+    grow(root, None)
+    return root
+
+
+def revision_json(event: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "revision": event.originator_version,
+        "event": type(event).__name__,
+        "recorded_at": event.timestamp.isoformat(),
+    }
+    for key in ("reason", "outcome"):
+        if hasattr(event, key):
+            data[key] = getattr(event, key)
+    if hasattr(event, "changes"):
+        data["changes"] = {k: _plain(v) for k, v in event.changes.items()}
+    return data
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "edtf"):
+        return value.edtf
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if hasattr(value, "to_json"):
+        return value.to_json()
+    return str(value) if not isinstance(value, str | int | float | bool | None) else value
+
+
+def entry_panel(entry: Entry, revisions: Sequence[Any], partners: Mapping[str, Partner], lang: str = "en") -> RenderableType:
+    """One entry with its sources and every revision."""
+    labels = LABELS[lang]
+    facts = entry.facts
+    details = Table.grid(padding=(0, 2))
+    details.add_column(style="bold")
+    details.add_column()
+    details.add_row("id", entry.slug)
+    details.add_row(labels["kind"], Text(entry.kind, style="chrono.kind"))
+    details.add_row(labels["date"], Text(f"{facts.when.display(lang)}  [{facts.when.edtf}]", style="chrono.date"))
+    details.add_row(labels["status"], _status(entry))
+    details.add_row(labels["partners"], Text(_names(facts.partners, partners, lang), style="chrono.partner"))
+    if facts.actors:
+        details.add_row("actors", Text(_names(facts.actors, partners, lang), style="chrono.actor"))
+    for quantity in facts.quantities:
+        period = f" ({quantity.period.display(lang)})" if quantity.period else ""
+        details.add_row(quantity.metric, Text(f"{quantity.qualifier} {quantity.value} {quantity.unit}{period}"))
+    if facts.note:
+        details.add_row("note", Text(facts.note))
+    sources = Table.grid(padding=(0, 1))
+    for source in entry.sources:
+        published = f", {source.published.display(lang)}" if source.published else ""
+        sources.add_row(Text(f"{source.document}{published}", style="bold"))
+        sources.add_row(Text(f"“{source.quote}”", style="chrono.quote"))
+    history = Table(show_header=True)
+    history.add_column("rev")
+    history.add_column(labels["event"])
+    history.add_column(labels["recorded"])
+    history.add_column(labels["details"])
+    for event in revisions:
+        history.add_row(str(event.originator_version), type(event).__name__, event.timestamp.isoformat(timespec="seconds"), Text(_revision_details(event)))
+    body = Group(details, Text(""), Text(labels["sources"], style="bold underline"), sources, Text(""), history)
+    return Panel(body, title=Text(facts.title.get(lang)), title_align="left")
+
+
+def _revision_details(event: Any) -> str:
+    if hasattr(event, "changes"):
+        changed = ", ".join(f"{k}={_plain(v)}" for k, v in event.changes.items())
+        return f"{changed} — {event.reason}"
+    if hasattr(event, "outcome"):
+        return event.outcome
+    if hasattr(event, "reason"):
+        return str(event.reason)
+    if hasattr(event, "source") and event.source is not None:
+        return event.source.document
+    return ""
+
+
+def log_json(position: int, event: Any) -> dict[str, Any]:
+    data = revision_json(event)
+    data["position"] = position
+    data["entry"] = getattr(event, "slug", None) or str(event.originator_id)
+    return data
+
+
+def log_table(events: Sequence[tuple[int, Any]], lang: str = "en") -> RenderableType:
+    labels = LABELS[lang]
+    table = Table()
+    table.add_column(labels["position"], justify="right")
+    table.add_column(labels["recorded"])
+    table.add_column(labels["event"], style="chrono.kind")
+    table.add_column("rev", justify="right")
+    table.add_column(labels["details"])
+    for position, event in events:
+        subject = getattr(event, "slug", "") or (event.partner.id if hasattr(event, "partner") else "")
+        table.add_row(str(position), event.timestamp.isoformat(timespec="seconds"), type(event).__name__,
+                      str(event.originator_version), Text(subject or _revision_details(event)))  # fmt: skip
+    return table
