@@ -21,6 +21,11 @@ EXAMPLES = {
         "chrono timeline --kind AgreementSigned --format json",
     ],
     "partners": ["chrono partners", "chrono partners --format json"],
+    "partner": ["chrono partner 'Van Son'", "chrono partner yunnan --as-of 2019-12-31", "chrono partner thien-bao --exact"],
+    "counters": ["chrono counters", "chrono counters --partner 'Văn Sơn' --as-of 2021-12-31", "chrono counters --by year"],
+    "explain": ["chrono explain agreements", "chrono explain twinnings --partner van-son --as-of 2021"],
+    "state": ["chrono state --as-of 2021-12-31", "chrono state --as-of 2019 --known-at 2026-01-01 --format json"],
+    "rebuild": ["chrono rebuild"],
     "show": ["chrono show 2018-thien-bao-commune-twinning", "chrono show 2018-thien-bao-commune-twinning --format json"],
     "record": [
         "chrono record VisitMade --when 2024-03 --title 'Delegation to Wenshan' --partner van-son "
@@ -64,10 +69,34 @@ def build_parser() -> argparse.ArgumentParser:
     timeline.add_argument("--to", dest="end", help="EDTF: entries that may start on or before this")
     timeline.add_argument("--status", action="append", default=[], help="happened, planned, held, postponed, cancelled")
     timeline.add_argument("--retracted", action="store_true", help="include retracted entries")
+    timeline.add_argument("--exact", action="store_true", help="only the partners named, not their descendants")
+    timeline.add_argument("--limit", type=int, default=0, help="show at most this many entries")
     _query_options(timeline)
+
+    partner = commands.add_parser("partner", **_help("A partner's history and the state of the relationship.", "partner"))
+    partner.add_argument("partner", help="id or name in any language, diacritics optional")
+    partner.add_argument("--exact", action="store_true", help="leave out the partner's descendants")
+    _query_options(partner)
+
+    counters = commands.add_parser("counters", **_help("Cumulative counts and sums, definite and possible.", "counters"))
+    counters.add_argument("--partner", help="only what touches this partner (and its descendants)")
+    counters.add_argument("--by", choices=("year", "partner", "kind"), help="group the counters")
+    _query_options(counters)
+
+    explain = commands.add_parser("explain", **_help("The entries, figures and sources behind a counter.", "explain"))
+    explain.add_argument("metric", help="e.g. agreements, twinnings, aid_value")
+    explain.add_argument("--partner", help="only what touches this partner (and its descendants)")
+    _query_options(explain)
+
+    state = commands.add_parser("state", **_help("Relationships, counters and the latest happenings as of a date.", "state"))
+    state.add_argument("--latest", type=int, default=10, help="how many latest happenings to show")
+    _query_options(state)
+
+    commands.add_parser("rebuild", **_help("Rebuild the read model from the event log.", "rebuild"))
 
     partners = commands.add_parser("partners", **_help("The partner registry, as a hierarchy.", "partners"))
     _format_option(partners)
+    partners.add_argument("--known-at", help="recording time (ISO date or date-time)")
 
     show = commands.add_parser("show", **_help("One entry with all its revisions.", "show"))
     show.add_argument("id")

@@ -16,13 +16,15 @@ from chrono.events.application import Chronicle, Report
 from chrono.events.records import Origin, RecordProblems, parse_changes, parse_quantity_text, parse_record, source_from_record
 from chrono.render import shapes, tables
 from chrono.store import open_store
-from chrono.timeaxes import parse_known_at
+from chrono.timeaxes import parse_as_of, parse_known_at
 
 COMMAND_LINE = Origin("command line")
 
 
 def console() -> Console:
-    return Console(highlight=False)
+    from chrono.render.theme import CHRONO_THEME
+
+    return Console(highlight=False, theme=CHRONO_THEME)
 
 
 def err(message: str) -> None:
@@ -45,26 +47,156 @@ def _report(report: Report) -> int:
     return 0
 
 
-def cmd_timeline(args: argparse.Namespace) -> int:
-    from chrono.projections.memory import TimelineQuery, timeline
+class Reading:
+    """What a query command reads: the store's read model at the asked times."""
 
-    app = _open(args)
-    state = app.snapshot(parse_known_at(args.known_at))
-    query = TimelineQuery.from_args(args, state.partners)
-    entries = timeline(state, query)
+    def __init__(self, args: argparse.Namespace) -> None:
+        from chrono.projections.readmodel import fresh
+
+        self.app = _open(args)
+        self.model = fresh(self.app)
+        self.known_at = parse_known_at(getattr(args, "known_at", None))
+        self.as_of_text = getattr(args, "as_of", None)
+        self.as_of = parse_as_of(self.as_of_text)
+        self.partners = self.model.partners(self.known_at)
+
+    def entries(self, partner_ids: Any = None) -> list[Any]:
+        return self.model.entries(self.known_at, partner_ids)
+
+    def header(self) -> dict[str, Any]:
+        return {"as_of": self.as_of.isoformat(), "known_at": self.known_at.isoformat() if self.known_at else None}
+
+
+def _dated_json(dated: Any, partners: Any) -> dict[str, Any]:
+    return {**shapes.entry_json(dated.entry, partners), "certainty": dated.certainty}
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    from chrono.projections.memory import TimelineQuery
+    from chrono.projections.views import timeline
+
+    reading = Reading(args)
+    query = TimelineQuery.from_args(args, reading.partners)
+    rows = timeline(reading.entries(query.partners), query, reading.as_of, strict=reading.as_of_text is not None)
+    if args.limit:
+        rows = rows[: args.limit]
     if args.format == "json":
-        _print_json({"as_of": None, "known_at": args.known_at, "entries": [shapes.entry_json(e, state.partners) for e in entries]})
+        _print_json({**reading.header(), "entries": [_dated_json(d, reading.partners) for d in rows]})
     else:
-        console().print(tables.timeline_table(entries, state.partners, args.lang))
+        console().print(tables.timeline_table(rows, reading.partners, args.lang))
     return 0
 
 
 def cmd_partners(args: argparse.Namespace) -> int:
-    state = _open(args).snapshot()
+    reading = Reading(args)
     if args.format == "json":
-        _print_json({"partners": [p.to_json() for p in state.partners.values()]})
+        _print_json({"partners": [p.to_json() for p in reading.partners.values()]})
     else:
-        console().print(tables.partner_tree(state.partners, args.lang))
+        console().print(tables.partner_tree(reading.partners, args.lang))
+    return 0
+
+
+def cmd_partner(args: argparse.Namespace) -> int:
+    from chrono.projections.hierarchy import descendants, find_partner
+    from chrono.projections.views import history
+
+    reading = Reading(args)
+    partner = find_partner(args.partner, reading.partners)
+    ids = {partner.id} if args.exact else descendants(partner.id, reading.partners)
+    found = history(partner.id, reading.entries(ids), reading.partners, reading.as_of, exact=args.exact,
+                    strict=reading.as_of_text is not None)  # fmt: skip
+    if args.format == "json":
+        first, latest = found.first_contact, found.latest_contact
+        _print_json({
+            "partner": partner.to_json(), **reading.header(),
+            "lineage": [p.id for p in found.lineage],
+            "first_contact": shapes.entry_brief(first) if first else None,
+            "latest_contact": shapes.entry_brief(latest) if latest else None,
+            "state": found.state, "counts": found.counts,
+            "entries": [_dated_json(d, reading.partners) for d in found.entries],
+        })  # fmt: skip
+    else:
+        console().print(tables.history_view(found, reading.partners, args.lang))
+    return 0
+
+
+def _counter_partner(args: argparse.Namespace, reading: Reading) -> str | None:
+    from chrono.projections.hierarchy import find_partner
+
+    return find_partner(args.partner, reading.partners).id if args.partner else None
+
+
+def cmd_counters(args: argparse.Namespace) -> int:
+    from chrono.projections.counters import counters
+
+    reading = Reading(args)
+    partner = _counter_partner(args, reading)
+    rows = counters(reading.entries(), reading.partners, reading.as_of, partner=partner, by=args.by)
+    if args.format == "json":
+        _print_json({**reading.header(), "counters": [row.to_json() for row in rows]})
+    else:
+        console().print(tables.counters_table(rows, reading.partners, args.lang))
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from chrono.projections.counters import explain
+
+    reading = Reading(args)
+    partner = _counter_partner(args, reading)
+    entries = reading.entries()
+    explanation = explain(entries, reading.partners, reading.as_of, args.metric, partner=partner)
+    by_id = {entry.slug: entry for entry in entries}
+    data = {**reading.header(), **explanation.to_json()}
+    data["entries"] = {
+        slug: {
+            **shapes.entry_json(by_id[slug], reading.partners),
+            "corrections": [tables.revision_json(e) for e in reading.app.revisions(slug) if type(e).__name__ == "Corrected"
+                            and (reading.known_at is None or e.timestamp <= reading.known_at)],
+        }
+        for slug in explanation.entry_ids()
+    }  # fmt: skip
+    if args.format == "json":
+        _print_json(data)
+    else:
+        console().print(tables.explain_view(data, args.lang))
+    return 0
+
+
+def cmd_state(args: argparse.Namespace) -> int:
+    from chrono.projections.counters import counters
+    from chrono.projections.memory import TimelineQuery
+    from chrono.projections.views import history, overdue, timeline
+
+    reading = Reading(args)
+    entries = reading.entries()
+    dated = timeline(entries, TimelineQuery(), reading.as_of, strict=True)
+    top = [p for p in reading.partners.values() if p.country != "VN" and p.parent is None]
+    relationships = {}
+    for partner in sorted(top, key=lambda p: p.id):
+        found = history(partner.id, entries, reading.partners, reading.as_of, strict=True)
+        if found.entries:
+            relationships[partner.id] = {**found.state, "counts": found.counts}
+    data = {
+        **reading.header(),
+        "relationships": relationships,
+        "counters": [c.to_json() for c in counters(entries, reading.partners, reading.as_of)],
+        "latest": [_dated_json(d, reading.partners) for d in dated[-args.latest:]],
+        "overdue": [shapes.entry_brief(e) for e in entries if not e.retracted and overdue(e, reading.as_of)],
+    }
+    if args.format == "json":
+        _print_json(data)
+    else:
+        console().print(tables.state_view(data, reading.partners, args.lang))
+    return 0
+
+
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    from chrono.projections.readmodel import ReadModel
+
+    app = _open(args)
+    done = ReadModel(app).rebuild()
+    err(f"rebuilt the read model from {done} events; head at position {app.head_position()}")
     return 0
 
 

@@ -47,6 +47,8 @@ def read_text(data: bytes, name: str) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
+        if error.end == len(data) and error.reason == "unexpected end of data":
+            raise Rejected([Problem(name, line, "", "the file ends inside a character (truncated?)")]) from None
         raise Rejected([Problem(name, line, "", "not UTF-8 text (save the file as UTF-8)")]) from None
     return text
 

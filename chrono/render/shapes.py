@@ -45,6 +45,11 @@ def entry_json(entry: Entry, partners: Mapping[str, Partner]) -> dict[str, Any]:
     }
 
 
+def entry_brief(entry: Entry) -> dict[str, Any]:
+    """The few fields that name an entry in another answer."""
+    return {"id": entry.slug, "kind": entry.kind, "when": entry.facts.when.to_json(), "title": _title(entry.facts.title)}
+
+
 def _title(title: Names) -> dict[str, str]:
     return {"en": title.en, "vi": title.vi}
 

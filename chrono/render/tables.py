@@ -39,10 +39,10 @@ def _status(entry: Entry) -> Text:
     return Text(entry.status + marker, style=style)
 
 
-def timeline_table(entries: Sequence[Entry], partners: Mapping[str, Partner], lang: str = "en") -> RenderableType:
-    """Entries in date order as a table."""
+def timeline_table(rows: Sequence[Any], partners: Mapping[str, Partner], lang: str = "en") -> RenderableType:
+    """Dated entries in date order as a table."""
     labels = LABELS[lang]
-    if not entries:
+    if not rows:
         return Text(labels["none"], style="chrono.muted")
     table = Table(show_lines=False, expand=False)
     table.add_column(labels["date"], style="chrono.date", no_wrap=False)
@@ -50,16 +50,104 @@ def timeline_table(entries: Sequence[Entry], partners: Mapping[str, Partner], la
     table.add_column(labels["partners"], style="chrono.partner")
     table.add_column(labels["title"], style="chrono.title", ratio=1)
     table.add_column(labels["status"])
-    for entry in entries:
+    for row in rows:
+        entry = row.entry
         facts = entry.facts
+        status = _status(entry)
+        if row.certainty == "possible":
+            status.append(" · possible", style="chrono.possible")
         table.add_row(
             Text(facts.when.display(lang)),
             Text(entry.kind),
             Text(_names(facts.partners, partners, lang)),
             Text(facts.title.get(lang)),
-            _status(entry),
+            status,
         )
     return table
+
+
+def history_view(found: Any, partners: Mapping[str, Partner], lang: str = "en") -> RenderableType:
+    """A partner's place in the hierarchy, relationship state and history."""
+    lineage = " > ".join(p.name.get(lang) for p in found.lineage)
+    state = Table.grid(padding=(0, 2))
+    state.add_column(style="bold")
+    state.add_column()
+    state.add_row("hierarchy", lineage)
+    for key, value in found.state.items():
+        state.add_row(key.replace("_", " "), Text(str(value if value not in (None, []) else "—")))
+    first, latest = found.first_contact, found.latest_contact
+    state.add_row("first contact", Text(f"{first.facts.when.display(lang)}: {first.facts.title.get(lang)}" if first else "—"))
+    state.add_row("latest contact", Text(f"{latest.facts.when.display(lang)}: {latest.facts.title.get(lang)}" if latest else "—"))
+    state.add_row("counts", Text(", ".join(f"{k} {v}" for k, v in found.counts.items()) or "—"))
+    title = Text(f"{found.partner.name.get(lang)} ({found.partner.level})", style="chrono.partner")
+    return Group(Panel(state, title=title, title_align="left"), timeline_table(found.entries, partners, lang))
+
+
+def _number(value: Any) -> str:
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def counters_table(rows: Sequence[Any], partners: Mapping[str, Partner], lang: str = "en") -> RenderableType:
+    """Counters with their definite value and the range the possible ones allow."""
+    if not rows:
+        return Text(LABELS[lang]["none"], style="chrono.muted")
+    table = Table()
+    for column in ("metric", "unit", "partner", "group"):
+        table.add_column(column)
+    table.add_column("definite", justify="right", style="chrono.definite")
+    table.add_column("range with possible", justify="right", style="chrono.possible")
+    table.add_column("covered", justify="right", style="chrono.muted")
+    for row in rows:
+        data = row.to_json()
+        partner = partners[row.partner].name.get(lang) if row.partner in partners else (row.partner or "all")
+        upper = row.definite + row.possible
+        span = f"{_number(data['definite'])}–{upper:,}" if row.possible else ""
+        table.add_row(row.metric, row.unit, partner, str(row.group or ""), _number(data["definite"]), span, str(len(row.covered) or ""))
+    return table
+
+
+def explain_view(data: Mapping[str, Any], lang: str = "en") -> RenderableType:
+    """The entries behind a counter, with their quotes and corrections."""
+    parts: list[RenderableType] = []
+    for slug, entry in data["entries"].items():
+        body = Table.grid(padding=(0, 1))
+        body.add_row(Text(f"{entry['when']['edtf']} · {entry['kind']} · {entry['title'][lang] or entry['title']['en']}", style="bold"))
+        for source in entry["sources"]:
+            body.add_row(Text(f"{source['document']}: “{source['quote']}”", style="chrono.quote"))
+        for correction in entry["corrections"]:
+            body.add_row(Text(f"corrected {correction['recorded_at']}: {correction.get('changes')} — {correction.get('reason')}", style="chrono.corrected"))
+        parts.append(Panel(body, title=slug, title_align="left"))
+    summary = Table()
+    for column in ("metric", "unit", "definite", "possible"):
+        summary.add_column(column)
+    for counter in data.get("counters", []):
+        summary.add_row(counter["metric"], counter["unit"], str(counter["definite"]), str(counter["possible"]))
+    return Group(summary, *parts)
+
+
+def state_view(data: Mapping[str, Any], partners: Mapping[str, Partner], lang: str = "en") -> RenderableType:
+    """The state as of a date: relationships, counters, latest and overdue entries."""
+    relations = Table(title="relationships")
+    for column in ("partner", "relations since", "twinned since", "agreements", "mechanisms"):
+        relations.add_column(column)
+    for pid, state in data["relationships"].items():
+        name = partners[pid].name.get(lang) if pid in partners else pid
+        agreements = state["agreements"]
+        relations.add_row(name, state["relations_since"] or "—", state["twinned_since"] or "—",
+                          f"{agreements['definite']} (+{agreements['possible']} possible)", str(len(state["mechanisms"])))  # fmt: skip
+    counters = Table(title="counters")
+    for column in ("metric", "unit", "definite", "possible"):
+        counters.add_column(column)
+    for counter in data["counters"]:
+        counters.add_row(counter["metric"], counter["unit"], str(counter["definite"]), str(counter["possible"]))
+    latest = Table(title="latest happenings")
+    latest.add_column("date")
+    latest.add_column("title")
+    for entry in data["latest"]:
+        latest.add_row(entry["when"]["edtf"], entry["title"][lang] or entry["title"]["en"])
+    overdue = Text(", ".join(e["id"] for e in data["overdue"]) or "none", style="chrono.planned")
+    header = Text(f"as of {data['as_of']}" + (f", known at {data['known_at']}" if data["known_at"] else ""), style="bold")
+    return Group(header, relations, counters, latest, Text.assemble(("planned, date passed, no outcome: ", "bold"), overdue))
 
 
 def partner_tree(partners: Mapping[str, Partner], lang: str = "en") -> RenderableType:
