@@ -1,0 +1,98 @@
+"""Incremental projections equal a rebuild and a plain fold, on both backends.
+
+The model is written here, independent of the aggregate: a dict of entry id
+to (date, title, retracted) updated by the same random commands.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+import psycopg
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from psycopg import sql
+
+from chrono.events.records import Origin, parse_record
+from chrono.projections.readmodel import fresh
+from chrono.store import open_store
+from chrono.when import When
+from tests.conftest import POSTGRES_SKIP, POSTGRES_URL
+from tests.factories import PARTNERS, entry
+
+years = st.integers(1950, 2030)
+edtf = st.one_of(
+    years.map(str),
+    st.tuples(years, st.integers(1, 12)).map(lambda t: f"{t[0]}-{t[1]:02d}"),
+    st.tuples(years, st.integers(1, 12), st.integers(1, 28)).map(lambda t: f"{t[0]}-{t[1]:02d}-{t[2]:02d}"),
+    st.tuples(years, st.integers(0, 10)).map(lambda t: f"{t[0]}/{t[0] + t[1]}"),
+    years.map(lambda y: f"{y}/.."),
+)
+slugs = st.sampled_from([f"e-{n}" for n in range(6)])
+commands = st.lists(
+    st.one_of(
+        st.tuples(st.just("record"), slugs, edtf),
+        st.tuples(st.just("correct"), slugs, edtf),
+        st.tuples(st.just("retract"), slugs, st.just("")),
+        st.tuples(st.just("catch_up"), st.just(""), st.just("")),
+    ),
+    max_size=15,
+)
+
+
+def run(url: str, steps: list[tuple[str, str, str]]) -> None:
+    app = open_store(url)
+    app.submit([c for record in PARTNERS for c in parse_record(record, Origin("p"))])
+    model = fresh(app)
+    expected: dict[str, tuple[str, bool]] = {}
+    stamps: list[tuple[datetime, dict[str, tuple[str, bool]]]] = []
+    for action, slug, when in steps:
+        if action == "record" and slug not in expected:
+            app.submit(parse_record(entry(slug, when=when), Origin("t")))
+            expected[slug] = (when, False)
+        elif action == "correct" and slug in expected:
+            app.correct(slug, {"when": When.parse(when)}, "test", None)
+            expected[slug] = (when, expected[slug][1])
+        elif action == "retract" and slug in expected:
+            app.retract(slug, "test")
+            expected[slug] = (expected[slug][0], True)
+        elif action == "catch_up":
+            model.catch_up()
+        stamps.append((datetime.now(timezone.utc), dict(expected)))
+    model.catch_up()
+
+    def seen(known_at: datetime | None = None) -> dict[str, tuple[str, bool]]:
+        return {e.slug: (e.facts.when.edtf, e.retracted) for e in model.entries(known_at)}
+
+    assert seen() == expected
+    for moment, then in stamps:
+        assert seen(moment) == then
+    model.rebuild()
+    assert seen() == expected
+    folded = app.snapshot().entries
+    assert {s: (e.facts.when.edtf, e.retracted) for s, e in folded.items()} == expected
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(commands)
+def test_sqlite_projection_equals_rebuild_and_model(steps: list[tuple[str, str, str]]) -> None:
+    with tempfile.TemporaryDirectory() as directory:
+        run(str(Path(directory) / "s.sqlite"), steps)
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(POSTGRES_SKIP is not None, reason=POSTGRES_SKIP or "")
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(commands)
+def test_postgres_projection_equals_rebuild_and_model(steps: list[tuple[str, str, str]]) -> None:
+    schema = f"chrono_prop_{uuid.uuid4().hex[:12]}"
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    try:
+        run(f"{POSTGRES_URL}{separator}schema={schema}", steps)
+    finally:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
+            connection.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
