@@ -49,7 +49,7 @@ def _help(purpose: str, command: str) -> dict[str, Any]:
     }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (one statement per option)
     parser = argparse.ArgumentParser(
         prog="chrono",
         description="An event-sourced, bitemporal chronicle: record dated happenings, query them as of any date.",

@@ -373,11 +373,11 @@ def parse_changes(kind: str, facts: Facts, assignments: list[str], origin: Origi
             check.fail(field or assignment, f"cannot set this; settable fields: {', '.join(CORRECTABLE)}")
             continue
         if field == "when":
-            changes["when"] = check.check(field, lambda: _edtf(value))
+            changes["when"] = check.check(field, lambda value=value: _edtf(value))
         elif field == "status":
-            changes["status"] = check.check(field, lambda: _status({"status": value}))
+            changes["status"] = check.check(field, lambda value=value: _status({"status": value}))
         elif field in ("partners", "actors"):
-            changes[field] = check.check(field, lambda: _ids(value))
+            changes[field] = check.check(field, lambda value=value: _ids(value))
         elif field == "title.en":
             title = attrs.evolve(title, en=value)
         elif field == "title.vi":
@@ -385,9 +385,9 @@ def parse_changes(kind: str, facts: Facts, assignments: list[str], origin: Origi
         elif field == "note":
             changes["note"] = value
         elif field == "cameo":
-            changes["cameo"] = check.check(field, lambda: _cameo(kind, {"codes": {"cameo": value}}))
+            changes["cameo"] = check.check(field, lambda value=value: _cameo(kind, {"codes": {"cameo": value}}))
         else:
-            raw = check.check(field, lambda: json.loads(value))
+            raw = check.check(field, lambda value=value: json.loads(value))
             changes["quantities"] = _quantities({"quantities": raw}, check) if raw is not None else None
     if title != facts.title:
         changes["title"] = title

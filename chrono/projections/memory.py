@@ -11,11 +11,11 @@ from collections.abc import Mapping
 
 import attrs
 
+from chrono.errors import Problem, Rejected
 from chrono.events.application import State
 from chrono.events.entry import Entry
 from chrono.events.kinds import KINDS
 from chrono.events.values import Partner
-from chrono.errors import Rejected, Problem
 from chrono.projections.hierarchy import descendants, find_partner
 from chrono.when import When
 
@@ -70,13 +70,10 @@ class TimelineQuery:
             return False
         if self.partners is not None and not self.partners & {*facts.partners, *facts.actors}:
             return False
-        if self.start is not None and self.start.earliest_key and facts.when.latest_key:
-            if facts.when.latest_key < self.start.earliest_key:
-                return False
-        if self.end is not None and self.end.latest_key and facts.when.earliest_key:
-            if facts.when.earliest_key > self.end.latest_key:
-                return False
-        return True
+        when = facts.when
+        if self.start is not None and self.start.earliest_key and when.latest_key and when.latest_key < self.start.earliest_key:
+            return False
+        return not (self.end is not None and self.end.latest_key and when.earliest_key and when.earliest_key > self.end.latest_key)
 
 
 def timeline(state: State, query: TimelineQuery) -> list[Entry]:

@@ -16,7 +16,7 @@ from tests.factories import PARTNERS, entry, jsonl
 def chrono(*args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "chrono", *args],
-        capture_output=True, text=True, env={**os.environ, "COLUMNS": "160", **(env or {})}, input=stdin, timeout=120,
+        check=False, capture_output=True, text=True, env={**os.environ, "COLUMNS": "160", **(env or {})}, input=stdin, timeout=120,
     )  # fmt: skip
 
 
