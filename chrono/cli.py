@@ -26,6 +26,9 @@ EXAMPLES = {
     "explain": ["chrono explain agreements", "chrono explain twinnings --partner van-son --as-of 2021"],
     "state": ["chrono state --as-of 2021-12-31", "chrono state --as-of 2019 --known-at 2026-01-01 --format json"],
     "rebuild": ["chrono rebuild"],
+    "audit": ["chrono audit", "chrono audit --expect 148:7e23d80e...", "chrono audit --format json"],
+    "replay": ["chrono replay --until 20", "chrono replay --known-at 2026-01-01 --format json"],
+    "diff": ["chrono diff --known-at 2026-01-01 --known-at 2026-06-30"],
     "show": ["chrono show 2018-thien-bao-commune-twinning", "chrono show 2018-thien-bao-commune-twinning --format json"],
     "record": [
         "chrono record VisitMade --when 2024-03 --title 'Delegation to Wenshan' --partner van-son "
@@ -93,6 +96,20 @@ def build_parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (one statement p
     _query_options(state)
 
     commands.add_parser("rebuild", **_help("Rebuild the read model from the event log.", "rebuild"))
+
+    audit = commands.add_parser("audit", **_help("Verify the hash chain, the projections and the chronicle.", "audit"))
+    audit.add_argument("--expect", metavar="POSITION:HASH", help="a head digest noted earlier that must still hold")
+    _format_option(audit)
+
+    replay = commands.add_parser("replay", **_help("Walk the log, showing each event and its effect.", "replay"))
+    replay.add_argument("--until", type=int, metavar="POSITION", help="stop after this log position")
+    replay.add_argument("--known-at", help="stop at this recording time")
+    replay.add_argument("--step", action="store_true", help="wait for Enter after each event")
+    _format_option(replay)
+
+    diff = commands.add_parser("diff", **_help("What changed in the chronicle between two recording times.", "diff"))
+    diff.add_argument("--known-at", action="append", required=True, metavar="T", help="give it twice: from T1 to T2")
+    _format_option(diff)
 
     partners = commands.add_parser("partners", **_help("The partner registry, as a hierarchy.", "partners"))
     _format_option(partners)

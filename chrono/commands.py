@@ -13,7 +13,14 @@ from rich.console import Console
 
 from chrono.errors import Rejected
 from chrono.events.application import Chronicle, Report
-from chrono.events.records import Origin, RecordProblems, parse_changes, parse_quantity_text, parse_record, source_from_record
+from chrono.events.records import (
+    Origin,
+    RecordProblems,
+    parse_changes,
+    parse_quantity_text,
+    parse_record,
+    source_from_record,
+)
 from chrono.render import shapes, tables
 from chrono.store import open_store
 from chrono.timeaxes import parse_as_of, parse_known_at
@@ -39,11 +46,15 @@ def _print_json(data: Any) -> None:
     sys.stdout.write(shapes.dumps(data) + "\n")
 
 
-def _report(report: Report) -> int:
+def _report(app: Chronicle, report: Report) -> int:
+    from chrono.projections.readmodel import fresh
+
+    head = fresh(app).head()
     if report.recorded:
-        err(f"recorded {len(report.recorded)}, already there {len(report.unchanged)}; head at position {report.position}")
+        err(f"recorded {len(report.recorded)}, already there {len(report.unchanged)}")
     else:
-        err(f"nothing new: all {len(report.unchanged)} record(s) were already recorded; head at position {report.position}")
+        err(f"nothing new: all {len(report.unchanged)} record(s) were already recorded")
+    err(f"head {head}")
     return 0
 
 
@@ -231,7 +242,8 @@ def cmd_record(args: argparse.Namespace) -> int:
         "sources": [source], "codes": {"cameo": args.cameo} if args.cameo else {}, "note": args.note,
     }  # fmt: skip
     commands = _commands_from(record)
-    return _report(_open(args).submit(commands))
+    app = _open(args)
+    return _report(app, app.submit(commands))
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -243,7 +255,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             files.append((path.read_bytes(), str(path)))
         except OSError as error:
             raise Rejected([_file_problem(str(path), error.strerror or str(error))]) from None
-    return _report(import_files(_open(args), files))
+    app = _open(args)
+    return _report(app, import_files(app, files))
 
 
 def _file_problem(name: str, message: str) -> Any:
@@ -265,11 +278,12 @@ def cmd_correct(args: argparse.Namespace) -> int:
             source = source_from_record({"document": args.source, "quote": args.quote}, COMMAND_LINE)
         except RecordProblems as error:
             raise Rejected(error.problems) from None
-    return _report(app.correct(args.id, changes, args.reason, source))
+    return _report(app, app.correct(args.id, changes, args.reason, source))
 
 
 def cmd_retract(args: argparse.Namespace) -> int:
-    return _report(_open(args).retract(args.id, args.reason))
+    app = _open(args)
+    return _report(app, app.retract(args.id, args.reason))
 
 
 def cmd_log(args: argparse.Namespace) -> int:
@@ -295,4 +309,53 @@ def cmd_export(args: argparse.Namespace) -> int:
     for entry in sorted(state.entries.values(), key=lambda e: (e.facts.when.sort_key, e.slug)):
         if not entry.retracted:
             out.write(shapes.dumps(shapes.entry_json(entry, state.partners)) + "\n")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from chrono.projections.audit import audit
+    from chrono.projections.chain import Digest
+
+    try:
+        expect = Digest.parse(args.expect) if args.expect else None
+    except ValueError as error:
+        raise Rejected([_file_problem("--expect", str(error))]) from None
+    report = audit(_open(args), expect)
+    if args.format == "json":
+        _print_json(report.to_json())
+    else:
+        console().print(tables.audit_view(report))
+    return 0 if report.ok else 1
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from chrono.projections.replay import replay
+
+    app = _open(args)
+    steps = replay(app.domain_events(parse_known_at(args.known_at)), until=args.until)
+    if args.format == "json":
+        _print_json({"steps": [step.to_json() for step in steps]})
+        return 0
+    out = console()
+    for step in steps:
+        out.print(tables.replay_line(step))
+        if args.step:
+            input()
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from chrono.projections.replay import diff
+
+    if len(args.known_at) != 2:
+        raise Rejected([_file_problem("--known-at", "give --known-at twice: the earlier and the later recording time")])
+    since, until = (parse_known_at(text) for text in args.known_at)
+    assert since is not None and until is not None
+    if since > until:
+        since, until = until, since
+    changes = diff(_open(args).domain_events(), since, until)
+    if args.format == "json":
+        _print_json({"from": since.isoformat(), "to": until.isoformat(), "changes": [c.to_json() for c in changes]})
+    else:
+        console().print(tables.diff_table(changes))
     return 0

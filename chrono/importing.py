@@ -164,11 +164,38 @@ def commands(records: Iterable[Record]) -> list[Command]:
 
 
 def import_files(app: Chronicle, files: Iterable[tuple[bytes, str]]) -> Report:
-    """Import files as one transaction: all their records, or nothing."""
+    """Import files as one transaction: all their records, or nothing.
+
+    A full-fidelity event export (records of type ``event``) goes into an
+    empty store as it was stored, so that its hash chain is the same.
+    """
     records: list[Record] = []
     for data, name in files:
         records.extend(read_records(data, name))
+    events = [(data, origin) for data, origin in records if isinstance(data, dict) and data.get("type") == "event"]
+    if events:
+        if len(events) != len(records):
+            raise Rejected([Problem(events[0][1].file, 0, "type", "an event log cannot be mixed with other records")])
+        return app.load_stored([stored_event(data, origin) for data, origin in events])
     return app.submit(commands(records))
+
+
+def stored_event(data: dict[str, Any], origin: Origin) -> Any:
+    """A stored event from a line of ``chrono export --format events``."""
+    import base64
+    from uuid import UUID
+
+    from eventsourcing.persistence import StoredEvent
+
+    try:
+        state = data["state"]
+        raw = base64.b64decode(state) if isinstance(state, str) else json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode()
+        return StoredEvent(
+            originator_id=UUID(data["originator_id"]), originator_version=int(data["originator_version"]),
+            topic=str(data["topic"]), state=raw,
+        )  # fmt: skip
+    except (KeyError, ValueError, TypeError) as error:
+        raise Rejected([Problem(origin.file, origin.line, "", f"not an exported event ({error})")]) from None
 
 
 def bundled_files() -> list[tuple[bytes, str]]:

@@ -15,7 +15,7 @@ from uuid import UUID
 import attrs
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, StoredEvent
 
 from chrono.errors import Conflict, Problem, Rejected, UnknownEntry
 from chrono.events.entry import Entry, PartnerRecord, entry_uuid, partner_uuid
@@ -111,6 +111,17 @@ class Chronicle(Application[UUID]):
                 continue
             return Report((slug,), (), self.head_position())
         raise Conflict(f"another writer changed {slug!r} at the same time; run the command again")
+
+    def load_stored(self, stored: Sequence[StoredEvent]) -> Report:
+        """Write a full-fidelity event export into this (empty) store, as is."""
+        if self.head_position():
+            problem = Problem("events", 0, "", "an event log can only be imported into an empty store")
+            raise Rejected([problem])
+        try:
+            self.recorder.insert_events(stored)
+        except IntegrityError:
+            raise Rejected([Problem("events", 0, "", "the log holds the same event twice")]) from None
+        return Report(tuple(str(s.originator_id) for s in stored), (), self.head_position())
 
     # -- reading ---------------------------------------------------------
 

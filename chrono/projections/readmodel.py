@@ -10,7 +10,7 @@ row; we then roll back and carry on from where it left off.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -20,6 +20,7 @@ from eventsourcing.persistence import StoredEvent
 from chrono.events.application import Chronicle
 from chrono.events.entry import Entry, PartnerRecord
 from chrono.events.values import Partner
+from chrono.projections import chain
 from chrono.projections.schema import Dialect, statements
 
 NAME = "chronicle"
@@ -28,7 +29,7 @@ PAGE = 1000
 
 def time_key(moment: datetime) -> str:
     """A recording time as fixed-width UTC text, so that text order is time order."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
 
 
 def date_key(key: tuple[int, int, int] | None) -> int | None:
@@ -88,7 +89,7 @@ class ReadModel:
     def rebuild(self, progress: Any = None) -> int:
         """Forget every row and process the whole log again."""
         with self.datastore.transaction(commit=True) as cursor:
-            for table in ("revision_partners", "revisions", "partners"):
+            for table in ("revision_partners", "revisions", "partners", "chain"):
                 cursor.execute(self.sql(f"DELETE FROM {{t:{table}}}"))
             cursor.execute(self.sql("UPDATE {t:tracking} SET position = 0 WHERE name = ?"), (NAME,))
         return self.catch_up(progress)
@@ -105,6 +106,29 @@ class ReadModel:
             for notification in page:
                 event = self.app.mapper.to_domain_event(notification)
                 self._apply(cursor, notification.id, event, current)
+            previous = self._link_at(cursor, start)
+            cursor.executemany(
+                self.sql("INSERT INTO {t:chain} (position, hash) VALUES (?, ?)"),
+                [(position, digest.hex()) for position, digest in chain.walk(page, previous)],
+            )
+
+    def _link_at(self, cursor: Any, position: int) -> bytes:
+        if position == 0:
+            return chain.GENESIS
+        cursor.execute(self.sql("SELECT hash FROM {t:chain} WHERE position = ?"), (position,))
+        return bytes.fromhex(_value(cursor.fetchone(), "hash"))
+
+    def head(self) -> chain.Digest:
+        """The chain's head: the last position processed and its link."""
+        rows = list(self._rows("SELECT position, hash FROM {t:chain} ORDER BY position DESC LIMIT 1", ()))
+        if not rows:
+            return chain.Digest(0, chain.GENESIS.hex())
+        return chain.Digest(int(_value(rows[0], "position")), str(_value(rows[0], "hash")))
+
+    def links(self) -> Iterator[tuple[int, str]]:
+        """The stored chain, in log order."""
+        for row in self._rows("SELECT position, hash FROM {t:chain} ORDER BY position", ()):
+            yield int(_value(row, "position")), str(_value(row, "hash"))
 
     def _apply(self, cursor: Any, position: int, event: Any, current: dict[str, Any]) -> None:
         aggregate_id = event.originator_id.hex
@@ -187,6 +211,16 @@ class ReadModel:
         else:
             query += " WHERE "
         return [self._row_aggregate(row) for row in self._rows(query + where, params)]
+
+    def revisions(self) -> Iterator[tuple[str, int, str, str | None, Any]]:
+        """Every stored revision, entries and partners: id, revision, recorded, superseded, aggregate."""
+        for table in ("revisions", "partners"):
+            query = f"SELECT aggregate, revision, recorded_at, superseded_at, state FROM {{t:{table}}} ORDER BY aggregate, revision"
+            for row in self._rows(query, ()):
+                yield (
+                    str(_value(row, "aggregate")), int(_value(row, "revision")), str(_value(row, "recorded_at")),
+                    _value(row, "superseded_at"), self._row_aggregate(row),
+                )  # fmt: skip
 
     def partners(self, known_at: datetime | None = None) -> dict[str, Partner]:
         where, params = self._known(known_at, "p")

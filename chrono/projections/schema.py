@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import attrs
 
-TABLES = ("tracking", "revisions", "revision_partners", "partners")
+TABLES = ("tracking", "revisions", "revision_partners", "partners", "chain")
 
 
 @attrs.frozen
@@ -52,5 +52,6 @@ def statements(dialect: Dialect) -> list[str]:
         " aggregate TEXT NOT NULL, revision INTEGER NOT NULL, id TEXT NOT NULL,"
         " recorded_at TEXT NOT NULL, superseded_at TEXT,"
         f" state {blob} NOT NULL, PRIMARY KEY (aggregate, revision))",
+        "CREATE TABLE IF NOT EXISTS {t:chain} (position BIGINT PRIMARY KEY, hash TEXT NOT NULL)",
     ]
     return [dialect.sql(statement) for statement in ddl]

@@ -6,6 +6,7 @@ an export can be imported again.
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -64,13 +65,18 @@ def stored_event_json(notification: Any) -> dict[str, Any]:
     The state is the transcoder's own JSON, so importing it again reproduces
     the same stored bytes.
     """
+    try:
+        state: Any = json.loads(notification.state)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        # Compressed or encrypted stores keep opaque bytes.
+        state = base64.b64encode(notification.state).decode()
     return {
         "type": "event",
         "position": notification.id,
         "originator_id": str(notification.originator_id),
         "originator_version": notification.originator_version,
         "topic": notification.topic,
-        "state": json.loads(notification.state),
+        "state": state,
     }
 
 

@@ -259,3 +259,41 @@ def log_table(events: Sequence[tuple[int, Any]], lang: str = "en") -> Renderable
         table.add_row(str(position), event.timestamp.isoformat(timespec="seconds"), type(event).__name__,
                       str(event.originator_version), Text(subject or _revision_details(event)))  # fmt: skip
     return table
+
+
+def audit_view(report: Any) -> RenderableType:
+    """The audit's verdict, its problems and its findings."""
+    verdict = Text("audit passed" if report.ok else "audit FAILED", style="bold green" if report.ok else "bold red")
+    head = Text(f"head {report.head} after {report.events} events")
+    parts: list[RenderableType] = [verdict, head]
+    for title, items in (("problems", report.problems), ("findings", report.findings)):
+        if not items:
+            continue
+        table = Table(title=title, title_justify="left")
+        for column in ("check", "where", "message"):
+            table.add_column(column)
+        for item in items:
+            where = str(item.position) if item.position is not None else (item.id or "")
+            table.add_row(item.check, where, Text(item.message))
+        parts.append(table)
+    return Group(*parts)
+
+
+def replay_line(step: Any) -> RenderableType:
+    counters = ", ".join(f"{metric} {'+' if value > 0 else ''}{value}" for (metric, _), value in step.counters.items())
+    return Text.assemble(
+        (f"{step.position:>6} ", "chrono.muted"), (f"{step.event:<22} ", "chrono.kind"), (f"{step.subject}: ", "bold"),
+        step.effect, (f"  [timeline {step.timeline}{'; ' + counters if counters else ''}]", "chrono.muted"),
+    )  # fmt: skip
+
+
+def diff_table(changes: Sequence[Any]) -> RenderableType:
+    if not changes:
+        return Text("No changes.", style="chrono.muted")
+    table = Table()
+    for column in ("recorded", "entry", "change", "details"):
+        table.add_column(column)
+    for change in changes:
+        details = {k: v for k, v in change.details.items() if k != "recorded_at"}
+        table.add_row(change.details["recorded_at"][:19], change.id, change.change, Text(str(details)))
+    return table

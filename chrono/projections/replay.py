@@ -1,0 +1,161 @@
+"""Walking the log: each event's effect (replay) and what changed between two times (diff)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from chrono.events.entry import Entry, PartnerRecord
+from chrono.events.kinds import KINDS, OBSERVATION
+
+Contribution = dict[tuple[str, str], Decimal]
+
+
+def contribution(entry: Entry | None) -> Contribution:
+    """What an entry adds to the counters when everything it states has happened."""
+    if entry is None or entry.retracted or entry.status not in ("happened", "held"):
+        return {}
+    totals: Contribution = {}
+    if entry.kind != OBSERVATION:
+        info = KINDS[entry.kind]
+        totals[(info.metric, info.unit)] = Decimal(1)
+    for quantity in entry.facts.quantities:
+        key = (quantity.metric, quantity.unit)
+        totals[key] = totals.get(key, Decimal(0)) + quantity.value
+    return totals
+
+
+def _delta(before: Contribution, after: Contribution) -> Contribution:
+    keys = sorted(set(before) | set(after))
+    changes = {key: after.get(key, Decimal(0)) - before.get(key, Decimal(0)) for key in keys}
+    return {key: value for key, value in changes.items() if value}
+
+
+@attrs.frozen
+class Step:
+    """One event of the log and what it did.
+
+    Attributes:
+        position: its notification id.
+        recorded_at: its recording time.
+        event: the event class name.
+        subject: the entry or partner id.
+        effect: a one-line account for people.
+        timeline: how many live entries the timeline holds after it.
+        counters: how each (metric, unit) changed, ignoring dates.
+    """
+
+    position: int
+    recorded_at: datetime
+    event: str
+    subject: str
+    effect: str
+    timeline: int
+    counters: Contribution
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "position": self.position, "recorded_at": self.recorded_at.isoformat(), "event": self.event,
+            "subject": self.subject, "effect": self.effect, "timeline": self.timeline,
+            "counters": [{"metric": m, "unit": u, "change": str(v)} for (m, u), v in self.counters.items()],
+        }  # fmt: skip
+
+
+def _effect(event: Any, before: Any, after: Any) -> str:
+    name = type(event).__name__
+    if isinstance(after, PartnerRecord):
+        return f"partner {after.partner.id} ({after.partner.level}) registered"
+    if before is None:
+        return f"added: {after.facts.title.en} ({after.facts.when.edtf})"
+    if name == "Corrected":
+        changes = ", ".join(f"{field} {_show(getattr(before.facts, field))} → {_show(value)}" for field, value in event.changes.items())
+        return f"corrected {changes}: {event.reason}"
+    if name == "Retracted":
+        return f"retracted: {event.reason}"
+    if name == "SourceCited":
+        return f"cited {event.source.document}"
+    if name == "OutcomeRecorded":
+        return f"outcome: {event.outcome}"
+    return name
+
+
+def _show(value: Any) -> str:
+    if hasattr(value, "edtf"):
+        return str(value.edtf)
+    if hasattr(value, "en"):
+        return repr(value.en)
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    return repr(value)
+
+
+def replay(events: Iterable[tuple[int, Any]], until: int | None = None) -> Iterator[Step]:
+    """Each event in log order with its effect, up to position ``until``."""
+    aggregates: dict[Any, Any] = {}
+    live = 0
+    for position, event in events:
+        if until is not None and position > until:
+            return
+        before = aggregates.get(event.originator_id)
+        snapshot = _copy(before)
+        after = event.mutate(before)
+        aggregates[event.originator_id] = after
+        subject = after.slug if isinstance(after, Entry) else after.partner.id
+        if isinstance(after, Entry):
+            live += int(not after.retracted) - int(snapshot is not None and not snapshot.retracted)
+        counters = _delta(contribution(snapshot), contribution(after)) if isinstance(after, Entry) else {}
+        yield Step(position, event.timestamp, type(event).__name__, subject, _effect(event, snapshot, after), live, counters)
+
+
+def _copy(aggregate: Any) -> Any:
+    import copy
+
+    return copy.copy(aggregate) if aggregate is not None else None
+
+
+@attrs.frozen
+class Change:
+    """What happened to one entry between two recording times."""
+
+    id: str
+    change: str  # added, corrected, retracted, cited, outcome
+    details: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "change": self.change, **self.details}
+
+
+def diff(events: Iterable[tuple[int, Any]], since: datetime, until: datetime) -> list[Change]:
+    """Entries added, corrected, retracted, cited or concluded after ``since`` up to ``until``."""
+    aggregates: dict[Any, Any] = {}
+    changes: list[Change] = []
+    for _, event in events:
+        if event.timestamp > until:
+            break
+        before = _copy(aggregates.get(event.originator_id))
+        after = event.mutate(aggregates.get(event.originator_id))
+        aggregates[event.originator_id] = after
+        if event.timestamp <= since or not isinstance(after, Entry):
+            continue
+        changes.append(_change(event, before, after))
+    return changes
+
+
+def _change(event: Any, before: Entry | None, after: Entry) -> Change:
+    name = type(event).__name__
+    recorded = {"recorded_at": event.timestamp.isoformat()}
+    if before is None:
+        return Change(after.slug, "added", {**recorded, "kind": after.kind, "when": after.facts.when.edtf, "title": after.facts.title.en})
+    if name == "Corrected":
+        fields = {field: {"from": _show(getattr(before.facts, field)), "to": _show(value)} for field, value in event.changes.items()}
+        source = event.source.document if event.source else None
+        return Change(after.slug, "corrected", {**recorded, "fields": fields, "reason": event.reason, "source": source})
+    if name == "Retracted":
+        return Change(after.slug, "retracted", {**recorded, "reason": event.reason})
+    if name == "SourceCited":
+        return Change(after.slug, "cited", {**recorded, "document": event.source.document})
+    return Change(after.slug, "outcome", {**recorded, "outcome": getattr(event, "outcome", name)})
