@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from chrono.events.application import Chronicle
     from chrono.store import open_store
 
-__all__ = ["ChronoError", "Chronicle", "InvalidWhen", "Problem", "Rejected", "StoreError", "When", "open_store"]
+__all__ = ["Chronicle", "ChronoError", "InvalidWhen", "Problem", "Rejected", "StoreError", "When", "open_store"]
 __version__ = "0.1.0"
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 
 import pendulum
 
@@ -17,11 +17,11 @@ def parse_known_at(text: str | None) -> datetime | None:
     try:
         if "T" not in text and " " not in text.strip():
             day = pendulum.Date.fromisoformat(text)
-            return datetime.combine(day, time.max, tzinfo=timezone.utc)
+            return datetime.combine(day, time.max, tzinfo=UTC)
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise InvalidWhen(text, "a recording time is an ISO date or date-time, e.g. 2024-05-01T12:00Z") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def parse_as_of(text: str | None) -> pendulum.Date:

@@ -222,19 +222,28 @@ def _overlap(a: Any, b: Any) -> bool:
     return bool(low <= high)
 
 
+def _guarded(check: str, problems: list[Finding], run: Any, fallback: Any) -> Any:
+    """Run a check; a log damaged in ways it cannot read is a problem, not a crash."""
+    try:
+        return run()
+    except Exception as error:  # damaged data can break a check anywhere
+        problems.append(Finding(check, f"could not be checked on this log ({type(error).__name__}: {error})"))
+        return fallback
+
+
 def audit(app: Chronicle, expect: chain.Digest | None = None, today: pendulum.Date | None = None) -> AuditReport:
     """Run every check on ``app``'s store."""
+    problems: list[Finding] = []
     model = ReadModel(app)
-    model.catch_up()
-    problems, head, count = check_chain(app, model, expect)
+    _guarded("projection", problems, model.catch_up, 0)
+    chain_problems, head, count = check_chain(app, model, expect)
+    problems = chain_problems + problems
     events = decoded_events(app, problems)
-    projection_problems = check_projections(events, model)
-    problems += projection_problems
-    try:
-        state = fold_events(events)
-    except Exception:  # already reported by the projection check
-        state = {}
+    problems += _guarded("projection", problems, lambda: check_projections(events, model), [])
+    state = _guarded("chronicle", problems, lambda: fold_events(events), {})
     entries = [a for a in state.values() if isinstance(a, Entry)]
     partners = {a.partner.id: a.partner for a in state.values() if isinstance(a, PartnerRecord)}
-    chronicle_problems, findings = check_chronicle(entries, partners, today or pendulum.today().date())
+    chronicle_problems, findings = _guarded(
+        "chronicle", problems, lambda: check_chronicle(entries, partners, today or pendulum.today().date()), ([], [])
+    )
     return AuditReport(head=head, problems=tuple(problems + chronicle_problems), findings=tuple(findings), events=count)

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import unicodedata
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from chrono.importing import bundled_files, commands, import_bundled, read_records
 from chrono.events.records import Draft
+from chrono.importing import bundled_files, commands, import_bundled, read_records
 from chrono.store import open_store
 from chrono.when import When
 

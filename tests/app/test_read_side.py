@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pendulum
 import pytest
@@ -72,14 +72,14 @@ def test_incremental_catch_up_equals_a_rebuild_and_a_fold(bundled) -> None:
 
 def test_known_at_shows_what_the_records_said_then(bundled) -> None:
     model = fresh(bundled)
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     bundled.correct("2018-thien-bao-commune-twinning", {"when": When.parse("2018-05")}, "test", None)
     model.catch_up()
     then = {e.slug: e for e in model.entries(before)}
     now = {e.slug: e for e in model.entries()}
     assert then["2018-thien-bao-commune-twinning"].facts.when.edtf == "2018"
     assert now["2018-thien-bao-commune-twinning"].facts.when.edtf == "2018-05"
-    assert model.entries(datetime(2000, 1, 1, tzinfo=timezone.utc)) == []
+    assert model.entries(datetime(2000, 1, 1, tzinfo=UTC)) == []
 
 
 def test_partner_filter_uses_the_revision_links(bundled) -> None:

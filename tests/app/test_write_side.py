@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -100,7 +100,7 @@ def test_a_duplicate_id_with_other_content_is_rejected(tmp_path: Path) -> None:
 def test_corrections_keep_the_first_event_and_show_as_known_at(store_url: str) -> None:
     app = open_store(store_url)
     fill(app, entry())
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     from chrono.when import When
 
     app.correct("2021-van-son-programme", {"when": When.parse("2021-03")}, "minutes give March", None)

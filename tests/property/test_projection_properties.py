@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tempfile
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
@@ -62,7 +62,7 @@ def run(url: str, steps: list[tuple[str, str, str]]) -> None:
             expected[slug] = (expected[slug][0], True)
         elif action == "catch_up":
             model.catch_up()
-        stamps.append((datetime.now(timezone.utc), dict(expected)))
+        stamps.append((datetime.now(UTC), dict(expected)))
     model.catch_up()
 
     def seen(known_at: datetime | None = None) -> dict[str, tuple[str, bool]]:

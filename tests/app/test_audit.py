@@ -1,0 +1,146 @@
+"""Audit, replay and diff on real stores, with the log tampered with by hand."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from chrono.importing import import_bundled, import_files
+from chrono.projections.audit import audit
+from chrono.projections.chain import Digest
+from chrono.projections.readmodel import fresh
+from chrono.projections.replay import diff, replay
+from chrono.render.shapes import dumps, stored_event_json
+from chrono.store import open_store
+from chrono.when import When
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> str:
+    path = str(tmp_path / "s.sqlite")
+    import_bundled(open_store(path))
+    return path
+
+
+def _flip(path: str, position: int) -> None:
+    with sqlite3.connect(path) as connection:
+        (state,) = connection.execute("SELECT state FROM stored_events WHERE rowid = ?", (position,)).fetchone()
+        changed = bytearray(state)
+        changed[len(changed) // 2] ^= 0x01
+        connection.execute("UPDATE stored_events SET state = ? WHERE rowid = ?", (bytes(changed), position))
+
+
+def test_an_untouched_store_passes(sqlite_store: str) -> None:
+    report = audit(open_store(sqlite_store))
+    assert report.ok and report.problems == ()
+    assert report.head.position == report.events > 100
+
+
+@pytest.mark.parametrize("position", [1, 57, 148])
+def test_one_changed_byte_is_found_at_its_position(sqlite_store: str, position: int) -> None:
+    audit(open_store(sqlite_store))
+    _flip(sqlite_store, position)
+    report = audit(open_store(sqlite_store))
+    assert not report.ok
+    assert report.problems[0].check == "chain"
+    assert report.problems[0].position == position
+
+
+def test_a_deleted_event_is_found(sqlite_store: str) -> None:
+    audit(open_store(sqlite_store))
+    with sqlite3.connect(sqlite_store) as connection:
+        connection.execute("DELETE FROM stored_events WHERE rowid = 60")
+    report = audit(open_store(sqlite_store))
+    assert not report.ok
+    assert report.problems[0].position == 60
+
+
+def test_two_reordered_events_are_found(sqlite_store: str) -> None:
+    audit(open_store(sqlite_store))
+    with sqlite3.connect(sqlite_store) as connection:
+        connection.execute("UPDATE stored_events SET rowid = -1 WHERE rowid = 30")
+        connection.execute("UPDATE stored_events SET rowid = 30 WHERE rowid = 31")
+        connection.execute("UPDATE stored_events SET rowid = 31 WHERE rowid = -1")
+    report = audit(open_store(sqlite_store))
+    assert not report.ok
+    assert report.problems[0].position == 30
+
+
+def test_expect_holds_until_the_log_before_it_changes(sqlite_store: str) -> None:
+    app = open_store(sqlite_store)
+    noted = audit(app).head
+    app.correct("2018-thien-bao-commune-twinning", {"when": When.parse("2018-05")}, "minutes", None)
+    assert audit(app, expect=noted).ok
+    _flip(sqlite_store, 10)
+    report = audit(open_store(sqlite_store), expect=noted)
+    assert {p.check for p in report.problems} >= {"chain", "expect"}
+
+
+def test_a_wrong_expected_digest_fails() -> None:
+    with pytest.raises(ValueError, match="not a digest"):
+        Digest.parse("12:abc")
+
+
+@pytest.mark.postgres
+def test_a_changed_postgres_row_is_found(postgres_url: str) -> None:
+    app = open_store(postgres_url)
+    import_bundled(app)
+    assert audit(app).ok
+    schema = postgres_url.rsplit("schema=", 1)[1]
+    base = postgres_url.split("?")[0]
+    with psycopg.connect(base, autocommit=True) as connection:
+        connection.execute(
+            f"UPDATE {schema}.chrono_events SET state = overlay(state placing '\\x20'::bytea from 30 for 1)"
+            f" WHERE notification_id = 42"
+        )
+    report = audit(open_store(postgres_url))
+    assert not report.ok
+    assert report.problems[0].position == 42
+
+
+def _export(url: str) -> bytes:
+    app = open_store(url)
+    return "".join(dumps(stored_event_json(n)) + "\n" for n in app.stored_notifications()).encode()
+
+
+@pytest.mark.postgres
+def test_events_round_trip_across_backends_with_the_same_head(tmp_path: Path, postgres_url: str) -> None:
+    source = str(tmp_path / "a.sqlite")
+    app = open_store(source)
+    import_bundled(app)
+    app.correct("2018-thien-bao-commune-twinning", {"when": When.parse("2018-05")}, "minutes", None)
+    app.retract("2021-border-districts-twinning-plan", "test")
+    head = audit(app).head
+    import_files(open_store(postgres_url), [(_export(source), "log.jsonl")])
+    assert audit(open_store(postgres_url)).head == head
+    back = str(tmp_path / "b.sqlite")
+    import_files(open_store(back), [(_export(postgres_url), "log.jsonl")])
+    copy = open_store(back)
+    assert audit(copy).head == head
+    original = {e.slug: (e.facts, e.retracted, e.version) for e in fresh(app).entries()}
+    assert {e.slug: (e.facts, e.retracted, e.version) for e in fresh(copy).entries()} == original
+
+
+def test_replay_and_diff_after_a_correction_and_a_retraction(sqlite_store: str) -> None:
+    app = open_store(sqlite_store)
+    start = datetime.now(timezone.utc)
+    app.correct("2018-thien-bao-commune-twinning", {"when": When.parse("2018-05")}, "minutes give May", None)
+    app.retract("2021-border-districts-twinning-plan", "a plan, not a twinning")
+    steps = list(replay(app.domain_events()))
+    assert [s.position for s in steps] == list(range(1, app.head_position() + 1))
+    corrected, retracted = steps[-2], steps[-1]
+    assert corrected.effect == "corrected when 2018 → 2018-05: minutes give May"
+    assert corrected.counters == {}
+    assert retracted.timeline == steps[-3].timeline - 1
+    changes = diff(app.domain_events(), start, datetime.now(timezone.utc))
+    assert [(c.id, c.change) for c in changes] == [
+        ("2018-thien-bao-commune-twinning", "corrected"),
+        ("2021-border-districts-twinning-plan", "retracted"),
+    ]
+    assert changes[0].details["fields"] == {"when": {"from": "2018", "to": "2018-05"}}
+    assert changes[0].details["reason"] == "minutes give May"
+    assert list(replay(app.domain_events(), until=5))[-1].position == 5
