@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any, TypeVar
 
 import attrs
@@ -126,11 +127,13 @@ def _ids(value: Any) -> tuple[str, ...]:
         value = [part.strip() for part in value.split(",") if part.strip()]
     if not isinstance(value, list | tuple):
         raise TypeError("must be a list of partner ids")
-    ids = tuple(item.get("id") if isinstance(item, Mapping) else item for item in value)
-    for item in ids:
-        if not isinstance(item, str) or not SLUG.match(item):
-            raise ValueError(f"{item!r} is not a partner id")
-    return ids
+    ids: list[str] = []
+    for item in value:
+        pid = item.get("id") if isinstance(item, Mapping) else item
+        if not isinstance(pid, str) or not SLUG.match(pid):
+            raise ValueError(f"{pid!r} is not a partner id")
+        ids.append(pid)
+    return tuple(ids)
 
 
 def _decimal(value: Any) -> Decimal:
@@ -373,11 +376,11 @@ def parse_changes(kind: str, facts: Facts, assignments: list[str], origin: Origi
             check.fail(field or assignment, f"cannot set this; settable fields: {', '.join(CORRECTABLE)}")
             continue
         if field == "when":
-            changes["when"] = check.check(field, lambda value=value: _edtf(value))
+            changes["when"] = check.check(field, partial(_edtf, value))
         elif field == "status":
-            changes["status"] = check.check(field, lambda value=value: _status({"status": value}))
+            changes["status"] = check.check(field, partial(_status, {"status": value}))
         elif field in ("partners", "actors"):
-            changes[field] = check.check(field, lambda value=value: _ids(value))
+            changes[field] = check.check(field, partial(_ids, value))
         elif field == "title.en":
             title = attrs.evolve(title, en=value)
         elif field == "title.vi":
@@ -385,9 +388,9 @@ def parse_changes(kind: str, facts: Facts, assignments: list[str], origin: Origi
         elif field == "note":
             changes["note"] = value
         elif field == "cameo":
-            changes["cameo"] = check.check(field, lambda value=value: _cameo(kind, {"codes": {"cameo": value}}))
+            changes["cameo"] = check.check(field, partial(_cameo, kind, {"codes": {"cameo": value}}))
         else:
-            raw = check.check(field, lambda value=value: json.loads(value))
+            raw = check.check(field, partial(json.loads, value))
             changes["quantities"] = _quantities({"quantities": raw}, check) if raw is not None else None
     if title != facts.title:
         changes["title"] = title

@@ -31,6 +31,10 @@ def _strings(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(values)
 
 
+def _quantities(values: Iterable[Quantity]) -> tuple[Quantity, ...]:
+    return tuple(values)
+
+
 @attrs.frozen
 class Names:
     """A partner's or entry's name in the languages chrono shows.
@@ -164,7 +168,7 @@ class Facts:
     when: When
     partners: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     actors: tuple[str, ...] = attrs.field(default=(), converter=_strings)
-    quantities: tuple[Quantity, ...] = attrs.field(default=(), converter=tuple)
+    quantities: tuple[Quantity, ...] = attrs.field(default=(), converter=_quantities)
     cameo: str = ""
     note: str = ""
 

@@ -172,16 +172,24 @@ def check_chronicle(entries: Iterable[Entry], partners: Mapping[str, Partner], t
             problems.append(Finding("sources", "an entry without a quoted source", id=entry.slug))
         if entry.status == "planned" and entry.facts.when.ends_on_or_before(today):
             findings.append(Finding("overdue", f"planned for {entry.facts.when.edtf}, no outcome recorded", id=entry.slug))
-        for source in entry.sources:
-            published = source.published
-            if published is not None and published.latest_key and entry.facts.when.earliest_key:
-                if entry.facts.when.earliest_key > published.latest_key and entry.status != "planned":
-                    findings.append(Finding("dated-after-source", f"dated {entry.facts.when.edtf}, after its source {source.document} ({published.edtf})", id=entry.slug))
+        findings.extend(_dated_after_source(entry))
     findings.extend(_conflicts(live))
     ancestors = _ancestors(referenced, partners)
     for pid in sorted(set(partners) - referenced - ancestors):
         findings.append(Finding("unreferenced", "a partner no entry refers to", id=pid))
     return problems, findings
+
+
+def _dated_after_source(entry: Entry) -> Iterator[Finding]:
+    """Happenings dated after a source that reports them (plans excepted)."""
+    start = entry.facts.when.earliest_key
+    for source in entry.sources:
+        published = source.published
+        if entry.status == "planned" or published is None or not published.latest_key or not start:
+            continue
+        if start > published.latest_key:
+            message = f"dated {entry.facts.when.edtf}, after its source {source.document} ({published.edtf})"
+            yield Finding("dated-after-source", message, id=entry.slug)
 
 
 def _ancestors(ids: set[str], partners: Mapping[str, Partner]) -> set[str]:

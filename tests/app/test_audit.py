@@ -144,3 +144,16 @@ def test_replay_and_diff_after_a_correction_and_a_retraction(sqlite_store: str) 
     assert changes[0].details["fields"] == {"when": {"from": "2018", "to": "2018-05"}}
     assert changes[0].details["reason"] == "minutes give May"
     assert list(replay(app.domain_events(), until=5))[-1].position == 5
+
+
+def test_the_chronicle_checks_surface_conflicts_and_overdue_plans(sqlite_store: str) -> None:
+    import pendulum
+
+    report = audit(open_store(sqlite_store), today=pendulum.Date(2030, 1, 1))
+    assert report.ok  # findings do not fail an audit: conflicts are kept on purpose
+    conflicts = [f.message for f in report.findings if f.check == "conflict"]
+    assert any("district_twinnings" in m and "2015-district-city-pair-twinnings-figure" in m for m in conflicts)
+    overdue = {f.id for f in report.findings if f.check == "overdue"}
+    assert "2024-kunming-secretaries-conference-jwg-10th-session" in overdue
+    early = audit(open_store(sqlite_store), today=pendulum.Date(2020, 1, 1))
+    assert "2024-kunming-secretaries-conference-jwg-10th-session" not in {f.id for f in early.findings if f.check == "overdue"}
