@@ -320,7 +320,7 @@ def _accepts(text: str) -> bool:
     return True
 
 
-_TIME_OFFSET = re.compile(r"T.*([+-]00|[+-]14$)")
+_TIME_OFFSET = re.compile(r"T.*(?:[+-]00(?::00)?|[+-]14)$")
 _DATE = re.compile(r"^(\d{2}[\dX]{2})(?:-(\d{2}|XX))?(?:-(\d{2}|XX))?[?~%]?$")
 
 
@@ -380,7 +380,7 @@ def _bounds_quirk(text: str) -> str | None:
         return "edtf gives open ends +-inf and unknown ends +-10 years"
     if any(re.search(r"-2[1-4][?~%]$", side) for side in sides):
         return "edtf's grammar refuses qualified seasons (2001-21?)"
-    if any(side.endswith("-24") for side in sides[-1:]):
+    if sides[-1].endswith("-24"):
         return "edtf ends winter in December of the same year"
     if "/" in text and re.search(r"-XX", text):
         return "edtf raises AttributeError on XX inside intervals (2004-XX/2005)"
