@@ -69,6 +69,7 @@ def run(url: str, steps: list[tuple[str, str, str]]) -> None:
         return {e.slug: (e.facts.when.edtf, e.retracted) for e in model.entries(known_at)}
 
     assert seen() == expected
+    assert seen(datetime.now(timezone.utc)) == expected  # known at "now" is the current state
     for moment, then in stamps:
         assert seen(moment) == then
     model.rebuild()
@@ -96,3 +97,24 @@ def test_postgres_projection_equals_rebuild_and_model(steps: list[tuple[str, str
     finally:
         with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
             connection.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(edtf, min_size=1, max_size=12), st.integers(1940, 2040), st.integers(0, 30))
+def test_as_of_timelines_are_monotone_in_the_date(whens: list[str], year: int, gap: int) -> None:
+    import pendulum
+
+    from chrono.events.entry import Entry
+    from chrono.events.values import Facts, Names, Source
+    from chrono.projections.memory import TimelineQuery
+    from chrono.projections.views import timeline
+
+    entries = [
+        Entry.record("VisitMade", f"e-{n}", Facts(status="happened", title=Names(en="t", vi="t"), when=When.parse(w)), (Source("d", "q"),))
+        for n, w in enumerate(whens)
+    ]
+    early, late = pendulum.Date(year, 6, 30), pendulum.Date(year + gap, 6, 30)
+    before = {d.entry.slug: d.certainty for d in timeline(entries, TimelineQuery(), early, strict=True)}
+    after = {d.entry.slug: d.certainty for d in timeline(entries, TimelineQuery(), late, strict=True)}
+    assert set(before) <= set(after)
+    assert all(after[slug] == "definite" for slug, certainty in before.items() if certainty == "definite")
