@@ -69,7 +69,7 @@ def run(url: str, steps: list[tuple[str, str, str]]) -> None:
         return {e.slug: (e.facts.when.edtf, e.retracted) for e in model.entries(known_at)}
 
     assert seen() == expected
-    assert seen(datetime.now(timezone.utc)) == expected  # known at "now" is the current state
+    assert seen(datetime.now(UTC)) == expected  # known at "now" is the current state
     for moment, then in stamps:
         assert seen(moment) == then
     model.rebuild()
