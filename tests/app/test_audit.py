@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
@@ -91,7 +91,7 @@ def test_a_changed_postgres_row_is_found(postgres_url: str) -> None:
     import_bundled(app)
     assert audit(app).ok
     schema = postgres_url.rsplit("schema=", 1)[1]
-    base = postgres_url.split("?")[0]
+    base = postgres_url.split("?", maxsplit=1)[0]
     with psycopg.connect(base, autocommit=True) as connection:
         connection.execute(
             f"UPDATE {schema}.chrono_events SET state = overlay(state placing '\\x20'::bytea from 30 for 1)"
@@ -127,7 +127,7 @@ def test_events_round_trip_across_backends_with_the_same_head(tmp_path: Path, po
 
 def test_replay_and_diff_after_a_correction_and_a_retraction(sqlite_store: str) -> None:
     app = open_store(sqlite_store)
-    start = datetime.now(timezone.utc)
+    start = datetime.now(UTC)
     app.correct("2018-thien-bao-commune-twinning", {"when": When.parse("2018-05")}, "minutes give May", None)
     app.retract("2021-border-districts-twinning-plan", "a plan, not a twinning")
     steps = list(replay(app.domain_events()))
@@ -136,7 +136,7 @@ def test_replay_and_diff_after_a_correction_and_a_retraction(sqlite_store: str) 
     assert corrected.effect == "corrected when 2018 → 2018-05: minutes give May"
     assert corrected.counters == {}
     assert retracted.timeline == steps[-3].timeline - 1
-    changes = diff(app.domain_events(), start, datetime.now(timezone.utc))
+    changes = diff(app.domain_events(), start, datetime.now(UTC))
     assert [(c.id, c.change) for c in changes] == [
         ("2018-thien-bao-commune-twinning", "corrected"),
         ("2021-border-districts-twinning-plan", "retracted"),
