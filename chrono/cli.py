@@ -12,33 +12,66 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from chrono.errors import ChronoError, Rejected
+from chrono.errors import ChronoError, Problem, Rejected
 
+# Every example runs on the bundled chronicle (tests/e2e/test_terminal.py runs
+# them all, in a scratch directory, exports first). 148:HASH stands for the
+# head digest a write printed: the position and the hash an auditor noted.
 EXAMPLES = {
     "timeline": [
         "chrono timeline",
         "chrono timeline --partner 'Van Son' --from 2018 --to 2021",
-        "chrono timeline --kind AgreementSigned --format json",
+        "chrono timeline --kind AgreementSigned --as-of 2021-12-31",
+        "chrono timeline --limit 10 --page 2",
+        "chrono --lang vi timeline --partner thien-bao",
+        "chrono timeline --format csv > timeline.csv",
     ],
-    "partners": ["chrono partners", "chrono partners --format json"],
-    "partner": ["chrono partner 'Van Son'", "chrono partner yunnan --as-of 2019-12-31", "chrono partner thien-bao --exact"],
-    "counters": ["chrono counters", "chrono counters --partner 'Văn Sơn' --as-of 2021-12-31", "chrono counters --by year"],
+    "partners": ["chrono partners", "chrono partners --format md > partners.md"],
+    "partner": [
+        "chrono partner 'Van Son'",
+        "chrono partner yunnan --as-of 2019-12-31",
+        "chrono partner thien-bao --exact",
+        "chrono partner van-son --svg van-son.svg",
+    ],
+    "counters": [
+        "chrono counters",
+        "chrono counters --partner 'Văn Sơn' --as-of 2021-12-31",
+        "chrono counters --by year",
+        "chrono counters --by kind --format csv > counters.csv",
+    ],
     "explain": ["chrono explain agreements", "chrono explain twinnings --partner van-son --as-of 2021"],
-    "state": ["chrono state --as-of 2021-12-31", "chrono state --as-of 2019 --known-at 2026-01-01 --format json"],
-    "rebuild": ["chrono rebuild"],
-    "audit": ["chrono audit", "chrono audit --expect 148:7e23d80e...", "chrono audit --format json"],
-    "replay": ["chrono replay --until 20", "chrono replay --known-at 2026-01-01 --format json"],
-    "diff": ["chrono diff --known-at 2026-01-01 --known-at 2026-06-30"],
-    "show": ["chrono show 2018-thien-bao-commune-twinning", "chrono show 2018-thien-bao-commune-twinning --format json"],
-    "record": [
-        "chrono record VisitMade --when 2024-03 --title 'Delegation to Wenshan' --partner van-son "
-        "--actor ha-giang --source minutes.pdf --quote 'Đoàn đại biểu tỉnh Hà Giang ...'",
+    "state": [
+        "chrono state --as-of 2021-12-31",
+        "chrono state --as-of 2019 --known-at 2030-01-01 --format json",
+        "chrono state --format md > state.md",
     ],
-    "import": ["chrono import chronicle.jsonl", "chrono import visits.csv more.yaml"],
-    "correct": ["chrono correct 2018-thien-bao-commune-twinning --set when=2018-05 --reason 'minutes give May'"],
-    "retract": ["chrono retract 2019-duplicate-visit --reason 'same visit as 2019-wenshan-visit'"],
-    "log": ["chrono log", "chrono log --format json"],
-    "export": ["chrono export --format jsonl > chronicle.jsonl", "chrono export --format events > log.jsonl"],
+    "rebuild": ["chrono rebuild"],
+    "audit": ["chrono audit", "chrono audit --format json", "chrono audit --expect 148:HASH"],
+    "replay": ["chrono replay --until 20", "chrono replay --known-at 2030-01-01 --format json", "chrono replay --format csv > replay.csv"],
+    "diff": ["chrono diff --known-at 2025-01-01 --known-at 2030-12-31"],
+    "show": [
+        "chrono show 2018-thien-bao-commune-twinning",
+        "chrono show 2018-thien-bao-commune-twinning --format json",
+        "chrono --lang vi show 2018-thien-bao-commune-twinning --format md",
+    ],
+    "record": [
+        "chrono record VisitMade --id 2024-wenshan-delegation --when 2024-03 --title 'Delegation to Wenshan' "
+        "--partner van-son --actor ha-giang --source minutes.pdf --quote 'Đoàn đại biểu tỉnh Hà Giang ...'",
+    ],
+    "import": [
+        "chrono import chronicle.jsonl",
+        "chrono --store copy.sqlite import chronicle.jsonl",
+        "chrono --store copy.sqlite import chronicle.csv",
+    ],
+    "correct": ["chrono correct 2024-wenshan-delegation --set when=2024-03-12 --reason 'minutes give the day'"],
+    "retract": ["chrono retract 2024-wenshan-delegation --reason 'recorded twice'"],
+    "log": ["chrono log", "chrono log --format csv > log.csv"],
+    "export": [
+        "chrono export --format jsonl > chronicle.jsonl",
+        "chrono export --format csv > chronicle.csv",
+        "chrono export --format md > chronicle.md",
+        "chrono export --format events > log.jsonl",
+    ],
 }
 
 
@@ -73,12 +106,13 @@ def build_parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (one statement p
     timeline.add_argument("--status", action="append", default=[], help="happened, planned, held, postponed, cancelled")
     timeline.add_argument("--retracted", action="store_true", help="include retracted entries")
     timeline.add_argument("--exact", action="store_true", help="only the partners named, not their descendants")
-    timeline.add_argument("--limit", type=int, default=0, help="show at most this many entries")
+    _paging_options(timeline)
     _query_options(timeline)
 
     partner = commands.add_parser("partner", **_help("A partner's history and the state of the relationship.", "partner"))
     partner.add_argument("partner", help="id or name in any language, diacritics optional")
     partner.add_argument("--exact", action="store_true", help="leave out the partner's descendants")
+    _paging_options(partner)
     _query_options(partner)
 
     counters = commands.add_parser("counters", **_help("Cumulative counts and sums, definite and possible.", "counters"))
@@ -93,32 +127,32 @@ def build_parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (one statement p
 
     state = commands.add_parser("state", **_help("Relationships, counters and the latest happenings as of a date.", "state"))
     state.add_argument("--latest", type=int, default=10, help="how many latest happenings to show")
-    _query_options(state)
+    _query_options(state, formats=("table", "json", "md"))
 
     commands.add_parser("rebuild", **_help("Rebuild the read model from the event log.", "rebuild"))
 
     audit = commands.add_parser("audit", **_help("Verify the hash chain, the projections and the chronicle.", "audit"))
     audit.add_argument("--expect", metavar="POSITION:HASH", help="a head digest noted earlier that must still hold")
-    _format_option(audit)
+    _format_option(audit, TABULAR)
 
     replay = commands.add_parser("replay", **_help("Walk the log, showing each event and its effect.", "replay"))
     replay.add_argument("--until", type=int, metavar="POSITION", help="stop after this log position")
     replay.add_argument("--known-at", help="stop at this recording time")
     replay.add_argument("--step", action="store_true", help="wait for Enter after each event")
-    _format_option(replay)
+    _format_option(replay, TABULAR)
 
     diff = commands.add_parser("diff", **_help("What changed in the chronicle between two recording times.", "diff"))
     diff.add_argument("--known-at", action="append", required=True, metavar="T", help="give it twice: from T1 to T2")
-    _format_option(diff)
+    _format_option(diff, TABULAR)
 
     partners = commands.add_parser("partners", **_help("The partner registry, as a hierarchy.", "partners"))
-    _format_option(partners)
+    _format_option(partners, TABULAR)
     partners.add_argument("--known-at", help="recording time (ISO date or date-time)")
 
     show = commands.add_parser("show", **_help("One entry with all its revisions.", "show"))
     show.add_argument("id")
     show.add_argument("--known-at", help="recording time (ISO date or date-time)")
-    _format_option(show)
+    _format_option(show, ("table", "json", "md"))
 
     record = commands.add_parser("record", **_help("Record one entry.", "record"))
     record.add_argument("kind", help="RelationsEstablished, TwinningSigned, AgreementSigned, ...")
@@ -153,46 +187,134 @@ def build_parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (one statement p
 
     log = commands.add_parser("log", **_help("The event log in recording order.", "log"))
     log.add_argument("--known-at", help="stop at this recording time")
-    _format_option(log)
+    _format_option(log, TABULAR)
 
     export = commands.add_parser("export", **_help("Export the chronicle or its full event log.", "export"))
-    export.add_argument("--format", choices=("jsonl", "events"), default="jsonl")
+    export.add_argument(
+        "--format", choices=("jsonl", "events", "csv", "md"), default="jsonl",
+        help="jsonl: entries and partners, re-importable; events: every stored event; "
+        "csv: entries in the import columns (partners not included); md: a readable report",
+    )  # fmt: skip
+    export.add_argument("--lang", choices=("en", "vi"), default=argparse.SUPPRESS, help="language of the Markdown report")
     return parser
 
 
-def _format_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("table", "json"), default="table")
+TABULAR = ("table", "json", "csv", "md")
 
 
-def _query_options(parser: argparse.ArgumentParser) -> None:
-    _format_option(parser)
+def _format_option(parser: argparse.ArgumentParser, formats: Sequence[str] = TABULAR) -> None:
+    """--format, --svg and --lang: how a query's answer is shown."""
+    parser.add_argument("--format", choices=formats, default="table", help=f"{', '.join(formats)} (table: Rich, plain when piped)")
+    parser.add_argument("--svg", type=Path, metavar="FILE", help="also save the table as an SVG picture")
+    # SUPPRESS: when not given here, the global --lang (before the command) stands.
+    parser.add_argument("--lang", choices=("en", "vi"), default=argparse.SUPPRESS, help="language of titles, names, dates and labels")
+
+
+def _paging_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--limit", type=int, default=0, help="show at most this many entries (the page size with --page)")
+    parser.add_argument("--page", type=int, default=0, metavar="N", help="show page N (of --limit entries, 20 without it)")
+
+
+def _query_options(parser: argparse.ArgumentParser, formats: Sequence[str] = TABULAR) -> None:
+    _format_option(parser, formats)
     parser.add_argument("--as-of", help="real-world date (EDTF): the state on that date")
     parser.add_argument("--known-at", help="recording time: what the store held then")
+
+
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 3  # a bug: chrono failed in a way it does not expect
+EXIT_BROKEN_PIPE = 141  # as the shell reports a reader that went away (128 + SIGPIPE)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "svg", None) is not None and args.format != "table":
+        parser.error("--svg saves the table view: use it with --format table")
+    if getattr(args, "page", 0) < 0 or getattr(args, "limit", 0) < 0:
+        parser.error("--page and --limit cannot be negative")
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # the command line, to title an --svg picture
     from chrono import commands
 
     handler: Callable[[argparse.Namespace], int] = getattr(commands, "cmd_" + args.command)
     try:
+        _check_arguments(args)
         return handler(args)
-    except Rejected as error:
-        if args.debug:
-            raise
-        for problem in error.problems:
-            print(f"chrono: {problem}", file=sys.stderr)
-        print(f"chrono: error: rejected {len(error.problems)} problem(s); nothing was written", file=sys.stderr)
-        return 2
-    except ChronoError as error:
-        if args.debug:
-            raise
-        print(f"chrono: error: {error}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
-        print("chrono: interrupted; nothing half-written", file=sys.stderr)
+        _say("interrupted; a write is one transaction, so nothing was half-written")
         return 130
+    except BrokenPipeError:
+        _quiet_stdout()
+        return EXIT_BROKEN_PIPE
+    except Exception as error:
+        if args.debug:
+            raise
+        return _failed(error)
+
+
+def _failed(error: Exception) -> int:
+    """Report ``error`` in one line per problem; never a traceback."""
+    from chrono.store import describe_failure
+
+    if isinstance(error, Rejected):
+        for problem in error.problems:
+            _say(str(problem))
+        _say(f"error: rejected {len(error.problems)} problem(s); nothing was written")
+        return EXIT_BAD_INPUT
+    if isinstance(error, ChronoError):
+        _say(f"error: {error}")
+        return EXIT_BAD_INPUT
+    failure = describe_failure(error)
+    if failure is not None:
+        _say(f"error: {failure}")
+        return EXIT_BAD_INPUT
+    if isinstance(error, OSError):
+        _say(f"error: {error.strerror or error}{f': {error.filename}' if error.filename else ''}")
+        return EXIT_BAD_INPUT
+    first = (str(error).strip().splitlines() or [""])[0]
+    _say(f"internal error: {type(error).__name__}: {first} (run again with --debug for the traceback, and report it)")
+    return EXIT_INTERNAL
+
+
+def _say(line: str) -> None:
+    from chrono.render.safe import clean
+
+    # Messages quote file names, ids and values from the input: written out,
+    # a control character in them cannot drive the terminal.
+    print(f"chrono: {clean(line)}", file=sys.stderr)
+
+
+def _check_arguments(args: argparse.Namespace) -> None:
+    """Refuse arguments that are not valid text (undecodable bytes in argv)
+    before they reach the store, where they could not be encoded."""
+    problems = []
+    for name, value in vars(args).items():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and _undecodable(item):
+                problems.append(Problem("command line", 0, name, "is not valid UTF-8 text"))
+                break
+    if problems:
+        raise Rejected(problems)
+
+
+def _undecodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _quiet_stdout() -> None:
+    # The reader of our output has gone (``chrono export | head``): point
+    # stdout at nothing, so that flushing it at exit raises no second error.
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def run() -> None:

@@ -111,3 +111,41 @@ def history(
         state=relationship(dated),
         counts=dict(sorted(counts.items())),
     )
+
+
+@attrs.frozen
+class Activity:
+    """How many happenings began in each year, definite and possible.
+
+    Attributes:
+        years: year -> (definite, possible) counts, every year from the first to the last.
+        undated: happenings with an open start, which no year can hold.
+    """
+
+    years: dict[int, tuple[int, int]]
+    undated: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "years": [{"year": year, DEFINITE: d, POSSIBLE: p} for year, (d, p) in self.years.items()],
+            "undated": self.undated,
+        }
+
+
+def activity(dated: Iterable[Dated]) -> Activity:
+    """Happenings per start year: reported figures, plans and retracted entries are not activity."""
+    definite: Counter[int] = Counter()
+    possible: Counter[int] = Counter()
+    undated = 0
+    for row in dated:
+        entry = row.entry
+        if entry.retracted or entry.kind == "FigureReported" or entry.status not in ("happened", "held") or row.certainty == FUTURE:
+            continue
+        start = entry.facts.when.earliest_key
+        if start is None:
+            undated += 1
+            continue
+        (definite if row.certainty == DEFINITE else possible)[start[0]] += 1
+    years = sorted({*definite, *possible})
+    span = range(years[0], years[-1] + 1) if years else range(0)
+    return Activity({year: (definite[year], possible[year]) for year in span}, undated)

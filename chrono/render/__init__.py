@@ -1,0 +1,9 @@
+"""Rich renderables and exporters: what chrono shows, and how it leaves the terminal.
+
+One module per view: ``timeline``, ``partner`` (history and registry),
+``counters`` (and explain), ``state``, ``entry`` (show and log), ``audit``
+(audit, replay, diff). ``theme`` names every style, ``labels`` every word in
+English and Vietnamese, ``exporters`` writes CSV and Markdown, ``output``
+prints (and saves SVG pictures), ``progress`` draws bars on a terminal.
+Modules are imported by the commands that need them, to keep start-up short.
+"""

@@ -1,0 +1,170 @@
+"""A partner's history, and the partner registry as a hierarchy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from chrono.events.entry import Entry
+from chrono.events.values import Partner
+from chrono.projections.hierarchy import descendants
+from chrono.render.charts import bar
+from chrono.render.labels import kind_label, label, level_label
+from chrono.render.text import cell, plain, when_text
+from chrono.render.theme import kind_style
+from chrono.render.timeline import Page, TimelineView
+
+SIDE_BY_SIDE = 100  # from this width the hierarchy and the relationship sit side by side
+
+
+def _children(partners: Mapping[str, Partner]) -> dict[str | None, list[Partner]]:
+    found: dict[str | None, list[Partner]] = {}
+    for partner in partners.values():
+        parent = partner.parent if partner.parent in partners else None
+        found.setdefault(parent, []).append(partner)
+    for members in found.values():
+        members.sort(key=lambda p: p.id)
+    return found
+
+
+def _partner_label(partner: Partner, lang: str, *, strong: bool = False, count: int | None = None) -> Text:
+    text = plain(partner.name.get(lang), "chrono.partner.strong" if strong else "chrono.partner")
+    text.append(f"  {level_label(partner.level, lang)}", style="chrono.muted")
+    if count:
+        text.append(f" ({count})", style="chrono.muted")
+    return text
+
+
+def lineage_tree(found: Any, partners: Mapping[str, Partner], lang: str) -> Tree:
+    """Ancestors down to the partner, then its children with their entry counts."""
+    chain: list[Partner] = list(found.lineage) or [found.partner]
+    root = Tree(_partner_label(chain[0], lang, strong=len(chain) == 1), guide_style="chrono.gutter")
+    node = root
+    for partner in chain[1:]:
+        node = node.add(_partner_label(partner, lang, strong=partner.id == found.partner.id))
+    touched = [{*d.entry.facts.partners, *d.entry.facts.actors} for d in found.entries]
+    for child in _children(partners).get(found.partner.id, []):
+        family = descendants(child.id, partners)
+        node.add(_partner_label(child, lang, count=sum(1 for ids in touched if ids & family)))
+    return root
+
+
+def _entry_line(entry: Entry | None, lang: str) -> Text:
+    if entry is None:
+        return Text("—", style="chrono.muted")
+    text = plain(entry.facts.when.display(lang), "chrono.date")
+    text.append(": ")
+    text.append(entry.facts.title.get(lang))
+    return text
+
+
+def relationship_grid(found: Any, lang: str) -> Table:
+    """Since when, how many agreements, which mechanisms, first and latest contact."""
+    state = found.state
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="chrono.heading", no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row(label(lang, "relations_since"), plain(when_text(state["relations_since"], lang)))
+    grid.add_row(label(lang, "twinned_since"), plain(when_text(state["twinned_since"], lang)))
+    agreements = state["agreements"]
+    text = Text(str(agreements["definite"]), style="chrono.definite")
+    if agreements["possible"]:
+        text.append(f" ({label(lang, 'possible_n', n=agreements['possible'])})", style="chrono.possible")
+    grid.add_row(label(lang, "agreements"), text)
+    by_slug = {d.entry.slug: d.entry for d in found.entries}
+    mechanisms = Text(str(len(state["mechanisms"])), style="chrono.definite")
+    for slug in state["mechanisms"]:
+        mechanisms.append("\n• ")
+        mechanisms.append(by_slug[slug].facts.title.get(lang) if slug in by_slug else slug)
+    grid.add_row(label(lang, "mechanisms"), mechanisms)
+    grid.add_row(label(lang, "first_contact"), _entry_line(found.first_contact, lang))
+    grid.add_row(label(lang, "latest_contact"), _entry_line(found.latest_contact, lang))
+    return grid
+
+
+def kind_counts(counts: Mapping[str, int], lang: str, width: int = 16) -> Table:
+    """Entries by kind with a bar each."""
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True)
+    table.add_column(justify="right")
+    table.add_column()
+    top = max(counts.values(), default=0)
+    for kind, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        table.add_row(plain(kind_label(kind, lang), kind_style(kind)), str(count), bar(count, 0, top, width))
+    return table
+
+
+class PartnerHistoryView:
+    """``chrono partner P``: the partner's place, the relationship's state, its history."""
+
+    def __init__(
+        self, found: Any, partners: Mapping[str, Partner], lang: str = "en", *,
+        as_of: Any = None, known_at: datetime | None = None, rows: Sequence[Any] | None = None, page: Page | None = None,
+    ) -> None:  # fmt: skip
+        self.found = found
+        self.partners = partners
+        self.lang = lang
+        self.as_of = as_of
+        self.known_at = known_at
+        self.rows = list(found.entries) if rows is None else list(rows)
+        self.page = page
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        lang = self.lang
+        tree = lineage_tree(self.found, self.partners, lang)
+        state = Group(relationship_grid(self.found, lang), Text(""), Text(label(lang, "counts"), style="chrono.heading"),
+                      kind_counts(self.found.counts, lang))  # fmt: skip
+        body: RenderableType
+        if options.max_width >= SIDE_BY_SIDE:
+            body = Table.grid(padding=(0, 3))
+            body.add_column(ratio=2)
+            body.add_column(ratio=3)
+            body.add_row(Group(Text(label(lang, "hierarchy"), style="chrono.heading"), tree), state)
+        else:
+            body = Group(Text(label(lang, "hierarchy"), style="chrono.heading"), tree, Text(""), state)
+        partner = self.found.partner
+        title = plain(partner.name.get(lang), "chrono.partner.strong")
+        title.append(f" · {level_label(partner.level, lang)} · {partner.id}", style="chrono.muted")
+        yield Panel(body, title=title, title_align="left", border_style="chrono.gutter")
+        yield TimelineView(self.rows, self.partners, lang, as_of=self.as_of, known_at=self.known_at, page=self.page)
+
+
+class PartnerTreeView:
+    """``chrono partners``: the registry as a hierarchy, home side marked."""
+
+    def __init__(self, partners: Mapping[str, Partner], lang: str = "en") -> None:
+        self.partners = partners
+        self.lang = lang
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        children = _children(self.partners)
+        root = Tree(Text(label(self.lang, "partners_title"), style="chrono.heading"), guide_style="chrono.gutter")
+
+        def grow(node: Tree, parent: str | None) -> None:
+            for partner in children.get(parent, []):
+                text = _partner_label(partner, self.lang)
+                text.append(f" · {partner.id}", style="chrono.id")
+                grow(node.add(text), partner.id)
+
+        grow(root, None)
+        yield root
+
+
+PARTNER_COLUMNS = ("id", "name_en", "name_vi", "name_zh", "level", "parent", "country")
+
+
+def partner_rows(partners: Mapping[str, Partner]) -> Iterator[tuple[str, ...]]:
+    """The registry as plain rows under PARTNER_COLUMNS, parents before children."""
+    children = _children(partners)
+    stack = list(reversed(children.get(None, [])))
+    while stack:
+        partner = stack.pop()
+        yield tuple(cell(v) for v in (partner.id, partner.name.en, partner.name.vi, partner.name.zh, partner.level, partner.parent, partner.country))
+        stack.extend(reversed(children.get(partner.id, [])))

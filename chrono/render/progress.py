@@ -1,0 +1,58 @@
+"""Progress bars for long work, on stderr, only when stderr is a terminal.
+
+Piped or redirected, chrono stays quiet: the tracker is a no-op and Rich's
+progress module is not even imported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+# What an import is doing, for the bar's description.
+STAGES = {"read": "reading files", "parse": "checking records", "save": "saving events", "catch-up": "updating the read model"}
+
+
+class Tracker:
+    """Reports progress to a bar; the base class reports nowhere."""
+
+    def __call__(self, advance: int) -> None:
+        """``advance`` more units done (the read model's page callback)."""
+
+    def stage(self, description: str, total: int | None) -> None:
+        """Start a new stage of the work, with its own total (None: unknown)."""
+
+    def step(self, stage: str, done: int, total: int) -> None:
+        """``done`` of ``total`` in ``stage`` (the import's callback)."""
+
+
+class _Bar(Tracker):
+    def __init__(self, progress: Any, description: str, total: int | None) -> None:
+        self.progress = progress
+        self.task = progress.add_task(description, total=total)
+
+    def __call__(self, advance: int) -> None:
+        self.progress.advance(self.task, advance)
+
+    def stage(self, description: str, total: int | None) -> None:
+        self.progress.reset(self.task, total=total, description=description)
+
+    def step(self, stage: str, done: int, total: int) -> None:
+        self.progress.update(self.task, description=STAGES.get(stage, stage), completed=done, total=total)
+
+
+@contextmanager
+def progress(description: str, total: int | None = None) -> Iterator[Tracker]:
+    """A tracker drawing a transient bar on stderr when it is a terminal, else a silent one."""
+    from chrono.render.output import make_console
+
+    console = make_console(stderr=True)
+    if not console.is_terminal or console.is_dumb_terminal:
+        yield Tracker()
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (SpinnerColumn(), TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        yield _Bar(bar, description, total)

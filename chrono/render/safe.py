@@ -1,0 +1,80 @@
+"""Text from the store, shown safely in a terminal.
+
+Titles, quotes and names come from imported files and the command line. In a
+terminal, an escape sequence (``\\x1b[31m``, or ``\\x1b]0;...`` that retitles
+the window) or a bidirectional override would be obeyed, not shown; so
+control characters never reach the terminal as such. Rich markup in the same
+text (``[bold]``) is not interpreted either: chrono's consoles have markup
+and emoji codes off.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderableType, RenderHook, RenderResult
+from rich.segment import Segment
+
+# C0 controls but newline and tab, DEL, C1 controls, and the bidirectional
+# embeddings, overrides and isolates ("Trojan Source").
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def clean(text: str) -> str:
+    """``text`` with every control character written out (``\\x1b``), for
+    lines chrono prints itself (error messages)."""
+    return UNSAFE.sub(_visible, text)
+
+
+def strip(text: str) -> str:
+    """``text`` without its control characters.
+
+    Used on laid-out output, where they take no width: dropping them keeps
+    the columns of a table aligned, and what is left ("[31m") is plain text.
+    """
+    return UNSAFE.sub("", text)
+
+
+class _Sanitised:
+    """A renderable whose rendered text holds no control character."""
+
+    def __init__(self, renderable: RenderableType) -> None:
+        self.renderable = renderable
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield from sanitise(console.render(self.renderable, options))
+
+
+def sanitise(segments: Iterable[Segment]) -> Iterator[Segment]:
+    """Segments with the control characters of their text removed.
+
+    Rich's own control segments (cursor moves) and its styles, which become
+    escape sequences only when written out, are kept.
+    """
+    for segment in segments:
+        if segment.control or not UNSAFE.search(segment.text):
+            yield segment
+        else:
+            yield Segment(strip(segment.text), segment.style)
+
+
+class SafeOutput(RenderHook):
+    """A render hook that sanitises everything a console prints."""
+
+    def process_renderables(self, renderables: list[ConsoleRenderable]) -> list[ConsoleRenderable]:
+        return [_Sanitised(renderable) for renderable in renderables]
+
+
+def safe_console(**options: Any) -> Console:
+    """A Rich console for chrono's output: no markup, no emoji codes, and no
+    control character from the data reaching the terminal."""
+    console = Console(markup=False, emoji=False, highlight=False, **options)
+    console.push_render_hook(SafeOutput())
+    return console
