@@ -237,6 +237,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from chrono import commands
 
     handler: Callable[[argparse.Namespace], int] = getattr(commands, "cmd_" + args.command)
+    if not args.debug:
+        _quiet_libraries()
     try:
         _check_arguments(args)
         return handler(args)
@@ -289,6 +291,8 @@ def _check_arguments(args: argparse.Namespace) -> None:
     before they reach the store, where they could not be encoded."""
     problems = []
     for name, value in vars(args).items():
+        if name == "argv":  # the same arguments again, whole
+            continue
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, str) and _undecodable(item):
                 problems.append(Problem("command line", 0, name, "is not valid UTF-8 text"))
@@ -303,6 +307,16 @@ def _undecodable(text: str) -> bool:
     except UnicodeEncodeError:
         return True
     return False
+
+
+def _quiet_libraries() -> None:
+    # Libraries log to the root logger, and Python prints their warnings on
+    # stderr when nothing is configured (psycopg_pool's "discarding closed
+    # connection" when a server drops us). chrono says what went wrong in
+    # its own line; --debug shows theirs.
+    import logging
+
+    logging.getLogger().addHandler(logging.NullHandler())
 
 
 def _quiet_stdout() -> None:

@@ -202,11 +202,12 @@ def _counter_partner(args: argparse.Namespace, reading: Reading) -> str | None:
 
 
 def cmd_counters(args: argparse.Namespace) -> int:
-    from chrono.projections.counters import counters
+    from chrono.projections.sqlcounters import counters
 
     reading = Reading(args)
     partner = _counter_partner(args, reading)
-    rows = counters(reading.entries(), reading.partners, reading.as_of, partner=partner, by=args.by)
+    # From the store's tables, the same answers as projections.counters over every entry.
+    rows = counters(reading.model, reading.as_of, reading.known_at, partner, args.by)
     if args.format == "json":
         _print_json({**reading.header(), "counters": [row.to_json() for row in rows]})
     elif args.format in ("csv", "md"):

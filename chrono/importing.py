@@ -9,9 +9,11 @@ JSON) is rejected as a whole with the line where reading failed.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -58,7 +60,53 @@ def read_records(data: bytes, name: str, fmt: str | None = None) -> list[Record]
     fmt = fmt or detect_format(name)
     text = read_text(data, name)
     reader = {"jsonl": _jsonl, "json": _json, "csv": _csv, "yaml": _yaml}[fmt]
-    return list(reader(text, name))
+    records = list(reader(text, name))
+    # Text decoded from UTF-8 is valid, but JSON and YAML escapes (\ud800)
+    # can spell a lone surrogate, which no store can encode.
+    if fmt != "csv" and SURROGATE_ESCAPE.search(text):
+        _refuse_surrogates(records)
+    return records
+
+
+SURROGATE_ESCAPE = re.compile(r"\\(u[dD][89a-fA-F]|U0000[dD][89a-fA-F])")
+
+
+def _refuse_surrogates(records: list[Record]) -> None:
+    problems = []
+    for data, origin in records:
+        field = _surrogate_field(data)
+        if field is not None:
+            problems.append(Problem(origin.file, origin.line, field, "is not valid Unicode text (an unpaired surrogate escape)"))
+    if problems:
+        raise Rejected(problems)
+
+
+def _surrogate_field(data: Any) -> str | None:
+    """The dotted path of the first text in ``data`` that UTF-8 cannot encode.
+
+    Iterative: a record may be nested as deeply as the parser allowed.
+    """
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str) and not _encodable(value):
+            return path or "(record)"
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str) and not _encodable(key):
+                    return path or "(record)"
+                stack.append((f"{path}.{key}" if path else str(key), item))
+        elif isinstance(value, list):
+            stack.extend((f"{path}.{index}" if path else str(index), item) for index, item in enumerate(value))
+    return None
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _jsonl(text: str, name: str) -> Iterator[Record]:
@@ -69,6 +117,14 @@ def _jsonl(text: str, name: str) -> Iterator[Record]:
             yield json.loads(line), Origin(name, number)
         except json.JSONDecodeError as error:
             raise Rejected([Problem(name, number, "", f"not valid JSON ({error.msg} at column {error.colno})")]) from None
+        except (ValueError, RecursionError) as error:  # too long a number, too deep a nesting
+            raise Rejected([Problem(name, number, "", f"not JSON chrono can read ({_json_reason(error)})")]) from None
+
+
+def _json_reason(error: Exception) -> str:
+    if isinstance(error, RecursionError):
+        return "nested too deeply"
+    return str(error).split(";")[0]
 
 
 def _json(text: str, name: str) -> Iterator[Record]:
@@ -76,6 +132,8 @@ def _json(text: str, name: str) -> Iterator[Record]:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise Rejected([Problem(name, error.lineno, "", f"not valid JSON ({error.msg})")]) from None
+    except (ValueError, RecursionError) as error:  # too long a number, too deep a nesting
+        raise Rejected([Problem(name, 1, "", f"not JSON chrono can read ({_json_reason(error)})")]) from None
     if not isinstance(data, list):
         raise Rejected([Problem(name, 1, "", "a JSON file must hold a list of records")])
     for index, item in enumerate(data, start=1):
@@ -85,13 +143,14 @@ def _json(text: str, name: str) -> Iterator[Record]:
 def _yaml(text: str, name: str) -> Iterator[Record]:
     import yaml
 
+    loader = _text_loader()
     try:
-        nodes = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        nodes = yaml.compose(text, Loader=loader)
+        data = yaml.load(text, Loader=loader)  # noqa: S506 (a SafeLoader: no Python tags)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 0
-        raise Rejected([Problem(name, line, "", f"not valid YAML ({getattr(error, 'problem', error)})")]) from None
+        raise Rejected([_yaml_problem(error, text, name)]) from None
+    except RecursionError:
+        raise Rejected([Problem(name, 1, "", "not YAML chrono can read (nested too deeply)")]) from None
     if data is None:
         return
     if not isinstance(data, list) or not isinstance(nodes, yaml.SequenceNode):
@@ -100,21 +159,82 @@ def _yaml(text: str, name: str) -> Iterator[Record]:
         yield item, Origin(name, node.start_mark.line + 1)
 
 
+def _yaml_problem(error: Any, text: str, name: str) -> Problem:
+    """One line saying where and why YAML could not be read."""
+    import yaml
+
+    if isinstance(error, yaml.reader.ReaderError):  # a character YAML does not allow, with no mark
+        line = text[: error.position].count("\n") + 1
+        return Problem(name, line, "", f"not valid YAML (character U+{ord(str(error.character)[:1] or ' '):04X} is not allowed)")
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    line = mark.line + 1 if mark is not None else 1
+    reason = " ".join(str(getattr(error, "problem", None) or error).split())
+    return Problem(name, line, "", f"not valid YAML ({reason})")
+
+
+@functools.cache
+def _text_loader() -> Any:
+    """A safe YAML loader that reads plain scalars as text, null apart.
+
+    ``when: 2018`` is the EDTF string "2018" (not an int), ``when: 2018-05-01``
+    stays a string (not a date), ``country: NO`` is Norway (not False). Python
+    tags (``!!python/object``) stay unknown to it, as to any SafeLoader.
+    """
+    import yaml
+
+    null = "tag:yaml.org,2002:null"
+    resolvers = {
+        first: [(tag, pattern) for tag, pattern in entries if tag == null]
+        for first, entries in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return type("TextLoader", (yaml.SafeLoader,), {"yaml_implicit_resolvers": resolvers})
+
+
 def _csv(text: str, name: str) -> Iterator[Record]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    unknown = [column for column in reader.fieldnames or () if column not in CSV_COLUMNS]
+    try:
+        unknown = [column for column in reader.fieldnames or () if column not in CSV_COLUMNS]
+    except csv.Error as error:
+        raise Rejected([Problem(name, 1, "", f"not valid CSV ({error})")]) from None
     if unknown:
         raise Rejected([Problem(name, 1, unknown[0], f"unknown column (known: {', '.join(CSV_COLUMNS)})")])
     try:
+        pending: Record | None = None
         for row in reader:
-            yield csv_record(row), Origin(name, reader.line_num)
+            record = csv_record(row)
+            if pending is not None and _continues(row, pending[0]):
+                _extend(pending[0], record)
+                continue
+            if pending is not None:
+                yield pending
+            pending = record, Origin(name, reader.line_num)
+        if pending is not None:
+            yield pending
     except csv.Error as error:
         raise Rejected([Problem(name, reader.line_num, "", f"not valid CSV ({error})")]) from None
 
 
+def _continues(row: dict[str, str], entry: dict[str, Any]) -> bool:
+    """A row holding only an id (the previous entry's), and one more amount or source for it.
+
+    One CSV row has room for one amount and one source; ``chrono export
+    --format csv`` writes the others on such rows after the entry's own.
+    """
+    same = entry.get("type") == "entry" and (row.get("id") or "").strip() == entry.get("id")
+    return same and not (row.get("kind") or "").strip() and not (row.get("when") or "").strip()
+
+
+def _extend(entry: dict[str, Any], more: dict[str, Any]) -> None:
+    entry.setdefault("quantities", []).extend(more.get("quantities", []))
+    entry["sources"].extend(s for s in more["sources"] if s["document"] or s["quote"])
+
+
 def csv_record(row: dict[str, str]) -> dict[str, Any]:
     """A record in the JSON shape from one CSV row."""
-    get = lambda key: (row.get(key) or "").strip()  # noqa: E731
+
+    def get(key: str) -> str:
+        return _unquoted(row.get(key) or "").strip()
+
     record: dict[str, Any] = {
         "type": get("type") or "entry",
         "id": get("id") or None,
@@ -149,6 +269,15 @@ def csv_record(row: dict[str, str]) -> dict[str, Any]:
     return record
 
 
+# A CSV export puts a quote before these, lest a spreadsheet run the cell as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _unquoted(value: str) -> str:
+    """A cell without the quote a CSV export put before a leading formula character."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_STARTS) else value
+
+
 def commands(records: Iterable[Record]) -> list[Command]:
     """Parse every record; raise ``Rejected`` with all their problems."""
     parsed: list[Command] = []
@@ -163,21 +292,63 @@ def commands(records: Iterable[Record]) -> list[Command]:
     return parsed
 
 
-def import_files(app: Chronicle, files: Iterable[tuple[bytes, str]]) -> Report:
+def import_files(
+    app: Chronicle, files: Iterable[tuple[bytes, str]], progress: Callable[[str, int, int], None] | None = None,
+) -> Report:  # fmt: skip
     """Import files as one transaction: all their records, or nothing.
 
     A full-fidelity event export (records of type ``event``) goes into an
     empty store as it was stored, so that its hash chain is the same.
+    ``progress`` hears ``(stage, done, total)`` as the work goes: stages
+    ``read`` (files), ``parse`` (records) and ``save`` (one transaction).
     """
+    step = progress or _silent
     records: list[Record] = []
-    for data, name in files:
+    chosen = list(files)
+    for done, (data, name) in enumerate(chosen):
+        step("read", done, len(chosen))
         records.extend(read_records(data, name))
+    step("parse", 0, len(records))
     events = [(data, origin) for data, origin in records if isinstance(data, dict) and data.get("type") == "event"]
     if events:
         if len(events) != len(records):
             raise Rejected([Problem(events[0][1].file, 0, "type", "an event log cannot be mixed with other records")])
-        return app.load_stored([stored_event(data, origin) for data, origin in events])
-    return app.submit(commands(records))
+        stored = checked_events(app, [(stored_event(data, origin), origin) for data, origin in events])
+        step("save", 0, 1)
+        return app.load_stored(stored)
+    parsed = commands(records)
+    step("save", 0, 1)
+    return app.submit(parsed)
+
+
+def _silent(stage: str, done: int, total: int) -> None:
+    """No one is listening to the import's progress."""
+
+
+def checked_events(app: Chronicle, events: list[tuple[Any, Origin]]) -> list[Any]:
+    """The stored events of an event log, once each has been read back.
+
+    They go into the store byte for byte: one that does not decode (damaged,
+    hand-edited, or encrypted with another key) or does not follow its
+    aggregate's previous event would make the store unreadable.
+    """
+    from chrono.events.application import fold_events
+
+    problems = []
+    decoded = []
+    for stored, origin in events:
+        try:
+            decoded.append(app.mapper.to_domain_event(stored))
+        except Exception as error:  # the mapper raises whatever the bytes provoke
+            problems.append(Problem(origin.file, origin.line, "state", f"cannot be read ({type(error).__name__}; another key?)"))
+    if not problems:
+        try:
+            fold_events(decoded)
+        except Exception as error:  # an event that does not fit its aggregate's history
+            problems.append(Problem(events[0][1].file, 0, "", f"the events do not make a coherent log ({type(error).__name__}: {error})"))
+    if problems:
+        raise Rejected(problems)
+    return [stored for stored, _ in events]
 
 
 def stored_event(data: dict[str, Any], origin: Origin) -> Any:
@@ -187,14 +358,18 @@ def stored_event(data: dict[str, Any], origin: Origin) -> Any:
 
     from eventsourcing.persistence import StoredEvent
 
+    topic = data.get("topic")
+    # Resolving a topic imports its module: only chrono's own events are let in.
+    if not isinstance(topic, str) or not topic.startswith("chrono."):
+        raise Rejected([Problem(origin.file, origin.line, "topic", f"{topic!r} is not a chrono event")])
     try:
         state = data["state"]
         raw = base64.b64decode(state) if isinstance(state, str) else json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode()
-        return StoredEvent(
-            originator_id=UUID(data["originator_id"]), originator_version=int(data["originator_version"]),
-            topic=str(data["topic"]), state=raw,
-        )  # fmt: skip
-    except (KeyError, ValueError, TypeError) as error:
+        version = int(data["originator_version"])
+        if not 1 <= version < 2**31:
+            raise ValueError(f"version {version} is out of range")
+        return StoredEvent(originator_id=UUID(data["originator_id"]), originator_version=version, topic=topic, state=raw)
+    except (KeyError, ValueError, TypeError, AttributeError, OverflowError) as error:
         raise Rejected([Problem(origin.file, origin.line, "", f"not an exported event ({error})")]) from None
 
 

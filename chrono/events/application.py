@@ -16,6 +16,7 @@ import attrs
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, StoredEvent
+from eventsourcing.utils import Environment, EnvType
 
 from chrono.errors import Conflict, Problem, Rejected, UnknownEntry
 from chrono.events.entry import Entry, PartnerRecord, entry_uuid, partner_uuid
@@ -47,6 +48,13 @@ class Chronicle(Application[UUID]):
 
     name = "chrono"
 
+    def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
+        # chrono.store configures the store completely. eventsourcing would
+        # also read the process environment (PERSISTENCE_MODULE, CIPHER_TOPIC,
+        # CHRONO_SQLITE_DBNAME, ...), letting a stray variable redirect,
+        # re-encode or un-encrypt the store.
+        return Environment(name, dict(env or {}))
+
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         register_transcodings(transcoder)
@@ -59,20 +67,31 @@ class Chronicle(Application[UUID]):
         Raises ``Rejected`` with every problem found, having written nothing.
         A concurrent writer's conflicting save is retried from a fresh read.
         """
+        # Partners first, so that a file may define them after their use.
+        ordered = sorted(commands, key=lambda command: not isinstance(command, PartnerDraft))
         for _ in range(RETRIES):
-            batch = _Batch(self)
-            # Partners first, so that a file may define them after their use.
-            ordered = sorted(commands, key=lambda command: not isinstance(command, PartnerDraft))
+            batch = _Batch(self, self.stored_ids(_referenced(ordered)))
             for command in ordered:
                 batch.add(command)
             if batch.problems:
                 raise Rejected(batch.problems)
             try:
-                self.save(*batch.changed.values())
+                self._put(batch.changed.values())
             except IntegrityError:
                 continue
             return Report(tuple(batch.recorded), tuple(batch.unchanged), self.head_position())
         raise Conflict("another writer changed the same entries at the same time; run the command again")
+
+    def _put(self, aggregates: Iterable[Aggregate]) -> None:
+        """Store the aggregates' new events in one transaction.
+
+        What ``Application.save`` does for this application (no snapshots, no
+        cache, no followers), without its per-object runtime Protocol checks,
+        which cost more than encoding the events on Python 3.11.
+        """
+        pending = [event for aggregate in aggregates for event in aggregate.collect_events()]
+        if pending:
+            self.events.put(pending)
 
     def correct(self, slug: str, changes: dict[str, Any], reason: str, source: Source | None) -> Report:
         """Record a correction of some of an entry's facts."""
@@ -129,12 +148,13 @@ class Chronicle(Application[UUID]):
         """The entry with id ``slug``, as recorded now or as known at a time."""
         try:
             if known_at is None:
-                entry = self.repository.get(entry_uuid(slug))
-                assert isinstance(entry, Entry)
-                return entry
+                found: Any = self.repository.get(entry_uuid(slug))
+                assert isinstance(found, Entry)
+                return found
         except AggregateNotFoundError:
             raise UnknownEntry(slug) from None
-        folded = fold_events(e for e in self.events.get(entry_uuid(slug)) if e.timestamp <= known_at)
+        events: Iterable[Any] = self.events.get(entry_uuid(slug))
+        folded = fold_events(e for e in events if e.timestamp <= known_at)
         if not folded:
             raise UnknownEntry(slug)
         entry = folded[entry_uuid(slug)]
@@ -150,14 +170,40 @@ class Chronicle(Application[UUID]):
 
     def partner(self, pid: str) -> Partner | None:
         try:
-            record = self.repository.get(partner_uuid(pid))
+            record: Any = self.repository.get(partner_uuid(pid))
         except AggregateNotFoundError:
             return None
         assert isinstance(record, PartnerRecord)
         return record.partner
 
     def missing_partners(self, ids: Iterable[str]) -> list[str]:
-        return [pid for pid in dict.fromkeys(ids) if partner_uuid(pid) not in self.repository]
+        wanted = list(dict.fromkeys(ids))
+        stored = self.stored_ids(partner_uuid(pid) for pid in wanted)
+        return [pid for pid in wanted if partner_uuid(pid) not in stored]
+
+    def stored_ids(self, ids: Iterable[UUID]) -> set[UUID]:
+        """Which of ``ids`` have events in the store: one query per page of ids."""
+        wanted = list(dict.fromkeys(ids))
+        found: set[UUID] = set()
+        datastore: Any = self.recorder.datastore  # type: ignore[attr-defined]
+        postgres = hasattr(datastore, "schema")
+        for start in range(0, len(wanted), PAGE):
+            page = wanted[start : start + PAGE]
+            with datastore.transaction(commit=False) as cursor:
+                if postgres:
+                    cursor.execute(self._stored_ids_sql(datastore), (page,))
+                    found.update(row["originator_id"] for row in cursor.fetchall())
+                else:
+                    marks = ", ".join("?" for _ in page)
+                    cursor.execute(self._stored_ids_sql(datastore) + f" ({marks})", [uid.hex for uid in page])
+                    found.update(UUID(row["originator_id"]) for row in cursor.fetchall())
+        return found
+
+    def _stored_ids_sql(self, datastore: Any) -> str:
+        table = self.recorder.events_table_name  # type: ignore[attr-defined]
+        if hasattr(datastore, "schema"):
+            return f"SELECT DISTINCT originator_id FROM {datastore.schema}.{table} WHERE originator_id = ANY(%s)"
+        return f"SELECT DISTINCT originator_id FROM {table} WHERE originator_id IN"
 
     def head_position(self) -> int:
         """The notification id of the last stored event (0 for an empty log)."""
@@ -166,7 +212,7 @@ class Chronicle(Application[UUID]):
     def domain_events(self, known_at: datetime | None = None, start: int = 1) -> Iterator[tuple[int, Any]]:
         """Every stored event in log order with its position, streamed in pages."""
         for notification in self.stored_notifications(start):
-            event = self.mapper.to_domain_event(notification)
+            event: Any = self.mapper.to_domain_event(notification)
             if known_at is None or event.timestamp <= known_at:
                 yield notification.id, event
 
@@ -207,8 +253,9 @@ def fold_events(events: Iterable[Any]) -> dict[UUID, Aggregate]:
 class _Batch:
     """The aggregates a list of commands creates or changes, and its problems."""
 
-    def __init__(self, app: Chronicle) -> None:
+    def __init__(self, app: Chronicle, stored: set[UUID]) -> None:
         self.app = app
+        self.stored = stored  # the ids of the aggregates the commands name that the store holds
         self.changed: dict[UUID, Aggregate] = {}
         self.recorded: list[str] = []
         self.unchanged: list[str] = []
@@ -231,6 +278,8 @@ class _Batch:
     def _get(self, aggregate_id: UUID) -> Aggregate | None:
         if aggregate_id in self.changed:
             return self.changed[aggregate_id]
+        if aggregate_id not in self.stored:
+            return None
         try:
             return self.app.repository.get(aggregate_id)
         except AggregateNotFoundError:
@@ -303,6 +352,21 @@ class _Batch:
         entry.record_outcome(outcome.outcome, outcome.when, outcome.source)
         self.changed[entry.id] = entry
         self.recorded.append(outcome.slug)
+
+
+def _referenced(commands: Iterable[Command]) -> Iterator[UUID]:
+    """The ids of every aggregate the commands create, change or refer to."""
+    for command in commands:
+        if isinstance(command, PartnerDraft):
+            yield partner_uuid(command.partner.id)
+            if command.partner.parent:
+                yield partner_uuid(command.partner.parent)
+        elif isinstance(command, Draft):
+            yield entry_uuid(command.slug)
+            for pid in (*command.facts.partners, *command.facts.actors):
+                yield partner_uuid(pid)
+        else:
+            yield entry_uuid(command.slug)
 
 
 def _same_entry(entry: Entry, draft: Draft) -> bool:

@@ -8,6 +8,7 @@ a planned happening, and each of them is kept with its recording time.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -19,11 +20,13 @@ from chrono.when import When
 NAMESPACE = uuid5(NAMESPACE_URL, "https://chrono.invalid/ids")
 
 
+@lru_cache(maxsize=1 << 16)
 def entry_uuid(slug: str) -> UUID:
     """The aggregate id of the entry with readable id ``slug``."""
     return uuid5(NAMESPACE, "entry:" + slug)
 
 
+@lru_cache(maxsize=1 << 12)
 def partner_uuid(slug: str) -> UUID:
     """The aggregate id of the partner with readable id ``slug``."""
     return uuid5(NAMESPACE, "partner:" + slug)

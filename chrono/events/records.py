@@ -21,6 +21,9 @@ from chrono.events.values import LEVELS, OUTCOMES, QUALIFIERS, STATUSES, Facts, 
 from chrono.when import When
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+MAX_QUANTITY = Decimal("1e24")
+MIN_QUANTITY = Decimal("1e-12")
+MAX_DIGITS = 36
 T = TypeVar("T")
 
 
@@ -144,6 +147,12 @@ def _decimal(value: Any) -> Decimal:
         raise ValueError(f"{value!r} is not a finite number")
     if number < 0:
         raise ValueError(f"{value} is negative")
+    # Counters sum and print these exactly: 1e999999999 would be a number
+    # with a billion digits.
+    # (adjusted() is the exponent of the leading digit: no arithmetic, so no
+    # decimal.Overflow on 1e999999999.)
+    if (number and not MIN_QUANTITY.adjusted() <= number.adjusted() < MAX_QUANTITY.adjusted()) or len(number.as_tuple().digits) > MAX_DIGITS:
+        raise ValueError(f"{str(value)[:40]} is out of range (chrono keeps {MIN_QUANTITY} to below {MAX_QUANTITY}, at most {MAX_DIGITS} digits)")
     return number
 
 
@@ -279,7 +288,7 @@ def parse_partner(data: Mapping[str, Any], origin: Origin) -> PartnerDraft:
         check.fail("id", f"{pid!r} is not a partner id (lowercase letters, digits and hyphens)")
     names = check.check("name", lambda: parse_names(data.get("name")))
     level = data.get("level")
-    if level not in LEVELS:
+    if not isinstance(level, str) or level not in LEVELS:
         check.fail("level", f"{level!r} is not one of {', '.join(sorted(LEVELS))}")
     parent = data.get("parent")
     if parent is not None and (not isinstance(parent, str) or not SLUG.match(parent)):
@@ -340,7 +349,7 @@ def parse_record(data: Any, origin: Origin) -> list[Command]:
     if not isinstance(data, Mapping):
         raise RecordProblems([Problem(origin.file, origin.line, "", "a record must be an object")])
     record_type = data.get("type") or "entry"
-    parser = PARSERS.get(record_type)
+    parser = PARSERS.get(record_type) if isinstance(record_type, str) else None
     if parser is None:
         problem = Problem(origin.file, origin.line, "type", f"unknown record type {record_type!r}")
         raise RecordProblems([problem])

@@ -10,7 +10,7 @@ referenced) are reported beside them: a chronicle keeps conflicts on purpose.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import zip_longest
 from typing import Any
 
@@ -239,15 +239,23 @@ def _guarded(check: str, problems: list[Finding], run: Any, fallback: Any) -> An
         return fallback
 
 
-def audit(app: Chronicle, expect: chain.Digest | None = None, today: pendulum.Date | None = None) -> AuditReport:
-    """Run every check on ``app``'s store."""
+def audit(
+    app: Chronicle, expect: chain.Digest | None = None, today: pendulum.Date | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> AuditReport:  # fmt: skip
+    """Run every check on ``app``'s store; ``progress`` hears the name of each stage as it starts."""
+    step = progress or (lambda stage: None)
     problems: list[Finding] = []
     model = ReadModel(app)
+    step("chain")
     _guarded("projection", problems, model.catch_up, 0)
     chain_problems, head, count = check_chain(app, model, expect)
     problems = chain_problems + problems
+    step("decode")
     events = decoded_events(app, problems)
+    step("projections")
     problems += _guarded("projection", problems, lambda: check_projections(events, model), [])
+    step("chronicle")
     state = _guarded("chronicle", problems, lambda: fold_events(events), {})
     entries = [a for a in state.values() if isinstance(a, Entry)]
     partners = {a.partner.id: a.partner for a in state.values() if isinstance(a, PartnerRecord)}

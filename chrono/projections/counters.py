@@ -372,6 +372,16 @@ def _parts(entry: Entry) -> list[_Part]:
     return out
 
 
+def contribution_parts(entry: Entry) -> list[_Part]:
+    """Every contribution ``entry`` makes when it counts, in order (for the read model)."""
+    return _parts(entry)
+
+
+def counted(entry: Entry) -> bool:
+    """Whether ``entry`` counts at all: not retracted, and happened or held."""
+    return _counted(entry)
+
+
 def _touches(entry: Entry, family: frozenset[str]) -> bool:
     facts = entry.facts
     return not family.isdisjoint(facts.partners) or not family.isdisjoint(facts.actors)

@@ -5,26 +5,45 @@ ours: it reads the notification log after the tracked position, and writes
 each page's rows together with the new tracked position in one transaction.
 A concurrent reader that got there first makes our guarded update match no
 row; we then roll back and carry on from where it left off.
+
+A page is written in bulk: its events are decoded once, the states they
+follow on from are read in one query per table, and every table gets one
+``executemany``. A first revision keeps the creation event's stored bytes as
+its state (it decodes to the same aggregate); later ones keep a snapshot
+encoded by the application's own mapper (transcodings, compression and
+cipher alike), so nothing is encoded twice for the common case.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import Snapshot
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import OperationalError, StoredEvent
 
 from chrono.events.application import Chronicle
 from chrono.events.entry import Entry, PartnerRecord
 from chrono.events.values import Partner
 from chrono.projections import chain
-from chrono.projections.schema import Dialect, statements
+from chrono.projections.counters import contribution_parts, counted
+from chrono.projections.schema import COLUMNS, DERIVED, VERSION, Dialect, drops, indexes, order_key, statements, tables
+from chrono.when import When
 
-NAME = "chronicle"
+NAME = f"chronicle-v{VERSION}"
+INDEXING = f"{NAME}/indexing"  # present while a rebuild has the secondary indexes dropped
+TOTALS = f"{NAME}/totals"  # the position the running totals were made at (projections.totals)
 PAGE = 1000
+# The read model's DDL runs under this PostgreSQL advisory lock, so that
+# processes opening a new store at once do not race to create its tables.
+DDL_LOCK = 0x6368726F6E6F  # "chrono"
+BUSY_RETRIES = 20
+T = TypeVar("T")
 
 
 def time_key(moment: datetime) -> str:
@@ -32,15 +51,103 @@ def time_key(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
 
 
+KEY_LIMIT = 2**62  # far years (EDTF's Y-notation) are clamped to fit 64-bit columns
+
+
 def date_key(key: tuple[int, int, int] | None) -> int | None:
+    """A (year, month, day) bound as one integer, yyyymmdd, in the same order."""
     if key is None:
         return None
     year, month, day = key
-    return year * 10000 + month * 100 + day
+    return max(-KEY_LIMIT, min(KEY_LIMIT, year * 10000 + month * 100 + day))
+
+
+def whole(value: Decimal) -> int | None:
+    """``value`` as an int when it is whole and fits 64 bits, else None."""
+    if value != value.to_integral_value():
+        return None
+    number = int(value)
+    return number if -(2**63) < number < 2**63 else None
 
 
 class _Restarted(Exception):
     """Another reader advanced the tracked position under us."""
+
+
+def retry_busy(action: Callable[[], T]) -> T:
+    """Run ``action``, again while SQLite says the database is locked.
+
+    SQLite waits for a lock on its own (``SQLITE_LOCK_TIMEOUT``), except when
+    a transaction that has read must become a writer after another process
+    wrote: that fails at once and only a fresh transaction can go on.
+    """
+    for attempt in range(BUSY_RETRIES):
+        try:
+            return action()
+        except OperationalError as error:
+            if "locked" not in str(error) or attempt == BUSY_RETRIES - 1:
+                raise
+            time.sleep(0.01 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+class _Rows:
+    """The rows one page of events adds, and the revisions it supersedes."""
+
+    def __init__(self) -> None:
+        self.revisions: list[tuple[Any, ...]] = []
+        self.links: list[tuple[Any, ...]] = []
+        self.contributions: list[tuple[Any, ...]] = []
+        self.partners: list[tuple[Any, ...]] = []
+        self.superseded_entries: list[tuple[str, str, int]] = []
+        self.superseded_partners: list[tuple[str, str, int]] = []
+
+    def entry(self, entry: Entry, position: int, recorded: str, topic: str | None, state: bytes | None) -> None:
+        aggregate, revision, slug, when = entry.id.hex, entry.version, entry.slug, entry.facts.when
+        key = _key_of(when)
+        self.revisions.append((
+            aggregate, revision, slug, recorded, entry.kind, entry.status, int(entry.retracted),
+            date_key(when.earliest_key), date_key(when.latest_key), key, position, topic, state,
+        ))  # fmt: skip
+        links = {(pid, "partner") for pid in entry.facts.partners} | {(pid, "actor") for pid in entry.facts.actors}
+        self.links.extend((aggregate, revision, pid, role, slug, key, int(entry.retracted), recorded) for pid, role in sorted(links))
+        live = int(counted(entry))
+        scope = ",".join(sorted(set(entry.facts.partners)))
+        for part in contribution_parts(entry):
+            part_when = part.when
+            self.contributions.append((
+                aggregate, revision, part.order[-1], slug, entry.kind, part.metric, part.unit, str(part.value),
+                whole(part.value), date_key(part_when.earliest_key), date_key(part_when.latest_key),
+                _year(part_when), int(part.figure), live, scope, part_when.edtf,
+                _key_of(part_when) + key, recorded,
+            ))  # fmt: skip
+
+    def partner(self, record: PartnerRecord, recorded: str, topic: str | None, state: bytes | None) -> None:
+        partner = record.partner
+        self.partners.append((record.id.hex, record.version, partner.id, partner.parent, recorded, topic, state))
+
+    def write(self, cursor: Any, model: ReadModel) -> None:
+        for table, rows in (
+            ("revisions", self.revisions), ("revision_partners", self.links),
+            ("contributions", self.contributions), ("partners", self.partners),
+        ):  # fmt: skip
+            model.insert(cursor, table, rows)
+        update = "UPDATE {t:%s} SET superseded_at = ? WHERE aggregate = ? AND revision = ?"
+        for table in ("revisions", "revision_partners", "contributions"):
+            if self.superseded_entries:
+                cursor.executemany(model.sql(update % table), self.superseded_entries)
+        if self.superseded_partners:
+            cursor.executemany(model.sql(update % "partners"), self.superseded_partners)
+
+
+@lru_cache(maxsize=1 << 16)
+def _key_of(when: When) -> str:
+    return order_key(when.sort_key)
+
+
+def _year(when: Any) -> int | None:
+    key = when.latest_key or when.earliest_key
+    return None if key is None else max(-KEY_LIMIT, min(KEY_LIMIT, int(key[0])))
 
 
 class ReadModel:
@@ -50,18 +157,44 @@ class ReadModel:
         self.app = app
         self.datastore: Any = app.recorder.datastore  # type: ignore[attr-defined]
         if hasattr(self.datastore, "schema"):
-            self.dialect = Dialect("%s", "BYTEA", f"{self.datastore.schema}.")
+            self.dialect = Dialect("%s", "BYTEA", f"{self.datastore.schema}.", ' COLLATE "C"')
         else:
             self.dialect = Dialect("?", "BLOB", "")
+        if retry_busy(self._create):
+            retry_busy(self._index)
+
+    def _create(self) -> bool:
+        """Create the tables, or drop and recreate those of another layout.
+
+        Returns whether a rebuild left the secondary indexes to be made.
+        """
         with self.datastore.transaction(commit=True) as cursor:
-            for statement in statements(self.dialect):
+            self._lock(cursor)
+            cursor.execute(statements(self.dialect)[0])
+            cursor.execute(self.sql("SELECT name FROM {t:tracking}"))
+            names = {str(_value(row, "name")) for row in cursor.fetchall()}
+            if NAME in names:
+                return INDEXING in names
+            for statement in drops(self.dialect):
                 cursor.execute(statement)
-            cursor.execute(self.sql("SELECT position FROM {t:tracking} WHERE name = ?"), (NAME,))
-            if cursor.fetchone() is None:
-                cursor.execute(self.sql("INSERT INTO {t:tracking} (name, position) VALUES (?, 0)"), (NAME,))
+            cursor.execute(self.sql("DELETE FROM {t:tracking}"))
+            for statement in statements(self.dialect)[1:]:
+                cursor.execute(statement)
+            cursor.execute(self.sql("INSERT INTO {t:tracking} (name, position) VALUES (?, 0)"), (NAME,))
+            cursor.execute(self.sql("INSERT INTO {t:tracking} (name, position) VALUES (?, -1)"), (TOTALS,))
+        return False
 
     def sql(self, statement: str) -> str:
         return self.dialect.sql(statement)
+
+    def stated(self, table: str) -> str:
+        """``table`` as ``r``, joined to the log for the state of first revisions (``_STATE``)."""
+        events = f"{self.dialect.prefix}{self.app.recorder.events_table_name}"  # type: ignore[attr-defined]
+        aggregate = "CAST(r.aggregate AS uuid)" if self.dialect.postgres else "r.aggregate"
+        return (
+            f"{{t:{table}}} r LEFT JOIN {events} e ON r.state IS NULL"
+            f" AND e.originator_id = {aggregate} AND e.originator_version = r.revision"
+        )
 
     # -- catching up -----------------------------------------------------
 
@@ -79,7 +212,7 @@ class ReadModel:
             if not page:
                 return done
             try:
-                self._process(start, page)
+                retry_busy(lambda: self._process(start, page))  # noqa: B023 (called at once)
             except _Restarted:
                 continue
             done += len(page)
@@ -87,12 +220,40 @@ class ReadModel:
                 progress(len(page))
 
     def rebuild(self, progress: Any = None) -> int:
-        """Forget every row and process the whole log again."""
+        """Forget every row and process the whole log again.
+
+        The tables are made anew without their secondary indexes, which are
+        built once at the end (much faster than updating them row by row); a
+        marker in the tracking table says so until then, so that a rebuild
+        cut short has its indexes made by the next process that opens it.
+        """
         with self.datastore.transaction(commit=True) as cursor:
-            for table in ("revision_partners", "revisions", "partners", "chain"):
-                cursor.execute(self.sql(f"DELETE FROM {{t:{table}}}"))
+            self._lock(cursor)
+            for statement in [*drops(self.dialect), *tables(self.dialect)[1:]]:
+                cursor.execute(statement)
             cursor.execute(self.sql("UPDATE {t:tracking} SET position = 0 WHERE name = ?"), (NAME,))
-        return self.catch_up(progress)
+            cursor.execute(self.sql("UPDATE {t:tracking} SET position = -1 WHERE name = ?"), (TOTALS,))
+            cursor.execute(self.sql("DELETE FROM {t:tracking} WHERE name = ?"), (INDEXING,))
+            cursor.execute(self.sql("INSERT INTO {t:tracking} (name, position) VALUES (?, 0)"), (INDEXING,))
+        done = self.catch_up(progress)
+        retry_busy(self._index)
+        return done
+
+    def _index(self) -> None:
+        """Make the secondary indexes (again) and clear the rebuild's marker."""
+        with self.datastore.transaction(commit=True) as cursor:
+            self._lock(cursor)
+            for statement in indexes(self.dialect):
+                cursor.execute(statement)
+            cursor.execute(self.sql("DELETE FROM {t:tracking} WHERE name = ?"), (INDEXING,))
+        if self.dialect.postgres:
+            with self.datastore.transaction(commit=True) as cursor:
+                for table in DERIVED:
+                    cursor.execute(self.sql(f"ANALYZE {{t:{table}}}"))
+
+    def _lock(self, cursor: Any) -> None:
+        if self.dialect.postgres:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", (DDL_LOCK,))
 
     def _process(self, start: int, page: Sequence[Any]) -> None:
         with self.datastore.transaction(commit=True) as cursor:
@@ -102,15 +263,48 @@ class ReadModel:
             )
             if _rowcount(cursor) != 1:
                 raise _Restarted
-            current: dict[str, Any] = {}
-            for notification in page:
-                event = self.app.mapper.to_domain_event(notification)
-                self._apply(cursor, notification.id, event, current)
-            previous = self._link_at(cursor, start)
-            cursor.executemany(
-                self.sql("INSERT INTO {t:chain} (position, hash) VALUES (?, ?)"),
-                [(position, digest.hex()) for position, digest in chain.walk(page, previous)],
-            )
+            events = [self.app.mapper.to_domain_event(notification) for notification in page]
+            current = self._current(cursor, events)
+            rows = _Rows()
+            for notification, event in zip(page, events, strict=True):
+                self._apply(notification, event, current, rows)
+            rows.write(cursor, self)
+            links = chain.walk(page, self._link_at(cursor, start))
+            self.insert(cursor, "chain", [(position, digest.hex()) for position, digest in links])
+
+    def insert(self, cursor: Any, table: str, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Add ``rows`` to ``table`` (COPY on PostgreSQL, executemany on SQLite)."""
+        if not rows:
+            return
+        columns = COLUMNS[table]
+        if self.dialect.postgres:
+            with cursor.copy(f"COPY {self.dialect.table(table)} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join("?" for _ in columns)
+        cursor.executemany(self.sql(f"INSERT INTO {{t:{table}}} ({', '.join(columns)}) VALUES ({marks})"), rows)
+
+    def _current(self, cursor: Any, events: Sequence[Any]) -> dict[str, Any]:
+        """The stored states that the page's later events follow on from."""
+        created: set[str] = set()
+        wanted: dict[str, set[str]] = {"revisions": set(), "partners": set()}
+        for event in events:
+            aggregate_id = event.originator_id.hex
+            if event.originator_version > 1 and aggregate_id not in created:
+                wanted["revisions" if isinstance(event, Entry.Event) else "partners"].add(aggregate_id)
+            created.add(aggregate_id)
+        current: dict[str, Any] = {}
+        for table, ids in wanted.items():
+            ordered = sorted(ids)
+            for first in range(0, len(ordered), 500):
+                chunk = ordered[first : first + 500]
+                marks = ", ".join("?" for _ in chunk)
+                query = f"SELECT r.aggregate, r.revision, {_STATE} FROM {self.stated(table)} WHERE r.superseded_at IS NULL AND r.aggregate IN ({marks})"
+                cursor.execute(self.sql(query), chunk)
+                for row in cursor.fetchall():
+                    current[str(_value(row, "aggregate"))] = self._row_aggregate(row)
+        return current
 
     def _link_at(self, cursor: Any, position: int) -> bytes:
         if position == 0:
@@ -130,74 +324,44 @@ class ReadModel:
         for row in self._rows("SELECT position, hash FROM {t:chain} ORDER BY position", ()):
             yield int(_value(row, "position")), str(_value(row, "hash"))
 
-    def _apply(self, cursor: Any, position: int, event: Any, current: dict[str, Any]) -> None:
+    def _apply(self, notification: Any, event: Any, current: dict[str, Any], rows: _Rows) -> None:
         aggregate_id = event.originator_id.hex
+        version = event.originator_version
         previous = current.get(aggregate_id)
-        if previous is None and event.originator_version > 1:
-            previous = self._load(cursor, aggregate_id, event)
+        if version > 1 and (previous is None or previous.version != version - 1):
+            raise ValueError(f"event {version} of {event.originator_id} follows no stored revision {version - 1}")
         aggregate = event.mutate(previous)
         current[aggregate_id] = aggregate
         recorded = time_key(event.timestamp)
-        if event.originator_version > 1:
-            table = "revisions" if isinstance(aggregate, Entry) else "partners"
-            cursor.execute(
-                self.sql(f"UPDATE {{t:{table}}} SET superseded_at = ? WHERE aggregate = ? AND revision = ?"),
-                (recorded, aggregate_id, event.originator_version - 1),
-            )
+        if version == 1:
+            topic, state = None, None  # the creation event in the log is the state
+        else:
+            topic, state = _SNAPSHOT_TOPIC, self._freeze(aggregate)
+            superseded = rows.superseded_entries if isinstance(aggregate, Entry) else rows.superseded_partners
+            superseded.append((recorded, aggregate_id, version - 1))
         if isinstance(aggregate, Entry):
-            self._insert_entry(cursor, position, aggregate, recorded)
+            rows.entry(aggregate, notification.id, recorded, topic, state)
         elif isinstance(aggregate, PartnerRecord):
-            cursor.execute(
-                self.sql("INSERT INTO {t:partners} (aggregate, revision, id, recorded_at, superseded_at, state)"
-                         " VALUES (?, ?, ?, ?, NULL, ?)"),
-                (aggregate_id, aggregate.version, aggregate.partner.id, recorded, self._freeze(aggregate)),
-            )  # fmt: skip
+            rows.partner(aggregate, recorded, topic, state)
 
-    def _insert_entry(self, cursor: Any, position: int, entry: Entry, recorded: str) -> None:
-        when = entry.facts.when
-        cursor.execute(
-            self.sql(
-                "INSERT INTO {t:revisions} (aggregate, revision, entry, recorded_at, superseded_at, kind, status,"
-                " retracted, earliest, latest, sort_key, position, state) VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?)"
-            ),
-            (
-                entry.id.hex, entry.version, entry.slug, recorded, entry.kind, entry.status, int(entry.retracted),
-                date_key(when.earliest_key), date_key(when.latest_key), repr(when.sort_key), position,
-                self._freeze(entry),
-            ),
-        )  # fmt: skip
-        links = {(pid, "partner") for pid in entry.facts.partners} | {(pid, "actor") for pid in entry.facts.actors}
-        cursor.executemany(
-            self.sql("INSERT INTO {t:revision_partners} (aggregate, revision, partner, role) VALUES (?, ?, ?, ?)"),
-            [(entry.id.hex, entry.version, pid, role) for pid, role in sorted(links)],
-        )
-
-    def _load(self, cursor: Any, aggregate_id: str, event: Any) -> Any:
-        table = "revisions" if isinstance(event, Entry.Event) else "partners"
-        cursor.execute(
-            self.sql(f"SELECT state FROM {{t:{table}}} WHERE aggregate = ? AND revision = ?"),
-            (aggregate_id, event.originator_version - 1),
-        )
-        return self._thaw(_value(cursor.fetchone(), "state"), event.originator_id, event.originator_version - 1)
-
-    # A revision's state is an eventsourcing snapshot, encoded by the
-    # application's own mapper (transcodings, compression and cipher alike).
+    # A revision's state decodes with the application's own mapper: the
+    # creation event itself for a first revision, else a snapshot.
     def _freeze(self, aggregate: Any) -> bytes:
         snapshot = type(aggregate).Snapshot.take(aggregate)
         return bytes(self.app.mapper.to_stored_event(snapshot).state)
 
-    def _thaw(self, state: bytes, aggregate_id: Any, version: int) -> Any:
-        stored = StoredEvent(originator_id=aggregate_id, originator_version=version, topic=_SNAPSHOT_TOPIC, state=bytes(state))
-        snapshot = self.app.mapper.to_domain_event(stored)
-        return snapshot.mutate(None)
+    def _thaw(self, topic: str, state: bytes, aggregate_id: Any, version: int) -> Any:
+        stored = StoredEvent(originator_id=aggregate_id, originator_version=version, topic=topic, state=bytes(state))
+        event: Any = self.app.mapper.to_domain_event(stored)
+        return event.mutate(None)
 
     # -- queries ---------------------------------------------------------
 
     def entries(self, known_at: datetime | None = None, partners: Iterable[str] | None = None) -> list[Entry]:
         """Entries as known at a recording time (now by default), optionally
         only those touching one of ``partners``; retracted ones included."""
-        where, params = self._known(known_at, "r")
-        query = "SELECT r.aggregate, r.revision, r.state FROM {t:revisions} r"
+        where, params = self.known(known_at, "r")
+        query = f"SELECT r.aggregate, r.revision, {_STATE} FROM {self.stated('revisions')}"
         if partners is not None:
             ids = sorted(set(partners))
             if not ids:
@@ -212,10 +376,85 @@ class ReadModel:
             query += " WHERE "
         return [self._row_aggregate(row) for row in self._rows(query + where, params)]
 
+    def page(
+        self, partners: Iterable[str], known_at: datetime | None = None, limit: int = 50,
+        after: tuple[str, str] | None = None, retracted: bool = False,
+    ) -> list[Entry]:  # fmt: skip
+        """The first ``limit`` entries touching any of ``partners``, in the
+        chronicle's order (after the entry ``after`` = (order key, id), if given).
+
+        Each partner's entries are an index range in that order: a few are
+        read from each, merged, and only the partners whose few might hide
+        one of the first ``limit`` are read further. The cost grows with the
+        number of partners, never with the length of their histories.
+        """
+        ids = sorted(set(partners))
+        if not ids or limit <= 0:
+            return []
+        found: dict[str, tuple[str, str, int]] = {}
+        first = min(limit, max(4, -(-2 * limit // len(ids))))
+        ends = self._gather([(pid, after) for pid in ids], first, known_at, retracted, found)
+        ranked = sorted(key[:2] for key in found.values())
+        cutoff = ranked[limit - 1] if len(ranked) >= limit else None
+        more = [(pid, end) for pid, end in ends.items() if end is not None and (cutoff is None or end < cutoff)]
+        if more and first < limit:
+            self._gather(more, limit - first, known_at, retracted, found)
+        chosen = sorted(found.items(), key=lambda item: item[1][:2])[:limit]
+        if not chosen:
+            return []
+        wanted = {(aggregate, key[2]) for aggregate, key in chosen}
+        marks = ", ".join("?" for _ in chosen)
+        query = f"SELECT r.aggregate, r.revision, {_STATE} FROM {self.stated('revisions')} WHERE r.aggregate IN ({marks})"
+        rows = self._rows(query, [aggregate for aggregate, _ in chosen])
+        by_id = {str(_value(row, "aggregate")): row for row in rows if (str(_value(row, "aggregate")), int(_value(row, "revision"))) in wanted}
+        return [self._row_aggregate(by_id[aggregate]) for aggregate, _ in chosen]
+
+    @staticmethod
+    def key(entry: Entry) -> tuple[str, str]:
+        """Where ``entry`` stands in the chronicle's order: ``page(after=...)`` takes it."""
+        return _key_of(entry.facts.when), entry.slug
+
+    def _gather(
+        self, ranges: Sequence[tuple[str, tuple[str, str] | None]], limit: int, known_at: datetime | None,
+        retracted: bool, found: dict[str, tuple[str, str, int]],
+    ) -> dict[str, tuple[str, str] | None]:  # fmt: skip
+        """Read up to ``limit`` rows of each (partner, after) range into ``found``.
+
+        Returns each partner's last key when its range may hold more, else None.
+        """
+        ends: dict[str, tuple[str, str] | None] = {}
+        counts: dict[str, int] = {}
+        for start in range(0, len(ranges), 200):
+            for row in self._rows(*self._page_query(ranges[start : start + 200], limit, known_at, retracted)):
+                key = (str(_value(row, "order_key")), str(_value(row, "entry")))
+                pid = str(_value(row, "partner"))
+                found[str(_value(row, "aggregate"))] = (*key, int(_value(row, "revision")))
+                counts[pid] = counts.get(pid, 0) + 1
+                ends[pid] = key
+        return {pid: (end if counts[pid] == limit else None) for pid, end in ends.items()}
+
+    def _page_query(
+        self, ranges: Sequence[tuple[str, tuple[str, str] | None]], limit: int, known_at: datetime | None, retracted: bool
+    ) -> tuple[str, list[Any]]:
+        where, known = self.known(known_at, "p")
+        if not retracted:
+            where += " AND p.retracted = 0"
+        columns = "p.partner, p.aggregate, p.revision, p.order_key, p.entry"
+        parts: list[str] = []
+        params: list[Any] = []
+        for index, (pid, after) in enumerate(ranges):
+            since = " AND (p.order_key, p.entry) > (?, ?)" if after is not None else ""
+            parts.append(
+                f"SELECT * FROM (SELECT {columns} FROM {{t:revision_partners}} p WHERE p.partner = ? AND {where}{since}"
+                f" ORDER BY p.order_key, p.entry LIMIT ?) AS s{index}"
+            )
+            params += [pid, *known, *(after or ()), limit]
+        return " UNION ALL ".join(parts), params
+
     def revisions(self) -> Iterator[tuple[str, int, str, str | None, Any]]:
         """Every stored revision, entries and partners: id, revision, recorded, superseded, aggregate."""
         for table in ("revisions", "partners"):
-            query = f"SELECT aggregate, revision, recorded_at, superseded_at, state FROM {{t:{table}}} ORDER BY aggregate, revision"
+            query = f"SELECT r.aggregate, r.revision, r.recorded_at, r.superseded_at, {_STATE} FROM {self.stated(table)} ORDER BY r.aggregate, r.revision"
             for row in self._rows(query, ()):
                 yield (
                     str(_value(row, "aggregate")), int(_value(row, "revision")), str(_value(row, "recorded_at")),
@@ -223,23 +462,29 @@ class ReadModel:
                 )  # fmt: skip
 
     def partners(self, known_at: datetime | None = None) -> dict[str, Partner]:
-        where, params = self._known(known_at, "p")
-        rows = self._rows("SELECT p.aggregate, p.revision, p.state FROM {t:partners} p WHERE " + where + " ORDER BY p.id", params)
-        records = [self._row_aggregate(row) for row in rows]
+        where, params = self.known(known_at, "r")
+        query = f"SELECT r.aggregate, r.revision, {_STATE} FROM {self.stated('partners')} WHERE {where} ORDER BY r.id"
+        records = [self._row_aggregate(row) for row in self._rows(query, params)]
         return {record.partner.id: record.partner for record in records}
 
     def _row_aggregate(self, row: Any) -> Any:
-        aggregate = self._thaw(_value(row, "state"), UUID(_value(row, "aggregate")), int(_value(row, "revision")))
+        aggregate_id = UUID(_value(row, "aggregate"))
+        aggregate = self._thaw(str(_value(row, "topic")), _value(row, "state"), aggregate_id, int(_value(row, "revision")))
         if isinstance(aggregate, Entry):
             aggregate.sources = tuple(aggregate.sources)
         return aggregate
 
-    def _known(self, known_at: datetime | None, alias: str) -> tuple[str, list[Any]]:
+    def known(self, known_at: datetime | None, alias: str) -> tuple[str, list[Any]]:
+        """The condition (and its parameters) of rows as known at ``known_at``."""
         if known_at is None:
             return f"{alias}.superseded_at IS NULL", []
         moment = time_key(known_at)
         clause = f"{alias}.recorded_at <= ? AND ({alias}.superseded_at IS NULL OR {alias}.superseded_at > ?)"
         return clause, [moment, moment]
+
+    def rows(self, query: str, params: Sequence[Any]) -> list[Any]:
+        """The rows of a query over the read model's tables (``{t:name}``, ``?``)."""
+        return list(self._rows(query, params))
 
     def _rows(self, query: str, params: Sequence[Any]) -> Iterator[Any]:
         with self.datastore.transaction(commit=False) as cursor:
@@ -248,6 +493,8 @@ class ReadModel:
 
 
 _SNAPSHOT_TOPIC = "eventsourcing.domain:Snapshot"
+# A revision's state: its snapshot, or for a first revision the creation event.
+_STATE = "COALESCE(r.topic, e.topic) AS topic, COALESCE(r.state, e.state) AS state"
 
 
 def _rowcount(cursor: Any) -> int:
@@ -266,4 +513,4 @@ def fresh(app: Chronicle) -> ReadModel:
     return model
 
 
-__all__ = ["ReadModel", "Snapshot", "date_key", "fresh", "time_key"]
+__all__ = ["ReadModel", "Snapshot", "date_key", "fresh", "retry_busy", "time_key"]

@@ -26,6 +26,13 @@ def sqlite_store(tmp_path: Path) -> str:
     return path
 
 
+@pytest.fixture
+def bundled_store(store_url: str) -> str:
+    """The bundled chronicle in a new store, on each backend."""
+    import_bundled(open_store(store_url))
+    return store_url
+
+
 def _flip(path: str, position: int) -> None:
     with sqlite3.connect(path) as connection:
         (state,) = connection.execute("SELECT state FROM stored_events WHERE rowid = ?", (position,)).fetchone()
@@ -34,8 +41,8 @@ def _flip(path: str, position: int) -> None:
         connection.execute("UPDATE stored_events SET state = ? WHERE rowid = ?", (bytes(changed), position))
 
 
-def test_an_untouched_store_passes(sqlite_store: str) -> None:
-    report = audit(open_store(sqlite_store))
+def test_an_untouched_store_passes(bundled_store: str) -> None:
+    report = audit(open_store(bundled_store))
     assert report.ok and report.problems == ()
     assert report.head.position == report.events > 100
 
@@ -125,8 +132,8 @@ def test_events_round_trip_across_backends_with_the_same_head(tmp_path: Path, po
     assert {e.slug: (e.facts, e.retracted, e.version) for e in fresh(copy).entries()} == original
 
 
-def test_replay_and_diff_after_a_correction_and_a_retraction(sqlite_store: str) -> None:
-    app = open_store(sqlite_store)
+def test_replay_and_diff_after_a_correction_and_a_retraction(bundled_store: str) -> None:
+    app = open_store(bundled_store)
     start = datetime.now(UTC)
     app.correct("2018-thien-bao-commune-twinning", {"when": When.parse("2018-05")}, "minutes give May", None)
     app.retract("2021-border-districts-twinning-plan", "a plan, not a twinning")
@@ -146,14 +153,14 @@ def test_replay_and_diff_after_a_correction_and_a_retraction(sqlite_store: str) 
     assert list(replay(app.domain_events(), until=5))[-1].position == 5
 
 
-def test_the_chronicle_checks_surface_conflicts_and_overdue_plans(sqlite_store: str) -> None:
+def test_the_chronicle_checks_surface_conflicts_and_overdue_plans(bundled_store: str) -> None:
     import pendulum
 
-    report = audit(open_store(sqlite_store), today=pendulum.Date(2030, 1, 1))
+    report = audit(open_store(bundled_store), today=pendulum.Date(2030, 1, 1))
     assert report.ok  # findings do not fail an audit: conflicts are kept on purpose
     conflicts = [f.message for f in report.findings if f.check == "conflict"]
     assert any("district_twinnings" in m and "2015-district-city-pair-twinnings-figure" in m for m in conflicts)
     overdue = {f.id for f in report.findings if f.check == "overdue"}
     assert "2024-kunming-secretaries-conference-jwg-10th-session" in overdue
-    early = audit(open_store(sqlite_store), today=pendulum.Date(2020, 1, 1))
+    early = audit(open_store(bundled_store), today=pendulum.Date(2020, 1, 1))
     assert "2024-kunming-secretaries-conference-jwg-10th-session" not in {f.id for f in early.findings if f.check == "overdue"}

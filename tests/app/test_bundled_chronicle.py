@@ -93,8 +93,8 @@ def test_every_entry_has_titles_in_both_languages() -> None:
         assert record["title"]["en"].strip() and record["title"]["vi"].strip(), record["id"]
 
 
-def test_the_chronicle_imports_cleanly_and_twice_is_a_no_op(tmp_path: Path) -> None:
-    app = open_store(str(tmp_path / "s.sqlite"))
+def test_the_chronicle_imports_cleanly_and_twice_is_a_no_op(store_url: str) -> None:
+    app = open_store(store_url)
     first = import_bundled(app)
     assert len(first.recorded) > 50
     second = import_bundled(app)

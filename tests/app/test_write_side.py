@@ -75,23 +75,23 @@ def test_one_bad_record_rejects_the_whole_import(store_url: str) -> None:
         ({"codes": {"cameo": "999"}}, "codes.cameo"),
     ],
 )
-def test_bad_records_are_named_by_field_and_nothing_is_written(tmp_path: Path, change: dict, field: str) -> None:
-    app = open_store(str(tmp_path / "s.sqlite"))
+def test_bad_records_are_named_by_field_and_nothing_is_written(store_url: str, change: dict, field: str) -> None:
+    app = open_store(store_url)
     with pytest.raises(Rejected) as caught:
         fill(app, entry(**change))
     assert field in [p.field for p in caught.value.problems]
     assert app.head_position() == 0
 
 
-def test_a_partner_defined_later_in_the_file_is_known(tmp_path: Path) -> None:
-    app = open_store(str(tmp_path / "s.sqlite"))
+def test_a_partner_defined_later_in_the_file_is_known(store_url: str) -> None:
+    app = open_store(store_url)
     extra = {"type": "partner", "id": "malipo", "name": {"en": "Malipo", "vi": "Malypho"}, "level": "county", "parent": "van-son"}
     fill(app, entry(partners=["malipo"]), extra)
     assert app.entry("2021-van-son-programme").facts.partners == ("malipo",)
 
 
-def test_a_duplicate_id_with_other_content_is_rejected(tmp_path: Path) -> None:
-    app = open_store(str(tmp_path / "s.sqlite"))
+def test_a_duplicate_id_with_other_content_is_rejected(store_url: str) -> None:
+    app = open_store(store_url)
     fill(app, entry())
     with pytest.raises(Rejected, match="different content"):
         fill(app, entry(when="2022"))
@@ -114,8 +114,8 @@ def test_corrections_keep_the_first_event_and_show_as_known_at(store_url: str) -
     assert kinds == ["AgreementSigned", "Corrected"]
 
 
-def test_a_correction_that_changes_nothing_records_nothing(tmp_path: Path) -> None:
-    app = open_store(str(tmp_path / "s.sqlite"))
+def test_a_correction_that_changes_nothing_records_nothing(store_url: str) -> None:
+    app = open_store(store_url)
     fill(app, entry())
     from chrono.when import When
 
@@ -133,8 +133,8 @@ def test_retraction_is_recorded_once(store_url: str) -> None:
     assert got.retracted and got.retraction_reason == "duplicate"
 
 
-def test_cite_and_outcome_records_append_events(tmp_path: Path) -> None:
-    app = open_store(str(tmp_path / "s.sqlite"))
+def test_cite_and_outcome_records_append_events(store_url: str) -> None:
+    app = open_store(store_url)
     planned = entry("2024-planned-talks", kind="TalksHeld", when="2024-04", status="planned")
     cite = {"type": "cite", "id": "2024-planned-talks", "source": {"document": "other.txt", "quote": "Hội đàm."}}
     outcome = {"type": "outcome", "id": "2024-planned-talks", "outcome": "held", "when": "2024-04-12"}
@@ -146,20 +146,20 @@ def test_cite_and_outcome_records_append_events(tmp_path: Path) -> None:
     assert fill(app, planned, cite, outcome).recorded == ()
 
 
-def test_an_outcome_for_an_entry_that_was_not_planned_is_rejected(tmp_path: Path) -> None:
-    app = open_store(str(tmp_path / "s.sqlite"))
+def test_an_outcome_for_an_entry_that_was_not_planned_is_rejected(store_url: str) -> None:
+    app = open_store(store_url)
     with pytest.raises(Rejected, match="not planned"):
         fill(app, entry(), {"type": "outcome", "id": "2021-van-son-programme", "outcome": "held"})
 
 
-def test_unknown_entries_are_reported(tmp_path: Path) -> None:
-    app = open_store(str(tmp_path / "s.sqlite"))
+def test_unknown_entries_are_reported(store_url: str) -> None:
+    app = open_store(store_url)
     with pytest.raises(UnknownEntry):
         app.entry("nothing-here")
 
 
-def test_ids_are_derived_from_kind_date_and_title_when_missing(tmp_path: Path) -> None:
-    app = open_store(str(tmp_path / "s.sqlite"))
+def test_ids_are_derived_from_kind_date_and_title_when_missing(store_url: str) -> None:
+    app = open_store(store_url)
     record = entry()
     del record["id"]
     report = fill(app, record)
