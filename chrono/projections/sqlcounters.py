@@ -13,6 +13,8 @@ done here:
 * Contributor lists are one row per contribution, so they cost a scan of the
   contributions counted; ``ids=False`` leaves them empty and answers from the
   aggregates alone.
+* Ungrouped counters over everything as known now, without lists, come from
+  the running totals of ``projections.totals`` (a few index lookups).
 """
 
 from __future__ import annotations
