@@ -1,8 +1,4 @@
-"""Timeline queries over a chronicle folded in memory.
-
-This is the simple, obviously-right reading of the log; the materialised
-projections answer the same questions from indexed tables.
-"""
+"""Which entries a timeline shows: the filter shared by every view of entries."""
 
 from __future__ import annotations
 
@@ -12,7 +8,6 @@ from collections.abc import Mapping
 import attrs
 
 from chrono.errors import Problem, Rejected
-from chrono.events.application import State
 from chrono.events.entry import Entry
 from chrono.events.kinds import KINDS
 from chrono.events.values import Partner
@@ -74,9 +69,3 @@ class TimelineQuery:
         if self.start is not None and self.start.earliest_key and when.latest_key and when.latest_key < self.start.earliest_key:
             return False
         return not (self.end is not None and self.end.latest_key and when.earliest_key and when.earliest_key > self.end.latest_key)
-
-
-def timeline(state: State, query: TimelineQuery) -> list[Entry]:
-    """The entries ``query`` accepts, in date order."""
-    chosen = [entry for entry in state.entries.values() if query.accepts(entry)]
-    return sorted(chosen, key=lambda entry: (entry.facts.when.sort_key, entry.slug))
