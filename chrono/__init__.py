@@ -9,18 +9,24 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from chrono.errors import ChronoError, InvalidWhen, Problem, Rejected, StoreError
-from chrono.when import When
 
 if TYPE_CHECKING:
     from chrono.events.application import Chronicle
     from chrono.store import open_store
+    from chrono.when import When
 
 __all__ = ["Chronicle", "ChronoError", "InvalidWhen", "Problem", "Rejected", "StoreError", "When", "open_store"]
 __version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> Any:
-    # The store pulls in eventsourcing; keep `import chrono` light for When users.
+    # Imported on first use: ``When`` needs pendulum and attrs, the store
+    # eventsourcing. ``import chrono`` (which every ``chrono.*`` import runs
+    # first) stays light, and the command line loads only what its command uses.
+    if name == "When":
+        from chrono.when import When
+
+        return When
     if name == "open_store":
         from chrono.store import open_store
 
@@ -29,4 +35,4 @@ def __getattr__(name: str) -> Any:
         from chrono.events.application import Chronicle
 
         return Chronicle
-    raise AttributeError(name)
+    raise AttributeError(f"module 'chrono' has no attribute {name!r}")

@@ -7,8 +7,10 @@ an exit code; what they print comes from ``chrono.render``.
 from __future__ import annotations
 
 import argparse
+import gc
+import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +87,14 @@ def _help(purpose: str, command: str) -> dict[str, Any]:
     }
 
 
-def build_parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (one statement per option)
+def build_parser(only: Collection[str] | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; with ``only``, the options of just those commands.
+
+    Every command is known (listed by ``--help``, accepted as a choice), but
+    its own options are added only if ``only`` is None or names it. ``main``
+    passes the words of the command line, which name the command given: the
+    others' options, most of the parser, are not built for nothing.
+    """
     parser = argparse.ArgumentParser(
         prog="chrono",
         description="An event-sourced, bitemporal chronicle: record dated happenings, query them as of any date.",
@@ -97,107 +106,150 @@ def build_parser() -> argparse.ArgumentParser:  # noqa: PLR0915 (one statement p
     parser.add_argument("--lang", choices=("en", "vi"), default="en", help="language of titles, names and dates")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, purpose, options in COMMANDS:
+        command = commands.add_parser(name, **_help(purpose, name))
+        if only is None or name in only:
+            options(command)
+    return parser
 
-    timeline = commands.add_parser("timeline", **_help("Entries in date order, filtered.", "timeline"))
-    timeline.add_argument("--partner", action="append", default=[], help="partner id or name (with its descendants)")
-    timeline.add_argument("--kind", action="append", default=[], help="entry kind, e.g. AgreementSigned")
-    timeline.add_argument("--from", dest="start", help="EDTF: entries that may end on or after this")
-    timeline.add_argument("--to", dest="end", help="EDTF: entries that may start on or before this")
-    timeline.add_argument("--status", action="append", default=[], help="happened, planned, held, postponed, cancelled")
-    timeline.add_argument("--retracted", action="store_true", help="include retracted entries")
-    timeline.add_argument("--exact", action="store_true", help="only the partners named, not their descendants")
-    _paging_options(timeline)
-    _query_options(timeline)
 
-    partner = commands.add_parser("partner", **_help("A partner's history and the state of the relationship.", "partner"))
-    partner.add_argument("partner", help="id or name in any language, diacritics optional")
-    partner.add_argument("--exact", action="store_true", help="leave out the partner's descendants")
-    _paging_options(partner)
-    _query_options(partner)
+def _no_options(parser: argparse.ArgumentParser) -> None:
+    """A command with no options of its own."""
 
-    counters = commands.add_parser("counters", **_help("Cumulative counts and sums, definite and possible.", "counters"))
-    counters.add_argument("--partner", help="only what touches this partner (and its descendants)")
-    counters.add_argument("--by", choices=("year", "partner", "kind"), help="group the counters")
-    _query_options(counters)
 
-    explain = commands.add_parser("explain", **_help("The entries, figures and sources behind a counter.", "explain"))
-    explain.add_argument("metric", help="e.g. agreements, twinnings, aid_value")
-    explain.add_argument("--partner", help="only what touches this partner (and its descendants)")
-    _query_options(explain)
+def _timeline_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--partner", action="append", default=[], help="partner id or name (with its descendants)")
+    parser.add_argument("--kind", action="append", default=[], help="entry kind, e.g. AgreementSigned")
+    parser.add_argument("--from", dest="start", help="EDTF: entries that may end on or after this")
+    parser.add_argument("--to", dest="end", help="EDTF: entries that may start on or before this")
+    parser.add_argument("--status", action="append", default=[], help="happened, planned, held, postponed, cancelled")
+    parser.add_argument("--retracted", action="store_true", help="include retracted entries")
+    parser.add_argument("--exact", action="store_true", help="only the partners named, not their descendants")
+    _paging_options(parser)
+    _query_options(parser)
 
-    state = commands.add_parser("state", **_help("Relationships, counters and the latest happenings as of a date.", "state"))
-    state.add_argument("--latest", type=int, default=10, help="how many latest happenings to show")
-    _query_options(state, formats=("table", "json", "md"))
 
-    commands.add_parser("rebuild", **_help("Rebuild the read model from the event log.", "rebuild"))
+def _partner_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("partner", help="id or name in any language, diacritics optional")
+    parser.add_argument("--exact", action="store_true", help="leave out the partner's descendants")
+    _paging_options(parser)
+    _query_options(parser)
 
-    audit = commands.add_parser("audit", **_help("Verify the hash chain, the projections and the chronicle.", "audit"))
-    audit.add_argument("--expect", metavar="POSITION:HASH", help="a head digest noted earlier that must still hold")
-    _format_option(audit, TABULAR)
 
-    replay = commands.add_parser("replay", **_help("Walk the log, showing each event and its effect.", "replay"))
-    replay.add_argument("--until", type=int, metavar="POSITION", help="stop after this log position")
-    replay.add_argument("--known-at", help="stop at this recording time")
-    replay.add_argument("--step", action="store_true", help="wait for Enter after each event")
-    _format_option(replay, TABULAR)
+def _counters_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--partner", help="only what touches this partner (and its descendants)")
+    parser.add_argument("--by", choices=("year", "partner", "kind"), help="group the counters")
+    _query_options(parser)
 
-    diff = commands.add_parser("diff", **_help("What changed in the chronicle between two recording times.", "diff"))
-    diff.add_argument("--known-at", action="append", required=True, metavar="T", help="give it twice: from T1 to T2")
-    _format_option(diff, TABULAR)
 
-    partners = commands.add_parser("partners", **_help("The partner registry, as a hierarchy.", "partners"))
-    _format_option(partners, TABULAR)
-    partners.add_argument("--known-at", help="recording time (ISO date or date-time)")
+def _explain_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("metric", help="e.g. agreements, twinnings, aid_value")
+    parser.add_argument("--partner", help="only what touches this partner (and its descendants)")
+    _query_options(parser)
 
-    show = commands.add_parser("show", **_help("One entry with all its revisions.", "show"))
-    show.add_argument("id")
-    show.add_argument("--known-at", help="recording time (ISO date or date-time)")
-    _format_option(show, ("table", "json", "md"))
 
-    record = commands.add_parser("record", **_help("Record one entry.", "record"))
-    record.add_argument("kind", help="RelationsEstablished, TwinningSigned, AgreementSigned, ...")
-    record.add_argument("--id", help="readable id (default: derived from year, kind and title)")
-    record.add_argument("--when", required=True, help="EDTF date, e.g. 2018, 2016-03, 2015/2020")
-    record.add_argument("--title", required=True, help="English title")
-    record.add_argument("--title-vi", default="", help="Vietnamese title")
-    record.add_argument("--partner", action="append", default=[], help="foreign-side partner id (repeatable)")
-    record.add_argument("--actor", action="append", default=[], help="home-side actor id (repeatable)")
-    record.add_argument("--status", default="happened", help="happened or planned")
-    record.add_argument("--quantity", action="append", default=[], metavar="METRIC=VALUE UNIT [QUALIFIER] [PERIOD]")
-    record.add_argument("--source", required=True, help="source document")
-    record.add_argument("--quote", required=True, help="verbatim supporting passage")
-    record.add_argument("--publisher", default="")
-    record.add_argument("--published", help="EDTF date the source was published")
-    record.add_argument("--cameo", help="CAMEO code among the kind's codes")
-    record.add_argument("--note", default="")
+def _state_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--latest", type=int, default=10, help="how many latest happenings to show")
+    _query_options(parser, formats=("table", "json", "md"))
 
-    importer = commands.add_parser("import", **_help("Import JSON Lines, CSV or YAML files, all or nothing.", "import"))
-    importer.add_argument("files", nargs="+", type=Path)
 
-    correct = commands.add_parser("correct", **_help("Correct some fields of an entry.", "correct"))
-    correct.add_argument("id")
-    correct.add_argument("--set", dest="changes", action="append", required=True, metavar="FIELD=VALUE")
-    correct.add_argument("--reason", required=True)
-    correct.add_argument("--source", help="document backing the correction")
-    correct.add_argument("--quote", help="verbatim passage backing the correction")
+def _audit_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--expect", metavar="POSITION:HASH", help="a head digest noted earlier that must still hold")
+    _format_option(parser, TABULAR)
 
-    retract = commands.add_parser("retract", **_help("Retract an entry (it stays in the log).", "retract"))
-    retract.add_argument("id")
-    retract.add_argument("--reason", required=True)
 
-    log = commands.add_parser("log", **_help("The event log in recording order.", "log"))
-    log.add_argument("--known-at", help="stop at this recording time")
-    _format_option(log, TABULAR)
+def _replay_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--until", type=int, metavar="POSITION", help="stop after this log position")
+    parser.add_argument("--known-at", help="stop at this recording time")
+    parser.add_argument("--step", action="store_true", help="wait for Enter after each event")
+    _format_option(parser, TABULAR)
 
-    export = commands.add_parser("export", **_help("Export the chronicle or its full event log.", "export"))
-    export.add_argument(
+
+def _diff_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--known-at", action="append", required=True, metavar="T", help="give it twice: from T1 to T2")
+    _format_option(parser, TABULAR)
+
+
+def _partners_options(parser: argparse.ArgumentParser) -> None:
+    _format_option(parser, TABULAR)
+    parser.add_argument("--known-at", help="recording time (ISO date or date-time)")
+
+
+def _show_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("id")
+    parser.add_argument("--known-at", help="recording time (ISO date or date-time)")
+    _format_option(parser, ("table", "json", "md"))
+
+
+def _record_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("kind", help="RelationsEstablished, TwinningSigned, AgreementSigned, ...")
+    parser.add_argument("--id", help="readable id (default: derived from year, kind and title)")
+    parser.add_argument("--when", required=True, help="EDTF date, e.g. 2018, 2016-03, 2015/2020")
+    parser.add_argument("--title", required=True, help="English title")
+    parser.add_argument("--title-vi", default="", help="Vietnamese title")
+    parser.add_argument("--partner", action="append", default=[], help="foreign-side partner id (repeatable)")
+    parser.add_argument("--actor", action="append", default=[], help="home-side actor id (repeatable)")
+    parser.add_argument("--status", default="happened", help="happened or planned")
+    parser.add_argument("--quantity", action="append", default=[], metavar="METRIC=VALUE UNIT [QUALIFIER] [PERIOD]")
+    parser.add_argument("--source", required=True, help="source document")
+    parser.add_argument("--quote", required=True, help="verbatim supporting passage")
+    parser.add_argument("--publisher", default="")
+    parser.add_argument("--published", help="EDTF date the source was published")
+    parser.add_argument("--cameo", help="CAMEO code among the kind's codes")
+    parser.add_argument("--note", default="")
+
+
+def _import_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", type=Path)
+
+
+def _correct_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("id")
+    parser.add_argument("--set", dest="changes", action="append", required=True, metavar="FIELD=VALUE")
+    parser.add_argument("--reason", required=True)
+    parser.add_argument("--source", help="document backing the correction")
+    parser.add_argument("--quote", help="verbatim passage backing the correction")
+
+
+def _retract_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("id")
+    parser.add_argument("--reason", required=True)
+
+
+def _log_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--known-at", help="stop at this recording time")
+    _format_option(parser, TABULAR)
+
+
+def _export_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
         "--format", choices=("jsonl", "events", "csv", "md"), default="jsonl",
         help="jsonl: entries and partners, re-importable; events: every stored event; "
         "csv: entries in the import columns (partners not included); md: a readable report",
     )  # fmt: skip
-    export.add_argument("--lang", choices=("en", "vi"), default=argparse.SUPPRESS, help="language of the Markdown report")
-    return parser
+    parser.add_argument("--lang", choices=("en", "vi"), default=argparse.SUPPRESS, help="language of the Markdown report")
 
+
+# The commands, in the order --help lists them: name, purpose, options.
+COMMANDS: tuple[tuple[str, str, Callable[[argparse.ArgumentParser], None]], ...] = (
+    ("timeline", "Entries in date order, filtered.", _timeline_options),
+    ("partner", "A partner's history and the state of the relationship.", _partner_options),
+    ("counters", "Cumulative counts and sums, definite and possible.", _counters_options),
+    ("explain", "The entries, figures and sources behind a counter.", _explain_options),
+    ("state", "Relationships, counters and the latest happenings as of a date.", _state_options),
+    ("rebuild", "Rebuild the read model from the event log.", _no_options),
+    ("audit", "Verify the hash chain, the projections and the chronicle.", _audit_options),
+    ("replay", "Walk the log, showing each event and its effect.", _replay_options),
+    ("diff", "What changed in the chronicle between two recording times.", _diff_options),
+    ("partners", "The partner registry, as a hierarchy.", _partners_options),
+    ("show", "One entry with all its revisions.", _show_options),
+    ("record", "Record one entry.", _record_options),
+    ("import", "Import JSON Lines, CSV or YAML files, all or nothing.", _import_options),
+    ("correct", "Correct some fields of an entry.", _correct_options),
+    ("retract", "Retract an entry (it stays in the log).", _retract_options),
+    ("log", "The event log in recording order.", _log_options),
+    ("export", "Export the chronicle or its full event log.", _export_options),
+)
 
 TABULAR = ("table", "json", "csv", "md")
 
@@ -227,8 +279,9 @@ EXIT_BROKEN_PIPE = 141  # as the shell reports a reader that went away (128 + SI
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else argv
+    parser = build_parser(only=set(words))
+    args = parser.parse_args(words)
     if getattr(args, "svg", None) is not None and args.format != "table":
         parser.error("--svg saves the table view: use it with --format table")
     if getattr(args, "page", 0) < 0 or getattr(args, "limit", 0) < 0:
@@ -238,7 +291,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     handler: Callable[[argparse.Namespace], int] = getattr(commands, "cmd_" + args.command)
     if not args.debug:
-        _quiet_libraries()
+        _quiet_libraries(args.store)
     try:
         _check_arguments(args)
         return handler(args)
@@ -309,11 +362,16 @@ def _undecodable(text: str) -> bool:
     return False
 
 
-def _quiet_libraries() -> None:
+def _quiet_libraries(store: str | None) -> None:
     # Libraries log to the root logger, and Python prints their warnings on
     # stderr when nothing is configured (psycopg_pool's "discarding closed
     # connection" when a server drops us). chrono says what went wrong in
-    # its own line; --debug shows theirs.
+    # its own line; --debug shows theirs. The libraries that log are
+    # PostgreSQL's (psycopg, psycopg_pool, eventsourcing.postgres): a command
+    # on an SQLite store does not import logging just to silence it.
+    named = store or os.environ.get("CHRONO_STORE") or ""
+    if "logging" not in sys.modules and "://" not in named:
+        return
     import logging
 
     logging.getLogger().addHandler(logging.NullHandler())
@@ -322,8 +380,6 @@ def _quiet_libraries() -> None:
 def _quiet_stdout() -> None:
     # The reader of our output has gone (``chrono export | head``): point
     # stdout at nothing, so that flushing it at exit raises no second error.
-    import os
-
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -333,4 +389,37 @@ def _quiet_stdout() -> None:
 
 def run() -> None:
     """Console entry point."""
-    sys.exit(main())
+    _defer_collection()
+    code = main()
+    # The process ends here. Python's shutdown would otherwise walk every
+    # object the command made (modules, classes, the rows it showed) looking
+    # for reference cycles to free, which takes a good part of a short
+    # command's time; freezing them skips that walk. Output is flushed and
+    # the store closed either way: only memory the process returns anyway is
+    # left alone.
+    gc.freeze()
+    sys.exit(code)
+
+
+FIRST_COLLECTION = 100_000  # objects made before the cyclic GC first runs
+
+
+def _defer_collection() -> None:
+    """Hold the cyclic GC off while a command loads, then go at Python's pace.
+
+    Loading a command makes tens of thousands of objects that live as long
+    as the process (modules, classes, functions): collecting as they come
+    walks them again and again, for nothing. The first collection waits for
+    FIRST_COLLECTION of them; after it the usual thresholds are back, so a
+    long import or rebuild collects as often as Python would have it.
+    """
+    usual = gc.get_threshold()
+    pending = [True]
+
+    def restore(phase: str, info: dict[str, int]) -> None:
+        if pending and phase == "stop":
+            pending.clear()
+            gc.set_threshold(*usual)
+
+    gc.callbacks.append(restore)
+    gc.set_threshold(FIRST_COLLECTION, *usual[1:])

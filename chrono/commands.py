@@ -10,15 +10,6 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from chrono.errors import Rejected
-from chrono.events.application import Chronicle, Report
-from chrono.events.records import (
-    Origin,
-    RecordProblems,
-    parse_changes,
-    parse_quantity_text,
-    parse_record,
-    source_from_record,
-)
 from chrono.render import shapes
 from chrono.store import open_store
 from chrono.timeaxes import parse_as_of, parse_known_at
@@ -26,7 +17,19 @@ from chrono.timeaxes import parse_as_of, parse_known_at
 if TYPE_CHECKING:
     from rich.console import Console
 
-COMMAND_LINE = Origin("command line")
+    from chrono.events.application import Chronicle, Report
+    from chrono.events.records import Origin
+
+# Each command imports what it uses when it runs: the command line's cold
+# start (DESIGN.md section 9) pays only for the command asked. The parsing of
+# records, for one, is for the commands that write.
+
+
+def _command_line_origin() -> Origin:
+    """Where a record typed on the command line comes from, for its problems."""
+    from chrono.events.records import Origin
+
+    return Origin("command line")
 
 
 def console() -> Console:
@@ -322,13 +325,17 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def _commands_from(record: dict[str, Any]) -> list[Any]:
+    from chrono.events.records import RecordProblems, parse_record
+
     try:
-        return parse_record(record, COMMAND_LINE)
+        return parse_record(record, _command_line_origin())
     except RecordProblems as error:
         raise Rejected(error.problems) from None
 
 
 def cmd_record(args: argparse.Namespace) -> int:
+    from chrono.events.records import parse_quantity_text
+
     source = {"document": args.source, "quote": args.quote, "publisher": args.publisher, "published": args.published}
     record = {
         "type": "entry", "id": args.id, "kind": args.kind, "status": args.status, "when": args.when,
@@ -365,16 +372,18 @@ def _file_problem(name: str, message: str) -> Any:
 
 
 def cmd_correct(args: argparse.Namespace) -> int:
+    from chrono.events.records import RecordProblems, parse_changes, source_from_record
+
     app = _open(args)
     entry = app.entry(args.id)
     try:
-        changes = parse_changes(entry.kind, entry.facts, args.changes, COMMAND_LINE)
+        changes = parse_changes(entry.kind, entry.facts, args.changes, _command_line_origin())
     except RecordProblems as error:
         raise Rejected(error.problems) from None
     source = None
     if args.source or args.quote:
         try:
-            source = source_from_record({"document": args.source, "quote": args.quote}, COMMAND_LINE)
+            source = source_from_record({"document": args.source, "quote": args.quote}, _command_line_origin())
         except RecordProblems as error:
             raise Rejected(error.problems) from None
     return _report(app, app.correct(args.id, changes, args.reason, source))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import attrs
@@ -20,9 +20,13 @@ from eventsourcing.utils import Environment, EnvType
 
 from chrono.errors import Conflict, Problem, Rejected, UnknownEntry
 from chrono.events.entry import Entry, PartnerRecord, entry_uuid, partner_uuid
-from chrono.events.records import Citation, Command, Draft, Origin, Outcome, PartnerDraft
 from chrono.events.transcodings import register_transcodings
 from chrono.events.values import Facts, Partner, Source
+
+if TYPE_CHECKING:
+    # The drafts are the writes' input: records (and their parsing) are
+    # imported by the methods that take them, not by every reader.
+    from chrono.events.records import Citation, Command, Draft, Origin, Outcome, PartnerDraft
 
 RETRIES = 3
 PAGE = 500
@@ -67,6 +71,8 @@ class Chronicle(Application[UUID]):
         Raises ``Rejected`` with every problem found, having written nothing.
         A concurrent writer's conflicting save is retried from a fresh read.
         """
+        from chrono.events.records import PartnerDraft
+
         # Partners first, so that a file may define them after their use.
         ordered = sorted(commands, key=lambda command: not isinstance(command, PartnerDraft))
         for _ in range(RETRIES):
@@ -266,6 +272,8 @@ class _Batch:
         self.problems.append(Problem(origin.file, origin.line, field, message))
 
     def add(self, command: Command) -> None:
+        from chrono.events.records import Citation, Draft, PartnerDraft
+
         if isinstance(command, PartnerDraft):
             self.add_partner(command)
         elif isinstance(command, Draft):
@@ -356,6 +364,8 @@ class _Batch:
 
 def _referenced(commands: Iterable[Command]) -> Iterator[UUID]:
     """The ids of every aggregate the commands create, change or refer to."""
+    from chrono.events.records import Draft, PartnerDraft
+
     for command in commands:
         if isinstance(command, PartnerDraft):
             yield partner_uuid(command.partner.id)

@@ -1,0 +1,88 @@
+"""What the command line loads: a command pays only for what it uses (DESIGN.md section 9).
+
+Timings are the benchmark's business (bench/); these tests hold the behaviours
+the cold start rests on, each of which a harmless-looking change could undo.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from chrono.cli import COMMANDS, EXAMPLES, build_parser
+from chrono.events.entry import Entry, PartnerRecord
+
+
+def _loaded(code: str) -> set[str]:
+    """The modules loaded after running ``code`` in a fresh interpreter."""
+    program = f"{code}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True, timeout=120)
+    return set(json.loads(result.stdout.splitlines()[-1]))
+
+
+def test_import_chrono_loads_none_of_the_heavy_libraries() -> None:
+    loaded = _loaded("import chrono")
+    assert not {"pendulum", "attrs", "eventsourcing", "rich", "chrono.when"} & loaded
+
+
+def test_the_public_api_is_still_there() -> None:
+    import chrono
+
+    assert chrono.When.parse("2018-03").precision.value == "month"
+    assert callable(chrono.open_store)
+    assert chrono.Chronicle.name == "chrono"
+    assert set(chrono.__all__) <= set(dir(chrono)) | {"When", "open_store", "Chronicle"}
+    with pytest.raises(AttributeError):
+        _ = chrono.nothing_of_that_name  # type: ignore[attr-defined]
+
+
+def test_a_query_does_not_load_the_writers_the_other_views_or_logging(tmp_path: Path) -> None:
+    store = tmp_path / "store.sqlite"
+    loaded = _loaded(
+        "import contextlib, io\nfrom chrono.cli import main\n"
+        f"with contextlib.redirect_stdout(io.StringIO()):\n    main(['--store', {str(store)!r}, 'timeline'])"
+    )
+    assert "chrono.projections.readmodel" in loaded  # it did run the query
+    unused = {
+        "chrono.importing", "chrono.projections.sqlcounters", "chrono.projections.totals", "chrono.projections.audit",
+        "chrono.projections.replay", "chrono.render.counters", "chrono.render.entry", "chrono.render.exporters",
+        "chrono.render.state", "chrono.render.partner", "yaml", "logging",
+    }  # fmt: skip
+    assert not unused & loaded
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    (action,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(action.choices)
+
+
+def test_a_parser_built_for_one_command_is_the_full_parser_for_that_command() -> None:
+    full = build_parser()
+    assert list(_subparsers(full)) == [name for name, _, _ in COMMANDS]
+    for name in _subparsers(full):
+        partial = build_parser(only={name})
+        assert partial.format_help() == full.format_help()
+        assert _subparsers(partial)[name].format_help() == _subparsers(full)[name].format_help()
+
+
+@pytest.mark.parametrize("example", [line for lines in EXAMPLES.values() for line in lines])
+def test_every_example_parses_as_with_the_full_parser(example: str) -> None:
+    words = shlex.split(example.split(" > ", maxsplit=1)[0])[1:]
+    assert vars(build_parser(only=set(words)).parse_args(words)) == vars(build_parser().parse_args(words))
+
+
+@pytest.mark.parametrize("aggregate", [Entry, PartnerRecord])
+def test_event_classes_are_made_once(aggregate: type) -> None:
+    # eventsourcing redefines an aggregate's event class that does not derive
+    # from the aggregate's own Event: a second class, with the same name.
+    events = [value for name, value in vars(aggregate).items() if isinstance(value, type) and name[0].isupper()]
+    assert len(events) > 1
+    for event in events:
+        names = [(cls.__module__, cls.__qualname__) for cls in event.__mro__]
+        assert len(names) == len(set(names)), event
