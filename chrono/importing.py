@@ -57,15 +57,27 @@ def read_text(data: bytes, name: str) -> str:
 
 def read_records(data: bytes, name: str, fmt: str | None = None) -> list[Record]:
     """The plain records in a file's bytes, each with its origin."""
+    return list(stream_records(data, name, fmt))
+
+
+def stream_records(data: bytes, name: str, fmt: str | None = None) -> Iterator[Record]:
+    """``read_records`` one at a time, where the format allows.
+
+    A JSON Lines record is read when it is asked for, so that it can be
+    parsed and let go at once: holding a whole file's records keeps the cyclic
+    GC walking them, which cost an import more than parsing them did. An
+    unreadable line still rejects the whole file, when it is reached.
+    """
     fmt = fmt or detect_format(name)
     text = read_text(data, name)
     reader = {"jsonl": _jsonl, "json": _json, "csv": _csv, "yaml": _yaml}[fmt]
-    records = list(reader(text, name))
     # Text decoded from UTF-8 is valid, but JSON and YAML escapes (\ud800)
     # can spell a lone surrogate, which no store can encode.
     if fmt != "csv" and SURROGATE_ESCAPE.search(text):
+        records = list(reader(text, name))
         _refuse_surrogates(records)
-    return records
+        return iter(records)
+    return reader(text, name)
 
 
 SURROGATE_ESCAPE = re.compile(r"\\(u[dD][89a-fA-F]|U0000[dD][89a-fA-F])")
@@ -283,13 +295,17 @@ def commands(records: Iterable[Record]) -> list[Command]:
     parsed: list[Command] = []
     problems: list[Problem] = []
     for data, origin in records:
-        try:
-            parsed.extend(parse_record(data, origin))
-        except RecordProblems as error:
-            problems.extend(error.problems)
+        _parse_into(parsed, problems, data, origin)
     if problems:
         raise Rejected(problems)
     return parsed
+
+
+def _parse_into(parsed: list[Command], problems: list[Problem], data: Any, origin: Origin) -> None:
+    try:
+        parsed.extend(parse_record(data, origin))
+    except RecordProblems as error:
+        problems.extend(error.problems)
 
 
 def import_files(
@@ -303,20 +319,30 @@ def import_files(
     ``read`` (files), ``parse`` (records) and ``save`` (one transaction).
     """
     step = progress or _silent
-    records: list[Record] = []
     chosen = list(files)
+    events: list[Record] = []
+    parsed: list[Command] = []
+    problems: list[Problem] = []
+    others = 0
+    # Each record is parsed as it is read (see stream_records); a file that
+    # cannot be read is rejected whatever problems the records before it had.
     for done, (data, name) in enumerate(chosen):
         step("read", done, len(chosen))
-        records.extend(read_records(data, name))
-    step("parse", 0, len(records))
-    events = [(data, origin) for data, origin in records if isinstance(data, dict) and data.get("type") == "event"]
+        for record, origin in stream_records(data, name):
+            if isinstance(record, dict) and record.get("type") == "event":
+                events.append((record, origin))
+            else:
+                others += 1
+                _parse_into(parsed, problems, record, origin)
+    step("parse", len(events) + others, len(events) + others)
     if events:
-        if len(events) != len(records):
+        if others:
             raise Rejected([Problem(events[0][1].file, 0, "type", "an event log cannot be mixed with other records")])
         stored = checked_events(app, [(stored_event(data, origin), origin) for data, origin in events])
         step("save", 0, 1)
         return app.load_stored(stored)
-    parsed = commands(records)
+    if problems:
+        raise Rejected(problems)
     step("save", 0, 1)
     return app.submit(parsed)
 

@@ -2,6 +2,8 @@
 
 Each parser collects every problem of a record before giving up, so that one
 run reports all that is wrong with a file instead of the first thing only.
+Entries, most of any file, first go through a plain reader that stops at the
+first thing out of the ordinary and hands the record to the checking parser.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ MAX_QUANTITY = Decimal("1e24")
 MIN_QUANTITY = Decimal("1e-12")
 MAX_DIGITS = 36
 T = TypeVar("T")
+# What reading a field raises when the field is wrong.
+EXPECTED = (ValueError, TypeError, KeyError, InvalidOperation)
 
 
 @attrs.frozen
@@ -84,7 +88,7 @@ class _Checker:
     def check(self, field: str, parse: Callable[[], T]) -> T | None:
         try:
             return parse()
-        except (ValueError, TypeError, KeyError, InvalidOperation) as error:
+        except EXPECTED as error:
             self.fail(field, _reason(error))
             return None
 
@@ -142,7 +146,8 @@ def _ids(value: Any) -> tuple[str, ...]:
 def _decimal(value: Any) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
         raise TypeError(f"{value!r} is not a number")
-    number = Decimal(str(value).strip())
+    text = str(value).strip()
+    number = Decimal(text)
     if not number.is_finite():
         raise ValueError(f"{value!r} is not a finite number")
     if number < 0:
@@ -151,7 +156,9 @@ def _decimal(value: Any) -> Decimal:
     # with a billion digits.
     # (adjusted() is the exponent of the leading digit: no arithmetic, so no
     # decimal.Overflow on 1e999999999.)
-    if (number and not MIN_QUANTITY.adjusted() <= number.adjusted() < MAX_QUANTITY.adjusted()) or len(number.as_tuple().digits) > MAX_DIGITS:
+    # (No more digits than characters: the digits are counted for long text only.)
+    too_long = len(text) > MAX_DIGITS and len(number.as_tuple().digits) > MAX_DIGITS
+    if (number and not MIN_QUANTITY.adjusted() <= number.adjusted() < MAX_QUANTITY.adjusted()) or too_long:
         raise ValueError(f"{str(value)[:40]} is out of range (chrono keeps {MIN_QUANTITY} to below {MAX_QUANTITY}, at most {MAX_DIGITS} digits)")
     return number
 
@@ -256,7 +263,19 @@ def derive_slug(kind: str, when: When, title: Names) -> str:
 
 
 def parse_entry(data: Mapping[str, Any], origin: Origin) -> Draft:
-    """A validated entry draft; raises ``RecordProblems`` listing every problem."""
+    """A validated entry draft; raises ``RecordProblems`` listing every problem.
+
+    A well-formed record is read by ``plain_entry``; anything else by
+    ``checked_entry``, which finds every problem. Both make the same draft.
+    """
+    try:
+        return plain_entry(data, origin)
+    except EXPECTED:
+        return checked_entry(data, origin)
+
+
+def checked_entry(data: Mapping[str, Any], origin: Origin) -> Draft:
+    """``parse_entry`` field by field, collecting every problem."""
     check = _Checker(origin)
     kind = check.check("kind", lambda: _kind(data))
     title = check.check("title", lambda: parse_names(data.get("title")))
@@ -279,6 +298,103 @@ def parse_entry(data: Mapping[str, Any], origin: Origin) -> Draft:
         quantities=quantities, cameo=cameo or "", note=note or "",
     )  # fmt: skip
     return Draft(slug=slug or derive_slug(kind, when, title), kind=kind, facts=facts, sources=sources, origin=origin)
+
+
+class Unusual(ValueError):
+    """Something ``plain_entry`` leaves to the checking parser."""
+
+
+def _needed(value: Any) -> str:
+    """Required text, as ``_text`` reads it."""
+    if type(value) is str and value and not value.isspace():
+        return value
+    raise Unusual
+
+
+def _given(value: Any) -> str:
+    """Optional text, as ``_text`` reads it: empty for none or blank."""
+    if type(value) is str:
+        return "" if value.isspace() else value
+    if value is None:
+        return ""
+    raise Unusual
+
+
+def _plain_when(value: Any) -> When:
+    if type(value) is dict:
+        value = value.get("edtf")
+    if type(value) is not str:
+        raise Unusual
+    return When.parse(value)
+
+
+def _plain_ids(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if type(value) is not list:
+        raise Unusual
+    for pid in value:
+        if type(pid) is not str or not SLUG.match(pid):
+            raise Unusual
+    return tuple(value)
+
+
+def _plain_quantity(data: Any) -> Quantity:
+    if type(data) is not dict:
+        raise Unusual
+    qualifier = data.get("qualifier") or "exact"
+    if qualifier not in QUALIFIERS:
+        raise Unusual
+    period = data.get("period")
+    return Quantity(
+        metric=_needed(data.get("metric")), value=_decimal(data.get("value")), unit=_needed(data.get("unit")),
+        qualifier=qualifier, period=_plain_when(period) if period else None,
+    )  # fmt: skip
+
+
+def _plain_source(data: Any) -> Source:
+    if type(data) is not dict:
+        raise Unusual
+    published = data.get("published")
+    return Source(
+        document=_needed(data.get("document")), quote=_needed(data.get("quote")),
+        publisher=_given(data.get("publisher")), title=_given(data.get("title")),
+        published=_plain_when(published) if published else None,
+    )  # fmt: skip
+
+
+def plain_entry(data: Mapping[str, Any], origin: Origin) -> Draft:
+    """The draft of a well-formed entry, without collecting problems.
+
+    Raises one of ``EXPECTED`` (most often ``Unusual``) at the first thing it
+    does not take as it stands; ``checked_entry`` then reads the record.
+    Whatever it accepts, ``checked_entry`` accepts as the same draft.
+    """
+    kind, title, status = data.get("kind"), data.get("title"), data.get("status") or "happened"
+    if type(kind) is not str or kind not in KINDS or type(title) is not dict:
+        raise Unusual
+    status = "planned" if status in OUTCOMES else status
+    codes = data.get("codes") or {}
+    if status not in STATUSES or type(codes) is not dict:
+        raise Unusual
+    allowed = KINDS[kind].cameo
+    cameo = codes.get("cameo") or (allowed[0] if allowed else "")
+    quantities, sources = data.get("quantities") or [], data.get("sources")
+    if (cameo and cameo not in allowed) or type(quantities) is not list or type(sources) is not list or not sources:
+        raise Unusual
+    names = Names(en=_needed(title.get("en")), vi=_given(title.get("vi")), zh=_given(title.get("zh")))
+    when = _plain_when(data.get("when"))
+    facts = Facts(
+        status=str(status), title=names, when=when, partners=_plain_ids(data.get("partners")),
+        actors=_plain_ids(data.get("actors")), quantities=tuple(_plain_quantity(q) for q in quantities),
+        cameo=str(cameo), note=_given(data.get("note")),
+    )  # fmt: skip
+    slug = data.get("id")
+    if slug is None:
+        slug = derive_slug(kind, when, names)
+    elif type(slug) is not str or not SLUG.match(slug):
+        raise Unusual
+    return Draft(slug=slug, kind=kind, facts=facts, sources=tuple(_plain_source(s) for s in sources), origin=origin)
 
 
 def parse_partner(data: Mapping[str, Any], origin: Origin) -> PartnerDraft:
