@@ -209,7 +209,10 @@ def _csv(text: str, name: str) -> Iterator[Record]:
     except csv.Error as error:
         raise Rejected([Problem(name, 1, "", f"not valid CSV ({error})")]) from None
     if unknown:
-        raise Rejected([Problem(name, 1, unknown[0], f"unknown column (known: {', '.join(CSV_COLUMNS)})")])
+        from chrono.render.safe import clean  # a header may hold any character, newlines included
+
+        column = clean(unknown[0]).replace("\n", "\\n")
+        raise Rejected([Problem(name, 1, column, f"unknown column (known: {', '.join(CSV_COLUMNS)})")])
     try:
         pending: Record | None = None
         for row in reader:

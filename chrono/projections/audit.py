@@ -257,9 +257,13 @@ def audit(
     problems += _guarded("projection", problems, lambda: check_projections(events, model), [])
     step("chronicle")
     state = _guarded("chronicle", problems, lambda: fold_events(events), {})
+    day = today or pendulum.today().date()
+    chronicle_problems, findings = _guarded("chronicle", problems, lambda: _check_state(state, day), ([], []))
+    return AuditReport(head=head, problems=tuple(problems + chronicle_problems), findings=tuple(findings), events=count)
+
+
+def _check_state(state: dict[Any, Any], today: pendulum.Date) -> tuple[list[Finding], list[Finding]]:
+    # A damaged state can decode to the wrong types: that raises here, inside the guard.
     entries = [a for a in state.values() if isinstance(a, Entry)]
     partners = {a.partner.id: a.partner for a in state.values() if isinstance(a, PartnerRecord)}
-    chronicle_problems, findings = _guarded(
-        "chronicle", problems, lambda: check_chronicle(entries, partners, today or pendulum.today().date()), ([], [])
-    )
-    return AuditReport(head=head, problems=tuple(problems + chronicle_problems), findings=tuple(findings), events=count)
+    return check_chronicle(entries, partners, today)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from chrono.errors import UnknownPartner
-from chrono.events.records import slugify
 from chrono.events.values import Partner
 
 
@@ -13,6 +12,8 @@ def find_partner(query: str, partners: Mapping[str, Partner]) -> Partner:
     """The partner whose id or name (any language, diacritics optional) is ``query``."""
     if query in partners:
         return partners[query]
+    from chrono.events.records import slugify  # only lookups by name need the record parser
+
     wanted = slugify(query)
     matches = [p for p in partners.values() if wanted in (slugify(p.name.en), slugify(p.name.vi), p.id) or query == p.name.zh]
     if not matches:

@@ -31,7 +31,6 @@ from chrono.events.application import Chronicle
 from chrono.events.entry import Entry, PartnerRecord
 from chrono.events.values import Partner
 from chrono.projections import chain
-from chrono.projections.counters import contribution_parts, counted
 from chrono.projections.schema import COLUMNS, DERIVED, VERSION, Dialect, drops, indexes, order_key, statements, tables
 from chrono.when import When
 
@@ -103,6 +102,8 @@ class _Rows:
         self.superseded_partners: list[tuple[str, str, int]] = []
 
     def entry(self, entry: Entry, position: int, recorded: str, topic: str | None, state: bytes | None) -> None:
+        from chrono.projections.counters import contribution_parts, counted  # only catching up needs them
+
         aggregate, revision, slug, when = entry.id.hex, entry.version, entry.slug, entry.facts.when
         key = _key_of(when)
         self.revisions.append((
@@ -132,6 +133,8 @@ class _Rows:
             ("contributions", self.contributions), ("partners", self.partners),
         ):  # fmt: skip
             model.insert(cursor, table, rows)
+        if model.rebuilding:
+            return  # supersession is settled in one statement per table once the keys are indexed
         update = "UPDATE {t:%s} SET superseded_at = ? WHERE aggregate = ? AND revision = ?"
         for table in ("revisions", "revision_partners", "contributions"):
             if self.superseded_entries:
@@ -160,8 +163,16 @@ class ReadModel:
             self.dialect = Dialect("%s", "BYTEA", f"{self.datastore.schema}.", ' COLLATE "C"')
         else:
             self.dialect = Dialect("?", "BLOB", "")
+        # While rebuilding: the aggregates that later events follow on from,
+        # and the version each is last seen at (the tables have no keys yet).
+        self._held: dict[str, Any] = {}
+        self._last: dict[str, int] | None = None
         if retry_busy(self._create):
             retry_busy(self._index)
+
+    @property
+    def rebuilding(self) -> bool:
+        return self._last is not None
 
     def _create(self) -> bool:
         """Create the tables, or drop and recreate those of another layout.
@@ -212,9 +223,11 @@ class ReadModel:
             if not page:
                 return done
             try:
-                retry_busy(lambda: self._process(start, page))  # noqa: B023 (called at once)
+                current = retry_busy(lambda: self._process(start, page))  # noqa: B023 (called at once)
             except _Restarted:
+                self._held.clear()  # another process wrote pages we did not see: read states from the rows
                 continue
+            self._hold(current)
             done += len(page)
             if progress is not None:
                 progress(len(page))
@@ -235,9 +248,24 @@ class ReadModel:
             cursor.execute(self.sql("UPDATE {t:tracking} SET position = -1 WHERE name = ?"), (TOTALS,))
             cursor.execute(self.sql("DELETE FROM {t:tracking} WHERE name = ?"), (INDEXING,))
             cursor.execute(self.sql("INSERT INTO {t:tracking} (name, position) VALUES (?, 0)"), (INDEXING,))
-        done = self.catch_up(progress)
+        self._last = self._later_versions()
+        try:
+            done = self.catch_up(progress)
+        finally:
+            self._held, self._last = {}, None
         retry_busy(self._index)
         return done
+
+    def _later_versions(self) -> dict[str, int]:
+        """The aggregates with more than one event, and their last version."""
+        events = f"{self.dialect.prefix}{self.app.recorder.events_table_name}"  # type: ignore[attr-defined]
+        query = (
+            f"SELECT originator_id, MAX(originator_version) AS last FROM {events}"
+            " GROUP BY originator_id HAVING MAX(originator_version) > 1"
+        )
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(query)
+            return {UUID(str(_value(row, "originator_id"))).hex: int(_value(row, "last")) for row in cursor.fetchall()}
 
     def _index(self) -> None:
         """Make the secondary indexes (again) and clear the rebuild's marker."""
@@ -245,6 +273,8 @@ class ReadModel:
             self._lock(cursor)
             for statement in indexes(self.dialect):
                 cursor.execute(statement)
+            for table, source in _SUPERSEDED_BY.items():
+                cursor.execute(self.sql(_SUPERSEDE % (table, source)))
             cursor.execute(self.sql("DELETE FROM {t:tracking} WHERE name = ?"), (INDEXING,))
         if self.dialect.postgres:
             with self.datastore.transaction(commit=True) as cursor:
@@ -255,7 +285,17 @@ class ReadModel:
         if self.dialect.postgres:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", (DDL_LOCK,))
 
-    def _process(self, start: int, page: Sequence[Any]) -> None:
+    def _hold(self, current: dict[str, Any]) -> None:
+        """Keep, while rebuilding, the aggregates that later events follow on from."""
+        if self._last is None:
+            return
+        for aggregate_id, aggregate in current.items():
+            if aggregate.version < self._last.get(aggregate_id, 0):
+                self._held[aggregate_id] = aggregate
+            else:
+                self._held.pop(aggregate_id, None)
+
+    def _process(self, start: int, page: Sequence[Any]) -> dict[str, Any]:
         with self.datastore.transaction(commit=True) as cursor:
             cursor.execute(
                 self.sql("UPDATE {t:tracking} SET position = ? WHERE name = ? AND position = ?"),
@@ -271,6 +311,7 @@ class ReadModel:
             rows.write(cursor, self)
             links = chain.walk(page, self._link_at(cursor, start))
             self.insert(cursor, "chain", [(position, digest.hex()) for position, digest in links])
+        return current
 
     def insert(self, cursor: Any, table: str, rows: Sequence[tuple[Any, ...]]) -> None:
         """Add ``rows`` to ``table`` (COPY on PostgreSQL, executemany on SQLite)."""
@@ -296,7 +337,8 @@ class ReadModel:
             created.add(aggregate_id)
         current: dict[str, Any] = {}
         for table, ids in wanted.items():
-            ordered = sorted(ids)
+            current.update((aggregate_id, self._held[aggregate_id]) for aggregate_id in ids & self._held.keys())
+            ordered = sorted(ids - self._held.keys())
             for first in range(0, len(ordered), 500):
                 chunk = ordered[first : first + 500]
                 marks = ", ".join("?" for _ in chunk)
@@ -492,6 +534,14 @@ class ReadModel:
             yield from cursor.fetchall()
 
 
+# Each table's rows are superseded by the next revision of the same aggregate
+# in the table named beside it: set for all rows at once after a rebuild.
+_SUPERSEDED_BY = {"revisions": "revisions", "revision_partners": "revisions", "contributions": "revisions", "partners": "partners"}
+_SUPERSEDE = (
+    "UPDATE {t:%s} AS s SET superseded_at = n.recorded_at"
+    " FROM (SELECT aggregate, revision - 1 AS revision, recorded_at FROM {t:%s} WHERE revision > 1) AS n"
+    " WHERE s.aggregate = n.aggregate AND s.revision = n.revision AND s.superseded_at IS NULL"
+)
 _SNAPSHOT_TOPIC = "eventsourcing.domain:Snapshot"
 # A revision's state: its snapshot, or for a first revision the creation event.
 _STATE = "COALESCE(r.topic, e.topic) AS topic, COALESCE(r.state, e.state) AS state"

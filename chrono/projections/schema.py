@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import attrs
 
-VERSION = 5
+VERSION = 6
 TABLES = ("tracking", "revisions", "revision_partners", "partners", "chain", "contributions", "totals_keys", "totals")
 # Every table but tracking, and the tables of read models of earlier layouts.
 DERIVED = ("revision_partners", "revisions", "partners", "chain", "contributions", "totals", "totals_keys")
@@ -78,12 +78,8 @@ def tables(dialect: Dialect) -> list[str]:
 
 def indexes(dialect: Dialect) -> list[str]:
     """The secondary indexes (a rebuild drops them and makes them again at the end)."""
-    return [statement for statement in _ddl(dialect) if "CREATE INDEX" in statement]
+    return [statement for statement in _ddl(dialect) if " INDEX " in statement]
 
-
-def drop_indexes(dialect: Dialect) -> list[str]:
-    names = [statement.split(" IF NOT EXISTS ", 1)[1].split(" ", 1)[0] for statement in indexes(dialect)]
-    return [f"DROP INDEX IF EXISTS {dialect.prefix}{name}" for name in names]
 
 
 def _ddl(dialect: Dialect) -> list[str]:
@@ -95,18 +91,24 @@ def _ddl(dialect: Dialect) -> list[str]:
         " recorded_at TEXT NOT NULL, superseded_at TEXT,"
         " kind TEXT NOT NULL, status TEXT NOT NULL, retracted INTEGER NOT NULL,"
         f" earliest BIGINT, latest BIGINT, order_key {key} NOT NULL, position BIGINT NOT NULL,"
-        f" topic TEXT, state {blob}, PRIMARY KEY (aggregate, revision))",
+        f" topic TEXT, state {blob})",
         # The partners and actors of each revision, with what a page of a
         # partner's history needs to be read in order from one index.
         "CREATE TABLE IF NOT EXISTS {t:revision_partners} ("
         " aggregate TEXT NOT NULL, revision INTEGER NOT NULL, partner TEXT NOT NULL, role TEXT NOT NULL,"
         f" entry {key} NOT NULL, order_key {key} NOT NULL, retracted INTEGER NOT NULL,"
-        " recorded_at TEXT NOT NULL, superseded_at TEXT, PRIMARY KEY (aggregate, revision, partner, role))",
+        " recorded_at TEXT NOT NULL, superseded_at TEXT)",
+        # The keys are unique indexes rather than primary keys, so that a
+        # rebuild appends rows to bare tables and sorts each key once at the end.
+        "CREATE UNIQUE INDEX IF NOT EXISTS chrono_revisions_key ON {t:revisions} (aggregate, revision)",
+        "CREATE UNIQUE INDEX IF NOT EXISTS chrono_revision_partners_key ON {t:revision_partners} (aggregate, revision, partner, role)",
+        "CREATE UNIQUE INDEX IF NOT EXISTS chrono_partners_key ON {t:partners} (aggregate, revision)",
+        "CREATE UNIQUE INDEX IF NOT EXISTS chrono_contributions_key ON {t:contributions} (aggregate, revision, part)",
         "CREATE INDEX IF NOT EXISTS chrono_revision_partners_order ON {t:revision_partners} (partner, order_key, entry)",
         "CREATE TABLE IF NOT EXISTS {t:partners} ("
         " aggregate TEXT NOT NULL, revision INTEGER NOT NULL, id TEXT NOT NULL, parent TEXT,"
         " recorded_at TEXT NOT NULL, superseded_at TEXT,"
-        f" topic TEXT, state {blob}, PRIMARY KEY (aggregate, revision))",
+        f" topic TEXT, state {blob})",
         "CREATE TABLE IF NOT EXISTS {t:chain} (position BIGINT PRIMARY KEY, hash TEXT NOT NULL)",
         # What each entry revision adds to the counters: ``part`` 0 is the one
         # its kind counts, ``part`` i the i-th quantity; ``scope`` is the
@@ -117,8 +119,7 @@ def _ddl(dialect: Dialect) -> list[str]:
         f" aggregate TEXT NOT NULL, revision INTEGER NOT NULL, part INTEGER NOT NULL, entry {key} NOT NULL,"
         " kind TEXT NOT NULL, metric TEXT NOT NULL, unit TEXT NOT NULL, value TEXT NOT NULL, whole BIGINT,"
         " earliest BIGINT, latest BIGINT, year BIGINT, figure INTEGER NOT NULL, counted INTEGER NOT NULL, scope TEXT NOT NULL,"
-        f" edtf TEXT NOT NULL, order_key {key} NOT NULL, recorded_at TEXT NOT NULL, superseded_at TEXT,"
-        " PRIMARY KEY (aggregate, revision, part))",
+        f" edtf TEXT NOT NULL, order_key {key} NOT NULL, recorded_at TEXT NOT NULL, superseded_at TEXT)",
         # Running totals per counter, axis (lo, hi, cv) and day: projections.totals.
         "CREATE TABLE IF NOT EXISTS {t:totals} (metric TEXT NOT NULL, unit TEXT NOT NULL, axis TEXT NOT NULL,"
         " day BIGINT NOT NULL, total TEXT NOT NULL, count BIGINT NOT NULL, PRIMARY KEY (metric, unit, axis, day))",
