@@ -178,3 +178,24 @@ def test_a_new_store_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite"
     open_store(str(path))
     assert path.stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize("good", [True, False])
+def test_an_import_gives_the_garbage_collector_back_as_it_found_it(store_url: str, good: bool) -> None:
+    import gc
+
+    record = entry() if good else {**entry(), "when": "not a date"}
+    app = open_store(store_url)
+    try:
+        for enabled in (True, False):
+            (gc.enable if enabled else gc.disable)()
+            seen: list[bool] = []
+            try:
+                import_files(app, [(jsonl([*PARTNERS, record]), "input.jsonl")], lambda *_: seen.append(gc.isenabled()))
+            except Rejected:
+                assert not good
+            assert seen and not any(seen), "the collector ran during the import"
+            assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
+        app.close()
