@@ -98,8 +98,7 @@ def build_parser(only: Collection[str] | None = None) -> argparse.ArgumentParser
     parser = argparse.ArgumentParser(
         prog="chrono",
         description="An event-sourced, bitemporal chronicle: record dated happenings, query them as of any date.",
-        epilog="examples:\n  chrono timeline\n  chrono show 2018-thien-bao-commune-twinning\n"
-        "  chrono --store team.sqlite import chronicle.jsonl",
+        epilog="examples:\n  chrono timeline\n  chrono show 2018-thien-bao-commune-twinning\n  chrono --store team.sqlite import chronicle.jsonl",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--store", help="SQLite file or postgresql:// URL (default: CHRONO_STORE, else your data directory)")

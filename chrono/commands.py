@@ -273,7 +273,7 @@ def cmd_state(args: argparse.Namespace) -> int:
         **reading.header(),
         "relationships": relationships,
         "counters": [c.to_json() for c in counters(entries, reading.partners, reading.as_of)],
-        "latest": [_dated_json(d, reading.partners) for d in dated[-args.latest:]],
+        "latest": [_dated_json(d, reading.partners) for d in dated[-args.latest :]],
         "overdue": [shapes.entry_brief(e) for e in entries if not e.retracted and overdue(e, reading.as_of)],
         "activity": activity(dated).to_json(),
     }

@@ -197,10 +197,7 @@ def _text_loader() -> Any:
     import yaml
 
     null = "tag:yaml.org,2002:null"
-    resolvers = {
-        first: [(tag, pattern) for tag, pattern in entries if tag == null]
-        for first, entries in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
+    resolvers = {first: [(tag, pattern) for tag, pattern in entries if tag == null] for first, entries in yaml.SafeLoader.yaml_implicit_resolvers.items()}
     return type("TextLoader", (yaml.SafeLoader,), {"yaml_implicit_resolvers": resolvers})
 
 

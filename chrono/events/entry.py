@@ -167,9 +167,7 @@ class Entry(Aggregate):
         return self.outcome or self.facts.status
 
 
-CREATION_EVENTS: dict[str, type[Entry.Recorded]] = {
-    cls.__name__: cls for cls in Entry.Recorded.__subclasses__()
-}
+CREATION_EVENTS: dict[str, type[Entry.Recorded]] = {cls.__name__: cls for cls in Entry.Recorded.__subclasses__()}
 
 
 class PartnerRecord(Aggregate):

@@ -39,9 +39,7 @@ KINDS: dict[str, KindInfo] = {
         KindInfo("ConferenceHeld", ("043", "044"), "CONSULT", "conferences", "conference"),
         KindInfo("VisitMade", ("042", "043"), "CONSULT", "visits", "visit"),
         KindInfo("AidProvided", ("070", "071", "073"), "AID", "aid", "aid"),
-        KindInfo(
-            "CooperationCarriedOut", ("061", "062", "064"), "COOPERATE", "cooperation", "activity"
-        ),
+        KindInfo("CooperationCarriedOut", ("061", "062", "064"), "COOPERATE", "cooperation", "activity"),
         KindInfo("FigureReported", (), None, "figures", "figure"),
     )
 }

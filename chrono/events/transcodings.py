@@ -75,4 +75,3 @@ def register_transcodings(transcoder: JSONTranscoder) -> None:
         transcoder.register(transcoding)
     for cls, name in VALUE_OBJECTS.items():
         transcoder.register(AttrsAsDict(cls, name))
-

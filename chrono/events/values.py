@@ -178,11 +178,7 @@ class Facts:
 
     def differences(self, other: Facts) -> dict[str, Any]:
         """The fields of ``other`` that differ from these, with their new values."""
-        return {
-            field.name: getattr(other, field.name)
-            for field in attrs.fields(Facts)
-            if getattr(self, field.name) != getattr(other, field.name)
-        }
+        return {field.name: getattr(other, field.name) for field in attrs.fields(Facts) if getattr(self, field.name) != getattr(other, field.name)}
 
 
 FACT_FIELDS = tuple(field.name for field in attrs.fields(Facts))

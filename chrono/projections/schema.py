@@ -81,7 +81,6 @@ def indexes(dialect: Dialect) -> list[str]:
     return [statement for statement in _ddl(dialect) if " INDEX " in statement]
 
 
-
 def _ddl(dialect: Dialect) -> list[str]:
     blob, key = dialect.blob, f"TEXT{dialect.collate}"
     ddl = [
@@ -123,8 +122,7 @@ def _ddl(dialect: Dialect) -> list[str]:
         # Running totals per counter, axis (lo, hi, cv) and day: projections.totals.
         "CREATE TABLE IF NOT EXISTS {t:totals} (metric TEXT NOT NULL, unit TEXT NOT NULL, axis TEXT NOT NULL,"
         " day BIGINT NOT NULL, total TEXT NOT NULL, count BIGINT NOT NULL, PRIMARY KEY (metric, unit, axis, day))",
-        "CREATE TABLE IF NOT EXISTS {t:totals_keys} (metric TEXT NOT NULL, unit TEXT NOT NULL, axis TEXT NOT NULL,"
-        " PRIMARY KEY (metric, unit, axis))",
+        "CREATE TABLE IF NOT EXISTS {t:totals_keys} (metric TEXT NOT NULL, unit TEXT NOT NULL, axis TEXT NOT NULL, PRIMARY KEY (metric, unit, axis))",
         "CREATE INDEX IF NOT EXISTS chrono_contributions_sums ON {t:contributions}"
         " (superseded_at, counted, figure, metric, unit, latest, earliest, whole, aggregate)",
     ]

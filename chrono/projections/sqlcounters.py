@@ -255,9 +255,7 @@ def _add_odd_values(query: _Query, sums: dict[Bucket, _Sums], sql: tuple[str, st
             counter.possible += Decimal(str(row["value"]))
 
 
-def _take_out_covered(
-    query: _Query, sums: dict[Bucket, _Sums], figures: list[reference._Part], *, keep: bool
-) -> set[tuple[str, int]]:
+def _take_out_covered(query: _Query, sums: dict[Bucket, _Sums], figures: list[reference._Part], *, keep: bool) -> set[tuple[str, int]]:
     """Subtract the happenings a counting figure covers; return their (aggregate, part) keys if ``keep``.
 
     One index range per counter with counting figures, read once: a row is
@@ -441,8 +439,12 @@ def _list_ids(query: _Query, sums: dict[Bucket, _Sums], figures: list[reference.
 def _counters(sums: Mapping[Bucket, _Sums], partner: str | None, by: str | None) -> list[Counter]:
     out = [
         Counter(
-            metric=metric, unit=unit, partner=partner, group=group,
-            definite=counter.definite, possible=counter.possible,
+            metric=metric,
+            unit=unit,
+            partner=partner,
+            group=group,
+            definite=counter.definite,
+            possible=counter.possible,
             contributors=tuple(dict.fromkeys(counter.lists[DEFINITE])),
             possible_contributors=tuple(dict.fromkeys(counter.lists[POSSIBLE])),
             covered=tuple(dict.fromkeys(counter.lists[COVERED])),

@@ -100,10 +100,7 @@ def test_a_changed_postgres_row_is_found(postgres_url: str) -> None:
     schema = postgres_url.rsplit("schema=", 1)[1]
     base = postgres_url.split("?", maxsplit=1)[0]
     with psycopg.connect(base, autocommit=True) as connection:
-        connection.execute(
-            f"UPDATE {schema}.chrono_events SET state = overlay(state placing '\\x20'::bytea from 30 for 1)"
-            f" WHERE notification_id = 42"
-        )
+        connection.execute(f"UPDATE {schema}.chrono_events SET state = overlay(state placing '\\x20'::bytea from 30 for 1) WHERE notification_id = 42")
     report = audit(open_store(postgres_url))
     assert not report.ok
     assert report.problems[0].position == 42

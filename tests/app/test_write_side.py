@@ -191,7 +191,7 @@ def test_an_import_gives_the_garbage_collector_back_as_it_found_it(store_url: st
             (gc.enable if enabled else gc.disable)()
             seen: list[bool] = []
             try:
-                import_files(app, [(jsonl([*PARTNERS, record]), "input.jsonl")], lambda *_: seen.append(gc.isenabled()))
+                import_files(app, [(jsonl([*PARTNERS, record]), "input.jsonl")], lambda *_: seen.append(gc.isenabled()))  # noqa: B023 (called during the import)
             except Rejected:
                 assert not good
             assert seen and not any(seen), "the collector ran during the import"

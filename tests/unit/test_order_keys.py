@@ -21,7 +21,9 @@ def test_text_order_is_sort_key_order(texts: list[str]) -> None:
     assert [w.sort_key for w in by_text] == [w.sort_key for w in by_tuple]
 
 
-@given(st.lists(st.integers(-(10**30), 10**30), min_size=2, max_size=6), st.lists(st.text(alphabet="0123456789-/.XYSu?~%[]", max_size=6), min_size=2, max_size=6))
+@given(
+    st.lists(st.integers(-(10**30), 10**30), min_size=2, max_size=6), st.lists(st.text(alphabet="0123456789-/.XYSu?~%[]", max_size=6), min_size=2, max_size=6)
+)
 def test_integers_and_text_keep_their_order(numbers: list[int], texts: list[str]) -> None:
     assert sorted(numbers) == sorted(numbers, key=lambda n: order_key((n,)))
     pairs = list(zip(numbers, texts, strict=False))
