@@ -15,7 +15,7 @@ import os
 import re
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
@@ -97,7 +97,11 @@ def open_store(store: str | None = None, *, notice: Callable[[str], None] | None
             # waits, with no timeout, for any writer holding the table lock:
             # a reader would hang for the length of a colleague's import.
             env["CREATE_TABLE"] = "no"
-        return _open({**env, **cipher_env(key)}, location, key)
+            return _open({**env, **cipher_env(key)}, location, key)
+        with _creating(env, location) as exists:
+            if exists:  # another process made it while we waited
+                env["CREATE_TABLE"] = "no"
+            return _open({**env, **cipher_env(key)}, location, key)
     path = location.path
     fresh = _prepare_sqlite(path, key)
     app = _open({**sqlite_env(path), **cipher_env(key)}, location, key)
@@ -341,18 +345,48 @@ def _check_postgres(env: dict[str, str], location: Location, key: str | None) ->
 
     schema = env["POSTGRES_SCHEMA"] or "public"
     try:
-        with psycopg.connect(
-            dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
-            user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"] or None, connect_timeout=5,
-            autocommit=True,
-        ) as connection:  # fmt: skip
+        with _connect(env) as connection:
             if env["POSTGRES_SCHEMA"]:
-                connection.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+                # "IF NOT EXISTS" races: another process may make it at the same moment.
+                with suppress(psycopg.errors.UniqueViolation, psycopg.errors.DuplicateSchema):
+                    connection.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
             meta = _postgres_meta(connection, schema)
     except psycopg.Error as error:
         raise StoreError(f"cannot open store {_redacted(location.url)}: {_first_line(error)}") from None
     check_meta(meta, _redacted(location.url), key)
     return bool(meta)
+
+
+def _connect(env: dict[str, str]) -> Any:
+    import psycopg
+
+    return psycopg.connect(
+        dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
+        user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"] or None, connect_timeout=5,
+        autocommit=True,
+    )  # fmt: skip
+
+
+CREATION_LOCK = 0x63687200  # "chr\0": with the schema's hash, one advisory lock per store
+
+
+@contextmanager
+def _creating(env: dict[str, str], location: Location) -> Iterator[bool]:
+    """Hold the store's creation lock; yield whether the store exists by then.
+
+    eventsourcing's table creation is not safe to run twice at once (its
+    ``CREATE TYPE`` races), so processes that open a new store together
+    take turns, and the later ones find it made.
+    """
+    import psycopg
+
+    schema = env["POSTGRES_SCHEMA"] or "public"
+    try:
+        with _connect(env) as connection:
+            connection.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", (CREATION_LOCK, schema))
+            yield bool(_postgres_meta(connection, schema))
+    except psycopg.Error as error:
+        raise StoreError(f"cannot open store {_redacted(location.url)}: {_first_line(error)}") from None
 
 
 def _postgres_meta(connection: Any, schema: str) -> dict[str, str]:

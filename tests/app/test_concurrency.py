@@ -220,3 +220,27 @@ def test_concurrent_writers_and_readers_agree(store_url: str) -> None:
     report = audit(app)
     assert report.ok, report.problems
     assert str(report.head) == read[0]["head"]
+
+
+def opener(url: str, start: Any) -> str:
+    """Open a store that no one has made yet, at the same moment as the others (child process)."""
+    try:
+        start.wait()
+        app = open_store(url)
+        try:
+            return f"{app.head_position()}"
+        finally:
+            app.close()
+    except Exception as error:  # reported to the test, which names it
+        return f"{type(error).__name__}: {error}"
+
+
+def test_processes_opening_a_new_postgres_store_at_once_all_succeed(postgres_url: str) -> None:
+    # eventsourcing's table creation races with itself (CREATE TYPE): the
+    # first opens of a new store take turns under an advisory lock.
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager:
+        start = manager.Barrier(WRITERS)
+        with context.Pool(WRITERS) as pool:
+            outcomes = pool.starmap(opener, [(postgres_url, start)] * WRITERS)
+    assert outcomes == ["0"] * WRITERS
