@@ -292,12 +292,19 @@ def _check_sqlite_file(path: Path, key: str | None) -> None:
         raise StoreError(f"cannot read {path}: {error.strerror}") from None
     if not header.startswith(SQLITE_MAGIC):
         raise StoreError(f"{path} is not a chrono store (not an SQLite database)")
-    if _truncated(header, path.stat().st_size):
+    # With a write-ahead log beside it, the main file may be short of its
+    # header by pages that only the log holds yet: SQLite recovers them.
+    if not _has_wal(path) and _truncated(header, path.stat().st_size):
         raise StoreError(f"{path} is damaged: the file is shorter than its header says (truncated?)")
     tables, meta, has_events = _read_sqlite(path)
     if tables and "chrono_meta" not in tables and (EVENT_TABLE not in tables or has_events):
         raise StoreError(f"{path} is an SQLite database but not a chrono store")
     check_meta(meta, str(path), key)
+
+
+def _has_wal(path: Path) -> bool:
+    wal = path.with_name(path.name + "-wal")
+    return wal.exists() and wal.stat().st_size > 0
 
 
 def _truncated(header: bytes, size: int) -> bool:
