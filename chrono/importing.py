@@ -66,9 +66,8 @@ def stream_records(data: bytes, name: str, fmt: str | None = None) -> Iterator[R
     """``read_records`` one at a time, where the format allows.
 
     A JSON Lines record is read when it is asked for, so that it can be
-    parsed and let go at once: holding a whole file's records keeps the cyclic
-    GC walking them, which cost an import more than parsing them did. An
-    unreadable line still rejects the whole file, when it is reached.
+    parsed and let go at once rather than a whole file's raw records being
+    held. An unreadable line still rejects the whole file, when it is reached.
     """
     fmt = fmt or detect_format(name)
     text = read_text(data, name)

@@ -15,7 +15,7 @@ import os
 import re
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
@@ -92,14 +92,14 @@ def open_store(store: str | None = None, *, notice: Callable[[str], None] | None
     key = store_key()
     if location.backend == "postgres":
         env = postgres_env(location.url)
-        if _check_postgres(env, location, key):
-            # eventsourcing's "CREATE ... IF NOT EXISTS" on an existing store
-            # waits, with no timeout, for any writer holding the table lock:
-            # a reader would hang for the length of a colleague's import.
-            env["CREATE_TABLE"] = "no"
-            return _open({**env, **cipher_env(key)}, location, key)
-        with _creating(env, location) as exists:
-            if exists:  # another process made it while we waited
+        existed = _check_postgres(env, location, key)
+        # A new store is made under its creation lock; it may exist by the
+        # time we hold it, made by another process meanwhile.
+        with nullcontext(True) if existed else _creating(env, location) as exists:
+            if exists:
+                # eventsourcing's "CREATE ... IF NOT EXISTS" on an existing store
+                # waits, with no timeout, for any writer holding the table lock:
+                # a reader would hang for the length of a colleague's import.
                 env["CREATE_TABLE"] = "no"
             return _open({**env, **cipher_env(key)}, location, key)
     path = location.path
@@ -351,27 +351,30 @@ def _check_postgres(env: dict[str, str], location: Location, key: str | None) ->
     from psycopg import sql
 
     schema = env["POSTGRES_SCHEMA"] or "public"
-    try:
-        with _connect(env) as connection:
-            if env["POSTGRES_SCHEMA"]:
-                # "IF NOT EXISTS" races: another process may make it at the same moment.
-                with suppress(psycopg.errors.UniqueViolation, psycopg.errors.DuplicateSchema):
-                    connection.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
-            meta = _postgres_meta(connection, schema)
-    except psycopg.Error as error:
-        raise StoreError(f"cannot open store {_redacted(location.url)}: {_first_line(error)}") from None
+    with _connected(env, location) as connection:
+        if env["POSTGRES_SCHEMA"]:
+            # "IF NOT EXISTS" races: another process may make it at the same moment.
+            with suppress(psycopg.errors.UniqueViolation, psycopg.errors.DuplicateSchema):
+                connection.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+        meta = _postgres_meta(connection, schema)
     check_meta(meta, _redacted(location.url), key)
     return bool(meta)
 
 
-def _connect(env: dict[str, str]) -> Any:
+@contextmanager
+def _connected(env: dict[str, str], location: Location) -> Iterator[Any]:
+    """A connection of our own (autocommit); a server error is a one-line StoreError."""
     import psycopg
 
-    return psycopg.connect(
-        dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
-        user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"] or None, connect_timeout=5,
-        autocommit=True,
-    )  # fmt: skip
+    try:
+        with psycopg.connect(
+            dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
+            user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"] or None, connect_timeout=5,
+            autocommit=True,
+        ) as connection:  # fmt: skip
+            yield connection
+    except psycopg.Error as error:
+        raise StoreError(f"cannot open store {_redacted(location.url)}: {_first_line(error)}") from None
 
 
 CREATION_LOCK = 0x63687200  # "chr\0": with the schema's hash, one advisory lock per store
@@ -385,15 +388,10 @@ def _creating(env: dict[str, str], location: Location) -> Iterator[bool]:
     ``CREATE TYPE`` races), so processes that open a new store together
     take turns, and the later ones find it made.
     """
-    import psycopg
-
     schema = env["POSTGRES_SCHEMA"] or "public"
-    try:
-        with _connect(env) as connection:
-            connection.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", (CREATION_LOCK, schema))
-            yield bool(_postgres_meta(connection, schema))
-    except psycopg.Error as error:
-        raise StoreError(f"cannot open store {_redacted(location.url)}: {_first_line(error)}") from None
+    with _connected(env, location) as connection:
+        connection.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", (CREATION_LOCK, schema))
+        yield bool(_postgres_meta(connection, schema))
 
 
 def _postgres_meta(connection: Any, schema: str) -> dict[str, str]:

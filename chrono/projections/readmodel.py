@@ -200,9 +200,12 @@ class ReadModel:
 
     def stated(self, table: str) -> str:
         """``table`` as ``r``, joined to the log for the state of first revisions (``_STATE``)."""
-        events = f"{self.dialect.prefix}{self.app.recorder.events_table_name}"  # type: ignore[attr-defined]
+        events = self._events_table()
         aggregate = "CAST(r.aggregate AS uuid)" if self.dialect.postgres else "r.aggregate"
         return f"{{t:{table}}} r LEFT JOIN {events} e ON r.state IS NULL AND e.originator_id = {aggregate} AND e.originator_version = r.revision"
+
+    def _events_table(self) -> str:
+        return f"{self.dialect.prefix}{self.app.recorder.events_table_name}"  # type: ignore[attr-defined]
 
     # -- catching up -----------------------------------------------------
 
@@ -255,8 +258,7 @@ class ReadModel:
 
     def _later_versions(self) -> dict[str, int]:
         """The aggregates with more than one event, and their last version."""
-        events = f"{self.dialect.prefix}{self.app.recorder.events_table_name}"  # type: ignore[attr-defined]
-        query = f"SELECT originator_id, MAX(originator_version) AS last FROM {events} GROUP BY originator_id HAVING MAX(originator_version) > 1"
+        query = f"SELECT originator_id, MAX(originator_version) AS last FROM {self._events_table()} GROUP BY originator_id HAVING MAX(originator_version) > 1"
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute(query)
             return {UUID(str(_value(row, "originator_id"))).hex: int(_value(row, "last")) for row in cursor.fetchall()}
