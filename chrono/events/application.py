@@ -197,6 +197,9 @@ class Chronicle(Application[UUID]):
             page = wanted[start : start + PAGE]
             with datastore.transaction(commit=False) as cursor:
                 if postgres:
+                    # A log filled in one go has no planner statistics yet, and
+                    # PostgreSQL then scans all of it for every page of ids.
+                    cursor.execute("SET LOCAL enable_seqscan = off")
                     cursor.execute(self._stored_ids_sql(datastore), (page,))
                     found.update(row["originator_id"] for row in cursor.fetchall())
                 else:
