@@ -18,8 +18,10 @@ axis and day, and answering is one index lookup per counter and axis.
 
 The totals are made from ``chrono_contributions`` (one pass, in Python: it
 is where the figures' periods and scopes are matched) the first time they
-are asked for after the read model moved, and kept, with the position they
-were made at, until it moves again. ``sqlcounters`` uses them for the
+are asked for, and kept with the position they were made at. When the read
+model has moved since, they are moved by what changed where that is enough
+(``totals_moved``: entries revised, no figure touched), else made again.
+``sqlcounters`` uses them for the
 ungrouped counters over everything as known now; every other question is
 answered from the rows.
 """
@@ -27,7 +29,7 @@ answered from the rows.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 from itertools import groupby
 from typing import Any
@@ -35,14 +37,10 @@ from typing import Any
 import pendulum
 
 from chrono.projections import counters as reference
+from chrono.projections import running
 from chrono.projections.counters import Counter
 from chrono.projections.readmodel import NAME, TOTALS, ReadModel, date_key, retry_busy
-from chrono.projections.sqlcounters import _Entry, _registry, _scope, _Windows
-from chrono.when import When
-
-OPEN_START = -(2**62) - 1  # the ``lo`` day of an open or unknown start: before every date
-AXES = ("lo", "hi", "cv")
-Key = tuple[str, str]  # metric, unit
+from chrono.projections.running import AXES, COLUMNS, Key
 
 
 def counters(model: ReadModel, as_of: pendulum.Date) -> list[Counter]:
@@ -80,6 +78,11 @@ def refresh(model: ReadModel) -> None:
     made = positions.get(TOTALS, -1)
     if made == positions.get(NAME):
         return
+    if made >= 0:
+        from chrono.projections import totals_moved
+
+        if totals_moved.move(model, made, positions[NAME]):
+            return
     position, rows = _made(model)
     retry_busy(lambda: _store(model, made, position, rows))
 
@@ -97,11 +100,8 @@ def _made(model: ReadModel) -> tuple[int, list[tuple[Any, ...]]]:
         cursor.execute(model.sql("SELECT position FROM {t:tracking} WHERE name = ?"), (NAME,))
         position = int(cursor.fetchone()["position"])
         cursor.execute(model.sql("SELECT p.id, p.parent FROM {t:partners} p WHERE p.superseded_at IS NULL"))
-        family = reference._Family(_registry({str(row["id"]): row["parent"] for row in cursor.fetchall()}))
-        cursor.execute(model.sql(
-            "SELECT c.metric, c.unit, c.whole, c.value, c.earliest, c.latest, c.figure, c.scope, c.edtf, c.order_key, c.entry, c.kind, c.part"
-            " FROM {t:contributions} c WHERE c.superseded_at IS NULL AND c.counted = 1 ORDER BY c.metric, c.unit"
-        ))  # fmt: skip
+        family = running.family({str(row["id"]): row["parent"] for row in cursor.fetchall()})
+        cursor.execute(model.sql(f"SELECT {COLUMNS} FROM {{t:contributions}} c WHERE c.superseded_at IS NULL AND c.counted = 1 ORDER BY c.metric, c.unit"))
         for key, members in groupby(_fetched(cursor), key=lambda row: (str(row["metric"]), str(row["unit"]))):
             out += _running(key, list(members), family)
     return position, out
@@ -117,51 +117,17 @@ def _fetched(cursor: Any) -> Iterator[Any]:
 def _running(key: Key, members: list[Any], family: reference._Family) -> list[tuple[Any, ...]]:
     """One counter's running totals rows: (metric, unit, axis, day, total, count)."""
     metric, unit = key
-    steps: dict[tuple[str, int], list[Any]] = defaultdict(lambda: [Decimal(0), 0])
-    for value, lo, hi, cv in _dated(members, family):
-        for axis, day in (("lo", OPEN_START if lo is None else lo), ("hi", hi), ("cv", cv)):
-            if day is not None:
-                step = steps[(axis, day)]
-                step[0] += value
-                step[1] += 1
-    out: list[tuple[Any, ...]] = []
-    for axis in AXES:
-        total, count = Decimal(0), 0
-        for (name, day), (value, number) in sorted(steps.items(), key=lambda item: item[0][1]):
-            if name == axis:
-                total, count = total + value, count + number
-                out.append((metric, unit, axis, day, str(total), count))
-    return out
-
-
-def _dated(members: list[Any], family: reference._Family) -> Iterable[tuple[Decimal, int | None, int | None, int | None]]:
-    """Each contribution of one counter: its value and its lo, hi and cv days."""
-    figures = [_figure(row) for row in members if row["figure"]]
-    ending = [figure for figure in figures if figure.when.latest_key is not None]  # only these ever cover
-    windows = _Windows(ending, family) if ending else None
-    same: dict[tuple[Any, Any], list[reference._Part]] = defaultdict(list)
-    for figure in figures:
-        same[(figure.when.earliest_key, figure.when.latest_key)].append(figure)
+    coverage = running.Coverage((row for row in members if row["figure"]), family)
+    steps = running.new_steps()
     for row in members:
-        value = Decimal(row["whole"]) if row["whole"] is not None else Decimal(str(row["value"]))
-        lo, hi = row["earliest"], row["latest"]
-        cv = None
-        if windows is not None and hi is not None:
-            if row["figure"]:
-                figure = _figure(row)
-                tied = any(reference._covers(g, figure, family) for g in same[(figure.when.earliest_key, figure.when.latest_key)])
-                cv = hi if tied else windows.end_covering(figure)
-            else:
-                cv = windows.end_holding(lo, hi, row["scope"] or "")
-        yield value, lo, hi, cv
-
-
-def _figure(row: Any) -> reference._Part:
-    when = When.parse(str(row["edtf"]))
-    return reference._Part(
-        _Entry(str(row["entry"]), str(row["kind"])), str(row["metric"]), str(row["unit"]),  # type: ignore[arg-type]
-        Decimal(0), when, True, _scope(row["scope"]), (str(row["order_key"]), str(row["entry"]), int(row["part"])),
-    )  # fmt: skip
+        running.add(steps, coverage.dated(row))
+    out: list[tuple[Any, ...]] = []
+    for axis, days in running.by_axis(steps).items():
+        total, count = Decimal(0), 0
+        for day, value, number in days:
+            total, count = total + value, count + number
+            out.append((metric, unit, axis, day, str(total), count))
+    return out
 
 
 def _store(model: ReadModel, made: int, position: int, rows: list[tuple[Any, ...]]) -> None:

@@ -1,0 +1,92 @@
+"""What one contribution adds to the running totals: its days and its steps.
+
+``projections.totals`` explains the running totals. Here is what both ways
+of making them share, from the full pass over every contribution to moving
+them by the few that changed: the three days of a contribution (``lo``,
+``hi``, ``cv``) and the steps it puts on each axis.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from chrono.projections import counters as reference
+from chrono.projections.sqlcounters import _Entry, _registry, _scope, _Windows
+from chrono.when import When
+
+OPEN_START = -(2**62) - 1  # the ``lo`` day of an open or unknown start: before every date
+AXES = ("lo", "hi", "cv")
+Key = tuple[str, str]  # metric, unit
+Steps = dict[tuple[str, int], list[Any]]  # (axis, day) -> [value, count]
+
+# The columns of ``chrono_contributions`` that a contribution's days are read from.
+COLUMNS = "c.metric, c.unit, c.whole, c.value, c.earliest, c.latest, c.figure, c.scope, c.edtf, c.order_key, c.entry, c.kind, c.part"
+
+
+class Coverage:
+    """One counter's reported figures, and from which day each contribution is covered.
+
+    Built from the counter's counted figures (rows of ``COLUMNS``); only
+    figures whose period ends ever cover.
+    """
+
+    def __init__(self, figures: Iterable[Any], family: reference._Family) -> None:
+        self.family = family
+        parts = [_figure(row) for row in figures]
+        ending = [part for part in parts if part.when.latest_key is not None]
+        self.windows = _Windows(ending, family) if ending else None
+        self.same: dict[tuple[Any, Any], list[reference._Part]] = defaultdict(list)
+        for part in parts:
+            self.same[(part.when.earliest_key, part.when.latest_key)].append(part)
+
+    def dated(self, row: Any) -> tuple[Decimal, int | None, int | None, int | None]:
+        """A contribution's value and its lo, hi and cv days."""
+        value = Decimal(row["whole"]) if row["whole"] is not None else Decimal(str(row["value"]))
+        lo, hi = row["earliest"], row["latest"]
+        cv = None
+        if self.windows is not None and hi is not None:
+            if row["figure"]:
+                figure = _figure(row)
+                tied = any(reference._covers(g, figure, self.family) for g in self.same[(figure.when.earliest_key, figure.when.latest_key)])
+                cv = hi if tied else self.windows.end_covering(figure)
+            else:
+                cv = self.windows.end_holding(lo, hi, row["scope"] or "")
+        return value, lo, hi, cv
+
+
+def add(steps: Steps, dated: tuple[Decimal, int | None, int | None, int | None], sign: int = 1) -> None:
+    """Put one contribution's steps (``sign`` -1 takes them away) on each axis."""
+    value, lo, hi, cv = dated
+    for axis, day in (("lo", OPEN_START if lo is None else lo), ("hi", hi), ("cv", cv)):
+        if day is not None:
+            step = steps[(axis, day)]
+            step[0] += sign * value
+            step[1] += sign
+
+
+def new_steps() -> Steps:
+    return defaultdict(lambda: [Decimal(0), 0])
+
+
+def by_axis(steps: Mapping[tuple[str, int], list[Any]]) -> dict[str, list[tuple[int, Decimal, int]]]:
+    """The steps of each axis, in the order of their days."""
+    out: dict[str, list[tuple[int, Decimal, int]]] = defaultdict(list)
+    for (axis, day), (value, count) in sorted(steps.items(), key=lambda item: item[0][1]):
+        out[axis].append((day, value, count))
+    return out
+
+
+def family(parents: Mapping[str, str | None]) -> reference._Family:
+    """The partner hierarchy for covering, from each partner's parent."""
+    return reference._Family(_registry(parents))
+
+
+def _figure(row: Any) -> reference._Part:
+    when = When.parse(str(row["edtf"]))
+    return reference._Part(
+        _Entry(str(row["entry"]), str(row["kind"])), str(row["metric"]), str(row["unit"]),  # type: ignore[arg-type]
+        Decimal(0), when, True, _scope(row["scope"]), (str(row["order_key"]), str(row["entry"]), int(row["part"])),
+    )  # fmt: skip

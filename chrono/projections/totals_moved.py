@@ -1,0 +1,185 @@
+"""Moving the running totals by what changed since they were made.
+
+After a correction, a retraction or a few new entries, making the totals
+again from every contribution (``totals._made``) costs as much as the whole
+chronicle; moving them costs as much as the change. The totals made at
+position ``made`` are moved to the read model's position ``P`` when every
+event in between revised an entry or registered a partner, and none of
+those revisions touched a reported figure: then each counter's figures,
+and so every other contribution's days, are what they were, and the change is the steps of
+each revised entry's contributions at ``P`` minus those it had at ``made``.
+Anything else (a figure reported, corrected or retracted; a large import)
+makes them again in full.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from chrono.projections import running
+from chrono.projections.readmodel import NAME, TOTALS, ReadModel, retry_busy
+
+LIMIT = 5000  # events since the totals were made; beyond this, making them again is as quick
+CHUNK = 500  # ids per IN (...) list
+Delta = dict[running.Key, running.Steps]
+
+
+def move(model: ReadModel, made: int, position: int) -> bool:
+    """Move the totals made at ``made`` to ``position``; False if they must be made again."""
+    if not 0 <= position - made <= LIMIT:
+        return False
+    delta = _delta(model, made, position)
+    if delta is None:
+        return False
+    retry_busy(lambda: _apply(model, made, position, delta))
+    return True
+
+
+# -- what changed ---------------------------------------------------------------
+
+
+def _delta(model: ReadModel, made: int, position: int) -> Delta | None:
+    """The steps each counter moves by from ``made`` to ``position``, or None if it cannot be moved."""
+    events = _events(model, made, position)
+    with model.datastore.transaction(commit=False) as cursor:
+        if model.dialect.postgres:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        cursor.execute(model.sql("SELECT position FROM {t:tracking} WHERE name = ?"), (NAME,))
+        if int(cursor.fetchone()["position"]) != position:
+            return None  # the read model moved on meanwhile: its current rows are not those at ``position``
+        revisions = _revisions(model, cursor, list(events))
+        if not _only_entries(events, revisions, _partners(model, cursor, list(events))):
+            return None
+        before, after = _contributions(model, cursor, revisions, made)
+        if any(row["figure"] for row in [*before, *after]):
+            return None  # counted or not (a retracted report), a figure changes what others' days are
+        return _steps(model, cursor, before, after)
+
+
+def _events(model: ReadModel, made: int, position: int) -> dict[tuple[str, int], int]:
+    """The (aggregate, version) of each event after ``made`` up to ``position``, with its position."""
+    notifications = model.app.recorder.select_notifications(start=made + 1, limit=max(position - made, 1), stop=position)
+    return {(UUID(str(n.originator_id)).hex, int(n.originator_version)): int(n.id) for n in notifications}
+
+
+def _revisions(model: ReadModel, cursor: Any, keys: list[tuple[str, int]]) -> dict[str, list[tuple[int, int]]]:
+    """Every revision (number, position) of the aggregates the events revised."""
+    aggregates = sorted({aggregate for aggregate, _ in keys})
+    found: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for chunk in _chunks(aggregates):
+        marks = ", ".join("?" for _ in chunk)
+        cursor.execute(model.sql(f"SELECT aggregate, revision, position FROM {{t:revisions}} WHERE aggregate IN ({marks})"), chunk)
+        for row in cursor.fetchall():
+            found[str(row["aggregate"])].append((int(row["revision"]), int(row["position"])))
+    return found
+
+
+def _partners(model: ReadModel, cursor: Any, keys: list[tuple[str, int]]) -> set[str]:
+    """Which of the events' aggregates are partners."""
+    found: set[str] = set()
+    for chunk in _chunks(sorted({aggregate for aggregate, version in keys if version == 1})):
+        marks = ", ".join("?" for _ in chunk)
+        cursor.execute(model.sql(f"SELECT aggregate FROM {{t:partners}} WHERE aggregate IN ({marks})"), chunk)
+        found.update(str(row["aggregate"]) for row in cursor.fetchall())
+    return found
+
+
+def _only_entries(events: Mapping[tuple[str, int], int], revisions: Mapping[str, list[tuple[int, int]]], partners: set[str]) -> bool:
+    """Whether every event revised an entry or registered a partner.
+
+    A partner is only ever registered, under a parent that exists: no
+    partner's closure loses anyone, and the ones it gains were named by no
+    contribution before (those that name it now are revised entries).
+    """
+    made = {(aggregate, revision): at for aggregate, rows in revisions.items() for revision, at in rows}
+    return all(made.get(key) == at or (key[1] == 1 and key[0] in partners) for key, at in events.items())
+
+
+def _contributions(model: ReadModel, cursor: Any, revisions: Mapping[str, list[tuple[int, int]]], made: int) -> tuple[list[Any], list[Any]]:
+    """The counted contributions of each revised entry as they were at ``made`` and as they are now."""
+    was = {aggregate: max((r for r, at in rows if at <= made), default=None) for aggregate, rows in revisions.items()}
+    now = {aggregate: max(r for r, _ in rows) for aggregate, rows in revisions.items()}
+    before: list[Any] = []
+    after: list[Any] = []
+    for chunk in _chunks(sorted(revisions)):
+        marks = ", ".join("?" for _ in chunk)
+        select = f"SELECT c.aggregate, c.revision, c.counted, {running.COLUMNS} FROM {{t:contributions}} c"
+        cursor.execute(model.sql(f"{select} WHERE c.aggregate IN ({marks})"), chunk)
+        for row in cursor.fetchall():
+            aggregate, revision = str(row["aggregate"]), int(row["revision"])
+            if revision == was[aggregate]:
+                before.append(row)
+            if revision == now[aggregate]:
+                after.append(row)
+    return before, after
+
+
+def _steps(model: ReadModel, cursor: Any, before: list[Any], after: list[Any]) -> Delta:
+    """Each counter's steps: the contributions now, less those before (counted ones only)."""
+    keys = sorted({(str(row["metric"]), str(row["unit"])) for row in [*before, *after] if row["counted"]})
+    cursor.execute(model.sql("SELECT p.id, p.parent FROM {t:partners} p WHERE p.superseded_at IS NULL"))
+    family = running.family({str(row["id"]): row["parent"] for row in cursor.fetchall()})
+    delta: Delta = {}
+    for metric, unit in keys:
+        cursor.execute(model.sql(_FIGURES), (metric, unit))
+        coverage = running.Coverage(cursor.fetchall(), family)
+        steps = delta[(metric, unit)] = running.new_steps()
+        for sign, rows in ((-1, before), (1, after)):
+            for row in rows:
+                if row["counted"] and (str(row["metric"]), str(row["unit"])) == (metric, unit):
+                    running.add(steps, coverage.dated(row), sign)
+    return delta
+
+
+_FIGURES = (
+    f"SELECT {running.COLUMNS} FROM {{t:contributions}} c WHERE c.superseded_at IS NULL AND c.counted = 1 AND c.figure = 1 AND c.metric = ? AND c.unit = ?"
+)
+
+
+# -- moving them ----------------------------------------------------------------
+
+
+def _apply(model: ReadModel, made: int, position: int, delta: Delta) -> None:
+    """Add the steps to the running totals, unless another reader moved them since we looked."""
+    with model.datastore.transaction(commit=True) as cursor:
+        cursor.execute(model.sql("UPDATE {t:tracking} SET position = ? WHERE name = ? AND position = ?"), (position, TOTALS, made))
+        if int(getattr(cursor, "sqlite_cursor", cursor).rowcount) != 1:
+            return  # someone else moved or made them since: theirs will do
+        for (metric, unit), steps in delta.items():
+            for axis, days in running.by_axis(steps).items():
+                _shift(model, cursor, (metric, unit, axis), days)
+
+
+def _shift(model: ReadModel, cursor: Any, key: tuple[str, str, str], days: Sequence[tuple[int, Decimal, int]]) -> None:
+    """Rewrite one axis's running totals from the first day that moved."""
+    first = days[0][0]
+    where = "metric = ? AND unit = ? AND axis = ?"
+    cursor.execute(model.sql(f"SELECT total, count FROM {{t:totals}} WHERE {where} AND day < ? ORDER BY day DESC LIMIT 1"), (*key, first))
+    base = cursor.fetchone()
+    total, count = (Decimal(str(base["total"])), int(base["count"])) if base else (Decimal(0), 0)
+    cursor.execute(model.sql(f"SELECT day, total, count FROM {{t:totals}} WHERE {where} AND day >= ? ORDER BY day"), (*key, first))
+    steps: dict[int, list[Any]] = defaultdict(lambda: [Decimal(0), 0])
+    previous = (total, count)
+    for row in cursor.fetchall():  # the stored running totals back to steps
+        value, number = Decimal(str(row["total"])), int(row["count"])
+        steps[int(row["day"])] = [value - previous[0], number - previous[1]]
+        previous = (value, number)
+    for day, value, number in days:
+        steps[day][0] += value
+        steps[day][1] += number
+    rows = []
+    for day in sorted(steps):
+        total, count = total + steps[day][0], count + steps[day][1]
+        rows.append((*key, day, str(total), count))
+    cursor.execute(model.sql(f"DELETE FROM {{t:totals}} WHERE {where} AND day >= ?"), (*key, first))
+    model.insert(cursor, "totals", rows)
+    cursor.execute(model.sql("INSERT INTO {t:totals_keys} (metric, unit, axis) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"), key)
+
+
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
