@@ -120,23 +120,36 @@ def _contributions(model: ReadModel, cursor: Any, revisions: Mapping[str, list[t
 
 def _steps(model: ReadModel, cursor: Any, before: list[Any], after: list[Any]) -> Delta:
     """Each counter's steps: the contributions now, less those before (counted ones only)."""
-    keys = sorted({(str(row["metric"]), str(row["unit"])) for row in [*before, *after] if row["counted"]})
+    counted: dict[running.Key, list[tuple[int, Any]]] = defaultdict(list)
+    for sign, rows in ((-1, before), (1, after)):
+        for row in rows:
+            if row["counted"]:
+                counted[(str(row["metric"]), str(row["unit"]))].append((sign, row))
     cursor.execute(model.sql("SELECT p.id, p.parent FROM {t:partners} p WHERE p.superseded_at IS NULL"))
     family = running.family({str(row["id"]): row["parent"] for row in cursor.fetchall()})
     delta: Delta = {}
-    for metric, unit in keys:
-        cursor.execute(model.sql(_FIGURES), (metric, unit))
-        coverage = running.Coverage(cursor.fetchall(), family)
-        steps = delta[(metric, unit)] = running.new_steps()
-        for sign, rows in ((-1, before), (1, after)):
-            for row in rows:
-                if row["counted"] and (str(row["metric"]), str(row["unit"])) == (metric, unit):
-                    running.add(steps, coverage.dated(row), sign)
+    for key, signed in sorted(counted.items(), key=lambda item: item[0]):
+        coverage = running.Coverage(_holding(model, cursor, key, [row for _, row in signed]), family)
+        steps = delta[key] = running.new_steps()
+        for sign, row in signed:
+            running.add(steps, coverage.dated(row), sign)
     return delta
 
 
+def _holding(model: ReadModel, cursor: Any, key: running.Key, rows: list[Any]) -> list[Any]:
+    """The counter's counted figures whose period could hold one of ``rows`` (only those decide their ``cv``)."""
+    ended = [row for row in rows if row["latest"] is not None]  # an open end is never covered
+    if not ended:
+        return []
+    first_end = min(int(row["latest"]) for row in ended)
+    last_start = max(running.OPEN_START if row["earliest"] is None else int(row["earliest"]) for row in ended)
+    cursor.execute(model.sql(_FIGURES), (*key, first_end, last_start))
+    return list(cursor.fetchall())
+
+
 _FIGURES = (
-    f"SELECT {running.COLUMNS} FROM {{t:contributions}} c WHERE c.superseded_at IS NULL AND c.counted = 1 AND c.figure = 1 AND c.metric = ? AND c.unit = ?"
+    f"SELECT {running.COLUMNS} FROM {{t:contributions}} c WHERE c.superseded_at IS NULL AND c.counted = 1 AND c.figure = 1"
+    " AND c.metric = ? AND c.unit = ? AND c.latest >= ? AND (c.earliest IS NULL OR c.earliest <= ?)"
 )
 
 
