@@ -246,6 +246,7 @@ class ReadModel:
                 cursor.execute(statement)
             cursor.execute(self.sql("UPDATE {t:tracking} SET position = 0 WHERE name = ?"), (NAME,))
             cursor.execute(self.sql("UPDATE {t:tracking} SET position = -1 WHERE name = ?"), (TOTALS,))
+            cursor.execute(self.sql("DELETE FROM {t:tracking} WHERE name LIKE ?"), (f"{TOTALS}/%",))  # projections.totals' facets
             cursor.execute(self.sql("DELETE FROM {t:tracking} WHERE name = ?"), (INDEXING,))
             cursor.execute(self.sql("INSERT INTO {t:tracking} (name, position) VALUES (?, 0)"), (INDEXING,))
         self._last = self._later_versions()

@@ -1,9 +1,10 @@
-"""What one contribution adds to the running totals: its days and its steps.
+"""What one contribution adds to the running totals: its facet, days and steps.
 
 ``projections.totals`` explains the running totals. Here is what both ways
 of making them share, from the full pass over every contribution to moving
-them by the few that changed: the three days of a contribution (``lo``,
-``hi``, ``cv``) and the steps it puts on each axis.
+them by the few that changed: which contributions a facet counts and in
+which groups, the three days of a contribution (``lo``, ``hi``, ``cv``)
+and the steps it puts on each axis.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+import attrs
+
 from chrono.projections import counters as reference
+from chrono.projections.readmodel import TOTALS
 from chrono.projections.sqlcounters import _Entry, _registry, _scope, _Windows
 from chrono.when import When
 
@@ -21,9 +25,59 @@ OPEN_START = -(2**62) - 1  # the ``lo`` day of an open or unknown start: before 
 AXES = ("lo", "hi", "cv")
 Key = tuple[str, str]  # metric, unit
 Steps = dict[tuple[str, int], list[Any]]  # (axis, day) -> [value, count]
+NONE = ""  # the stored group of a contribution in no group (and of ungrouped facets)
 
-# The columns of ``chrono_contributions`` that a contribution's days are read from.
-COLUMNS = "c.metric, c.unit, c.whole, c.value, c.earliest, c.latest, c.figure, c.scope, c.edtf, c.order_key, c.entry, c.kind, c.part"
+# The columns of ``chrono_contributions`` that a contribution's days and groups are read from.
+COLUMNS = "c.metric, c.unit, c.whole, c.value, c.earliest, c.latest, c.figure, c.scope, c.edtf, c.order_key, c.entry, c.kind, c.part, c.year"
+
+
+@attrs.frozen
+class Facet:
+    """Which counters one set of running totals answers (``counters.counters``'s arguments).
+
+    Attributes:
+        partner: the partner whose family is counted (``counters`` docstring,
+            "Partner filter"), or None for everything.
+        by: the grouping (``year``, ``kind`` or ``partner``), or None.
+    """
+
+    partner: str | None = None
+    by: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The facet as stored: '' for everything ungrouped."""
+        return ";".join(f"{k}={v}" for k, v in (("partner", self.partner), ("by", self.by)) if v is not None)
+
+    @property
+    def tracking(self) -> str:
+        """The tracking row that holds the position the facet's totals were made or moved at."""
+        return TOTALS if not self.name else f"{TOTALS}/{self.name}"
+
+    def touching(self, family: reference._Family) -> tuple[str, list[str]]:
+        """SQL (over ``c``) for the current contributions the facet counts, and its parameters."""
+        if self.partner is None:
+            return "", []
+        wanted = sorted(family.of(self.partner))
+        marks = ", ".join("?" for _ in wanted)
+        return (
+            f" AND c.aggregate IN (SELECT f.aggregate FROM {{t:revision_partners}} f WHERE f.partner IN ({marks}) AND f.superseded_at IS NULL)",
+            wanted,
+        )
+
+    def groups(self, row: Any, family: reference._Family) -> list[str]:
+        """The groups a contribution falls in (``counters`` docstring, "Grouping"), '' for none."""
+        if self.by is None:
+            return [NONE]
+        if self.by == "year":
+            return [NONE if row["year"] is None else str(row["year"])]
+        if self.by == "kind":
+            return [str(row["kind"])]
+        ids = sorted(_scope(row["scope"]))
+        if self.partner is not None:
+            wanted = family.of(self.partner)
+            ids = [pid for pid in ids if pid in wanted] or ids
+        return ids or [NONE]
 
 
 class Coverage:
@@ -55,6 +109,9 @@ class Coverage:
             else:
                 cv = self.windows.end_holding(lo, hi, row["scope"] or "")
         return value, lo, hi, cv
+
+
+EVERYTHING = Facet()
 
 
 def add(steps: Steps, dated: tuple[Decimal, int | None, int | None, int | None], sign: int = 1) -> None:

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import attrs
 
-VERSION = 6
+VERSION = 7
 TABLES = ("tracking", "revisions", "revision_partners", "partners", "chain", "contributions", "totals_keys", "totals")
 # Every table but tracking, and the tables of read models of earlier layouts.
 DERIVED = ("revision_partners", "revisions", "partners", "chain", "contributions", "totals", "totals_keys")
@@ -62,8 +62,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "partners": ("aggregate", "revision", "id", "parent", "recorded_at", "topic", "state"),
     "chain": ("position", "hash"),
-    "totals": ("metric", "unit", "axis", "day", "total", "count"),
-    "totals_keys": ("metric", "unit", "axis"),
+    "totals": ("facet", "grp", "metric", "unit", "axis", "day", "total", "count"),
+    "totals_keys": ("facet", "grp", "metric", "unit", "axis"),
 }  # fmt: skip
 
 
@@ -119,10 +119,13 @@ def _ddl(dialect: Dialect) -> list[str]:
         " kind TEXT NOT NULL, metric TEXT NOT NULL, unit TEXT NOT NULL, value TEXT NOT NULL, whole BIGINT,"
         " earliest BIGINT, latest BIGINT, year BIGINT, figure INTEGER NOT NULL, counted INTEGER NOT NULL, scope TEXT NOT NULL,"
         f" edtf TEXT NOT NULL, order_key {key} NOT NULL, recorded_at TEXT NOT NULL, superseded_at TEXT)",
-        # Running totals per counter, axis (lo, hi, cv) and day: projections.totals.
-        "CREATE TABLE IF NOT EXISTS {t:totals} (metric TEXT NOT NULL, unit TEXT NOT NULL, axis TEXT NOT NULL,"
-        " day BIGINT NOT NULL, total TEXT NOT NULL, count BIGINT NOT NULL, PRIMARY KEY (metric, unit, axis, day))",
-        "CREATE TABLE IF NOT EXISTS {t:totals_keys} (metric TEXT NOT NULL, unit TEXT NOT NULL, axis TEXT NOT NULL, PRIMARY KEY (metric, unit, axis))",
+        # Running totals per facet (a partner's family and a grouping, '' for
+        # everything ungrouped), group ('' for none), counter, axis (lo, hi,
+        # cv) and day: projections.totals.
+        "CREATE TABLE IF NOT EXISTS {t:totals} (facet TEXT NOT NULL, grp TEXT NOT NULL, metric TEXT NOT NULL, unit TEXT NOT NULL,"
+        " axis TEXT NOT NULL, day BIGINT NOT NULL, total TEXT NOT NULL, count BIGINT NOT NULL, PRIMARY KEY (facet, grp, metric, unit, axis, day))",
+        "CREATE TABLE IF NOT EXISTS {t:totals_keys} (facet TEXT NOT NULL, grp TEXT NOT NULL, metric TEXT NOT NULL, unit TEXT NOT NULL,"
+        " axis TEXT NOT NULL, PRIMARY KEY (facet, grp, metric, unit, axis))",
         "CREATE INDEX IF NOT EXISTS chrono_contributions_sums ON {t:contributions}"
         " (superseded_at, counted, figure, metric, unit, latest, earliest, whole, aggregate)",
     ]

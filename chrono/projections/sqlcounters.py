@@ -13,8 +13,9 @@ done here:
 * Contributor lists are one row per contribution, so they cost a scan of the
   contributions counted; ``ids=False`` leaves them empty and answers from the
   aggregates alone.
-* Ungrouped counters over everything as known now, without lists, come from
-  the running totals of ``projections.totals`` (a few index lookups).
+* Counters as known now without lists, for everything or one partner,
+  grouped or not, come from the running totals of ``projections.totals``
+  (a few index lookups once they are made for that question).
 """
 
 from __future__ import annotations
@@ -120,10 +121,10 @@ def counters(
     """
     if by is not None and by not in GROUPINGS:
         raise ValueError(f"cannot group counters by {by!r} (choose one of {', '.join(GROUPINGS)})")
-    if not ids and by is None and partner is None and known_at is None:
+    if not ids and known_at is None:
         from chrono.projections import totals
 
-        return totals.counters(model, as_of)
+        return totals.counters(model, as_of, partner, by)
     query = _Query(model, as_of, known_at, partner, by)
     sums: dict[Bucket, _Sums] = defaultdict(_Sums)
     figures = _figures(query)

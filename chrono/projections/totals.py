@@ -1,8 +1,8 @@
 """Running totals per day: the chronicle's counters as of any date in a few lookups.
 
-For the question asked most ("the counters as of D", over everything as
-recorded now), what a contribution adds as of D depends on three dates of
-its own, none of them on D:
+For the counters as of D as recorded now (over everything or one partner's
+family, grouped or not), what a contribution adds as of D depends on three
+dates of its own, none of them on D:
 
 * ``lo``, its earliest bound: from then on it is at least possible;
 * ``hi``, its latest bound: from then on it is definite;
@@ -13,17 +13,21 @@ its own, none of them on D:
 
 So per counter ``definite(D) = Σhi(D) - Σcv(D)`` and ``possible(D) = Σlo(D)
 - Σhi(D)``, where ``Σx(D)`` is the running total of the values whose ``x`` is
-on or before D. ``chrono_totals`` keeps these running totals per counter,
-axis and day, and answering is one index lookup per counter and axis.
+on or before D. ``chrono_totals`` keeps these running totals per facet
+(``running.Facet``: the partner and the grouping asked for), group,
+counter, axis and day, and answering is one index lookup per counter, group
+and axis. Covering is decided within the facet, as ``counters`` decides it
+among the contributions that pass its partner filter.
 
-The totals are made from ``chrono_contributions`` (one pass, in Python: it
-is where the figures' periods and scopes are matched) the first time they
-are asked for, and kept with the position they were made at. When the read
-model has moved since, they are moved by what changed where that is enough
-(``totals_moved``: entries revised, no figure touched), else made again.
-``sqlcounters`` uses them for the
-ungrouped counters over everything as known now; every other question is
-answered from the rows.
+A facet's totals are made from ``chrono_contributions`` (one pass, in
+Python: it is where the figures' periods and scopes are matched) the first
+time it is asked for, and kept with the position they were made at. When
+the read model has moved since, they are moved by what changed where that
+is enough (``totals_moved``: entries revised, no figure touched), else made
+again. ``MAX_FACETS`` facets are kept besides the overall one.
+``sqlcounters`` answers from them whenever no contributor lists and no
+past recording time are asked for; those questions are answered from the
+rows.
 """
 
 from __future__ import annotations
@@ -40,55 +44,63 @@ from chrono.projections import counters as reference
 from chrono.projections import running
 from chrono.projections.counters import Counter
 from chrono.projections.readmodel import NAME, TOTALS, ReadModel, date_key, retry_busy
-from chrono.projections.running import AXES, COLUMNS, Key
+from chrono.projections.running import AXES, COLUMNS, EVERYTHING, Facet, Key
+
+MAX_FACETS = 32  # facets with totals kept at once; making one more drops the least recently moved
 
 
-def counters(model: ReadModel, as_of: pendulum.Date) -> list[Counter]:
-    """The ungrouped counters over every entry as recorded now, as of ``as_of`` (no contributor lists)."""
-    refresh(model)
+def counters(model: ReadModel, as_of: pendulum.Date, partner: str | None = None, by: str | None = None) -> list[Counter]:
+    """``counters.counters`` of every entry as recorded now, as of ``as_of``, without contributor lists."""
+    facet = Facet(partner, by)
+    refresh(model, facet)
     day = date_key((as_of.year, as_of.month, as_of.day))
-    found: dict[Key, dict[str, tuple[Decimal, int]]] = defaultdict(dict)
-    for row in model.rows(_AS_OF, [day, day]):
-        found[(str(row["metric"]), str(row["unit"]))][str(row["axis"])] = (Decimal(str(row["total"])), int(row["count"]))
+    found: dict[tuple[str, str, str], dict[str, tuple[Decimal, int]]] = defaultdict(dict)
+    for row in model.rows(_AS_OF, [day, day, facet.name]):
+        key = (str(row["metric"]), str(row["unit"]), str(row["grp"]))
+        found[key][str(row["axis"])] = (Decimal(str(row["total"])), int(row["count"]))
     out = []
-    for (metric, unit), axes in sorted(found.items()):
+    for (metric, unit, group), axes in found.items():
         lo, hi, cv = (axes.get(axis, (Decimal(0), 0)) for axis in AXES)
         if lo[1]:  # something in this counter is at least possible by then
-            out.append(Counter(metric, unit, None, None, hi[0] - cv[0], lo[0] - hi[0], (), (), ()))
+            out.append(Counter(metric, unit, partner, group or None, hi[0] - cv[0], lo[0] - hi[0], (), (), ()))
+    out.sort(key=lambda c: (c.metric, c.unit, reference._group_order(c.group, by)))
     return out
 
 
 def _latest(column: str) -> str:
     return (
-        f"(SELECT t.{column} FROM {{t:totals}} t WHERE t.metric = k.metric AND t.unit = k.unit AND t.axis = k.axis"
-        f" AND t.day <= ? ORDER BY t.day DESC LIMIT 1) AS {column}"
+        f"(SELECT t.{column} FROM {{t:totals}} t WHERE t.facet = k.facet AND t.grp = k.grp AND t.metric = k.metric"
+        f" AND t.unit = k.unit AND t.axis = k.axis AND t.day <= ? ORDER BY t.day DESC LIMIT 1) AS {column}"
     )
 
 
-# One index seek per counter and axis: the running total on the last day up to the date.
-_AS_OF = f"SELECT * FROM (SELECT k.metric, k.unit, k.axis, {_latest('total')}, {_latest('count')} FROM {{t:totals_keys}} k) m WHERE m.total IS NOT NULL"
+# One index seek per counter, group and axis: the running total on the last day up to the date.
+_AS_OF = (
+    f"SELECT * FROM (SELECT k.grp, k.metric, k.unit, k.axis, {_latest('total')}, {_latest('count')}"
+    " FROM {t:totals_keys} k WHERE k.facet = ?) m WHERE m.total IS NOT NULL"
+)
 
 
 # -- making them ----------------------------------------------------------------
 
 
-def refresh(model: ReadModel) -> None:
-    """Make the totals again if the read model has moved since they were made."""
+def refresh(model: ReadModel, facet: Facet = EVERYTHING) -> None:
+    """Move or make the facet's totals if the read model has moved since they were made."""
     positions = {str(row["name"]): int(row["position"]) for row in model.rows("SELECT name, position FROM {t:tracking}", [])}
-    made = positions.get(TOTALS, -1)
+    made = positions.get(facet.tracking, -1)
     if made == positions.get(NAME):
         return
     if made >= 0:
         from chrono.projections import totals_moved
 
-        if totals_moved.move(model, made, positions[NAME]):
+        if totals_moved.move(model, facet, made, positions[NAME]):
             return
-    position, rows = _made(model)
-    retry_busy(lambda: _store(model, made, position, rows))
+    position, rows = _made(model, facet)
+    retry_busy(lambda: _store(model, facet, made if facet.tracking in positions else None, position, rows))
 
 
-def _made(model: ReadModel) -> tuple[int, list[tuple[Any, ...]]]:
-    """The read model's position and the running totals of its current counted contributions.
+def _made(model: ReadModel, facet: Facet) -> tuple[int, list[tuple[Any, ...]]]:
+    """The read model's position and the facet's running totals of its current counted contributions.
 
     Read in one transaction (a consistent snapshot), one counter at a time,
     so that only one counter's contributions are held at once.
@@ -101,9 +113,13 @@ def _made(model: ReadModel) -> tuple[int, list[tuple[Any, ...]]]:
         position = int(cursor.fetchone()["position"])
         cursor.execute(model.sql("SELECT p.id, p.parent FROM {t:partners} p WHERE p.superseded_at IS NULL"))
         family = running.family({str(row["id"]): row["parent"] for row in cursor.fetchall()})
-        cursor.execute(model.sql(f"SELECT {COLUMNS} FROM {{t:contributions}} c WHERE c.superseded_at IS NULL AND c.counted = 1 ORDER BY c.metric, c.unit"))
+        touching, params = facet.touching(family)
+        cursor.execute(
+            model.sql(f"SELECT {COLUMNS} FROM {{t:contributions}} c WHERE c.superseded_at IS NULL AND c.counted = 1{touching} ORDER BY c.metric, c.unit"),
+            params,
+        )
         for key, members in groupby(_fetched(cursor), key=lambda row: (str(row["metric"]), str(row["unit"]))):
-            out += _running(key, list(members), family)
+            out += _running(facet, key, list(members), family)
     return position, out
 
 
@@ -114,29 +130,49 @@ def _fetched(cursor: Any) -> Iterator[Any]:
         yield from rows
 
 
-def _running(key: Key, members: list[Any], family: reference._Family) -> list[tuple[Any, ...]]:
-    """One counter's running totals rows: (metric, unit, axis, day, total, count)."""
+def _running(facet: Facet, key: Key, members: list[Any], family: reference._Family) -> list[tuple[Any, ...]]:
+    """One counter's running totals rows: (facet, group, metric, unit, axis, day, total, count)."""
     metric, unit = key
     coverage = running.Coverage((row for row in members if row["figure"]), family)
-    steps = running.new_steps()
+    steps: dict[str, running.Steps] = defaultdict(running.new_steps)
     for row in members:
-        running.add(steps, coverage.dated(row))
+        dated = coverage.dated(row)
+        for group in facet.groups(row, family):
+            running.add(steps[group], dated)
     out: list[tuple[Any, ...]] = []
-    for axis, days in running.by_axis(steps).items():
-        total, count = Decimal(0), 0
-        for day, value, number in days:
-            total, count = total + value, count + number
-            out.append((metric, unit, axis, day, str(total), count))
+    name = facet.name
+    for group, grouped in steps.items():
+        for axis, days in running.by_axis(grouped).items():
+            total, count = Decimal(0), 0
+            for day, value, number in days:
+                total, count = total + value, count + number
+                out.append((name, group, metric, unit, axis, day, str(total), count))
     return out
 
 
-def _store(model: ReadModel, made: int, position: int, rows: list[tuple[Any, ...]]) -> None:
-    """Replace the totals, unless another reader made them since we looked."""
+def _store(model: ReadModel, facet: Facet, made: int | None, position: int, rows: list[tuple[Any, ...]]) -> None:
+    """Replace the facet's totals, unless another reader made them since we looked (``made`` None: never made)."""
     with model.datastore.transaction(commit=True) as cursor:
-        cursor.execute(model.sql("UPDATE {t:tracking} SET position = ? WHERE name = ? AND position = ?"), (position, TOTALS, made))
+        if made is None:
+            _drop_oldest(model, cursor)
+            statement = "INSERT INTO {t:tracking} (name, position) VALUES (?, ?) ON CONFLICT DO NOTHING"
+            cursor.execute(model.sql(statement), (facet.tracking, position))
+        else:
+            cursor.execute(model.sql("UPDATE {t:tracking} SET position = ? WHERE name = ? AND position = ?"), (position, facet.tracking, made))
         if int(getattr(cursor, "sqlite_cursor", cursor).rowcount) != 1:
             return  # someone else made them since: theirs will do
-        cursor.execute(model.sql("DELETE FROM {t:totals}"))
-        cursor.execute(model.sql("DELETE FROM {t:totals_keys}"))
+        cursor.execute(model.sql("DELETE FROM {t:totals} WHERE facet = ?"), (facet.name,))
+        cursor.execute(model.sql("DELETE FROM {t:totals_keys} WHERE facet = ?"), (facet.name,))
         model.insert(cursor, "totals", rows)
-        model.insert(cursor, "totals_keys", sorted({row[:3] for row in rows}))
+        model.insert(cursor, "totals_keys", sorted({row[:5] for row in rows}))
+
+
+def _drop_oldest(model: ReadModel, cursor: Any) -> None:
+    """Make room for one more facet: drop the totals moved or made least recently, beyond ``MAX_FACETS``."""
+    cursor.execute(model.sql("SELECT name, position FROM {t:tracking} WHERE name LIKE ? ORDER BY position, name"), (f"{TOTALS}/%",))
+    kept = list(cursor.fetchall())
+    for row in kept[: max(0, len(kept) - MAX_FACETS + 1)]:
+        name = str(row["name"])
+        cursor.execute(model.sql("DELETE FROM {t:tracking} WHERE name = ?"), (name,))
+        cursor.execute(model.sql("DELETE FROM {t:totals} WHERE facet = ?"), (name.removeprefix(f"{TOTALS}/"),))
+        cursor.execute(model.sql("DELETE FROM {t:totals_keys} WHERE facet = ?"), (name.removeprefix(f"{TOTALS}/"),))

@@ -21,29 +21,29 @@ from typing import Any
 from uuid import UUID
 
 from chrono.projections import running
-from chrono.projections.readmodel import NAME, TOTALS, ReadModel, retry_busy
+from chrono.projections.readmodel import NAME, ReadModel, retry_busy
 
 LIMIT = 5000  # events since the totals were made; beyond this, making them again is as quick
 CHUNK = 500  # ids per IN (...) list
-Delta = dict[running.Key, running.Steps]
+Delta = dict[tuple[str, str, str], running.Steps]  # (group, metric, unit) -> steps
 
 
-def move(model: ReadModel, made: int, position: int) -> bool:
-    """Move the totals made at ``made`` to ``position``; False if they must be made again."""
+def move(model: ReadModel, facet: running.Facet, made: int, position: int) -> bool:
+    """Move the facet's totals made at ``made`` to ``position``; False if they must be made again."""
     if not 0 <= position - made <= LIMIT:
         return False
-    delta = _delta(model, made, position)
+    delta = _delta(model, facet, made, position)
     if delta is None:
         return False
-    retry_busy(lambda: _apply(model, made, position, delta))
+    retry_busy(lambda: _apply(model, facet, made, position, delta))
     return True
 
 
 # -- what changed ---------------------------------------------------------------
 
 
-def _delta(model: ReadModel, made: int, position: int) -> Delta | None:
-    """The steps each counter moves by from ``made`` to ``position``, or None if it cannot be moved."""
+def _delta(model: ReadModel, facet: running.Facet, made: int, position: int) -> Delta | None:
+    """The steps each of the facet's counters moves by from ``made`` to ``position``, or None if it cannot be moved."""
     events = _events(model, made, position)
     with model.datastore.transaction(commit=False) as cursor:
         if model.dialect.postgres:
@@ -57,7 +57,12 @@ def _delta(model: ReadModel, made: int, position: int) -> Delta | None:
         before, after = _contributions(model, cursor, revisions, made)
         if any(row["figure"] for row in [*before, *after]):
             return None  # counted or not (a retracted report), a figure changes what others' days are
-        return _steps(model, cursor, before, after)
+        cursor.execute(model.sql("SELECT p.id, p.parent FROM {t:partners} p WHERE p.superseded_at IS NULL"))
+        family = running.family({str(row["id"]): row["parent"] for row in cursor.fetchall()})
+        if facet.partner is not None:
+            touching = _touching(model, cursor, sorted(revisions), family.of(facet.partner))
+            before, after = ([row for row in rows if (str(row["aggregate"]), int(row["revision"])) in touching] for rows in (before, after))
+        return _steps(model, cursor, facet, family, (before, after))
 
 
 def _events(model: ReadModel, made: int, position: int) -> dict[tuple[str, int], int]:
@@ -118,32 +123,42 @@ def _contributions(model: ReadModel, cursor: Any, revisions: Mapping[str, list[t
     return before, after
 
 
-def _steps(model: ReadModel, cursor: Any, before: list[Any], after: list[Any]) -> Delta:
-    """Each counter's steps: the contributions now, less those before (counted ones only)."""
+def _touching(model: ReadModel, cursor: Any, aggregates: list[str], wanted: frozenset[str]) -> set[tuple[str, int]]:
+    """The revisions of ``aggregates`` whose partners or actors include one of ``wanted``."""
+    found: set[tuple[str, int]] = set()
+    for chunk in _chunks(aggregates):
+        marks = ", ".join("?" for _ in chunk)
+        cursor.execute(model.sql(f"SELECT aggregate, revision, partner FROM {{t:revision_partners}} WHERE aggregate IN ({marks})"), chunk)
+        found.update((str(row["aggregate"]), int(row["revision"])) for row in cursor.fetchall() if str(row["partner"]) in wanted)
+    return found
+
+
+def _steps(model: ReadModel, cursor: Any, facet: running.Facet, family: Any, changed: tuple[list[Any], list[Any]]) -> Delta:
+    """Each counter's steps per group: the contributions now, less those before (counted ones only)."""
     counted: dict[running.Key, list[tuple[int, Any]]] = defaultdict(list)
-    for sign, rows in ((-1, before), (1, after)):
+    for sign, rows in zip((-1, 1), changed, strict=True):
         for row in rows:
             if row["counted"]:
                 counted[(str(row["metric"]), str(row["unit"]))].append((sign, row))
-    cursor.execute(model.sql("SELECT p.id, p.parent FROM {t:partners} p WHERE p.superseded_at IS NULL"))
-    family = running.family({str(row["id"]): row["parent"] for row in cursor.fetchall()})
     delta: Delta = {}
+    touching = facet.touching(family)
     for key, signed in sorted(counted.items(), key=lambda item: item[0]):
-        coverage = running.Coverage(_holding(model, cursor, key, [row for _, row in signed]), family)
-        steps = delta[key] = running.new_steps()
+        coverage = running.Coverage(_holding(model, cursor, touching, key, [row for _, row in signed]), family)
         for sign, row in signed:
-            running.add(steps, coverage.dated(row), sign)
+            dated = coverage.dated(row)
+            for group in facet.groups(row, family):
+                running.add(delta.setdefault((group, *key), running.new_steps()), dated, sign)
     return delta
 
 
-def _holding(model: ReadModel, cursor: Any, key: running.Key, rows: list[Any]) -> list[Any]:
-    """The counter's counted figures whose period could hold one of ``rows`` (only those decide their ``cv``)."""
+def _holding(model: ReadModel, cursor: Any, touching: tuple[str, list[str]], key: running.Key, rows: list[Any]) -> list[Any]:
+    """The facet's counted figures of the counter whose period could hold one of ``rows`` (only those decide their ``cv``)."""
     ended = [row for row in rows if row["latest"] is not None]  # an open end is never covered
     if not ended:
         return []
     first_end = min(int(row["latest"]) for row in ended)
     last_start = max(running.OPEN_START if row["earliest"] is None else int(row["earliest"]) for row in ended)
-    cursor.execute(model.sql(_FIGURES), (*key, first_end, last_start))
+    cursor.execute(model.sql(_FIGURES + touching[0]), (*key, first_end, last_start, *touching[1]))
     return list(cursor.fetchall())
 
 
@@ -156,21 +171,21 @@ _FIGURES = (
 # -- moving them ----------------------------------------------------------------
 
 
-def _apply(model: ReadModel, made: int, position: int, delta: Delta) -> None:
-    """Add the steps to the running totals, unless another reader moved them since we looked."""
+def _apply(model: ReadModel, facet: running.Facet, made: int, position: int, delta: Delta) -> None:
+    """Add the steps to the facet's running totals, unless another reader moved them since we looked."""
     with model.datastore.transaction(commit=True) as cursor:
-        cursor.execute(model.sql("UPDATE {t:tracking} SET position = ? WHERE name = ? AND position = ?"), (position, TOTALS, made))
+        cursor.execute(model.sql("UPDATE {t:tracking} SET position = ? WHERE name = ? AND position = ?"), (position, facet.tracking, made))
         if int(getattr(cursor, "sqlite_cursor", cursor).rowcount) != 1:
             return  # someone else moved or made them since: theirs will do
-        for (metric, unit), steps in delta.items():
+        for (group, metric, unit), steps in delta.items():
             for axis, days in running.by_axis(steps).items():
-                _shift(model, cursor, (metric, unit, axis), days)
+                _shift(model, cursor, (facet.name, group, metric, unit, axis), days)
 
 
-def _shift(model: ReadModel, cursor: Any, key: tuple[str, str, str], days: Sequence[tuple[int, Decimal, int]]) -> None:
+def _shift(model: ReadModel, cursor: Any, key: tuple[str, str, str, str, str], days: Sequence[tuple[int, Decimal, int]]) -> None:
     """Rewrite one axis's running totals from the first day that moved."""
     first = days[0][0]
-    where = "metric = ? AND unit = ? AND axis = ?"
+    where = "facet = ? AND grp = ? AND metric = ? AND unit = ? AND axis = ?"
     cursor.execute(model.sql(f"SELECT total, count FROM {{t:totals}} WHERE {where} AND day < ? ORDER BY day DESC LIMIT 1"), (*key, first))
     base = cursor.fetchone()
     total, count = (Decimal(str(base["total"])), int(base["count"])) if base else (Decimal(0), 0)
@@ -190,7 +205,7 @@ def _shift(model: ReadModel, cursor: Any, key: tuple[str, str, str], days: Seque
         rows.append((*key, day, str(total), count))
     cursor.execute(model.sql(f"DELETE FROM {{t:totals}} WHERE {where} AND day >= ?"), (*key, first))
     model.insert(cursor, "totals", rows)
-    cursor.execute(model.sql("INSERT INTO {t:totals_keys} (metric, unit, axis) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"), key)
+    cursor.execute(model.sql("INSERT INTO {t:totals_keys} (facet, grp, metric, unit, axis) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"), key)
 
 
 def _chunks(items: list[str]) -> Iterator[list[str]]:

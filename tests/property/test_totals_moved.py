@@ -1,6 +1,7 @@
 """Running totals moved by a change equal running totals made again in full.
 
-A stateful test against a plain model: the totals are made once, then the
+A stateful test against a plain model: the totals of several facets
+(everything, a partner's family, groupings) are made once, then the
 chronicle changes one command at a time (entries recorded, corrected,
 retracted; figures reported or corrected; partners registered). After each change the totals are moved where they can be (only
 happenings changed) and made again where they cannot, and must answer as
@@ -28,22 +29,26 @@ from chrono.events.records import Origin, parse_record
 from chrono.projections import counters as reference
 from chrono.projections import totals, totals_moved
 from chrono.projections.readmodel import NAME, TOTALS, ReadModel, fresh
+from chrono.projections.running import EVERYTHING, Facet
+from chrono.projections.schema import COLUMNS
 from chrono.store import open_store
 from chrono.when import When
 from tests.conftest import POSTGRES_SKIP, POSTGRES_URL
 from tests.property.test_counter_properties import ESpec, QSpec, edtf, entry_spec, values, world
 from tests.property.test_sql_counters import DATES, PARTNER_RECORDS, record
 
+FACETS = [Facet(), Facet("yunnan"), Facet(None, "year"), Facet("china", "partner"), Facet("ha-giang", "kind"), Facet(None, "partner")]
+
 
 def positions(model: ReadModel) -> dict[str, int]:
     return {str(row["name"]): int(row["position"]) for row in model.rows("SELECT name, position FROM {t:tracking}", [])}
 
 
-def running_totals(rows: list[Any]) -> dict[tuple[str, str, str], dict[int, tuple[Decimal, int]]]:
+def running_totals(rows: list[Any]) -> dict[tuple[str, ...], dict[int, tuple[Decimal, int]]]:
     """Each axis's running totals, as day -> (total, count)."""
-    out: dict[tuple[str, str, str], dict[int, tuple[Decimal, int]]] = defaultdict(dict)
-    for metric, unit, axis, day, total, count in rows:
-        out[(str(metric), str(unit), str(axis))][int(day)] = (Decimal(str(total)), int(count))
+    out: dict[tuple[str, ...], dict[int, tuple[Decimal, int]]] = defaultdict(dict)
+    for facet, group, metric, unit, axis, day, total, count in rows:
+        out[(str(facet), str(group), str(metric), str(unit), str(axis))][int(day)] = (Decimal(str(total)), int(count))
     return out
 
 
@@ -93,7 +98,8 @@ class MovingTotals(RuleBasedStateMachine):
         for spec in specs:
             (self.figures if spec.kind == "FigureReported" else self.happenings).append(spec.slug)
         self.model = fresh(self.app)
-        totals.refresh(self.model)
+        for facet in FACETS:
+            totals.refresh(self.model, facet)
 
     @rule(data=st.data())
     def record_one(self, data: st.DataObject) -> None:
@@ -135,21 +141,23 @@ class MovingTotals(RuleBasedStateMachine):
         if not hasattr(self, "model"):
             return
         self.model.catch_up()
-        seen = positions(self.model)
-        if seen[TOTALS] != seen[NAME]:
-            assert totals_moved.move(self.model, seen[TOTALS], seen[NAME]) is self.movable
-            totals.refresh(self.model)  # makes them in full where they could not be moved
-        self.movable = True  # (a correction that changes nothing records no event)
-        _, made = totals._made(self.model)
-        columns = ("metric", "unit", "axis", "day", "total", "count")
-        moved = [tuple(row[c] for c in columns) for row in self.model.rows("SELECT * FROM {t:totals}", [])]
-        same_functions(running_totals(moved), running_totals(made))
         entries, partners = self.model.entries(), self.model.partners()
-        for day in DATES:
-            expected = [(c.metric, c.unit, c.definite, c.possible) for c in reference.counters(entries, partners, day)]
-            got = [(c.metric, c.unit, c.definite, c.possible) for c in totals.counters(self.model, day)]
-            assert got == expected, day
-        assert positions(self.model)[TOTALS] == seen[NAME]
+        for facet in FACETS:
+            seen = positions(self.model)
+            if facet.tracking in seen and seen[facet.tracking] != seen[NAME]:
+                assert totals_moved.move(self.model, facet, seen[facet.tracking], seen[NAME]) is self.movable, facet
+            totals.refresh(self.model, facet)  # made in full where they were not moved
+            assert positions(self.model)[facet.tracking] == seen[NAME]
+            _, made = totals._made(self.model, facet)
+            moved = [tuple(row[c] for c in COLUMNS["totals"]) for row in self.model.rows("SELECT * FROM {t:totals} WHERE facet = ?", [facet.name])]
+            same_functions(running_totals(moved), running_totals(made))
+            for day in DATES:
+                expected = reference.counters(entries, partners, day, partner=facet.partner, by=facet.by)
+                got = totals.counters(self.model, day, facet.partner, facet.by)
+                assert [(c.metric, c.unit, c.group, c.definite, c.possible) for c in got] == [
+                    (c.metric, c.unit, c.group, c.definite, c.possible) for c in expected
+                ], (facet, day)
+        self.movable = True  # (and a correction that changes nothing records no event)
 
 
 MovingTotals.TestCase.settings = settings(max_examples=25, stateful_step_count=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -183,16 +191,32 @@ def test_corrections_and_new_partners_move_the_totals_and_a_figure_makes_them_ag
     app.correct("e1", {"when": When.parse("2022-01")}, "later than we thought", None)
     model.catch_up()
     seen = positions(model)
-    assert totals_moved.move(model, seen[TOTALS], seen[NAME])
+    assert totals_moved.move(model, EVERYTHING, seen[TOTALS], seen[NAME])
     assert [(c.definite, c.possible) for c in totals.counters(model, as_of)] == []
     assert [(c.definite, c.possible) for c in totals.counters(model, pendulum.Date(2022, 1, 31))] == [(1, 0)]
     app.submit(parse_record({"type": "partner", "id": "lao-cai", "name": {"en": "Lao Cai"}, "level": "province"}, Origin("t")))
     model.catch_up()
     seen = positions(model)
-    assert totals_moved.move(model, seen[TOTALS], seen[NAME])  # a new partner changes no one's closure
+    assert totals_moved.move(model, EVERYTHING, seen[TOTALS], seen[NAME])  # a new partner changes no one's closure
     figure = ESpec("f1", "FigureReported", "2015/2022", (), (), (QSpec("agreements", "agreement", Decimal(4), None),), "happened", None, False)
     app.submit(parse_record(record(figure), Origin("t")))
     model.catch_up()
     seen = positions(model)
-    assert not totals_moved.move(model, seen[TOTALS], seen[NAME])  # a figure changes what others' days are
+    assert not totals_moved.move(model, EVERYTHING, seen[TOTALS], seen[NAME])  # a figure changes what others' days are
     assert [(c.definite, c.possible) for c in totals.counters(model, pendulum.Date(2023, 1, 31))] == [(4, 0)]  # e1 covered
+
+
+def test_only_the_most_recently_moved_facets_are_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(totals, "MAX_FACETS", 2)
+    app = open_store(str(tmp_path / "s.sqlite"))
+    spec = ESpec("e1", "AgreementSigned", "2016-05", ("van-son",), ("ha-giang",), (), "happened", None, False)
+    app.submit([c for r in [*PARTNER_RECORDS, record(spec)] for c in parse_record(r, Origin("t"))])
+    model = fresh(app)
+    as_of = pendulum.Date(2021, 12, 31)
+    for partner in ("yunnan", "china", "van-son"):
+        assert [(c.partner, c.definite) for c in totals.counters(model, as_of, partner)] == [(partner, 1)]
+    kept = {name.removeprefix(f"{TOTALS}/") for name in positions(model) if name.startswith(f"{TOTALS}/")}
+    assert len(kept) == 2 and "partner=van-son" in kept  # the one made last, and one of the two before (same position)
+    stored = {row["facet"] for row in model.rows("SELECT DISTINCT facet FROM {t:totals}", [])}
+    assert stored == kept
+    assert [(c.partner, c.definite) for c in totals.counters(model, as_of, "guangxi")] == []
