@@ -114,6 +114,15 @@ class Coverage:
 EVERYTHING = Facet()
 
 
+def pending(name: str) -> str:
+    """Where a facet's pending steps are kept: rows of ``chrono_totals`` under this facet name.
+
+    A pending row holds a step (the value and count it adds on its day), not
+    a running total; ``totals.counters`` adds those on or before the date.
+    """
+    return f"{name}+"
+
+
 def add(steps: Steps, dated: tuple[Decimal, int | None, int | None, int | None], sign: int = 1) -> None:
     """Put one contribution's steps (``sign`` -1 takes them away) on each axis."""
     value, lo, hi, cv = dated

@@ -55,9 +55,14 @@ def counters(model: ReadModel, as_of: pendulum.Date, partner: str | None = None,
     refresh(model, facet)
     day = date_key((as_of.year, as_of.month, as_of.day))
     found: dict[tuple[str, str, str], dict[str, tuple[Decimal, int]]] = defaultdict(dict)
-    for row in model.rows(_AS_OF, [day, day, facet.name]):
+    query, params = (_AS_OF_LATERAL, [day, facet.name]) if model.dialect.postgres else (_AS_OF, [day, day, facet.name])
+    for row in model.rows(query, params):
         key = (str(row["metric"]), str(row["unit"]), str(row["grp"]))
         found[key][str(row["axis"])] = (Decimal(str(row["total"])), int(row["count"]))
+    for row in model.rows(_PENDING, [running.pending(facet.name), day]):
+        key = (str(row["metric"]), str(row["unit"]), str(row["grp"]))
+        total, count = found[key].get(str(row["axis"]), (Decimal(0), 0))
+        found[key][str(row["axis"])] = (total + Decimal(str(row["total"])), count + int(row["count"]))
     out = []
     for (metric, unit, group), axes in found.items():
         lo, hi, cv = (axes.get(axis, (Decimal(0), 0)) for axis in AXES)
@@ -78,6 +83,14 @@ def _latest(column: str) -> str:
 _AS_OF = (
     f"SELECT * FROM (SELECT k.grp, k.metric, k.unit, k.axis, {_latest('total')}, {_latest('count')}"
     " FROM {t:totals_keys} k WHERE k.facet = ?) m WHERE m.total IS NOT NULL"
+)
+# The pending steps of moves not yet folded in (``totals_moved``), to add.
+_PENDING = "SELECT grp, metric, unit, axis, total, count FROM {t:totals} WHERE facet = ? AND day <= ?"
+# The same on PostgreSQL, with one seek for both columns.
+_AS_OF_LATERAL = (
+    "SELECT k.grp, k.metric, k.unit, k.axis, t.total, t.count FROM {t:totals_keys} k CROSS JOIN LATERAL"
+    " (SELECT t.total, t.count FROM {t:totals} t WHERE t.facet = k.facet AND t.grp = k.grp AND t.metric = k.metric"
+    " AND t.unit = k.unit AND t.axis = k.axis AND t.day <= ? ORDER BY t.day DESC LIMIT 1) t WHERE k.facet = ?"
 )
 
 
@@ -161,7 +174,7 @@ def _store(model: ReadModel, facet: Facet, made: int | None, position: int, rows
             cursor.execute(model.sql("UPDATE {t:tracking} SET position = ? WHERE name = ? AND position = ?"), (position, facet.tracking, made))
         if int(getattr(cursor, "sqlite_cursor", cursor).rowcount) != 1:
             return  # someone else made them since: theirs will do
-        cursor.execute(model.sql("DELETE FROM {t:totals} WHERE facet = ?"), (facet.name,))
+        cursor.execute(model.sql("DELETE FROM {t:totals} WHERE facet IN (?, ?)"), (facet.name, running.pending(facet.name)))
         cursor.execute(model.sql("DELETE FROM {t:totals_keys} WHERE facet = ?"), (facet.name,))
         model.insert(cursor, "totals", rows)
         model.insert(cursor, "totals_keys", sorted({row[:5] for row in rows}))
@@ -174,5 +187,6 @@ def _drop_oldest(model: ReadModel, cursor: Any) -> None:
     for row in kept[: max(0, len(kept) - MAX_FACETS + 1)]:
         name = str(row["name"])
         cursor.execute(model.sql("DELETE FROM {t:tracking} WHERE name = ?"), (name,))
-        cursor.execute(model.sql("DELETE FROM {t:totals} WHERE facet = ?"), (name.removeprefix(f"{TOTALS}/"),))
-        cursor.execute(model.sql("DELETE FROM {t:totals_keys} WHERE facet = ?"), (name.removeprefix(f"{TOTALS}/"),))
+        facet = name.removeprefix(f"{TOTALS}/")
+        cursor.execute(model.sql("DELETE FROM {t:totals} WHERE facet IN (?, ?)"), (facet, running.pending(facet)))
+        cursor.execute(model.sql("DELETE FROM {t:totals_keys} WHERE facet = ?"), (facet,))

@@ -25,6 +25,7 @@ from chrono.projections.readmodel import NAME, ReadModel, retry_busy
 
 LIMIT = 5000  # events since the totals were made; beyond this, making them again is as quick
 CHUNK = 500  # ids per IN (...) list
+FOLD = 1000  # pending steps per facet beyond which they are folded into the running totals
 Delta = dict[tuple[str, str, str], running.Steps]  # (group, metric, unit) -> steps
 
 
@@ -172,14 +173,51 @@ _FIGURES = (
 
 
 def _apply(model: ReadModel, facet: running.Facet, made: int, position: int, delta: Delta) -> None:
-    """Add the steps to the facet's running totals, unless another reader moved them since we looked."""
+    """Add the steps to the facet's pending steps, unless another reader moved them since we looked.
+
+    Rewriting the running totals from the day a step falls on costs every
+    later day of its counter; pending steps (``running.pending``) cost one
+    row each and are read beside the running totals, until there are
+    ``FOLD`` of them and they are folded in.
+    """
     with model.datastore.transaction(commit=True) as cursor:
         cursor.execute(model.sql("UPDATE {t:tracking} SET position = ? WHERE name = ? AND position = ?"), (position, facet.tracking, made))
         if int(getattr(cursor, "sqlite_cursor", cursor).rowcount) != 1:
             return  # someone else moved or made them since: theirs will do
+        pending = running.pending(facet.name)
         for (group, metric, unit), steps in delta.items():
-            for axis, days in running.by_axis(steps).items():
-                _shift(model, cursor, (facet.name, group, metric, unit, axis), days)
+            for (axis, day), (value, number) in steps.items():
+                _add_pending(model, cursor, (pending, group, metric, unit, axis, day), value, number)
+                statement = "INSERT INTO {t:totals_keys} (facet, grp, metric, unit, axis) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+                cursor.execute(model.sql(statement), (facet.name, group, metric, unit, axis))
+        cursor.execute(model.sql("SELECT COUNT(*) AS n FROM {t:totals} WHERE facet = ?"), (pending,))
+        if int(cursor.fetchone()["n"]) > FOLD:
+            _fold(model, cursor, facet)
+
+
+def _add_pending(model: ReadModel, cursor: Any, key: tuple[Any, ...], value: Decimal, number: int) -> None:
+    where = "facet = ? AND grp = ? AND metric = ? AND unit = ? AND axis = ? AND day = ?"
+    cursor.execute(model.sql(f"SELECT total, count FROM {{t:totals}} WHERE {where}"), key)
+    found = cursor.fetchone()
+    if found is None:
+        model.insert(cursor, "totals", [(*key, str(value), number)])
+    else:
+        total, count = Decimal(str(found["total"])) + value, int(found["count"]) + number
+        cursor.execute(model.sql(f"UPDATE {{t:totals}} SET total = ?, count = ? WHERE {where}"), (str(total), count, *key))
+
+
+def _fold(model: ReadModel, cursor: Any, facet: running.Facet) -> None:
+    """Fold the facet's pending steps into its running totals."""
+    pending = running.pending(facet.name)
+    cursor.execute(model.sql("SELECT grp, metric, unit, axis, day, total, count FROM {t:totals} WHERE facet = ?"), (pending,))
+    steps: dict[tuple[str, str, str, str], list[tuple[int, Decimal, int]]] = defaultdict(list)
+    for row in cursor.fetchall():
+        steps[(str(row["grp"]), str(row["metric"]), str(row["unit"]), str(row["axis"]))].append(
+            (int(row["day"]), Decimal(str(row["total"])), int(row["count"]))
+        )
+    for key, days in steps.items():
+        _shift(model, cursor, (facet.name, *key), sorted(days))
+    cursor.execute(model.sql("DELETE FROM {t:totals} WHERE facet = ?"), (pending,))
 
 
 def _shift(model: ReadModel, cursor: Any, key: tuple[str, str, str, str, str], days: Sequence[tuple[int, Decimal, int]]) -> None:
@@ -205,7 +243,6 @@ def _shift(model: ReadModel, cursor: Any, key: tuple[str, str, str, str, str], d
         rows.append((*key, day, str(total), count))
     cursor.execute(model.sql(f"DELETE FROM {{t:totals}} WHERE {where} AND day >= ?"), (*key, first))
     model.insert(cursor, "totals", rows)
-    cursor.execute(model.sql("INSERT INTO {t:totals_keys} (facet, grp, metric, unit, axis) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"), key)
 
 
 def _chunks(items: list[str]) -> Iterator[list[str]]:

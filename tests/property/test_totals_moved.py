@@ -27,7 +27,7 @@ from psycopg import sql
 
 from chrono.events.records import Origin, parse_record
 from chrono.projections import counters as reference
-from chrono.projections import totals, totals_moved
+from chrono.projections import running, totals, totals_moved
 from chrono.projections.readmodel import NAME, TOTALS, ReadModel, fresh
 from chrono.projections.running import EVERYTHING, Facet
 from chrono.projections.schema import COLUMNS
@@ -58,12 +58,16 @@ def at(series: dict[int, tuple[Decimal, int]], day: int) -> tuple[Decimal, int]:
     return series[max(earlier)] if earlier else (Decimal(0), 0)
 
 
-def same_functions(moved: dict[Any, dict[int, Any]], made: dict[Any, dict[int, Any]]) -> None:
-    """Both hold the same running total on every day (moved totals may keep steps of zero)."""
-    for key in {*moved, *made}:
-        days = {*moved.get(key, {}), *made.get(key, {})}
-        for day in days:
-            assert at(moved.get(key, {}), day) == at(made.get(key, {}), day), (key, day)
+def same_functions(moved: dict[Any, dict[int, Any]], pending: dict[Any, dict[int, Any]], made: dict[Any, dict[int, Any]]) -> None:
+    """Running totals plus pending steps hold the same total on every day as those made in full."""
+    for key in {*moved, *pending, *made}:
+        steps = pending.get(key, {})
+        for day in {*moved.get(key, {}), *steps, *made.get(key, {})}:
+            total, count = at(moved.get(key, {}), day)
+            for step_day, (value, number) in steps.items():
+                if step_day <= day:
+                    total, count = total + value, count + number
+            assert (total, count) == at(made.get(key, {}), day), (key, day)
 
 
 class MovingTotals(RuleBasedStateMachine):
@@ -82,8 +86,13 @@ class MovingTotals(RuleBasedStateMachine):
         return str(Path(self.directory.name) / "s.sqlite")
 
     def teardown(self) -> None:
+        self._restore()
         self.app.close()
         self.directory.cleanup()
+
+    def _restore(self) -> None:
+        if hasattr(self, "fold"):
+            totals_moved.FOLD = self.fold
 
     def _submit(self, *records: dict[str, Any]) -> None:
         self.app.submit([c for r in records for c in parse_record(r, Origin("t"))])
@@ -92,8 +101,10 @@ class MovingTotals(RuleBasedStateMachine):
         (self.figures if spec.kind == "FigureReported" else self.happenings).append(spec.slug)
         self.movable = self.movable and spec.kind != "FigureReported"
 
-    @initialize(specs=world())
-    def fill(self, specs: list[ESpec]) -> None:
+    @initialize(specs=world(), fold=st.sampled_from([0, 4, totals_moved.FOLD]))
+    def fill(self, specs: list[ESpec], fold: int) -> None:
+        # Pending steps are folded into the running totals beyond ``FOLD`` of them: at once, soon, or not in this run.
+        self.fold, totals_moved.FOLD = totals_moved.FOLD, fold
         self._submit(*PARTNER_RECORDS, *map(record, [s._replace(outcome=None, retracted=False) for s in specs]))
         for spec in specs:
             (self.figures if spec.kind == "FigureReported" else self.happenings).append(spec.slug)
@@ -149,8 +160,11 @@ class MovingTotals(RuleBasedStateMachine):
             totals.refresh(self.model, facet)  # made in full where they were not moved
             assert positions(self.model)[facet.tracking] == seen[NAME]
             _, made = totals._made(self.model, facet)
-            moved = [tuple(row[c] for c in COLUMNS["totals"]) for row in self.model.rows("SELECT * FROM {t:totals} WHERE facet = ?", [facet.name])]
-            same_functions(running_totals(moved), running_totals(made))
+            moved, pending = (
+                running_totals([tuple(row[c] for c in COLUMNS["totals"]) for row in self.model.rows("SELECT * FROM {t:totals} WHERE facet = ?", [name])])
+                for name in (facet.name, running.pending(facet.name))
+            )
+            same_functions(moved, {(facet.name, *key[1:]): steps for key, steps in pending.items()}, running_totals(made))
             for day in DATES:
                 expected = reference.counters(entries, partners, day, partner=facet.partner, by=facet.by)
                 got = totals.counters(self.model, day, facet.partner, facet.by)
@@ -170,6 +184,7 @@ class MovingTotalsOnPostgres(MovingTotals):
         return f"{POSTGRES_URL}{'&' if '?' in POSTGRES_URL else '?'}schema={self.schema}"
 
     def teardown(self) -> None:
+        self._restore()
         self.app.close()
         with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
             connection.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(self.schema)))
