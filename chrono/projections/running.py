@@ -145,9 +145,10 @@ def by_axis(steps: Mapping[tuple[str, int], list[Any]]) -> dict[str, list[tuple[
     return out
 
 
-def family(parents: Mapping[str, str | None]) -> reference._Family:
-    """The partner hierarchy for covering, from each partner's parent."""
-    return reference._Family(_registry(parents))
+def family(model: Any, cursor: Any) -> reference._Family:
+    """The partner hierarchy as recorded now, for covering and partner filters (in ``cursor``'s transaction)."""
+    cursor.execute(model.sql("SELECT p.id, p.parent FROM {t:partners} p WHERE p.superseded_at IS NULL"))
+    return reference._Family(_registry({str(row["id"]): row["parent"] for row in cursor.fetchall()}))
 
 
 def _figure(row: Any) -> reference._Part:

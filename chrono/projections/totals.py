@@ -124,8 +124,7 @@ def _made(model: ReadModel, facet: Facet) -> tuple[int, list[tuple[Any, ...]]]:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         cursor.execute(model.sql("SELECT position FROM {t:tracking} WHERE name = ?"), (NAME,))
         position = int(cursor.fetchone()["position"])
-        cursor.execute(model.sql("SELECT p.id, p.parent FROM {t:partners} p WHERE p.superseded_at IS NULL"))
-        family = running.family({str(row["id"]): row["parent"] for row in cursor.fetchall()})
+        family = running.family(model, cursor)
         touching, params = facet.touching(family)
         cursor.execute(
             model.sql(f"SELECT {COLUMNS} FROM {{t:contributions}} c WHERE c.superseded_at IS NULL AND c.counted = 1{touching} ORDER BY c.metric, c.unit"),

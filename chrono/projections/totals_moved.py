@@ -58,8 +58,7 @@ def _delta(model: ReadModel, facet: running.Facet, made: int, position: int) -> 
         before, after = _contributions(model, cursor, revisions, made)
         if any(row["figure"] for row in [*before, *after]):
             return None  # counted or not (a retracted report), a figure changes what others' days are
-        cursor.execute(model.sql("SELECT p.id, p.parent FROM {t:partners} p WHERE p.superseded_at IS NULL"))
-        family = running.family({str(row["id"]): row["parent"] for row in cursor.fetchall()})
+        family = running.family(model, cursor)
         if facet.partner is not None:
             touching = _touching(model, cursor, sorted(revisions), family.of(facet.partner))
             before, after = ([row for row in rows if (str(row["aggregate"]), int(row["revision"])) in touching] for rows in (before, after))
