@@ -210,7 +210,10 @@ def cmd_counters(args: argparse.Namespace) -> int:
     reading = Reading(args)
     partner = _counter_partner(args, reading)
     # From the store's tables, the same answers as projections.counters over every entry.
-    rows = counters(reading.model, reading.as_of, reading.known_at, partner, args.by)
+    # The grouped table shows no entry ids, so it is answered without listing them
+    # (from the running totals, a few lookups once the question has been asked).
+    listed = not (args.by and args.format == "table")
+    rows = counters(reading.model, reading.as_of, reading.known_at, partner, args.by, ids=listed)
     if args.format == "json":
         _print_json({**reading.header(), "counters": [row.to_json() for row in rows]})
     elif args.format in ("csv", "md"):

@@ -79,3 +79,18 @@ def test_a_rebuild_gives_the_same_answers(model: ReadModel) -> None:
     model.rebuild()
     assert sqlcounters.counters(model, as_of, by="year") == before
     assert [e.slug for e in model.page(family)] == page
+
+
+@pytest.mark.parametrize("by", ["year", "kind", "partner"])
+def test_grouped_tables_look_the_same_without_contributor_lists(model: ReadModel, by: str) -> None:
+    # `chrono counters --by X` asks for no lists (its table shows no ids): it must print the same table.
+    from chrono.render.counters import CountersView
+    from tests.unit.render_kit import render
+
+    as_of, partners = pendulum.Date(2021, 12, 31), model.partners()
+    for partner in (None, "cn-p1"):
+        listed = sqlcounters.counters(model, as_of, None, partner, by)
+        bare = sqlcounters.counters(model, as_of, None, partner, by, ids=False)
+        assert bare != listed  # the lists are gone ...
+        view = [render(CountersView(rows, partners, by=by, as_of=as_of, partner=partner), 120) for rows in (listed, bare)]
+        assert view[0] == view[1]  # ... and the table does not show them
