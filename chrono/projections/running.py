@@ -145,6 +145,16 @@ def by_axis(steps: Mapping[tuple[str, int], list[Any]]) -> dict[str, list[tuple[
     return out
 
 
+def cumulated(key: tuple[str, ...], days: Iterable[tuple[int, Any, int]], base: tuple[Decimal, int] = (Decimal(0), 0)) -> list[tuple[Any, ...]]:
+    """``chrono_totals`` rows of one axis: the running total and count on each day of ``days`` (steps, in day order), from ``base``."""
+    total, count = base
+    rows = []
+    for day, value, number in days:
+        total, count = total + value, count + number
+        rows.append((*key, day, str(total), count))
+    return rows
+
+
 def family(model: Any, cursor: Any) -> reference._Family:
     """The partner hierarchy as recorded now, for covering and partner filters (in ``cursor``'s transaction)."""
     cursor.execute(model.sql("SELECT p.id, p.parent FROM {t:partners} p WHERE p.superseded_at IS NULL"))

@@ -56,13 +56,11 @@ def counters(model: ReadModel, as_of: pendulum.Date, partner: str | None = None,
     day = date_key((as_of.year, as_of.month, as_of.day))
     found: dict[tuple[str, str, str], dict[str, tuple[Decimal, int]]] = defaultdict(dict)
     query, params = (_AS_OF_LATERAL, [day, facet.name]) if model.dialect.postgres else (_AS_OF, [day, day, facet.name])
-    for row in model.rows(query, params):
-        key = (str(row["metric"]), str(row["unit"]), str(row["grp"]))
-        found[key][str(row["axis"])] = (Decimal(str(row["total"])), int(row["count"]))
-    for row in model.rows(_PENDING, [running.pending(facet.name), day]):
-        key = (str(row["metric"]), str(row["unit"]), str(row["grp"]))
-        total, count = found[key].get(str(row["axis"]), (Decimal(0), 0))
-        found[key][str(row["axis"])] = (total + Decimal(str(row["total"])), count + int(row["count"]))
+    # The running total on the day, plus the pending steps up to it.
+    for row in [*model.rows(query, params), *model.rows(_PENDING, [running.pending(facet.name), day])]:
+        axes = found[(str(row["metric"]), str(row["unit"]), str(row["grp"]))]
+        total, count = axes.get(str(row["axis"]), (Decimal(0), 0))
+        axes[str(row["axis"])] = (total + Decimal(str(row["total"])), count + int(row["count"]))
     out = []
     for (metric, unit, group), axes in found.items():
         lo, hi, cv = (axes.get(axis, (Decimal(0), 0)) for axis in AXES)
@@ -152,13 +150,9 @@ def _running(facet: Facet, key: Key, members: list[Any], family: reference._Fami
         for group in facet.groups(row, family):
             running.add(steps[group], dated)
     out: list[tuple[Any, ...]] = []
-    name = facet.name
     for group, grouped in steps.items():
         for axis, days in running.by_axis(grouped).items():
-            total, count = Decimal(0), 0
-            for day, value, number in days:
-                total, count = total + value, count + number
-                out.append((name, group, metric, unit, axis, day, str(total), count))
+            out += running.cumulated((facet.name, group, metric, unit, axis), days)
     return out
 
 
@@ -173,8 +167,7 @@ def _store(model: ReadModel, facet: Facet, made: int | None, position: int, rows
             cursor.execute(model.sql("UPDATE {t:tracking} SET position = ? WHERE name = ? AND position = ?"), (position, facet.tracking, made))
         if int(getattr(cursor, "sqlite_cursor", cursor).rowcount) != 1:
             return  # someone else made them since: theirs will do
-        cursor.execute(model.sql("DELETE FROM {t:totals} WHERE facet IN (?, ?)"), (facet.name, running.pending(facet.name)))
-        cursor.execute(model.sql("DELETE FROM {t:totals_keys} WHERE facet = ?"), (facet.name,))
+        _forget(model, cursor, facet.name)
         model.insert(cursor, "totals", rows)
         model.insert(cursor, "totals_keys", sorted({row[:5] for row in rows}))
 
@@ -184,8 +177,11 @@ def _drop_oldest(model: ReadModel, cursor: Any) -> None:
     cursor.execute(model.sql("SELECT name, position FROM {t:tracking} WHERE name LIKE ? ORDER BY position, name"), (f"{TOTALS}/%",))
     kept = list(cursor.fetchall())
     for row in kept[: max(0, len(kept) - MAX_FACETS + 1)]:
-        name = str(row["name"])
-        cursor.execute(model.sql("DELETE FROM {t:tracking} WHERE name = ?"), (name,))
-        facet = name.removeprefix(f"{TOTALS}/")
-        cursor.execute(model.sql("DELETE FROM {t:totals} WHERE facet IN (?, ?)"), (facet, running.pending(facet)))
-        cursor.execute(model.sql("DELETE FROM {t:totals_keys} WHERE facet = ?"), (facet,))
+        cursor.execute(model.sql("DELETE FROM {t:tracking} WHERE name = ?"), (row["name"],))
+        _forget(model, cursor, str(row["name"]).removeprefix(f"{TOTALS}/"))
+
+
+def _forget(model: ReadModel, cursor: Any, name: str) -> None:
+    """Delete a facet's running totals, pending steps and keys."""
+    cursor.execute(model.sql("DELETE FROM {t:totals} WHERE facet IN (?, ?)"), (name, running.pending(name)))
+    cursor.execute(model.sql("DELETE FROM {t:totals_keys} WHERE facet = ?"), (name,))

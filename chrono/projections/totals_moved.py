@@ -236,10 +236,7 @@ def _shift(model: ReadModel, cursor: Any, key: tuple[str, str, str, str, str], d
     for day, value, number in days:
         steps[day][0] += value
         steps[day][1] += number
-    rows = []
-    for day in sorted(steps):
-        total, count = total + steps[day][0], count + steps[day][1]
-        rows.append((*key, day, str(total), count))
+    rows = running.cumulated(key, [(day, *steps[day]) for day in sorted(steps)], (total, count))
     cursor.execute(model.sql(f"DELETE FROM {{t:totals}} WHERE {where} AND day >= ?"), (*key, first))
     model.insert(cursor, "totals", rows)
 
