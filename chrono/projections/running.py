@@ -18,7 +18,7 @@ import attrs
 
 from chrono.projections import counters as reference
 from chrono.projections.readmodel import TOTALS
-from chrono.projections.sqlcounters import _Entry, _registry, _scope, _Windows
+from chrono.projections.sqlcounters import _Entry, _registry, _scope, _Windows, touching_sql
 from chrono.when import When
 
 OPEN_START = -(2**62) - 1  # the ``lo`` day of an open or unknown start: before every date
@@ -54,16 +54,11 @@ class Facet:
         """The tracking row that holds the position the facet's totals were made or moved at."""
         return TOTALS if not self.name else f"{TOTALS}/{self.name}"
 
-    def touching(self, family: reference._Family) -> tuple[str, list[str]]:
+    def touching(self, model: Any, family: reference._Family) -> tuple[str, list[Any]]:
         """SQL (over ``c``) for the current contributions the facet counts, and its parameters."""
         if self.partner is None:
             return "", []
-        wanted = sorted(family.of(self.partner))
-        marks = ", ".join("?" for _ in wanted)
-        return (
-            f" AND c.aggregate IN (SELECT f.aggregate FROM {{t:revision_partners}} f WHERE f.partner IN ({marks}) AND f.superseded_at IS NULL)",
-            wanted,
-        )
+        return touching_sql(model, family.of(self.partner), None)
 
     def groups(self, row: Any, family: reference._Family) -> list[str]:
         """The groups a contribution falls in (``counters`` docstring, "Grouping"), '' for none."""

@@ -75,13 +75,9 @@ class _Query:
         self.source = "{t:contributions} c"
         self.source_params: list[Any] = []
         if self.wanted is not None:
-            # The entries touching the family, as one set (not a subquery per
-            # row): an entry has one revision as known at any time, so its id
-            # is enough to match on.
-            marks = ", ".join("?" for _ in self.wanted)
-            touching, touching_params = model.known(known_at, "f")
-            self.where += f" AND c.aggregate IN (SELECT f.aggregate FROM {{t:revision_partners}} f WHERE f.partner IN ({marks}) AND {touching})"
-            self.params += [*sorted(self.wanted), *touching_params]
+            touching, touching_params = touching_sql(model, self.wanted, known_at)
+            self.where += touching
+            self.params += touching_params
 
     def sql(self, select: str, where: str = "", join: str = "", tail: str = "") -> str:
         """``SELECT select FROM`` the contributions asked about ``WHERE`` the asked rows ``AND where``."""
@@ -103,6 +99,19 @@ class _Query:
         if self.wanted is not None:
             ids = [pid for pid in ids if pid in self.wanted] or ids
         return [*ids] if ids else [None]
+
+
+def touching_sql(model: ReadModel, wanted: Iterable[str], known_at: datetime | None) -> tuple[str, list[Any]]:
+    """`` AND`` a condition on ``c`` for the contributions of entries touching one of ``wanted``, and its parameters.
+
+    The entries touching them are one set (not a subquery per row): an
+    entry has one revision as known at any time, so its id is enough to
+    match on.
+    """
+    ids = sorted(wanted)
+    marks = ", ".join("?" for _ in ids)
+    known, params = model.known(known_at, "f")
+    return f" AND c.aggregate IN (SELECT f.aggregate FROM {{t:revision_partners}} f WHERE f.partner IN ({marks}) AND {known})", [*ids, *params]
 
 
 def counters(

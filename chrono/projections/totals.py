@@ -123,7 +123,7 @@ def _made(model: ReadModel, facet: Facet) -> tuple[int, list[tuple[Any, ...]]]:
         cursor.execute(model.sql("SELECT position FROM {t:tracking} WHERE name = ?"), (NAME,))
         position = int(cursor.fetchone()["position"])
         family = running.family(model, cursor)
-        touching, params = facet.touching(family)
+        touching, params = facet.touching(model, family)
         cursor.execute(
             model.sql(f"SELECT {COLUMNS} FROM {{t:contributions}} c WHERE c.superseded_at IS NULL AND c.counted = 1{touching} ORDER BY c.metric, c.unit"),
             params,

@@ -6,8 +6,9 @@ chronicle; moving them costs as much as the change. The totals made at
 position ``made`` are moved to the read model's position ``P`` when every
 event in between revised an entry or registered a partner, and none of
 those revisions touched a reported figure: then each counter's figures,
-and so every other contribution's days, are what they were, and the change is the steps of
-each revised entry's contributions at ``P`` minus those it had at ``made``.
+and so every other contribution's days, are what they were, and the
+change is the steps of each revised entry's contributions at ``P`` minus
+those it had at ``made``.
 Anything else (a figure reported, corrected or retracted; a large import)
 makes them again in full.
 """
@@ -141,7 +142,7 @@ def _steps(model: ReadModel, cursor: Any, facet: running.Facet, family: Any, cha
             if row["counted"]:
                 counted[(str(row["metric"]), str(row["unit"]))].append((sign, row))
     delta: Delta = {}
-    touching = facet.touching(family)
+    touching = facet.touching(model, family)
     for key, signed in sorted(counted.items(), key=lambda item: item[0]):
         coverage = running.Coverage(_holding(model, cursor, touching, key, [row for _, row in signed]), family)
         for sign, row in signed:
@@ -151,7 +152,7 @@ def _steps(model: ReadModel, cursor: Any, facet: running.Facet, family: Any, cha
     return delta
 
 
-def _holding(model: ReadModel, cursor: Any, touching: tuple[str, list[str]], key: running.Key, rows: list[Any]) -> list[Any]:
+def _holding(model: ReadModel, cursor: Any, touching: tuple[str, list[Any]], key: running.Key, rows: list[Any]) -> list[Any]:
     """The facet's counted figures of the counter whose period could hold one of ``rows`` (only those decide their ``cv``)."""
     ended = [row for row in rows if row["latest"] is not None]  # an open end is never covered
     if not ended:

@@ -3,8 +3,9 @@
 A stateful test against a plain model: the totals of several facets
 (everything, a partner's family, groupings) are made once, then the
 chronicle changes one command at a time (entries recorded, corrected,
-retracted; figures reported or corrected; partners registered). After each change the totals are moved where they can be (only
-happenings changed) and made again where they cannot, and must answer as
+retracted; figures reported or corrected; partners registered). After each
+change the totals are moved where they can be (only happenings changed)
+and made again where they cannot, and must answer as
 the reference counters do and hold the same running totals as a full pass.
 """
 
