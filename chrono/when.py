@@ -480,20 +480,44 @@ class When:
     """
 
     edtf: str
-    earliest: pendulum.Date | None
-    latest: pendulum.Date | None
     precision: Precision
     qualifiers: frozenset[str]
-    open_start: bool
-    open_end: bool
-    unknown_start: bool
-    unknown_end: bool
-    is_interval: bool
-    is_set: bool
+    # (open start, open end, unknown start, unknown end, interval, set): one
+    # field rather than six, as every field costs each parse a little.
+    _flags: tuple[bool, bool, bool, bool, bool, bool] = attrs.field(repr=False)
     earliest_key: Key | None
     latest_key: Key | None
     time: str | None
     _key: tuple[int | str, ...] = attrs.field(repr=False)
+
+    @property
+    def open_start(self) -> bool:
+        """An interval or set whose start is open (`..`)."""
+        return self._flags[0]
+
+    @property
+    def open_end(self) -> bool:
+        """An interval or set whose end is open (`..`)."""
+        return self._flags[1]
+
+    @property
+    def unknown_start(self) -> bool:
+        """An interval whose start is unknown (empty)."""
+        return self._flags[2]
+
+    @property
+    def unknown_end(self) -> bool:
+        """An interval whose end is unknown (empty)."""
+        return self._flags[3]
+
+    @property
+    def is_interval(self) -> bool:
+        return self._flags[4]
+
+    @property
+    def is_set(self) -> bool:
+        """A one-of set, `[a,b..c]`."""
+        return self._flags[5]
 
     @classmethod
     def parse(cls, text: str) -> When:
@@ -502,6 +526,18 @@ class When:
         Results are cached, so parsing a string again costs a dict lookup.
         """
         return _parse(text)
+
+    # The bounds as dates are made when asked for: most readers (storage,
+    # sorting, counters) only want the keys, and parsing stays cheap.
+    @property
+    def earliest(self) -> pendulum.Date | None:
+        """The first day it may be, or None when open, unknown or outside 1..9999."""
+        return _to_date(self.earliest_key)
+
+    @property
+    def latest(self) -> pendulum.Date | None:
+        """The last day it may be, or None when open, unknown or outside 1..9999."""
+        return _to_date(self.latest_key)
 
     @property
     def sort_key(self) -> tuple[int | str, ...]:
@@ -573,23 +609,34 @@ class _Analysis(NamedTuple):
 
 
 def _make(text: str, a: _Analysis) -> When:
-    lo, hi = a.lo, a.hi
-    rank = -_RANK[a.precision]
-    if lo is None:
-        key: tuple[int | str, ...] = (0, 0, 0, 0, rank) + ((1, 0, 0, 0, text) if hi is None else (0, *hi, text))
-    elif hi is None:
-        key = (1, *lo, rank, 1, 0, 0, 0, text)
-    else:
-        key = (1, *lo, rank, 0, *hi, text)
     time = a.start.time if a.start is not None and a.end is None else None
-    return When(text, _to_date(lo), _to_date(hi), a.precision, a.qualifiers, *a.flags, lo, hi, time, key)
+    return When(text, a.precision, a.qualifiers, a.flags, a.lo, a.hi, time, _sort_key(text, a.lo, a.hi, a.precision))
+
+
+def _sort_key(text: str, lo: Key | None, hi: Key | None, precision: Precision) -> tuple[int | str, ...]:
+    rank = -_RANK[precision]
+    if lo is None:
+        return (0, 0, 0, 0, rank) + ((1, 0, 0, 0, text) if hi is None else (0, *hi, text))
+    if hi is None:
+        return (1, *lo, rank, 1, 0, 0, 0, text)
+    return (1, *lo, rank, 0, *hi, text)
 
 
 @functools.lru_cache(maxsize=1 << 15)
 def _parse(text: str) -> When:
     # Only the bounds are kept: the parts are re-derived (and cached) for
     # display, which keeps long-lived objects, and so GC work, down.
-    return _make(text, _analyse(text))
+    return _plain_when(text) or _make(text, _analyse(text))
+
+
+def _plain_when(text: str) -> When | None:
+    """A single YYYY[-MM[-DD]][q] or YYYY-SS[q] without the general path's layers
+    (it is most of what a chronicle holds), or None to let that path decide."""
+    match = _PLAIN_RE.fullmatch(text)
+    p = None if match is None else _plain_point(text, match)
+    if p is None:
+        return None
+    return When(text, p.precision, p.qualifiers, _SINGLE, p.lo, p.hi, None, _sort_key(text, p.lo, p.hi, p.precision))
 
 
 @functools.lru_cache(maxsize=1 << 12)

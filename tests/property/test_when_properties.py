@@ -20,6 +20,7 @@ from edtf import parse_edtf
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from chrono import when as when_module
 from chrono.errors import InvalidWhen
 from chrono.when import When
 
@@ -151,6 +152,25 @@ VALID = st.one_of(
     intervals(),
     one_of_sets(),
 )
+
+
+def _fields(when: When) -> tuple[Any, ...]:
+    return (
+        when.edtf, when.precision, when.qualifiers, when.earliest, when.latest, when.earliest_key, when.latest_key,
+        when.open_start, when.open_end, when.unknown_start, when.unknown_end, when.is_interval, when.is_set,
+        when.time, when.sort_key,
+    )  # fmt: skip
+
+
+@FAST
+@given(st.one_of(VALID, st.from_regex(when_module._PLAIN_RE, fullmatch=True), st.text(alphabet="0123456789-?~%X", max_size=12)))
+def test_the_direct_path_for_plain_dates_equals_the_general_one(text: str) -> None:
+    direct = when_module._plain_when(text)
+    event("direct" if direct is not None else "general")
+    if direct is None:
+        return
+    general = when_module._make(text, when_module._analyse(text))
+    assert _fields(direct) == _fields(general)
 
 
 # --- (a), (b), (f): every valid string -----------------------------------------
