@@ -47,7 +47,9 @@ T = TypeVar("T")
 
 def time_key(moment: datetime) -> str:
     """A recording time as fixed-width UTC text, so that text order is time order."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
+    if moment.tzinfo is not UTC:  # the log's own times are UTC already: isoformat is much cheaper than strftime
+        moment = moment.astimezone(UTC)
+    return moment.replace(tzinfo=None).isoformat(timespec="microseconds")
 
 
 KEY_LIMIT = 2**62  # far years (EDTF's Y-notation) are clamped to fit 64-bit columns
@@ -268,10 +270,15 @@ class ReadModel:
         """Make the secondary indexes (again) and clear the rebuild's marker."""
         with self.datastore.transaction(commit=True) as cursor:
             self._lock(cursor)
-            for statement in indexes(self.dialect):
+            # Supersession joins on the keys and sets a column the other
+            # indexes hold: those are made after it rather than updated by it.
+            made = indexes(self.dialect)
+            for statement in [key for key in made if " UNIQUE " in key]:
                 cursor.execute(statement)
             for table, source in _SUPERSEDED_BY.items():
                 cursor.execute(self.sql(_SUPERSEDE % (table, source)))
+            for statement in [other for other in made if " UNIQUE " not in other]:
+                cursor.execute(statement)
             cursor.execute(self.sql("DELETE FROM {t:tracking} WHERE name = ?"), (INDEXING,))
         if self.dialect.postgres:
             with self.datastore.transaction(commit=True) as cursor:

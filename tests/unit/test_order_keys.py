@@ -1,10 +1,13 @@
-"""The read model's text order keys sort as ``When.sort_key`` does."""
+"""The read model's text order keys sort as ``When.sort_key`` and recording times do."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from chrono.projections.readmodel import time_key
 from chrono.projections.schema import order_key
 from chrono.when import When
 from tests.property.test_counter_properties import edtf
@@ -28,3 +31,14 @@ def test_integers_and_text_keep_their_order(numbers: list[int], texts: list[str]
     assert sorted(numbers) == sorted(numbers, key=lambda n: order_key((n,)))
     pairs = list(zip(numbers, texts, strict=False))
     assert sorted(pairs) == sorted(pairs, key=order_key)
+
+
+ZONES = st.sampled_from([UTC, timezone(timedelta(hours=7)), timezone(timedelta(hours=-11, minutes=-30))])
+
+
+@given(st.lists(st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=ZONES), min_size=2, max_size=6))
+def test_recording_time_keys_are_fixed_width_utc_in_time_order(moments: list[datetime]) -> None:
+    keys = [time_key(moment) for moment in moments]
+    assert {len(key) for key in keys} == {26}
+    assert sorted(moments) == sorted(moments, key=time_key)
+    assert all(datetime.fromisoformat(key).replace(tzinfo=UTC) == moment for key, moment in zip(keys, moments, strict=True))
