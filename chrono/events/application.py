@@ -269,7 +269,6 @@ class _Batch:
         self.recorded: list[str] = []
         self.unchanged: list[str] = []
         self.problems: list[Problem] = []
-        self.partner_ids: dict[str, bool] = {}
 
     def fail(self, origin: Origin, field: str, message: str) -> None:
         self.problems.append(Problem(origin.file, origin.line, field, message))
@@ -297,9 +296,10 @@ class _Batch:
             return None
 
     def known_partner(self, pid: str) -> bool:
-        if pid not in self.partner_ids:
-            self.partner_ids[pid] = self._get(partner_uuid(pid)) is not None
-        return self.partner_ids[pid]
+        # Partner ids have a namespace of their own, and partners are only
+        # ever registered: one that is stored is known, without loading it.
+        uid = partner_uuid(pid)
+        return uid in self.changed or uid in self.stored
 
     def add_partner(self, draft: PartnerDraft) -> None:
         partner = draft.partner
@@ -314,7 +314,6 @@ class _Batch:
                 self.fail(draft.origin, "id", f"partner {partner.id!r} is already recorded with other details")
             return
         self.changed[partner_uuid(partner.id)] = PartnerRecord.register(partner)
-        self.partner_ids[partner.id] = True
         self.recorded.append(partner.id)
 
     def add_entry(self, draft: Draft) -> None:
