@@ -512,6 +512,7 @@ class When:
 
     @property
     def is_interval(self) -> bool:
+        """An interval, `a/b`."""
         return self._flags[4]
 
     @property

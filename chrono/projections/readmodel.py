@@ -37,6 +37,8 @@ from chrono.when import When
 NAME = f"chronicle-v{VERSION}"
 INDEXING = f"{NAME}/indexing"  # present while a rebuild has the secondary indexes dropped
 TOTALS = f"{NAME}/totals"  # the position the running totals were made at (projections.totals)
+ANALYSED = f"{NAME}/analysed"  # the position PostgreSQL's planner statistics were gathered at
+RESTATE = 10_000  # events caught up before the statistics are gathered again (and a tenth of the log)
 PAGE = 1000
 # The read model's DDL runs under this PostgreSQL advisory lock, so that
 # processes opening a new store at once do not race to create its tables.
@@ -223,6 +225,8 @@ class ReadModel:
             start = self.position()
             page = self.app.recorder.select_notifications(start=start + 1, limit=PAGE)
             if not page:
+                if done and self.dialect.postgres and not self.rebuilding:
+                    self._restate(done)
                 return done
             try:
                 current = retry_busy(lambda: self._process(start, page))  # noqa: B023 (called at once)
@@ -281,9 +285,32 @@ class ReadModel:
                 cursor.execute(statement)
             cursor.execute(self.sql("DELETE FROM {t:tracking} WHERE name = ?"), (INDEXING,))
         if self.dialect.postgres:
-            with self.datastore.transaction(commit=True) as cursor:
-                for table in DERIVED:
-                    cursor.execute(self.sql(f"ANALYZE {{t:{table}}}"))
+            self._analyse()
+
+    # PostgreSQL plans from statistics that autovacuum gathers where it runs,
+    # in its own time. Without them it reads a partner's history in the wrong
+    # index order: a page of China's family at 100k took 18 s instead of 30 ms.
+    def _restate(self, done: int) -> None:
+        """Gather the planner's statistics when the log has grown by a tenth
+        (and by ``RESTATE`` events) since they were last gathered."""
+        rows = self.rows("SELECT name, position FROM {t:tracking} WHERE name IN (?, ?)", [NAME, ANALYSED])
+        positions = {str(_value(row, "name")): int(_value(row, "position")) for row in rows}
+        position, analysed = positions.get(NAME, 0), positions.get(ANALYSED, 0)
+        if position - analysed >= max(RESTATE, analysed // 10):
+            self._analyse()
+
+    def _analyse(self) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            for table in DERIVED:
+                cursor.execute(self.sql(f"ANALYZE {{t:{table}}}"))
+            cursor.execute(f"ANALYZE {self._events_table()}")
+            cursor.execute(
+                self.sql(
+                    "INSERT INTO {t:tracking} (name, position) SELECT ?, position FROM {t:tracking} WHERE name = ?"
+                    " ON CONFLICT (name) DO UPDATE SET position = excluded.position"
+                ),
+                (ANALYSED, NAME),
+            )
 
     def _lock(self, cursor: Any) -> None:
         if self.dialect.postgres:
@@ -470,8 +497,9 @@ class ReadModel:
         """
         ends: dict[str, tuple[str, str] | None] = {}
         counts: dict[str, int] = {}
-        for start in range(0, len(ranges), 200):
-            for row in self._rows(*self._page_query(ranges[start : start + 200], limit, known_at, retracted)):
+        step = 1000 if self.dialect.postgres else 200
+        for start in range(0, len(ranges), step):
+            for row in self._rows(*self._page_query(ranges[start : start + step], limit, known_at, retracted)):
                 key = (str(_value(row, "order_key")), str(_value(row, "entry")))
                 pid = str(_value(row, "partner"))
                 found[str(_value(row, "aggregate"))] = (*key, int(_value(row, "revision")))
@@ -486,6 +514,8 @@ class ReadModel:
         if not retracted:
             where += " AND p.retracted = 0"
         columns = "p.partner, p.aggregate, p.revision, p.order_key, p.entry"
+        if self.dialect.postgres:
+            return self._page_query_lateral(ranges, limit, where, known, columns)
         parts: list[str] = []
         params: list[Any] = []
         for index, (pid, after) in enumerate(ranges):
@@ -496,6 +526,23 @@ class ReadModel:
             )
             params += [pid, *known, *(after or ()), limit]
         return " UNION ALL ".join(parts), params
+
+    @staticmethod
+    def _page_query_lateral(
+        ranges: Sequence[tuple[str, tuple[str, str] | None]], limit: int, where: str, known: list[Any], columns: str
+    ) -> tuple[str, list[Any]]:
+        """``_page_query`` on PostgreSQL: one small plan for any number of
+        partners, where a union of one branch per partner took longer to plan
+        than to run. '' sorts before every key, so it stands for "from the start"."""
+        query = (
+            "SELECT s.* FROM unnest(?::text[], ?::text[], ?::text[]) AS q(partner, after_key, after_entry)"
+            f" CROSS JOIN LATERAL (SELECT {columns} FROM {{t:revision_partners}} p WHERE p.partner = q.partner AND {where}"
+            " AND (p.order_key, p.entry) > (q.after_key, q.after_entry) ORDER BY p.order_key, p.entry LIMIT ?) AS s"
+        )
+        partners = [pid for pid, _ in ranges]
+        keys = [after[0] if after else "" for _, after in ranges]
+        entries = [after[1] if after else "" for _, after in ranges]
+        return query, [partners, keys, entries, *known, limit]
 
     def revisions(self) -> Iterator[tuple[str, int, str, str | None, Any]]:
         """Every stored revision, entries and partners: id, revision, recorded, superseded, aggregate."""

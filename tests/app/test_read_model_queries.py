@@ -17,11 +17,12 @@ from bench.generate import generate
 from chrono.events.records import Origin, parse_changes
 from chrono.importing import import_files
 from chrono.projections import counters as reference
-from chrono.projections import sqlcounters
+from chrono.projections import readmodel, sqlcounters
 from chrono.projections.hierarchy import descendants
 from chrono.projections.readmodel import ReadModel, fresh
 from chrono.projections.views import ordered
 from chrono.store import open_store
+from tests.factories import PARTNERS, entry, jsonl
 
 SIZE = 600
 
@@ -94,3 +95,30 @@ def test_grouped_tables_look_the_same_without_contributor_lists(model: ReadModel
         assert bare != listed  # the lists are gone ...
         view = [render(CountersView(rows, partners, by=by, as_of=as_of, partner=partner), 120) for rows in (listed, bare)]
         assert view[0] == view[1]  # ... and the table does not show them
+
+
+def _statistics(model: ReadModel) -> tuple[int, int | None]:
+    """How many columns of the partners' history table PostgreSQL has statistics of, and where they were gathered."""
+    schema = model.datastore.schema
+    stats = model.rows("SELECT count(*) AS n FROM pg_stats WHERE schemaname = ? AND tablename = 'chrono_revision_partners'", [schema])
+    analysed = model.rows("SELECT position FROM {t:tracking} WHERE name = ?", [readmodel.ANALYSED])
+    return int(stats[0]["n"]), (int(analysed[0]["position"]) if analysed else None)
+
+
+@pytest.mark.postgres
+def test_postgres_planner_statistics_are_gathered_as_the_log_grows(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A server without autovacuum (this one) never gathers them: the
+    # planner then reads a family's history from the wrong index.
+    app = open_store(postgres_url)
+    import_files(app, [(jsonl([*PARTNERS, *(entry(f"e-{n}") for n in range(40))]), "first.jsonl")])
+    model = fresh(app)
+    assert _statistics(model)[1] is None  # fewer than RESTATE events: left to autovacuum
+    monkeypatch.setattr(readmodel, "RESTATE", 30)
+    import_files(app, [(jsonl([entry("e-next")]), "next.jsonl")])
+    model.catch_up()
+    columns, analysed = _statistics(model)
+    assert columns > 0
+    assert analysed == model.position() == app.head_position()
+    import_files(app, [(jsonl([entry("e-last")]), "last.jsonl")])
+    model.catch_up()
+    assert _statistics(model) == (columns, analysed)  # one event is not a tenth, nor RESTATE
