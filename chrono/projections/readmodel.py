@@ -226,7 +226,7 @@ class ReadModel:
             page = self.app.recorder.select_notifications(start=start + 1, limit=PAGE)
             if not page:
                 if done and self.dialect.postgres and not self.rebuilding:
-                    self._restate(done)
+                    self._restate()
                 return done
             try:
                 current = retry_busy(lambda: self._process(start, page))  # noqa: B023 (called at once)
@@ -290,7 +290,7 @@ class ReadModel:
     # PostgreSQL plans from statistics that autovacuum gathers where it runs,
     # in its own time. Without them it reads a partner's history in the wrong
     # index order: a page of China's family at 100k took 18 s instead of 30 ms.
-    def _restate(self, done: int) -> None:
+    def _restate(self) -> None:
         """Gather the planner's statistics when the log has grown by a tenth
         (and by ``RESTATE`` events) since they were last gathered."""
         rows = self.rows("SELECT name, position FROM {t:tracking} WHERE name IN (?, ?)", [NAME, ANALYSED])
@@ -532,8 +532,9 @@ class ReadModel:
         ranges: Sequence[tuple[str, tuple[str, str] | None]], limit: int, where: str, known: list[Any], columns: str
     ) -> tuple[str, list[Any]]:
         """``_page_query`` on PostgreSQL: one small plan for any number of
-        partners, where a union of one branch per partner took longer to plan
-        than to run. '' sorts before every key, so it stands for "from the start"."""
+        partners (a union of one branch per partner cost more than its reads:
+        110 ms against 30 ms for China's family at 100k). '' sorts before
+        every key, so it stands for "from the start"."""
         query = (
             "SELECT s.* FROM unnest(?::text[], ?::text[], ?::text[]) AS q(partner, after_key, after_entry)"
             f" CROSS JOIN LATERAL (SELECT {columns} FROM {{t:revision_partners}} p WHERE p.partner = q.partner AND {where}"
