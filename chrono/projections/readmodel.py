@@ -328,11 +328,7 @@ class ReadModel:
 
     def _process(self, start: int, page: Sequence[Any]) -> dict[str, Any]:
         with self.datastore.transaction(commit=True) as cursor:
-            cursor.execute(
-                self.sql("UPDATE {t:tracking} SET position = ? WHERE name = ? AND position = ?"),
-                (page[-1].id, NAME, start),
-            )
-            if _rowcount(cursor) != 1:
+            if not self.advance(cursor, NAME, start, page[-1].id):
                 raise _Restarted
             events = [self.app.mapper.to_domain_event(notification) for notification in page]
             current = self._current(cursor, events)
@@ -343,6 +339,12 @@ class ReadModel:
             links = chain.walk(page, self._link_at(cursor, start))
             self.insert(cursor, "chain", [(position, digest.hex()) for position, digest in links])
         return current
+
+    def advance(self, cursor: Any, name: str, start: int, position: int) -> bool:
+        """Move the tracking row ``name`` from ``start`` to ``position``; False if
+        another reader moved it first (and so nothing was changed)."""
+        cursor.execute(self.sql("UPDATE {t:tracking} SET position = ? WHERE name = ? AND position = ?"), (position, name, start))
+        return rowcount(cursor) == 1
 
     def insert(self, cursor: Any, table: str, rows: Sequence[tuple[Any, ...]]) -> None:
         """Add ``rows`` to ``table`` (COPY on PostgreSQL, executemany on SQLite)."""
@@ -599,7 +601,8 @@ _SNAPSHOT_TOPIC = "eventsourcing.domain:Snapshot"
 _STATE = "COALESCE(r.topic, e.topic) AS topic, COALESCE(r.state, e.state) AS state"
 
 
-def _rowcount(cursor: Any) -> int:
+def rowcount(cursor: Any) -> int:
+    """The rows the last statement changed."""
     # eventsourcing's SQLite cursor wrapper hides the rowcount of the real one.
     return int(getattr(cursor, "sqlite_cursor", cursor).rowcount)
 
@@ -615,4 +618,4 @@ def fresh(app: Chronicle) -> ReadModel:
     return model
 
 
-__all__ = ["ReadModel", "Snapshot", "date_key", "fresh", "retry_busy", "time_key"]
+__all__ = ["ReadModel", "Snapshot", "date_key", "fresh", "retry_busy", "rowcount", "time_key"]

@@ -43,7 +43,7 @@ import pendulum
 from chrono.projections import counters as reference
 from chrono.projections import running
 from chrono.projections.counters import Counter
-from chrono.projections.readmodel import NAME, TOTALS, ReadModel, date_key, retry_busy
+from chrono.projections.readmodel import NAME, TOTALS, ReadModel, date_key, retry_busy, rowcount
 from chrono.projections.running import AXES, COLUMNS, EVERYTHING, Facet, Key
 
 MAX_FACETS = 32  # facets with totals kept at once; making one more drops the least recently moved
@@ -163,9 +163,10 @@ def _store(model: ReadModel, facet: Facet, made: int | None, position: int, rows
             _drop_oldest(model, cursor)
             statement = "INSERT INTO {t:tracking} (name, position) VALUES (?, ?) ON CONFLICT DO NOTHING"
             cursor.execute(model.sql(statement), (facet.tracking, position))
+            ours = rowcount(cursor) == 1
         else:
-            cursor.execute(model.sql("UPDATE {t:tracking} SET position = ? WHERE name = ? AND position = ?"), (position, facet.tracking, made))
-        if int(getattr(cursor, "sqlite_cursor", cursor).rowcount) != 1:
+            ours = model.advance(cursor, facet.tracking, made, position)
+        if not ours:
             return  # someone else made them since: theirs will do
         _forget(model, cursor, facet.name)
         model.insert(cursor, "totals", rows)

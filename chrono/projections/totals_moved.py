@@ -181,15 +181,16 @@ def _apply(model: ReadModel, facet: running.Facet, made: int, position: int, del
     ``FOLD`` of them and they are folded in.
     """
     with model.datastore.transaction(commit=True) as cursor:
-        cursor.execute(model.sql("UPDATE {t:tracking} SET position = ? WHERE name = ? AND position = ?"), (position, facet.tracking, made))
-        if int(getattr(cursor, "sqlite_cursor", cursor).rowcount) != 1:
+        if not model.advance(cursor, facet.tracking, made, position):
             return  # someone else moved or made them since: theirs will do
         pending = running.pending(facet.name)
+        keys: set[tuple[str, ...]] = set()
         for (group, metric, unit), steps in delta.items():
             for (axis, day), (value, number) in steps.items():
                 _add_pending(model, cursor, (pending, group, metric, unit, axis, day), value, number)
-                statement = "INSERT INTO {t:totals_keys} (facet, grp, metric, unit, axis) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
-                cursor.execute(model.sql(statement), (facet.name, group, metric, unit, axis))
+                keys.add((facet.name, group, metric, unit, axis))
+        statement = "INSERT INTO {t:totals_keys} (facet, grp, metric, unit, axis) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+        cursor.executemany(model.sql(statement), sorted(keys))
         cursor.execute(model.sql("SELECT COUNT(*) AS n FROM {t:totals} WHERE facet = ?"), (pending,))
         if int(cursor.fetchone()["n"]) > FOLD:
             _fold(model, cursor, facet)
