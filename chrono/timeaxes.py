@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
-
-import pendulum
+from datetime import UTC, date, datetime, time
 
 from chrono.errors import InvalidWhen
 from chrono.when import When
@@ -16,7 +14,7 @@ def parse_known_at(text: str | None) -> datetime | None:
         return None
     try:
         if "T" not in text and " " not in text.strip():
-            day = pendulum.Date.fromisoformat(text)
+            day = date.fromisoformat(text)
             return datetime.combine(day, time.max, tzinfo=UTC)
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
@@ -24,10 +22,12 @@ def parse_known_at(text: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def parse_as_of(text: str | None) -> pendulum.Date:
+def parse_as_of(text: str | None) -> date:
     """A real-world date: the last day an EDTF date can mean; today without one."""
     if not text:
-        return pendulum.today().date()
+        # Today's date needs no pendulum: a timeline without --as-of starts
+        # without importing it (DESIGN.md section 9, cold start).
+        return date.today()
     when = When.parse(text)
     if when.latest is None:
         raise InvalidWhen(text, "an as-of date needs a closed end")

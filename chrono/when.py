@@ -26,12 +26,16 @@ from __future__ import annotations
 import enum
 import functools
 import re
-from typing import Final, NamedTuple
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 import attrs
-import pendulum
 
 from chrono.errors import InvalidWhen
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    import pendulum
 
 Key = tuple[int, int, int]
 
@@ -461,10 +465,14 @@ class _Scanner:
 def _to_date(key: Key | None) -> pendulum.Date | None:
     if key is None or not 1 <= key[0] <= 9999:
         return None
+    # Imported when a bound is first asked for as a date: the command line's
+    # cold start (DESIGN.md section 9) reads only keys.
+    import pendulum
+
     return pendulum.Date(*key)
 
 
-def _date_key(d: pendulum.Date) -> Key:
+def _date_key(d: date) -> Key:
     return (d.year, d.month, d.day)
 
 
@@ -587,11 +595,11 @@ class When:
             "open_end": self.open_end,
         }
 
-    def starts_on_or_before(self, d: pendulum.Date) -> bool:
+    def starts_on_or_before(self, d: date) -> bool:
         """Whether the earliest bound is on or before d (True if open or unknown)."""
         return self.earliest_key is None or self.earliest_key <= _date_key(d)
 
-    def ends_on_or_before(self, d: pendulum.Date) -> bool:
+    def ends_on_or_before(self, d: date) -> bool:
         """Whether the latest bound is on or before d (False if open or unknown)."""
         return self.latest_key is not None and self.latest_key <= _date_key(d)
 

@@ -1,7 +1,7 @@
 """Transcodings that let eventsourcing's JSON transcoder store our values.
 
-The transcoder matches exact types, so pendulum's Date and DateTime, which
-subclass the standard ones, need transcodings of their own.
+Events hold dates only as ``When`` (stored as its EDTF text); no event holds
+a pendulum date, so pendulum is not needed to open a store.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
-import pendulum
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from chrono.events.values import Facts, Names, Partner, Quantity, Source
@@ -25,30 +24,6 @@ class WhenAsEDTF(Transcoding):
 
     def decode(self, data: str) -> When:
         return When.parse(data)
-
-
-class PendulumDateAsISO(Transcoding):
-    type = pendulum.Date
-    name = "pendulum_date"
-
-    def encode(self, obj: pendulum.Date) -> str:
-        return obj.isoformat()
-
-    def decode(self, data: str) -> pendulum.Date:
-        return pendulum.Date.fromisoformat(data)
-
-
-class PendulumDateTimeAsISO(Transcoding):
-    type = pendulum.DateTime
-    name = "pendulum_datetime"
-
-    def encode(self, obj: pendulum.DateTime) -> str:
-        return obj.isoformat()
-
-    def decode(self, data: str) -> pendulum.DateTime:
-        parsed = pendulum.parse(data)
-        assert isinstance(parsed, pendulum.DateTime)
-        return parsed
 
 
 class AttrsAsDict(Transcoding):
@@ -71,7 +46,6 @@ VALUE_OBJECTS = {Names: "names", Partner: "partner", Quantity: "quantity", Sourc
 
 def register_transcodings(transcoder: JSONTranscoder) -> None:
     """Register chrono's transcodings on an eventsourcing JSON transcoder."""
-    for transcoding in (WhenAsEDTF(), PendulumDateAsISO(), PendulumDateTimeAsISO()):
-        transcoder.register(transcoding)
+    transcoder.register(WhenAsEDTF())
     for cls, name in VALUE_OBJECTS.items():
         transcoder.register(AttrsAsDict(cls, name))

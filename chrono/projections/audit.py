@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import date
 from itertools import zip_longest
 from typing import Any
 
 import attrs
-import pendulum
 
 from chrono.events.application import Chronicle, fold_events
 from chrono.events.entry import Entry, PartnerRecord
@@ -160,7 +160,7 @@ def _name(row: Any) -> str:
     return str(row[2][1]) if row and row[2] else "?"
 
 
-def check_chronicle(entries: Iterable[Entry], partners: Mapping[str, Partner], today: pendulum.Date) -> tuple[list[Finding], list[Finding]]:
+def check_chronicle(entries: Iterable[Entry], partners: Mapping[str, Partner], today: date) -> tuple[list[Finding], list[Finding]]:
     """Problems (a source without a quote) and findings about the chronicle."""
     problems: list[Finding] = []
     findings: list[Finding] = []
@@ -240,7 +240,7 @@ def _guarded(check: str, problems: list[Finding], run: Any, fallback: Any) -> An
 
 
 def audit(
-    app: Chronicle, expect: chain.Digest | None = None, today: pendulum.Date | None = None,
+    app: Chronicle, expect: chain.Digest | None = None, today: date | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> AuditReport:  # fmt: skip
     """Run every check on ``app``'s store; ``progress`` hears the name of each stage as it starts."""
@@ -257,12 +257,12 @@ def audit(
     problems += _guarded("projection", problems, lambda: check_projections(events, model), [])
     step("chronicle")
     state = _guarded("chronicle", problems, lambda: fold_events(events), {})
-    day = today or pendulum.today().date()
+    day = today or date.today()
     chronicle_problems, findings = _guarded("chronicle", problems, lambda: _check_state(state, day), ([], []))
     return AuditReport(head=head, problems=tuple(problems + chronicle_problems), findings=tuple(findings), events=count)
 
 
-def _check_state(state: dict[Any, Any], today: pendulum.Date) -> tuple[list[Finding], list[Finding]]:
+def _check_state(state: dict[Any, Any], today: date) -> tuple[list[Finding], list[Finding]]:
     # A damaged state can decode to the wrong types: that raises here, inside the guard.
     entries = [a for a in state.values() if isinstance(a, Entry)]
     partners = {a.partner.id: a.partner for a in state.values() if isinstance(a, PartnerRecord)}

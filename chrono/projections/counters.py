@@ -111,11 +111,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from datetime import date
 from decimal import Decimal
 from typing import Any, Final
 
 import attrs
-import pendulum
 
 from chrono.events.entry import Entry
 from chrono.events.kinds import KINDS, OBSERVATION
@@ -244,7 +244,7 @@ class Explanation:
 
     metric: str
     partner: str | None
-    as_of: pendulum.Date
+    as_of: date
     counters: tuple[Counter, ...]
     contributions: tuple[Contribution, ...]
 
@@ -302,7 +302,7 @@ class _Family:
         return out
 
 
-def _day(d: pendulum.Date) -> Key:
+def _day(d: date) -> Key:
     return (d.year, d.month, d.day)
 
 
@@ -390,7 +390,7 @@ def _touches(entry: Entry, family: frozenset[str]) -> bool:
 def _evaluate(
     entries: Iterable[Entry],
     partners: Mapping[str, Partner],
-    as_of: pendulum.Date,
+    as_of: date,
     partner: str | None,
     metric: str | None,
 ) -> tuple[list[_Part], _Family]:
@@ -495,7 +495,7 @@ def _tally(parts: Iterable[_Part], partner: str | None, by: str | None, family: 
 def counters(
     entries: Iterable[Entry],
     partners: Mapping[str, Partner],
-    as_of: pendulum.Date,
+    as_of: date,
     partner: str | None = None,
     by: str | None = None,
 ) -> list[Counter]:
@@ -514,7 +514,7 @@ def counters(
 def explain(
     entries: Iterable[Entry],
     partners: Mapping[str, Partner],
-    as_of: pendulum.Date,
+    as_of: date,
     metric: str,
     partner: str | None = None,
 ) -> Explanation:

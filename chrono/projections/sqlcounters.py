@@ -23,13 +23,12 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
 import attrs
-import pendulum
 
 from chrono.projections import counters as reference
 from chrono.projections.counters import COVERED, DEFINITE, GROUPINGS, POSSIBLE, Counter
@@ -60,7 +59,7 @@ class _Sums:
 class _Query:
     """One counters question, and the SQL pieces it needs."""
 
-    def __init__(self, model: ReadModel, as_of: pendulum.Date, known_at: datetime | None, partner: str | None, by: str | None) -> None:
+    def __init__(self, model: ReadModel, as_of: date, known_at: datetime | None, partner: str | None, by: str | None) -> None:
         self.model = model
         self.by = by
         self.partner = partner
@@ -116,7 +115,7 @@ def touching_sql(model: ReadModel, wanted: Iterable[str], known_at: datetime | N
 
 def counters(
     model: ReadModel,
-    as_of: pendulum.Date,
+    as_of: date,
     known_at: datetime | None = None,
     partner: str | None = None,
     by: str | None = None,

@@ -34,11 +34,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal
 from itertools import groupby
 from typing import Any
-
-import pendulum
 
 from chrono.projections import counters as reference
 from chrono.projections import running
@@ -49,7 +48,7 @@ from chrono.projections.running import AXES, COLUMNS, EVERYTHING, Facet, Key
 MAX_FACETS = 32  # facets with totals kept at once; making one more drops the least recently moved
 
 
-def counters(model: ReadModel, as_of: pendulum.Date, partner: str | None = None, by: str | None = None) -> list[Counter]:
+def counters(model: ReadModel, as_of: date, partner: str | None = None, by: str | None = None) -> list[Counter]:
     """``counters.counters`` of every entry as recorded now, as of ``as_of``, without contributor lists."""
     facet = Facet(partner, by)
     refresh(model, facet)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
 import attrs
-import pendulum
 
 from chrono.events.entry import Entry
 from chrono.events.values import Partner
@@ -23,7 +23,7 @@ POSSIBLE = "possible"
 FUTURE = "future"
 
 
-def certainty(entry: Entry, as_of: pendulum.Date) -> str:
+def certainty(entry: Entry, as_of: date) -> str:
     """Whether an entry had certainly, possibly or not yet happened by ``as_of``."""
     when = entry.facts.when
     if when.ends_on_or_before(as_of):
@@ -46,13 +46,13 @@ class Dated:
     certainty: str
 
 
-def timeline(entries: Iterable[Entry], query: TimelineQuery, as_of: pendulum.Date, *, strict: bool) -> list[Dated]:
+def timeline(entries: Iterable[Entry], query: TimelineQuery, as_of: date, *, strict: bool) -> list[Dated]:
     """The entries ``query`` accepts, in order; with ``strict`` only those begun by ``as_of``."""
     chosen = [Dated(entry, certainty(entry, as_of)) for entry in ordered(entries) if query.accepts(entry)]
     return [dated for dated in chosen if not strict or dated.certainty != FUTURE]
 
 
-def overdue(entry: Entry, as_of: pendulum.Date) -> bool:
+def overdue(entry: Entry, as_of: date) -> bool:
     """A planned happening whose date has passed with no outcome recorded."""
     return entry.status == "planned" and entry.facts.when.ends_on_or_before(as_of)
 
@@ -97,7 +97,7 @@ def relationship(entries: Iterable[Dated]) -> dict[str, Any]:
 
 
 def history(
-    pid: str, entries: Iterable[Entry], partners: Mapping[str, Partner], as_of: pendulum.Date,
+    pid: str, entries: Iterable[Entry], partners: Mapping[str, Partner], as_of: date,
     *, exact: bool = False, strict: bool = False,
 ) -> History:  # fmt: skip
     """The history of partner ``pid`` (with its descendants unless ``exact``)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from itertools import groupby
 from typing import Any
@@ -156,9 +156,7 @@ class ExplainView:
         lang = self.lang
         data = self.data
         partner = partner_name(data["partner"], self.partners, lang) if data.get("partner") else None
-        from pendulum import Date
-
-        yield caption(label(lang, "explain", metric=data["metric"]), lang, Date.fromisoformat(data["as_of"]), self.known_at, partner)
+        yield caption(label(lang, "explain", metric=data["metric"]), lang, date.fromisoformat(data["as_of"]), self.known_at, partner)
         summary = data_table()
         for column in ("unit", "definite", "range"):
             summary.add_column(label(lang, column), justify="left" if column == "unit" else "right")

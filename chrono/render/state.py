@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -113,10 +113,8 @@ class StateView:
         self.known_at = known_at
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        from pendulum import Date
-
         lang, data = self.lang, self.data
-        yield caption(label(lang, "state"), lang, Date.fromisoformat(data["as_of"]), self.known_at)
+        yield caption(label(lang, "state"), lang, date.fromisoformat(data["as_of"]), self.known_at)
         yield _panel(relationships_table(data["relationships"], self.partners, lang), label(lang, "relationships"))
         panels = [
             _panel(activity_chart(data.get("activity", {"years": []}), lang), label(lang, "activity")),
