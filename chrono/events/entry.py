@@ -8,6 +8,7 @@ a planned happening, and each of them is kept with its recording time.
 
 from __future__ import annotations
 
+import inspect
 from functools import lru_cache
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -32,6 +33,19 @@ def partner_uuid(slug: str) -> UUID:
     return uuid5(NAMESPACE, "partner:" + slug)
 
 
+def _reuse_dataclass(cls: type) -> None:
+    """Let an event class that declares no fields reuse its base's dataclass.
+
+    eventsourcing makes every event class a frozen dataclass, generating and
+    compiling its methods, unless the class already holds dataclass fields.
+    A kind (``TwinningSigned``, ...) adds no field to ``Recorded``, so the
+    methods it would get are the ones it inherits; making them again was
+    most of the time this module takes to import, which every command pays.
+    """
+    if not inspect.get_annotations(cls):
+        cls.__dataclass_fields__ = cls.__dataclass_fields__  # type: ignore[attr-defined]
+
+
 class Entry(Aggregate):
     """A happening (or an observation) in the chronicle."""
 
@@ -41,6 +55,10 @@ class Entry(Aggregate):
     # which is a good part of the time a command takes to start.
     class Event(Aggregate.Event):
         """Base of the entry's events."""
+
+        def __init_subclass__(cls, **kwargs: Any) -> None:
+            super().__init_subclass__(**kwargs)
+            _reuse_dataclass(cls)
 
     class Recorded(Aggregate.Created, Event):
         """Base of the creation events; the subclass names the kind."""

@@ -7,16 +7,19 @@ the cold start rests on, each of which a harmless-looking change could undo.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import shlex
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from chrono.cli import COMMANDS, EXAMPLES, build_parser
-from chrono.events.entry import Entry, PartnerRecord
+from chrono.events.entry import CREATION_EVENTS, Entry, PartnerRecord, entry_uuid
 
 
 def _loaded(code: str) -> set[str]:
@@ -88,3 +91,32 @@ def test_event_classes_are_made_once(aggregate: type) -> None:
     for event in events:
         names = [(cls.__module__, cls.__qualname__) for cls in event.__mro__]
         assert len(names) == len(set(names)), event
+
+
+def _recorded(kind: type, slug: str = "2018-twinning") -> Any:
+    from chrono.events.values import Facts, Names
+    from chrono.when import When
+
+    facts = Facts(status="happened", title=Names(en="t", vi="t"), when=When.parse("2018"))
+    return kind(originator_id=entry_uuid(slug), originator_version=1, timestamp=datetime(2024, 1, 1, tzinfo=UTC),
+                originator_topic="t", slug=slug, facts=facts, sources=())  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", [CREATION_EVENTS[name] for name in sorted(CREATION_EVENTS)])
+def test_a_kind_is_the_dataclass_of_its_base_with_its_own_name(kind: type) -> None:
+    # A kind reuses Recorded's generated methods (chrono.events.entry._reuse_dataclass):
+    # they must still treat it as a class of its own.
+    assert "__init__" not in vars(kind)
+    assert dataclasses.fields(kind) == dataclasses.fields(Entry.Recorded)
+    assert _recorded(kind) == _recorded(kind)
+    assert _recorded(kind) != _recorded(kind, "2019-other")
+    other = next(cls for cls in CREATION_EVENTS.values() if cls is not kind)
+    assert _recorded(kind) != _recorded(other)
+    assert repr(_recorded(kind)).startswith(f"Entry.{kind.__name__}(")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        _recorded(kind).slug = "changed"
+
+
+def test_an_event_that_declares_fields_gets_a_dataclass_of_its_own() -> None:
+    assert "__init__" in vars(Entry.Corrected)
+    assert [f.name for f in dataclasses.fields(Entry.Corrected)][-3:] == ["changes", "reason", "source"]
