@@ -11,14 +11,16 @@ from __future__ import annotations
 import inspect
 from functools import lru_cache
 from typing import Any
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
 from chrono.events.values import Facts, Partner, Source
 from chrono.when import When
 
-NAMESPACE = uuid5(NAMESPACE_URL, "https://chrono.invalid/ids")
+# uuid5(NAMESPACE_URL, "https://chrono.invalid/ids"), written out: computing it
+# at import would load hashlib for commands that never make an id.
+NAMESPACE = UUID("911166e0-6ea5-533e-8308-9a6c45a97d80")
 
 
 @lru_cache(maxsize=1 << 16)

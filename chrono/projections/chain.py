@@ -9,7 +9,6 @@ every write command catches it up before printing the head digest.
 
 from __future__ import annotations
 
-import hashlib
 import struct
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -33,7 +32,11 @@ def canonical(notification: Any) -> bytes:
 
 def link(previous: bytes, notification: Any) -> bytes:
     """The chain's link at ``notification`` given the link before it."""
-    return hashlib.sha256(previous + canonical(notification)).digest()
+    # Imported here: a query that finds the chain caught up hashes nothing,
+    # and loading OpenSSL's hashes is a part of the command line's cold start.
+    from hashlib import sha256
+
+    return sha256(previous + canonical(notification)).digest()
 
 
 @attrs.frozen

@@ -58,6 +58,8 @@ def test_a_query_does_not_load_the_writers_the_other_views_or_logging(tmp_path: 
         "chrono.render.state", "chrono.render.partner", "yaml", "logging",
         # Today's date and the stored keys suffice: pendulum is for a When's bounds as dates.
         "pendulum",
+        # Reading makes no id: uuid5's hashing is for the writers.
+        "hashlib",
     }  # fmt: skip
     assert not unused & loaded
 
@@ -120,3 +122,11 @@ def test_a_kind_is_the_dataclass_of_its_base_with_its_own_name(kind: type) -> No
 def test_an_event_that_declares_fields_gets_a_dataclass_of_its_own() -> None:
     assert "__init__" in vars(Entry.Corrected)
     assert [f.name for f in dataclasses.fields(Entry.Corrected)][-3:] == ["changes", "reason", "source"]
+
+
+def test_the_id_namespace_is_the_uuid5_of_its_url() -> None:
+    from uuid import NAMESPACE_URL, uuid5
+
+    from chrono.events.entry import NAMESPACE
+
+    assert uuid5(NAMESPACE_URL, "https://chrono.invalid/ids") == NAMESPACE
