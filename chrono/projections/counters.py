@@ -120,7 +120,7 @@ import attrs
 from chrono.events.entry import Entry
 from chrono.events.kinds import KINDS, OBSERVATION
 from chrono.events.values import Partner, Source
-from chrono.projections.hierarchy import descendants
+from chrono.projections.hierarchy import children, descendants
 from chrono.when import When
 
 Key = tuple[int, int, int]
@@ -287,12 +287,13 @@ class _Family:
 
     def __init__(self, partners: Mapping[str, Partner]) -> None:
         self._partners = partners
+        self._below = children(partners)
         self._cache: dict[str, frozenset[str]] = {}
 
     def of(self, pid: str) -> frozenset[str]:
         found = self._cache.get(pid)
         if found is None:
-            found = self._cache[pid] = frozenset(descendants(pid, self._partners))
+            found = self._cache[pid] = frozenset(descendants(pid, self._partners, self._below))
         return found
 
     def closure(self, ids: Iterable[str]) -> frozenset[str]:

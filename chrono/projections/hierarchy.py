@@ -21,16 +21,24 @@ def find_partner(query: str, partners: Mapping[str, Partner]) -> Partner:
     return matches[0]
 
 
-def descendants(pid: str, partners: Mapping[str, Partner]) -> set[str]:
-    """``pid`` and every partner below it."""
-    children: dict[str, list[str]] = {}
+def children(partners: Mapping[str, Partner]) -> dict[str, list[str]]:
+    """Each partner's id with the ids of the partners directly below it."""
+    below: dict[str, list[str]] = {}
     for partner in partners.values():
         if partner.parent:
-            children.setdefault(partner.parent, []).append(partner.id)
+            below.setdefault(partner.parent, []).append(partner.id)
+    return below
+
+
+def descendants(pid: str, partners: Mapping[str, Partner], below: Mapping[str, list[str]] | None = None) -> set[str]:
+    """``pid`` and every partner below it (``below``: ``children(partners)``,
+    made once by a caller that asks for many partners)."""
+    if below is None:
+        below = children(partners)
     found = {pid}
     stack = [pid]
     while stack:
-        for child in children.get(stack.pop(), []):
+        for child in below.get(stack.pop(), []):
             if child not in found:
                 found.add(child)
                 stack.append(child)
