@@ -150,6 +150,16 @@ def cumulated(key: tuple[str, ...], days: Iterable[tuple[int, Any, int]], base: 
     return rows
 
 
+def finals(rows: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """``totals_keys`` rows: each key of the running totals ``rows`` with its last day, total and count."""
+    last: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+    for row in rows:
+        key = row[:5]
+        if key not in last or row[5] > last[key][5]:
+            last[key] = row
+    return [(*key, *row[5:]) for key, row in sorted(last.items())]
+
+
 def family(model: Any, cursor: Any) -> reference._Family:
     """The partner hierarchy as recorded now, for covering and partner filters (in ``cursor``'s transaction)."""
     cursor.execute(model.sql("SELECT p.id, p.parent FROM {t:partners} p WHERE p.superseded_at IS NULL"))

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import attrs
 
-VERSION = 7
+VERSION = 8
 TABLES = ("tracking", "revisions", "revision_partners", "partners", "chain", "contributions", "totals_keys", "totals")
 # Every table but tracking, and the tables of read models of earlier layouts.
 DERIVED = ("revision_partners", "revisions", "partners", "chain", "contributions", "totals", "totals_keys")
@@ -63,7 +63,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "partners": ("aggregate", "revision", "id", "parent", "recorded_at", "topic", "state"),
     "chain": ("position", "hash"),
     "totals": ("facet", "grp", "metric", "unit", "axis", "day", "total", "count"),
-    "totals_keys": ("facet", "grp", "metric", "unit", "axis"),
+    "totals_keys": ("facet", "grp", "metric", "unit", "axis", "last_day", "total", "count"),
 }  # fmt: skip
 
 
@@ -124,8 +124,10 @@ def _ddl(dialect: Dialect) -> list[str]:
         # cv) and day: projections.totals.
         "CREATE TABLE IF NOT EXISTS {t:totals} (facet TEXT NOT NULL, grp TEXT NOT NULL, metric TEXT NOT NULL, unit TEXT NOT NULL,"
         " axis TEXT NOT NULL, day BIGINT NOT NULL, total TEXT NOT NULL, count BIGINT NOT NULL, PRIMARY KEY (facet, grp, metric, unit, axis, day))",
+        # Each key's last running total (NULL while it has only pending
+        # steps): an as-of date after its last day needs no seek in totals.
         "CREATE TABLE IF NOT EXISTS {t:totals_keys} (facet TEXT NOT NULL, grp TEXT NOT NULL, metric TEXT NOT NULL, unit TEXT NOT NULL,"
-        " axis TEXT NOT NULL, PRIMARY KEY (facet, grp, metric, unit, axis))",
+        " axis TEXT NOT NULL, last_day BIGINT, total TEXT, count BIGINT, PRIMARY KEY (facet, grp, metric, unit, axis))",
         "CREATE INDEX IF NOT EXISTS chrono_contributions_sums ON {t:contributions}"
         " (superseded_at, counted, figure, metric, unit, latest, earliest, whole, aggregate)",
     ]

@@ -54,7 +54,8 @@ def counters(model: ReadModel, as_of: date, partner: str | None = None, by: str 
     refresh(model, facet)
     day = date_key((as_of.year, as_of.month, as_of.day))
     found: dict[tuple[str, str, str], dict[str, tuple[Decimal, int]]] = defaultdict(dict)
-    query, params = (_AS_OF_LATERAL, [day, facet.name]) if model.dialect.postgres else (_AS_OF, [day, day, facet.name])
+    query, params = (_AS_OF_LATERAL, [day, facet.name, day]) if model.dialect.postgres else (_AS_OF, [day, day, facet.name, day])
+    query, params = f"{_FINAL} UNION ALL {query}", [facet.name, day, *params]
     # The running total on the day, plus the pending steps up to it.
     for row in [*model.rows(query, params), *model.rows(_PENDING, [running.pending(facet.name), day])]:
         axes = found[(str(row["metric"]), str(row["unit"]), str(row["grp"]))]
@@ -76,10 +77,12 @@ def _latest(column: str) -> str:
     )
 
 
-# One index seek per counter, group and axis: the running total on the last day up to the date.
+# A counter, group and axis whose last day is on or before the date: its last running total.
+_FINAL = "SELECT k.grp, k.metric, k.unit, k.axis, k.total, k.count FROM {t:totals_keys} k WHERE k.facet = ? AND k.last_day <= ?"
+# Any other: one index seek, the running total on the last day up to the date.
 _AS_OF = (
     f"SELECT * FROM (SELECT k.grp, k.metric, k.unit, k.axis, {_latest('total')}, {_latest('count')}"
-    " FROM {t:totals_keys} k WHERE k.facet = ?) m WHERE m.total IS NOT NULL"
+    " FROM {t:totals_keys} k WHERE k.facet = ? AND k.last_day > ?) m WHERE m.total IS NOT NULL"
 )
 # The pending steps of moves not yet folded in (``totals_moved``), to add.
 _PENDING = "SELECT grp, metric, unit, axis, total, count FROM {t:totals} WHERE facet = ? AND day <= ?"
@@ -87,7 +90,7 @@ _PENDING = "SELECT grp, metric, unit, axis, total, count FROM {t:totals} WHERE f
 _AS_OF_LATERAL = (
     "SELECT k.grp, k.metric, k.unit, k.axis, t.total, t.count FROM {t:totals_keys} k CROSS JOIN LATERAL"
     " (SELECT t.total, t.count FROM {t:totals} t WHERE t.facet = k.facet AND t.grp = k.grp AND t.metric = k.metric"
-    " AND t.unit = k.unit AND t.axis = k.axis AND t.day <= ? ORDER BY t.day DESC LIMIT 1) t WHERE k.facet = ?"
+    " AND t.unit = k.unit AND t.axis = k.axis AND t.day <= ? ORDER BY t.day DESC LIMIT 1) t WHERE k.facet = ? AND k.last_day > ?"
 )
 
 
@@ -169,7 +172,7 @@ def _store(model: ReadModel, facet: Facet, made: int | None, position: int, rows
             return  # someone else made them since: theirs will do
         _forget(model, cursor, facet.name)
         model.insert(cursor, "totals", rows)
-        model.insert(cursor, "totals_keys", sorted({row[:5] for row in rows}))
+        model.insert(cursor, "totals_keys", running.finals(rows))
 
 
 def _drop_oldest(model: ReadModel, cursor: Any) -> None:

@@ -241,6 +241,8 @@ def _shift(model: ReadModel, cursor: Any, key: tuple[str, str, str, str, str], d
     rows = running.cumulated(key, [(day, *steps[day]) for day in sorted(steps)], (total, count))
     cursor.execute(model.sql(f"DELETE FROM {{t:totals}} WHERE {where} AND day >= ?"), (*key, first))
     model.insert(cursor, "totals", rows)
+    (final,) = running.finals(rows)
+    cursor.execute(model.sql(f"UPDATE {{t:totals_keys}} SET last_day = ?, total = ?, count = ? WHERE {where}"), (*final[5:], *key))
 
 
 def _chunks(items: list[str]) -> Iterator[list[str]]:

@@ -166,6 +166,12 @@ class MovingTotals(RuleBasedStateMachine):
                 for name in (facet.name, running.pending(facet.name))
             )
             same_functions(moved, {(facet.name, *key[1:]): steps for key, steps in pending.items()}, running_totals(made))
+            # Each key keeps its last running total (an as-of date after it needs no seek); pending-only keys none yet.
+            stored = self.model.rows("SELECT * FROM {t:totals} WHERE facet = ?", [facet.name])
+            finals = self.model.rows("SELECT * FROM {t:totals_keys} WHERE facet = ? AND last_day IS NOT NULL", [facet.name])
+            assert sorted(tuple(row[c] for c in COLUMNS["totals_keys"]) for row in finals) == running.finals(
+                tuple(row[c] for c in COLUMNS["totals"]) for row in stored
+            )
             for day in DATES:
                 expected = reference.counters(entries, partners, day, partner=facet.partner, by=facet.by)
                 got = totals.counters(self.model, day, facet.partner, facet.by)
