@@ -26,6 +26,7 @@ from chrono.projections.readmodel import NAME, ReadModel, retry_busy
 
 LIMIT = 5000  # events since the totals were made; beyond this, making them again is as quick
 CHUNK = 500  # ids per IN (...) list
+PERIODS = 32  # rows' periods asked for one by one; beyond this, one range holding them all
 FOLD = 1000  # pending steps per facet beyond which they are folded into the running totals
 Delta = dict[tuple[str, str, str], running.Steps]  # (group, metric, unit) -> steps
 
@@ -154,18 +155,26 @@ def _steps(model: ReadModel, cursor: Any, facet: running.Facet, family: Any, cha
 
 def _holding(model: ReadModel, cursor: Any, touching: tuple[str, list[Any]], key: running.Key, rows: list[Any]) -> list[Any]:
     """The facet's counted figures of the counter whose period could hold one of ``rows`` (only those decide their ``cv``)."""
-    ended = [row for row in rows if row["latest"] is not None]  # an open end is never covered
-    if not ended:
+    # An open end is never covered; an open start only by a figure with one.
+    periods = sorted(
+        {(int(row["latest"]), running.OPEN_START if row["earliest"] is None else int(row["earliest"])) for row in rows if row["latest"] is not None}
+    )
+    if not periods:
         return []
-    first_end = min(int(row["latest"]) for row in ended)
-    last_start = max(running.OPEN_START if row["earliest"] is None else int(row["earliest"]) for row in ended)
-    cursor.execute(model.sql(_FIGURES + touching[0]), (*key, first_end, last_start, *touching[1]))
+    if len(periods) <= PERIODS:
+        # The figures holding each period: a correction that moves an entry
+        # by decades would otherwise read every figure in between.
+        held = " OR ".join("(c.latest >= ? AND (c.earliest IS NULL OR c.earliest <= ?))" for _ in periods)
+        params = [value for period in periods for value in period]
+    else:
+        held = "c.latest >= ? AND (c.earliest IS NULL OR c.earliest <= ?)"
+        params = [min(end for end, _ in periods), max(start for _, start in periods)]
+    cursor.execute(model.sql(f"{_FIGURES} AND ({held}){touching[0]}"), (*key, *params, *touching[1]))
     return list(cursor.fetchall())
 
 
 _FIGURES = (
-    f"SELECT {running.COLUMNS} FROM {{t:contributions}} c WHERE c.superseded_at IS NULL AND c.counted = 1 AND c.figure = 1"
-    " AND c.metric = ? AND c.unit = ? AND c.latest >= ? AND (c.earliest IS NULL OR c.earliest <= ?)"
+    f"SELECT {running.COLUMNS} FROM {{t:contributions}} c WHERE c.superseded_at IS NULL AND c.counted = 1 AND c.figure = 1 AND c.metric = ? AND c.unit = ?"
 )
 
 

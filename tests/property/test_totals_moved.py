@@ -93,7 +93,7 @@ class MovingTotals(RuleBasedStateMachine):
 
     def _restore(self) -> None:
         if hasattr(self, "fold"):
-            totals_moved.FOLD = self.fold
+            totals_moved.FOLD, totals_moved.PERIODS = self.fold, self.periods
 
     def _submit(self, *records: dict[str, Any]) -> None:
         self.app.submit([c for r in records for c in parse_record(r, Origin("t"))])
@@ -102,10 +102,12 @@ class MovingTotals(RuleBasedStateMachine):
         (self.figures if spec.kind == "FigureReported" else self.happenings).append(spec.slug)
         self.movable = self.movable and spec.kind != "FigureReported"
 
-    @initialize(specs=world(), fold=st.sampled_from([0, 4, totals_moved.FOLD]))
-    def fill(self, specs: list[ESpec], fold: int) -> None:
+    @initialize(specs=world(), fold=st.sampled_from([0, 4, totals_moved.FOLD]), periods=st.sampled_from([0, totals_moved.PERIODS]))
+    def fill(self, specs: list[ESpec], fold: int, periods: int) -> None:
         # Pending steps are folded into the running totals beyond ``FOLD`` of them: at once, soon, or not in this run.
         self.fold, totals_moved.FOLD = totals_moved.FOLD, fold
+        # The figures that could cover the moved rows: asked per period, or as one range holding them all.
+        self.periods, totals_moved.PERIODS = totals_moved.PERIODS, periods
         self._submit(*PARTNER_RECORDS, *map(record, [s._replace(outcome=None, retracted=False) for s in specs]))
         for spec in specs:
             (self.figures if spec.kind == "FigureReported" else self.happenings).append(spec.slug)
@@ -242,3 +244,28 @@ def test_only_the_most_recently_moved_facets_are_kept(tmp_path: Path, monkeypatc
     stored = {row["facet"] for row in model.rows("SELECT DISTINCT facet FROM {t:totals}", [])}
     assert stored == kept
     assert [(c.partner, c.definite) for c in totals.counters(model, as_of, "guangxi")] == []
+
+
+@pytest.mark.parametrize("periods", [0, totals_moved.PERIODS])
+@pytest.mark.parametrize(
+    ("moved_to", "covered"), [("2018-12", True), ("2018", True), ("2015", True), ("2019-01", False), ("../2018-06", False), ("2014-12", False)]
+)
+def test_a_moved_entry_is_covered_by_a_figure_whose_period_holds_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, periods: int, moved_to: str, covered: bool
+) -> None:
+    # The edges of "holds": the same end day, the same start day, a day after,
+    # an open start (held only by a figure with one) and a day before its start.
+    monkeypatch.setattr(totals_moved, "PERIODS", periods)
+    app = open_store(str(tmp_path / "s.sqlite"))
+    happening = ESpec("e1", "AgreementSigned", "2010-05", ("yunnan",), (), (), "happened", None, False)
+    figure = ESpec("f1", "FigureReported", "2015/2018", (), (), (QSpec("agreements", "agreement", Decimal(4), None),), "happened", None, False)
+    app.submit([c for r in [*PARTNER_RECORDS, record(happening), record(figure)] for c in parse_record(r, Origin("t"))])
+    model = fresh(app)
+    later = pendulum.Date(2030, 1, 1)
+    assert [c.definite for c in totals.counters(model, later)] == [5]  # e1 (2010) lies outside the figure's period
+    app.correct("e1", {"when": When.parse(moved_to)}, "redated", None)
+    model.catch_up()
+    seen = positions(model)
+    assert totals_moved.move(model, EVERYTHING, seen[TOTALS], seen[NAME])
+    assert [c.definite for c in totals.counters(model, later)] == [4 if covered else 5]
+    assert [c.definite for c in reference.counters(model.entries(), model.partners(), later)] == [4 if covered else 5]
