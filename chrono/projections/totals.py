@@ -54,8 +54,8 @@ def counters(model: ReadModel, as_of: date, partner: str | None = None, by: str 
     refresh(model, facet)
     day = date_key((as_of.year, as_of.month, as_of.day))
     found: dict[tuple[str, str, str], dict[str, tuple[Decimal, int]]] = defaultdict(dict)
-    query, params = (_AS_OF_LATERAL, [day, facet.name, day]) if model.dialect.postgres else (_AS_OF, [day, day, facet.name, day])
-    query, params = f"{_FINAL} UNION ALL {query}", [facet.name, day, *params]
+    seek, seek_params = (_AS_OF_LATERAL, [day, facet.name, day]) if model.dialect.postgres else (_AS_OF, [day, day, facet.name, day])
+    query, params = f"{_FINAL} UNION ALL {seek}", [facet.name, day, *seek_params]
     # The running total on the day, plus the pending steps up to it.
     for row in [*model.rows(query, params), *model.rows(_PENDING, [running.pending(facet.name), day])]:
         axes = found[(str(row["metric"]), str(row["unit"]), str(row["grp"]))]

@@ -164,15 +164,17 @@ def _holding(model: ReadModel, cursor: Any, touching: tuple[str, list[Any]], key
     if len(periods) <= PERIODS:
         # The figures holding each period: a correction that moves an entry
         # by decades would otherwise read every figure in between.
-        held = " OR ".join("(c.latest >= ? AND (c.earliest IS NULL OR c.earliest <= ?))" for _ in periods)
+        held = " OR ".join(f"({_HOLDS})" for _ in periods)
         params = [value for period in periods for value in period]
     else:
-        held = "c.latest >= ? AND (c.earliest IS NULL OR c.earliest <= ?)"
+        held = _HOLDS
         params = [min(end for end, _ in periods), max(start for _, start in periods)]
     cursor.execute(model.sql(f"{_FIGURES} AND ({held}){touching[0]}"), (*key, *params, *touching[1]))
     return list(cursor.fetchall())
 
 
+# A figure whose period holds the one given as (its end, its start).
+_HOLDS = "c.latest >= ? AND (c.earliest IS NULL OR c.earliest <= ?)"
 _FIGURES = (
     f"SELECT {running.COLUMNS} FROM {{t:contributions}} c WHERE c.superseded_at IS NULL AND c.counted = 1 AND c.figure = 1 AND c.metric = ? AND c.unit = ?"
 )

@@ -14,7 +14,7 @@ from rich.tree import Tree
 
 from chrono.events.entry import Entry
 from chrono.events.values import Partner
-from chrono.projections.hierarchy import descendants
+from chrono.projections import hierarchy
 from chrono.render.charts import bar
 from chrono.render.labels import kind_label, label, level_label
 from chrono.render.text import cell, plain, when_text
@@ -50,8 +50,9 @@ def lineage_tree(found: Any, partners: Mapping[str, Partner], lang: str) -> Tree
     for partner in chain[1:]:
         node = node.add(_partner_label(partner, lang, strong=partner.id == found.partner.id))
     touched = [{*d.entry.facts.partners, *d.entry.facts.actors} for d in found.entries]
+    below = hierarchy.children(partners)
     for child in _children(partners).get(found.partner.id, []):
-        family = descendants(child.id, partners)
+        family = hierarchy.descendants(child.id, partners, below)
         node.add(_partner_label(child, lang, count=sum(1 for ids in touched if ids & family)))
     return root
 
