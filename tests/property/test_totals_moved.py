@@ -253,8 +253,9 @@ def test_only_the_most_recently_moved_facets_are_kept(tmp_path: Path, monkeypatc
 def test_a_moved_entry_is_covered_by_a_figure_whose_period_holds_its_own(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, periods: int, moved_to: str, covered: bool
 ) -> None:
-    # The edges of "holds": the same end day, the same start day, a day after,
-    # an open start (held only by a figure with one) and a day before its start.
+    # The edges of "holds": the same end day, the same start day, the month
+    # after its end, an open start (held only by a figure with one) and the
+    # month before its start.
     monkeypatch.setattr(totals_moved, "PERIODS", periods)
     app = open_store(str(tmp_path / "s.sqlite"))
     happening = ESpec("e1", "AgreementSigned", "2010-05", ("yunnan",), (), (), "happened", None, False)
