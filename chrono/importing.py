@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import csv
 import functools
-import gc
 import io
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from chrono.collector import cycles_collected_after
 from chrono.errors import Problem, Rejected
 from chrono.events.application import Chronicle, Report
 from chrono.events.records import Command, Origin, RecordProblems, parse_record
@@ -319,26 +318,8 @@ def import_files(
     ``progress`` hears ``(stage, done, total)`` as the work goes: stages
     ``read`` (files), ``parse`` (records) and ``save`` (one transaction).
     """
-    with _cycles_collected_after():
+    with cycles_collected_after():
         return _import_files(app, list(files), progress or _silent)
-
-
-@contextmanager
-def _cycles_collected_after() -> Iterator[None]:
-    """Hold Python's cyclic garbage collector off until the import is over.
-
-    Every record, draft and aggregate of an import lives until its one
-    transaction ends, so collecting while it runs only walks them again and
-    again (a third of the time of a large import). Memory freed by reference
-    counting is freed as usual; cycles wait for the end.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _import_files(app: Chronicle, chosen: list[tuple[bytes, str]], step: Callable[[str, int, int], None]) -> Report:

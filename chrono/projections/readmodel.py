@@ -27,6 +27,7 @@ from uuid import UUID
 from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import OperationalError, StoredEvent
 
+from chrono.collector import cycles_collected_after
 from chrono.events.application import Chronicle
 from chrono.events.entry import Entry, PartnerRecord
 from chrono.events.values import Partner
@@ -220,6 +221,10 @@ class ReadModel:
 
     def catch_up(self, progress: Any = None) -> int:
         """Process every event after the tracked position; return how many."""
+        with cycles_collected_after():
+            return self._catch_up(progress)
+
+    def _catch_up(self, progress: Any) -> int:
         done = 0
         while True:
             start = self.position()
