@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
 import attrs
@@ -309,13 +310,45 @@ def _candidates(query: _Query, metric: str, unit: str, windows: _Windows) -> lis
     return query.model.rows(query.sql(select, " AND c.figure = 0" + conditions), params)
 
 
+class _Periods:
+    """Periods sorted by their end, each with its start and the earliest
+    start among those ending at or after it: "does one of them hold this
+    period?" is a binary search."""
+
+    __slots__ = ("ends", "lows", "starts")
+
+    def __init__(self, spans: Iterable[tuple[int, float]]) -> None:
+        ordered = sorted(spans)
+        self.ends = [end for end, _ in ordered]
+        self.starts = [start for _, start in ordered]
+        self.lows = list(accumulate(reversed(self.starts), min))[::-1]
+
+    def holding(self, end: int, start: float, *, later: bool = False) -> bool:
+        """Whether one ends on or after ``end`` (strictly after: ``later``) and starts on or before ``start``."""
+        at = (bisect_right if later else bisect_left)(self.ends, end)
+        return at < len(self.ends) and self.lows[at] <= start
+
+    def first_end(self, end: int, start: float, *, later: bool = False) -> int | None:
+        """The earliest end among the periods ``holding`` finds, if any."""
+        at = (bisect_right if later else bisect_left)(self.ends, end)
+        if at == len(self.ends) or self.lows[at] > start:
+            return None
+        while self.starts[at] > start:
+            at += 1
+        return self.ends[at]
+
+    def same_end_earlier_start(self, end: int, start: float) -> bool:
+        at = bisect_left(self.ends, end)
+        return at < len(self.ends) and self.ends[at] == end and self.starts[at] < start
+
+
 class _Windows:
     """The periods and scopes of a counter's counting figures, for quick "is it covered?".
 
-    Figures with the same scope share a list sorted by the end of their
-    period, with the earliest start among those ending at or after each:
-    a row is inside one of them when the first ending at or after its end
-    has a start on or before its start (a binary search).
+    A row can only be covered by the figures whose scope holds its own: for
+    each distinct set of such scopes, their periods are merged once into
+    one ``_Periods``, so that a row costs one binary search however many
+    scopes hold it.
     """
 
     def __init__(self, figures: list[reference._Part], family: reference._Family) -> None:
@@ -324,99 +357,69 @@ class _Windows:
         for figure in figures:
             lo = date_key(figure.when.earliest_key)
             by_scope[figure.scope].append((int(date_key(figure.when.latest_key) or 0), float("-inf") if lo is None else lo))
-        self.groups: list[tuple[frozenset[str], list[int], list[float]]] = []
-        self.starts: list[list[float]] = []  # each group's starts, in the order of its ends
-        for scope, spans in by_scope.items():
-            spans.sort()
-            lows = [lo for _, lo in spans]
-            self.starts.append(list(lows))
-            for index in range(len(lows) - 2, -1, -1):
-                lows[index] = min(lows[index], lows[index + 1])
-            closure = family.closure(scope) if scope else frozenset()
-            self.groups.append((closure if scope else frozenset(), [hi for hi, _ in spans], lows))
-        self.scoped = any(scope for scope in by_scope)
-        self.last = max(hi for _, his, _ in self.groups for hi in his)
-        starts = [lows[0] for _, _, lows in self.groups]
-        self.first = None if float("-inf") in starts else int(min(starts))
-        self._fits: dict[str, list[int]] = {}
+        self.groups = [(family.closure(scope) if scope else frozenset(), spans) for scope, spans in by_scope.items()]
+        self.scoped = any(by_scope)
+        self.last = max(end for spans in by_scope.values() for end, _ in spans)
+        first = min(start for spans in by_scope.values() for _, start in spans)
+        self.first = None if first == float("-inf") else int(first)
+        self.overall = tuple(index for index, (closure, _) in enumerate(self.groups) if not closure)
+        self._by_row_scope: dict[str, _Periods] = {}
+        self._merged: dict[tuple[int, ...], _Periods] = {}
         self._holders: dict[str, frozenset[int]] = {}
-        self.overall = [index for index, (closure, _, _) in enumerate(self.groups) if not closure]
 
     def cover(self, earliest: int | None, latest: int, scope: str) -> bool:
         """Whether a row with these date keys and scope (comma-joined ids) is covered."""
-        start = float("-inf") if earliest is None else earliest
-        for index in self._fitting(scope):
-            _, his, lows = self.groups[index]
-            at = bisect_left(his, latest)
-            if at < len(his) and lows[at] <= start:
-                return True
-        return False
+        return self._periods(scope).holding(latest, _start(earliest))
 
     def cover_larger(self, figure: reference._Part) -> bool:
         """Whether a window with a strictly larger period holds ``figure``'s (scopes as ``cover``)."""
-        lo = date_key(figure.when.earliest_key)
-        start = float("-inf") if lo is None else lo
-        end = int(date_key(figure.when.latest_key) or 0)
-        for index in self._fitting(",".join(sorted(figure.scope))):
-            _, his, lows = self.groups[index]
-            after = bisect_right(his, end)
-            if after < len(his) and lows[after] <= start:
-                return True  # a period that ends later and starts no later
-            at = bisect_left(his, end)
-            if at < after and min(self.starts[index][at:after]) < start:
-                return True  # the same end, an earlier start
-        return False
+        end, start = _span(figure)
+        periods = self._periods(",".join(sorted(figure.scope)))
+        # A period that ends later and starts no later, or ends the same day and starts earlier.
+        return periods.holding(end, start, later=True) or periods.same_end_earlier_start(end, start)
 
     def end_holding(self, earliest: int | None, latest: int, scope: str) -> int | None:
         """The earliest end among the periods that hold a row with these dates and scope, if any."""
         if latest > self.last or (self.first is not None and (earliest is None or earliest < self.first)):
             return None
-        start = float("-inf") if earliest is None else earliest
-        best: int | None = None
-        for index in self._fitting(scope):
-            _, his, lows = self.groups[index]
-            at = bisect_left(his, latest)
-            if at < len(his) and lows[at] <= start:
-                best = _first_end(his, self.starts[index], at, start, best)
-        return best
+        return self._periods(scope).first_end(latest, _start(earliest))
 
     def end_covering(self, figure: reference._Part) -> int | None:
         """The earliest end among the strictly larger periods that hold ``figure``'s, if any."""
-        lo = date_key(figure.when.earliest_key)
-        start = float("-inf") if lo is None else lo
-        end = int(date_key(figure.when.latest_key) or 0)
-        best: int | None = None
-        for index in self._fitting(",".join(sorted(figure.scope))):
-            _, his, lows = self.groups[index]
-            at, after = bisect_left(his, end), bisect_right(his, end)
-            if at < after and min(self.starts[index][at:after]) < start:
-                return end  # the same end, an earlier start: nothing ends sooner
-            if after < len(his) and lows[after] <= start:
-                best = _first_end(his, self.starts[index], after, start, best)
-        return best
+        end, start = _span(figure)
+        periods = self._periods(",".join(sorted(figure.scope)))
+        if periods.same_end_earlier_start(end, start):
+            return end  # nothing larger ends sooner
+        return periods.first_end(end, start, later=True)
 
-    def _fitting(self, scope: str) -> list[int]:
-        """The groups whose scope holds ``scope`` (an overall one holds everything)."""
-        found = self._fits.get(scope)
+    def _periods(self, scope: str) -> _Periods:
+        """The merged periods of the groups whose scope holds ``scope`` (an overall one holds everything)."""
+        found = self._by_row_scope.get(scope)
         if found is None:
             ids = _scope(scope)
             scoped = frozenset.intersection(*(self._holding(pid) for pid in ids)) if ids else frozenset()
-            found = self._fits[scope] = [*self.overall, *scoped]
+            key = (*self.overall, *sorted(scoped))
+            found = self._merged.get(key)
+            if found is None:
+                found = self._merged[key] = _Periods(span for index in key for span in self.groups[index][1])
+            self._by_row_scope[scope] = found
         return found
 
     def _holding(self, pid: str) -> frozenset[int]:
         """The scoped groups whose closure holds partner ``pid``."""
         found = self._holders.get(pid)
         if found is None:
-            found = self._holders[pid] = frozenset(index for index, (closure, _, _) in enumerate(self.groups) if pid in closure)
+            found = self._holders[pid] = frozenset(index for index, (closure, _) in enumerate(self.groups) if pid in closure)
         return found
 
 
-def _first_end(his: list[int], starts: list[float], at: int, start: float, best: int | None) -> int:
-    """The first end from ``at`` on whose period starts on or before ``start`` (one exists)."""
-    while starts[at] > start:
-        at += 1
-    return his[at] if best is None else min(best, his[at])
+def _start(earliest: int | None) -> float:
+    return float("-inf") if earliest is None else earliest
+
+
+def _span(figure: reference._Part) -> tuple[int, float]:
+    """A figure's period as (end, start) keys."""
+    return int(date_key(figure.when.latest_key) or 0), _start(date_key(figure.when.earliest_key))
 
 
 # -- contributor lists --------------------------------------------------------
