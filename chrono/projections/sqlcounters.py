@@ -345,9 +345,10 @@ class _Periods:
 class _Windows:
     """The periods and scopes of a counter's counting figures, for quick "is it covered?".
 
-    A row can only be covered by the figures whose scope holds its own: for
-    each distinct set of such scopes, their periods are merged once into
-    one ``_Periods``, so that a row costs one binary search however many
+    A row can only be covered by the figures whose scope holds its own. The
+    figures of no scope (which hold every row) are one ``_Periods``; for each
+    distinct set of scopes that hold a row, their periods are merged once
+    into another, so that a row costs two binary searches however many
     scopes hold it.
     """
 
@@ -362,47 +363,52 @@ class _Windows:
         self.last = max(end for spans in by_scope.values() for end, _ in spans)
         first = min(start for spans in by_scope.values() for _, start in spans)
         self.first = None if first == float("-inf") else int(first)
-        self.overall = tuple(index for index, (closure, _) in enumerate(self.groups) if not closure)
-        self._by_row_scope: dict[str, _Periods] = {}
-        self._merged: dict[tuple[int, ...], _Periods] = {}
+        self.overall = _Periods(by_scope.get(frozenset(), ()))
+        self._by_row_scope: dict[str, tuple[_Periods, _Periods]] = {}
+        self._merged: dict[frozenset[int], _Periods] = {}
         self._holders: dict[str, frozenset[int]] = {}
 
     def cover(self, earliest: int | None, latest: int, scope: str) -> bool:
         """Whether a row with these date keys and scope (comma-joined ids) is covered."""
-        return self._periods(scope).holding(latest, _start(earliest))
+        start = _start(earliest)
+        overall, merged = self._periods(scope)
+        return overall.holding(latest, start) or merged.holding(latest, start)
 
     def cover_larger(self, figure: reference._Part) -> bool:
         """Whether a window with a strictly larger period holds ``figure``'s (scopes as ``cover``)."""
         end, start = _span(figure)
-        periods = self._periods(",".join(sorted(figure.scope)))
         # A period that ends later and starts no later, or ends the same day and starts earlier.
-        return periods.holding(end, start, later=True) or periods.same_end_earlier_start(end, start)
+        return any(
+            periods.holding(end, start, later=True) or periods.same_end_earlier_start(end, start) for periods in self._periods(",".join(sorted(figure.scope)))
+        )
 
     def end_holding(self, earliest: int | None, latest: int, scope: str) -> int | None:
         """The earliest end among the periods that hold a row with these dates and scope, if any."""
         if latest > self.last or (self.first is not None and (earliest is None or earliest < self.first)):
             return None
-        return self._periods(scope).first_end(latest, _start(earliest))
+        start = _start(earliest)
+        overall, merged = self._periods(scope)
+        return _earlier(overall.first_end(latest, start), merged.first_end(latest, start))
 
     def end_covering(self, figure: reference._Part) -> int | None:
         """The earliest end among the strictly larger periods that hold ``figure``'s, if any."""
         end, start = _span(figure)
-        periods = self._periods(",".join(sorted(figure.scope)))
-        if periods.same_end_earlier_start(end, start):
+        found = self._periods(",".join(sorted(figure.scope)))
+        if any(periods.same_end_earlier_start(end, start) for periods in found):
             return end  # nothing larger ends sooner
-        return periods.first_end(end, start, later=True)
+        overall, merged = found
+        return _earlier(overall.first_end(end, start, later=True), merged.first_end(end, start, later=True))
 
-    def _periods(self, scope: str) -> _Periods:
-        """The merged periods of the groups whose scope holds ``scope`` (an overall one holds everything)."""
+    def _periods(self, scope: str) -> tuple[_Periods, _Periods]:
+        """The periods of no scope, and the merged periods of the scopes that hold ``scope``."""
         found = self._by_row_scope.get(scope)
         if found is None:
             ids = _scope(scope)
-            scoped = frozenset.intersection(*(self._holding(pid) for pid in ids)) if ids else frozenset()
-            key = (*self.overall, *sorted(scoped))
-            found = self._merged.get(key)
-            if found is None:
-                found = self._merged[key] = _Periods(span for index in key for span in self.groups[index][1])
-            self._by_row_scope[scope] = found
+            holders = frozenset.intersection(*(self._holding(pid) for pid in ids)) if ids else frozenset()
+            merged = self._merged.get(holders)
+            if merged is None:
+                merged = self._merged[holders] = _Periods(span for index in holders for span in self.groups[index][1])
+            found = self._by_row_scope[scope] = (self.overall, merged)
         return found
 
     def _holding(self, pid: str) -> frozenset[int]:
@@ -411,6 +417,10 @@ class _Windows:
         if found is None:
             found = self._holders[pid] = frozenset(index for index, (closure, _) in enumerate(self.groups) if pid in closure)
         return found
+
+
+def _earlier(one: int | None, other: int | None) -> int | None:
+    return other if one is None else one if other is None else min(one, other)
 
 
 def _start(earliest: int | None) -> float:
