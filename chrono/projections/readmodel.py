@@ -285,7 +285,8 @@ class ReadModel:
             for statement in [key for key in made if " UNIQUE " in key]:
                 cursor.execute(statement)
             for table, source in _SUPERSEDED_BY.items():
-                cursor.execute(self.sql(_SUPERSEDE % (table, source)))
+                statement = _SUPERSEDE if self.dialect.postgres else _SUPERSEDE_SQLITE
+                cursor.execute(self.sql(statement % {"table": table, "source": source}))
             for statement in [other for other in made if " UNIQUE " not in other]:
                 cursor.execute(statement)
             cursor.execute(self.sql("DELETE FROM {t:tracking} WHERE name = ?"), (INDEXING,))
@@ -597,9 +598,18 @@ class ReadModel:
 # in the table named beside it: set for all rows at once after a rebuild.
 _SUPERSEDED_BY = {"revisions": "revisions", "revision_partners": "revisions", "contributions": "revisions", "partners": "partners"}
 _SUPERSEDE = (
-    "UPDATE {t:%s} AS s SET superseded_at = n.recorded_at"
-    " FROM (SELECT aggregate, revision - 1 AS revision, recorded_at FROM {t:%s} WHERE revision > 1) AS n"
+    "UPDATE {t:%(table)s} AS s SET superseded_at = n.recorded_at"
+    " FROM (SELECT aggregate, revision - 1 AS revision, recorded_at FROM {t:%(source)s} WHERE revision > 1) AS n"
     " WHERE s.aggregate = n.aggregate AND s.revision = n.revision AND s.superseded_at IS NULL"
+)
+# SQLite plans the join above as a scan of every row of the table, with a
+# lookup of its next revision each; this walks the later revisions (a few
+# in a hundred) and looks up the rows they supersede (CROSS JOIN fixes the order).
+_SUPERSEDE_SQLITE = (
+    "UPDATE {t:%(table)s} SET superseded_at = (SELECT n.recorded_at FROM {t:%(source)s} n"
+    " WHERE n.aggregate = {t:%(table)s}.aggregate AND n.revision = {t:%(table)s}.revision + 1)"
+    " WHERE rowid IN (SELECT s.rowid FROM {t:%(source)s} n CROSS JOIN {t:%(table)s} s"
+    " ON s.aggregate = n.aggregate AND s.revision = n.revision - 1 WHERE n.revision > 1 AND s.superseded_at IS NULL)"
 )
 _SNAPSHOT_TOPIC = "eventsourcing.domain:Snapshot"
 # A revision's state: its snapshot, or for a first revision the creation event.
