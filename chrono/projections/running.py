@@ -54,11 +54,11 @@ class Facet:
         """The tracking row that holds the position the facet's totals were made or moved at."""
         return TOTALS if not self.name else f"{TOTALS}/{self.name}"
 
-    def touching(self, model: Any, family: reference._Family) -> tuple[str, list[Any]]:
-        """SQL (over ``c``) for the current contributions the facet counts, and its parameters."""
+    def touching(self, model: Any, family: reference._Family, *, per_row: bool = False) -> tuple[str, list[Any]]:
+        """SQL (over ``c``) for the current contributions the facet counts, and its parameters (``touching_sql``)."""
         if self.partner is None:
             return "", []
-        return touching_sql(model, family.of(self.partner), None)
+        return touching_sql(model, family.of(self.partner), None, per_row=per_row)
 
     def groups(self, row: Any, family: reference._Family) -> list[str]:
         """The groups a contribution falls in (``counters`` docstring, "Grouping"), '' for none."""

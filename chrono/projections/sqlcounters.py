@@ -101,16 +101,22 @@ class _Query:
         return [*ids] if ids else [None]
 
 
-def touching_sql(model: ReadModel, wanted: Iterable[str], known_at: datetime | None) -> tuple[str, list[Any]]:
+def touching_sql(model: ReadModel, wanted: Iterable[str], known_at: datetime | None, *, per_row: bool = False) -> tuple[str, list[Any]]:
     """`` AND`` a condition on ``c`` for the contributions of entries touching one of ``wanted``, and its parameters.
 
     The entries touching them are one set (not a subquery per row): an
     entry has one revision as known at any time, so its id is enough to
-    match on.
+    match on. For a condition that picks a few rows of ``c`` by other
+    columns, ``per_row`` looks each row's entry up instead: SQLite would
+    otherwise make the whole set first (at 1M entries, the entries of a
+    province's family: half a second).
     """
     ids = sorted(wanted)
     marks = ", ".join("?" for _ in ids)
     known, params = model.known(known_at, "f")
+    if per_row:
+        lookup = f"SELECT 1 FROM {{t:revision_partners}} f WHERE f.aggregate = c.aggregate AND f.partner IN ({marks}) AND {known}"
+        return f" AND EXISTS ({lookup})", [*ids, *params]
     return f" AND c.aggregate IN (SELECT f.aggregate FROM {{t:revision_partners}} f WHERE f.partner IN ({marks}) AND {known})", [*ids, *params]
 
 

@@ -143,7 +143,7 @@ def _steps(model: ReadModel, cursor: Any, facet: running.Facet, family: Any, cha
             if row["counted"]:
                 counted[(str(row["metric"]), str(row["unit"]))].append((sign, row))
     delta: Delta = {}
-    touching = facet.touching(model, family)
+    touching = facet.touching(model, family, per_row=True)  # the few figures holding the moved rows
     for key, signed in sorted(counted.items(), key=lambda item: item[0]):
         coverage = running.Coverage(_holding(model, cursor, touching, key, [row for _, row in signed]), family)
         for sign, row in signed:
