@@ -372,17 +372,20 @@ def _referenced(commands: Iterable[Command]) -> Iterator[UUID]:
     """The ids of every aggregate the commands create, change or refer to."""
     from chrono.events.records import Draft, PartnerDraft
 
+    partners: set[str] = set()  # a few hundred, named again by most entries
     for command in commands:
         if isinstance(command, PartnerDraft):
-            yield partner_uuid(command.partner.id)
+            partners.add(command.partner.id)
             if command.partner.parent:
-                yield partner_uuid(command.partner.parent)
+                partners.add(command.partner.parent)
         elif isinstance(command, Draft):
             yield entry_uuid(command.slug)
-            for pid in (*command.facts.partners, *command.facts.actors):
-                yield partner_uuid(pid)
+            partners.update(command.facts.partners)
+            partners.update(command.facts.actors)
         else:
             yield entry_uuid(command.slug)
+    for pid in sorted(partners):
+        yield partner_uuid(pid)
 
 
 def _same_entry(entry: Entry, draft: Draft) -> bool:
