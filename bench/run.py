@@ -365,9 +365,9 @@ WARM_RECORDS = 1000  # the partners and a few hundred entries
 def warm_up(stores: Stores, args: argparse.Namespace, size: int) -> None:
     """Import and save the first records once, untimed, on throwaway stores.
 
-    The first import in this process loads the parser, the importer and
-    their caches; without this, the first size measured pays for them in
-    its import and not in its baseline (at 10k, a tenth of the import).
+    The first import in this process loads the parser and the importer;
+    without this, the first size measured would pay for loading them in its
+    import and not in its baseline.
     """
     chronicle, _ = generate.ensure(args.data, size, args.seed)
     sample = stores.workdir / "warm-up.jsonl"
