@@ -188,27 +188,30 @@ class Chronicle(Application[UUID]):
         return [pid for pid in wanted if partner_uuid(pid) not in stored]
 
     def stored_ids(self, ids: Iterable[UUID]) -> set[UUID]:
-        """Which of ``ids`` have events in the store: one query per page of ids."""
+        """Which of ``ids`` have events in the store: one query per page of ids, in one transaction."""
         wanted = list(dict.fromkeys(ids))
         found: set[UUID] = set()
+        if not wanted:
+            return found
         datastore: Any = self.recorder.datastore  # type: ignore[attr-defined]
         postgres = hasattr(datastore, "schema")
-        for start in range(0, len(wanted), PAGE):
-            page = wanted[start : start + PAGE]
-            with datastore.transaction(commit=False) as cursor:
+        query = self._stored_ids_sql(datastore)
+        with datastore.transaction(commit=False) as cursor:
+            if postgres:
+                # A log filled in one go has no planner statistics yet, and
+                # PostgreSQL then scans all of it for every page of ids; past
+                # a few hundred thousand events it also starts parallel
+                # workers for these few index probes (16 ms a page, not 1.5).
+                for setting in ("enable_seqscan = off", "max_parallel_workers_per_gather = 0", "jit = off"):
+                    cursor.execute(f"SET LOCAL {setting}")
+            for start in range(0, len(wanted), PAGE):
+                page = wanted[start : start + PAGE]
                 if postgres:
-                    # A log filled in one go has no planner statistics yet, and
-                    # PostgreSQL then scans all of it for every page of ids; past
-                    # a few hundred thousand events it also starts parallel
-                    # workers for these few index probes (16 ms a page, not 1.5).
-                    cursor.execute("SET LOCAL enable_seqscan = off")
-                    cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-                    cursor.execute("SET LOCAL jit = off")
-                    cursor.execute(self._stored_ids_sql(datastore), (page,))
+                    cursor.execute(query, (page,))
                     found.update(row["originator_id"] for row in cursor.fetchall())
                 else:
                     marks = ", ".join("?" for _ in page)
-                    cursor.execute(self._stored_ids_sql(datastore) + f" ({marks})", [uid.hex for uid in page])
+                    cursor.execute(query + f" ({marks})", [uid.hex for uid in page])
                     found.update(UUID(row["originator_id"]) for row in cursor.fetchall())
         return found
 

@@ -284,9 +284,9 @@ class ReadModel:
             made = indexes(self.dialect)
             for statement in [key for key in made if " UNIQUE " in key]:
                 cursor.execute(statement)
+            supersede = _SUPERSEDE if self.dialect.postgres else _SUPERSEDE_SQLITE
             for table, source in _SUPERSEDED_BY.items():
-                statement = _SUPERSEDE if self.dialect.postgres else _SUPERSEDE_SQLITE
-                cursor.execute(self.sql(statement % {"table": table, "source": source}))
+                cursor.execute(self.sql(supersede % {"table": table, "source": source}))
             for statement in [other for other in made if " UNIQUE " not in other]:
                 cursor.execute(statement)
             cursor.execute(self.sql("DELETE FROM {t:tracking} WHERE name = ?"), (INDEXING,))
