@@ -29,7 +29,7 @@ FORMATS = ("jsonl", "json", "csv", "yaml")
 # CSV holds one quantity and one source per row; JSON Lines holds any number.
 CSV_COLUMNS = (
     "type", "id", "kind", "status", "when", "title_en", "title_vi", "partners", "actors",
-    "metric", "value", "unit", "qualifier", "period",
+    "metric", "value", "unit", "qualifier", "period", "observed",
     "document", "publisher", "published", "source_title", "quote", "cameo", "note",
 )  # fmt: skip
 
@@ -276,6 +276,7 @@ def csv_record(row: dict[str, str]) -> dict[str, Any]:
                 "unit": get("unit"),
                 "qualifier": get("qualifier") or "exact",
                 "period": get("period") or None,
+                "observed": get("observed") or None,
             }
         ]
     return record

@@ -182,9 +182,14 @@ def parse_quantity(data: Any, check: _Checker, field: str) -> Quantity | None:
         check.fail(f"{field}.qualifier", f"{qualifier!r} is not one of {', '.join(QUALIFIERS)}")
     period = data.get("period")
     when = check.check(f"{field}.period", lambda: _edtf(period)) if period else None
-    if metric is None or value is None or unit is None or (period and when is None):
+    observed_raw = data.get("observed")
+    observed = check.check(f"{field}.observed", lambda: _edtf(observed_raw)) if observed_raw else None
+    if period and observed_raw:
+        check.fail(f"{field}.observed", "a quantity has a period (a flow) or an observed date (a stock), not both")
         return None
-    return Quantity(metric=metric, value=value, unit=unit, qualifier=qualifier, period=when)
+    if metric is None or value is None or unit is None or (period and when is None) or (observed_raw and observed is None):
+        return None
+    return Quantity(metric=metric, value=value, unit=unit, qualifier=qualifier, period=when, observed=observed)
 
 
 def parse_source(data: Any, check: _Checker, field: str) -> Source | None:
@@ -345,10 +350,12 @@ def _plain_quantity(data: Any) -> Quantity:
     qualifier = data.get("qualifier") or "exact"
     if qualifier not in QUALIFIERS:
         raise Unusual
-    period = data.get("period")
+    period, observed = data.get("period"), data.get("observed")
+    if period and observed:
+        raise Unusual
     return Quantity(
         metric=_needed(data.get("metric")), value=_decimal(data.get("value")), unit=_needed(data.get("unit")),
-        qualifier=qualifier, period=_plain_when(period) if period else None,
+        qualifier=qualifier, period=_plain_when(period) if period else None, observed=_plain_when(observed) if observed else None,
     )  # fmt: skip
 
 
@@ -525,11 +532,19 @@ def parse_changes(kind: str, facts: Facts, assignments: list[str], origin: Origi
 
 
 def parse_quantity_text(text: str) -> dict[str, Any]:
-    """``metric=value unit [qualifier] [period]`` as a quantity record."""
+    """``metric=value unit [qualifier] [PERIOD | observed=DATE]`` as a quantity record.
+
+    A bare EDTF word is the period of a flow; ``observed=DATE`` (or
+    ``period=PERIOD``) names the measure explicitly.
+    """
     metric, _, rest = text.partition("=")
     words = rest.split()
     record: dict[str, Any] = {"metric": metric.strip(), "value": words[0] if words else None}
     record["unit"] = words[1] if len(words) > 1 else None
     for word in words[2:]:
-        record["qualifier" if word in QUALIFIERS else "period"] = word
+        name, sep, value = word.partition("=")
+        if sep and name in ("period", "observed"):
+            record[name] = value
+        else:
+            record["qualifier" if word in QUALIFIERS else "period"] = word
     return record

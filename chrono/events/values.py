@@ -101,7 +101,11 @@ class Quantity:
         value: non-negative decimal value in ``unit``.
         unit: a currency code or the counted thing in the singular.
         qualifier: ``exact``, ``at_least``, ``about`` or ``at_most``.
-        period: the period the amount covers, if the source gives one.
+        period: for a flow, the period the amount covers ("85 agreements in
+            2015-2020"), if the source gives one.
+        observed: for a stock, the date on which the amount was the level
+            ("12/12 border posts twinned" as of the article's date). A
+            quantity has a period or an observed date, never both.
     """
 
     metric: str
@@ -109,6 +113,16 @@ class Quantity:
     unit: str
     qualifier: str = "exact"
     period: When | None = None
+    observed: When | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.period is not None and self.observed is not None:
+            raise ValueError("a quantity has a period (a flow) or an observed date (a stock), not both")
+
+    @property
+    def stock(self) -> bool:
+        """Whether this is a level observed on a date rather than a flow over a period."""
+        return self.observed is not None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -117,6 +131,7 @@ class Quantity:
             "unit": self.unit,
             "qualifier": self.qualifier,
             "period": self.period.to_json() if self.period else None,
+            "observed": self.observed.to_json() if self.observed else None,
         }
 
 

@@ -13,7 +13,7 @@ from rich.text import Text
 from chrono.events.entry import Entry
 from chrono.events.kinds import KINDS
 from chrono.events.values import Partner
-from chrono.render.labels import kind_label, label
+from chrono.render.labels import kind_label, label, quantity_dated
 from chrono.render.text import cell, data_table, names, number, plain, status_text
 from chrono.render.theme import kind_style
 
@@ -76,7 +76,7 @@ def _details(entry: Entry, partners: Mapping[str, Partner], lang: str) -> Table:
     if facts.actors:
         grid.add_row(label(lang, "actors"), plain(names(facts.actors, partners, lang), "chrono.actor"))
     for quantity in facts.quantities:
-        period = f" ({quantity.period.display(lang)})" if quantity.period else ""
+        period = f" ({quantity_dated(quantity, lang)})" if quantity.period or quantity.observed else ""
         qualifier = "" if quantity.qualifier == "exact" else f"{quantity.qualifier.replace('_', ' ')} "
         grid.add_row(plain(quantity.metric), plain(f"{qualifier}{number(quantity.value, lang)} {quantity.unit}{period}"))
     info = KINDS.get(entry.kind)

@@ -17,7 +17,7 @@ from typing import Any, TextIO
 
 from chrono.events.entry import Entry
 from chrono.events.values import Partner, Quantity, Source
-from chrono.render.labels import kind_label, label, status_label
+from chrono.render.labels import kind_label, label, quantity_dated, status_label
 from chrono.render.text import names
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -70,6 +70,7 @@ def _quantity_cells(quantity: Quantity | None) -> dict[str, str]:
     return {
         "metric": quantity.metric, "value": str(quantity.value), "unit": quantity.unit,
         "qualifier": quantity.qualifier, "period": quantity.period.edtf if quantity.period else "",
+        "observed": quantity.observed.edtf if quantity.observed else "",
     }  # fmt: skip
 
 
@@ -128,7 +129,7 @@ def _entry_markdown(entry: Entry, partners: Mapping[str, Partner], lang: str) ->
     meta.append(f"`{entry.slug}`")
     lines = [f"### {md(facts.when.display(lang))} · {md(facts.title.get(lang))}", "", " · ".join(meta), ""]
     for quantity in facts.quantities:
-        period = f" ({md(quantity.period.display(lang))})" if quantity.period else ""
+        period = f" ({md(quantity_dated(quantity, lang))})" if quantity.period or quantity.observed else ""
         qualifier = "" if quantity.qualifier == "exact" else f"{md(quantity.qualifier.replace('_', ' '))} "
         lines.append(f"- {md(quantity.metric)}: {qualifier}{md(quantity.value)} {md(quantity.unit)}{period}")
     if facts.quantities:

@@ -6,7 +6,7 @@ Vietnamese they read as the words a provincial report would use.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 LANGS: Final = ("en", "vi")
 
@@ -40,7 +40,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "no_changes": "No changes.", "from_to": "from {since} to {until}", "log": "Event log",
         "rev": "rev", "note": "Note", "codes": "Codes", "quote": "Quote", "reason": "Reason",
         "partners_title": "Partners", "explain": "Behind {metric}", "figure": "reported figure",
-        "legend": "Legend", "original": "Originally",
+        "legend": "Legend", "original": "Originally", "observed": "as of {date}",
     },
     "vi": {
         "date": "Thời gian", "kind": "Loại", "partners": "Đối tác", "title": "Tiêu đề", "status": "Trạng thái",
@@ -72,7 +72,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "no_changes": "Không có thay đổi.", "from_to": "từ {since} đến {until}", "log": "Nhật ký sự kiện",
         "rev": "lần", "note": "Ghi chú", "codes": "Mã", "quote": "Trích dẫn", "reason": "Lý do",
         "partners_title": "Đối tác", "explain": "Căn cứ của {metric}", "figure": "số liệu báo cáo",
-        "legend": "Chú thích", "original": "Ban đầu",
+        "legend": "Chú thích", "original": "Ban đầu", "observed": "tính đến {date}",
     },
 }  # fmt: skip
 
@@ -115,3 +115,10 @@ def status_label(status: str, lang: str) -> str:
 
 def level_label(level: str, lang: str) -> str:
     return LEVEL_LABELS.get(lang, {}).get(level, level)
+
+
+def quantity_dated(quantity: Any, lang: str) -> str:
+    """A quantity's date as shown beside it: a flow's period, or "as of" a stock's observed date."""
+    if quantity.observed is not None:
+        return label(lang, "observed", date=quantity.observed.display(lang))
+    return str(quantity.period.display(lang)) if quantity.period is not None else ""

@@ -154,7 +154,7 @@ def test_yaml_and_csv_import(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     shown = json.loads(chrono("--store", store, "show", "2020-aid", "--format", "json").stdout)
     assert [p["id"] for p in shown["partners"]] == ["yunnan", "van-son"]
-    assert shown["quantities"][0] == {"metric": "masks", "value": "10000", "unit": "mask", "qualifier": "at_least", "period": None}
+    assert shown["quantities"][0] == {"metric": "masks", "value": "10000", "unit": "mask", "qualifier": "at_least", "period": None, "observed": None}
 
 
 def test_help_has_examples() -> None:
