@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from chrono.cli.reading import open_chronicle
-from chrono.render import shapes
+from chrono.interchange import shapes
 
 
 def cmd_export(args: argparse.Namespace) -> int:

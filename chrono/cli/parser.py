@@ -139,6 +139,7 @@ def _counters_options(parser: argparse.ArgumentParser) -> None:
 def _explain_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("metric", help="e.g. agreements, twinnings, aid_value")
     parser.add_argument("--partner", help="only what touches this partner (and its descendants)")
+    _paging_options(parser)
     _query_options(parser)
 
 

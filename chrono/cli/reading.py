@@ -11,6 +11,7 @@ from chrono.timeaxes import parse_as_of, parse_known_at
 
 if TYPE_CHECKING:
     from chrono.events.application import Chronicle
+    from chrono.projections.results import Axes
 
 
 def open_chronicle(args: argparse.Namespace) -> Chronicle:
@@ -29,6 +30,12 @@ class Reading:
         self.as_of_text = getattr(args, "as_of", None)
         self.as_of = parse_as_of(self.as_of_text)
         self.partners = self.model.partners(self.known_at)
+
+    @property
+    def axes(self) -> Axes:
+        from chrono.projections.results import Axes
+
+        return Axes(self.as_of, self.known_at)
 
     def entries(self, partner_ids: Any = None) -> list[Any]:
         return self.model.entries(self.known_at, partner_ids)

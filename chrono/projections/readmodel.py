@@ -32,12 +32,12 @@ from chrono.events.application import Chronicle
 from chrono.events.entry import Entry, PartnerRecord
 from chrono.events.values import Partner
 from chrono.projections import chain
+from chrono.projections.counting.rule import counts, day_key, parts, year_of
 from chrono.projections.schema import COLUMNS, DERIVED, VERSION, Dialect, drops, indexes, order_key, statements, tables
 from chrono.when import When
 
 NAME = f"chronicle-v{VERSION}"
 INDEXING = f"{NAME}/indexing"  # present while a rebuild has the secondary indexes dropped
-TOTALS = f"{NAME}/totals"  # the position the running totals were made at (projections.totals)
 ANALYSED = f"{NAME}/analysed"  # the position PostgreSQL's planner statistics were gathered at
 RESTATE = 10_000  # events caught up before the statistics are gathered again (and a tenth of the log)
 PAGE = 1000
@@ -55,15 +55,7 @@ def time_key(moment: datetime) -> str:
     return moment.replace(tzinfo=None).isoformat(timespec="microseconds")
 
 
-KEY_LIMIT = 2**62  # far years (EDTF's Y-notation) are clamped to fit 64-bit columns
-
-
-def date_key(key: tuple[int, int, int] | None) -> int | None:
-    """A (year, month, day) bound as one integer, yyyymmdd, in the same order."""
-    if key is None:
-        return None
-    year, month, day = key
-    return max(-KEY_LIMIT, min(KEY_LIMIT, year * 10000 + month * 100 + day))
+date_key = day_key  # a (year, month, day) bound as one integer, yyyymmdd
 
 
 def whole(value: Decimal) -> int | None:
@@ -107,8 +99,6 @@ class _Rows:
         self.superseded_partners: list[tuple[str, str, int]] = []
 
     def entry(self, entry: Entry, position: int, recorded: str, topic: str | None, state: bytes | None) -> None:
-        from chrono.projections.counters import contribution_parts, counted  # only catching up needs them
-
         aggregate, revision, slug, when = entry.id.hex, entry.version, entry.slug, entry.facts.when
         key = _key_of(when)
         self.revisions.append((
@@ -116,16 +106,17 @@ class _Rows:
             date_key(when.earliest_key), date_key(when.latest_key), key, position, topic, state,
         ))  # fmt: skip
         links = {(pid, "partner") for pid in entry.facts.partners} | {(pid, "actor") for pid in entry.facts.actors}
-        self.links.extend((aggregate, revision, pid, role, slug, key, int(entry.retracted), recorded) for pid, role in sorted(links))
-        live = int(counted(entry))
-        scope = ",".join(sorted(set(entry.facts.partners)))
-        for part in contribution_parts(entry):
-            part_when = part.when
+        earliest, latest = date_key(when.earliest_key), date_key(when.latest_key)
+        self.links.extend(
+            (aggregate, revision, pid, role, slug, key, int(entry.retracted), entry.kind, entry.status, earliest, latest, recorded)
+            for pid, role in sorted(links)
+        )
+        live = int(counts(entry.status, entry.retracted))
+        for part in parts(entry.kind, slug, entry.facts):
             self.contributions.append((
-                aggregate, revision, part.order[-1], slug, entry.kind, part.metric, part.unit, str(part.value),
-                whole(part.value), date_key(part_when.earliest_key), date_key(part_when.latest_key),
-                _year(part_when), int(part.figure), live, scope, part_when.edtf,
-                _key_of(part_when) + key, recorded,
+                aggregate, revision, part.index, slug, entry.kind, part.metric, part.unit, str(part.low), whole(part.low),
+                None if part.high is None else str(part.high), int(part.approximate), part.measure, part.earliest, part.latest,
+                year_of(part.earliest, part.latest), live, ",".join(part.scope), part.when.edtf, _key_of(part.when) + key, recorded,
             ))  # fmt: skip
 
     def partner(self, record: PartnerRecord, recorded: str, topic: str | None, state: bytes | None) -> None:
@@ -151,11 +142,6 @@ class _Rows:
 @lru_cache(maxsize=1 << 16)
 def _key_of(when: When) -> str:
     return order_key(when.sort_key)
-
-
-def _year(when: Any) -> int | None:
-    key = when.latest_key or when.earliest_key
-    return None if key is None else max(-KEY_LIMIT, min(KEY_LIMIT, int(key[0])))
 
 
 class ReadModel:
@@ -197,7 +183,6 @@ class ReadModel:
             for statement in statements(self.dialect)[1:]:
                 cursor.execute(statement)
             cursor.execute(self.sql("INSERT INTO {t:tracking} (name, position) VALUES (?, 0)"), (NAME,))
-            cursor.execute(self.sql("INSERT INTO {t:tracking} (name, position) VALUES (?, -1)"), (TOTALS,))
         return False
 
     def sql(self, statement: str) -> str:
@@ -256,8 +241,6 @@ class ReadModel:
             for statement in [*drops(self.dialect), *tables(self.dialect)[1:]]:
                 cursor.execute(statement)
             cursor.execute(self.sql("UPDATE {t:tracking} SET position = 0 WHERE name = ?"), (NAME,))
-            cursor.execute(self.sql("UPDATE {t:tracking} SET position = -1 WHERE name = ?"), (TOTALS,))
-            cursor.execute(self.sql("DELETE FROM {t:tracking} WHERE name LIKE ?"), (f"{TOTALS}/%",))  # projections.totals' facets
             cursor.execute(self.sql("DELETE FROM {t:tracking} WHERE name = ?"), (INDEXING,))
             cursor.execute(self.sql("INSERT INTO {t:tracking} (name, position) VALUES (?, 0)"), (INDEXING,))
         self._last = self._later_versions()
@@ -489,6 +472,33 @@ class ReadModel:
         rows = self._rows(query, [aggregate for aggregate, _ in chosen])
         by_id = {str(_value(row, "aggregate")): row for row in rows if (str(_value(row, "aggregate")), int(_value(row, "revision"))) in wanted}
         return [self._row_aggregate(by_id[aggregate]) for aggregate, _ in chosen]
+
+    def revisions_of(self, found: Sequence[tuple[str, int]]) -> list[Entry]:
+        """The entry revisions ``found`` (aggregate, revision), decoded, in that order."""
+        by_key: dict[tuple[str, int], Entry] = {}
+        for first in range(0, len(found), 500):
+            chunk = found[first : first + 500]
+            marks = ", ".join("?" for _ in chunk)
+            query = f"SELECT r.aggregate, r.revision, {_STATE} FROM {self.stated('revisions')} WHERE r.aggregate IN ({marks})"
+            wanted = set(chunk)
+            for row in self._rows(query, [aggregate for aggregate, _ in chunk]):
+                key = (str(_value(row, "aggregate")), int(_value(row, "revision")))
+                if key in wanted:
+                    by_key[key] = self._row_aggregate(row)
+        return [by_key[key] for key in found if key in by_key]
+
+    def entries_by_id(self, slugs: Sequence[str], known_at: datetime | None = None) -> dict[str, Entry]:
+        """The entries with these ids as known at ``known_at`` (those known then), by id."""
+        found: dict[str, Entry] = {}
+        where, known = self.known(known_at, "r")
+        for first in range(0, len(slugs), 500):
+            chunk = list(slugs[first : first + 500])
+            marks = ", ".join("?" for _ in chunk)
+            query = f"SELECT r.aggregate, r.revision, {_STATE} FROM {self.stated('revisions')} WHERE r.entry IN ({marks}) AND {where}"
+            for row in self._rows(query, [*chunk, *known]):
+                entry = self._row_aggregate(row)
+                found[entry.slug] = entry
+        return found
 
     @staticmethod
     def key(entry: Entry) -> tuple[str, str]:

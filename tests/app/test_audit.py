@@ -10,11 +10,11 @@ import psycopg
 import pytest
 
 from chrono.importing import import_bundled, import_files
+from chrono.interchange.shapes import dumps, stored_event_json
 from chrono.projections.audit import audit
 from chrono.projections.chain import Digest
 from chrono.projections.readmodel import fresh
 from chrono.projections.replay import diff, replay
-from chrono.render.shapes import dumps, stored_event_json
 from chrono.store import open_store
 from chrono.when import When
 

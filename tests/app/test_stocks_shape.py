@@ -9,7 +9,7 @@ import pytest
 from chrono.errors import Rejected
 from chrono.events.records import parse_quantity_text
 from chrono.importing import import_files
-from chrono.render import shapes
+from chrono.interchange import shapes
 from chrono.store import open_store
 from tests.factories import PARTNERS, entry, jsonl
 

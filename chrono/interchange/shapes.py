@@ -90,3 +90,14 @@ def _plain(value: Any) -> Any:
 
 def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, default=_plain)
+
+
+def plain_value(value: Any) -> Any:
+    """A changed field's value as JSON: dates as EDTF, names and amounts as their JSON."""
+    if hasattr(value, "edtf"):
+        return value.edtf
+    if isinstance(value, tuple):
+        return [plain_value(v) for v in value]
+    if hasattr(value, "to_json"):
+        return value.to_json()
+    return str(value) if not isinstance(value, str | int | float | bool | None) else value

@@ -1,0 +1,181 @@
+"""Pages of the chronicle in its order, filtered, straight from the indexes.
+
+Without a partner, a page is one range of the revisions' order index. With
+partners (a family), each partner's entries are a range of the
+``revision_partners`` order index: a few rows are read from each, merged,
+and only the ranges that might hide one of the rows wanted are read
+further, so the cost grows with the number of partners and the depth of
+the page, never with the length of their histories. Only the entries of
+the page are decoded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from chrono.events.entry import Entry
+from chrono.projections.readmodel import ReadModel
+
+Key = tuple[str, str]  # (order key, entry id): where an entry stands in the chronicle's order
+
+
+@attrs.frozen
+class Filter:
+    """Which entries a timeline holds.
+
+    Attributes:
+        partners: ids an entry must touch (as partner or actor); None for all.
+        kinds: kinds to keep (all when empty).
+        statuses: statuses to keep (all when empty).
+        start: keep entries whose dates may end on or after this day key.
+        end: keep entries whose dates may start on or before this day key.
+        begun_by: keep entries begun by this day key (an as-of date).
+        retracted: keep retracted entries too.
+    """
+
+    partners: frozenset[str] | None = None
+    kinds: frozenset[str] = frozenset()
+    statuses: frozenset[str] = frozenset()
+    start: int | None = None
+    end: int | None = None
+    begun_by: int | None = None
+    retracted: bool = False
+
+    def where(self, model: ReadModel, known_at: datetime | None, alias: str) -> tuple[str, list[Any]]:
+        """The SQL condition (and its parameters) on ``alias`` (revisions or revision_partners)."""
+        clause, params = model.known(known_at, alias)
+        if not self.retracted:
+            clause += f" AND {alias}.retracted = 0"
+        for column, values in (("kind", self.kinds), ("status", self.statuses)):
+            if values:
+                clause += f" AND {alias}.{column} IN ({', '.join('?' for _ in values)})"
+                params += sorted(values)
+        for condition, day in (("latest IS NULL OR {a}.latest >= ?", self.start), ("earliest IS NULL OR {a}.earliest <= ?", self.end),
+                               ("earliest IS NULL OR {a}.earliest <= ?", self.begun_by)):  # fmt: skip
+            if day is not None:
+                clause += f" AND ({alias}." + condition.format(a=alias) + ")"
+                params.append(day)
+        return clause, params
+
+
+def keys(model: ReadModel, flt: Filter, known_at: datetime | None, offset: int, limit: int, *, backwards: bool = False) -> list[tuple[str, int]]:
+    """The (aggregate, revision) of entries ``offset`` to ``offset + limit`` in the chronicle's order (or from its end)."""
+    if limit <= 0:
+        return []
+    if flt.partners is None:
+        where, params = flt.where(model, known_at, "r")
+        order = "DESC" if backwards else ""
+        query = f"SELECT r.aggregate, r.revision FROM {{t:revisions}} r WHERE {where} ORDER BY r.order_key {order}, r.entry {order} LIMIT ? OFFSET ?"
+        return [(str(row["aggregate"]), int(row["revision"])) for row in model.rows(query, [*params, limit, offset])]
+    return _Merge(model, flt, known_at, backwards).first(offset + limit)[offset:]
+
+
+def count(model: ReadModel, flt: Filter, known_at: datetime | None) -> int:
+    """How many entries the filter holds."""
+    if flt.partners is None:
+        where, params = flt.where(model, known_at, "r")
+        return int(model.rows(f"SELECT COUNT(*) AS n FROM {{t:revisions}} r WHERE {where}", params)[0]["n"])
+    if not flt.partners:
+        return 0
+    where, params = flt.where(model, known_at, "p")
+    marks = ", ".join("?" for _ in flt.partners)
+    query = f"SELECT COUNT(DISTINCT p.aggregate) AS n FROM {{t:revision_partners}} p WHERE p.partner IN ({marks}) AND {where}"
+    return int(model.rows(query, [*sorted(flt.partners), *params])[0]["n"])
+
+
+def kinds(model: ReadModel, flt: Filter, known_at: datetime | None) -> dict[str, int]:
+    """How many entries the filter holds, by kind."""
+    if flt.partners is None:
+        where, params = flt.where(model, known_at, "r")
+        query = f"SELECT r.kind, COUNT(*) AS n FROM {{t:revisions}} r WHERE {where} GROUP BY r.kind"
+    elif not flt.partners:
+        return {}
+    else:
+        where, params = flt.where(model, known_at, "p")
+        marks = ", ".join("?" for _ in flt.partners)
+        query = f"SELECT p.kind, COUNT(DISTINCT p.aggregate) AS n FROM {{t:revision_partners}} p WHERE p.partner IN ({marks}) AND {where} GROUP BY p.kind"
+        params = [*sorted(flt.partners), *params]
+    return {str(row["kind"]): int(row["n"]) for row in sorted(model.rows(query, params), key=lambda row: str(row["kind"]))}
+
+
+def foreign(model: ReadModel, ids: frozenset[str], known_at: datetime | None) -> bool:
+    """Whether an entry names one of ``ids`` as a partner (the foreign side), not only as an actor."""
+    known, params = model.known(known_at, "p")
+    marks = ", ".join("?" for _ in ids)
+    query = f"SELECT 1 AS found FROM {{t:revision_partners}} p WHERE p.partner IN ({marks}) AND p.role = 'partner' AND {known} LIMIT 1"
+    return bool(model.rows(query, [*sorted(ids), *params]))
+
+
+def overdue(model: ReadModel, day: int, known_at: datetime | None, limit: int) -> list[tuple[str, int]]:
+    """Planned entries (not retracted) whose dates ended by ``day`` with no outcome recorded, in order."""
+    known, params = model.known(known_at, "r")
+    query = (
+        f"SELECT r.aggregate, r.revision FROM {{t:revisions}} r WHERE {known} AND r.status = 'planned' AND r.retracted = 0"
+        " AND r.latest IS NOT NULL AND r.latest <= ? ORDER BY r.order_key, r.entry LIMIT ?"
+    )
+    return [(str(row["aggregate"]), int(row["revision"])) for row in model.rows(query, [*params, day, limit])]
+
+
+def entries(model: ReadModel, found: Sequence[tuple[str, int]]) -> list[Entry]:
+    """The entries of ``found`` (aggregate, revision), decoded, in that order."""
+    return model.revisions_of(found)
+
+
+class _Merge:
+    """The first rows of the union of the partners' ordered ranges, without repeats."""
+
+    def __init__(self, model: ReadModel, flt: Filter, known_at: datetime | None, backwards: bool) -> None:
+        self.model = model
+        self.where, self.params = flt.where(model, known_at, "p")
+        self.ids = sorted(flt.partners or ())
+        self.backwards = backwards
+
+    def first(self, wanted: int) -> list[tuple[str, int]]:
+        if not self.ids or wanted <= 0:
+            return []
+        found: dict[str, tuple[str, str, int]] = {}
+        step = min(wanted, max(4, -(-2 * wanted // len(self.ids))))
+        ranges: list[tuple[str, Key | None]] = [(pid, None) for pid in self.ids]
+        while ranges:
+            ends = self._gather(ranges, step, found)
+            ranked = sorted((key[:2] for key in found.values()), reverse=self.backwards)
+            cutoff = ranked[wanted - 1] if len(ranked) >= wanted else None
+            ranges = [(pid, end) for pid, end in ends.items() if end is not None and (cutoff is None or self._before(end, cutoff))]
+            step = min(wanted, step * 4)
+        chosen = sorted(found.items(), key=lambda item: item[1][:2], reverse=self.backwards)[:wanted]
+        return [(aggregate, key[2]) for aggregate, key in chosen]
+
+    def _before(self, one: Key, other: Key) -> bool:
+        return one > other if self.backwards else one < other
+
+    def _gather(self, ranges: Sequence[tuple[str, Key | None]], limit: int, found: dict[str, tuple[str, str, int]]) -> dict[str, Key | None]:
+        """Read up to ``limit`` rows after each (partner, key) into ``found``; each partner's last key where more may follow."""
+        ends: dict[str, Key | None] = {}
+        counts: dict[str, int] = {}
+        step = 1000 if self.model.dialect.postgres else 200
+        for start in range(0, len(ranges), step):
+            for row in self.model.rows(*self._query(ranges[start : start + step], limit)):
+                key = (str(row["order_key"]), str(row["entry"]))
+                pid = str(row["partner"])
+                found.setdefault(str(row["aggregate"]), (*key, int(row["revision"])))
+                counts[pid] = counts.get(pid, 0) + 1
+                ends[pid] = key
+        return {pid: (end if counts[pid] == limit else None) for pid, end in ends.items()}
+
+    def _query(self, ranges: Sequence[tuple[str, Key | None]], limit: int) -> tuple[str, list[Any]]:
+        columns = "p.partner, p.aggregate, p.revision, p.order_key, p.entry"
+        order, compare = ("DESC", "<") if self.backwards else ("", ">")
+        parts: list[str] = []
+        params: list[Any] = []
+        for index, (pid, after) in enumerate(ranges):
+            since = f" AND (p.order_key, p.entry) {compare} (?, ?)" if after is not None else ""
+            parts.append(
+                f"SELECT * FROM (SELECT {columns} FROM {{t:revision_partners}} p WHERE p.partner = ? AND {self.where}{since}"
+                f" ORDER BY p.order_key {order}, p.entry {order} LIMIT ?) AS s{index}"
+            )
+            params += [pid, *self.params, *(after or ()), limit]
+        return " UNION ALL ".join(parts), params
