@@ -524,3 +524,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
         _show(args, DiffView(changes, since, until, args.lang))
     return 0
+
+
+def cmd_draft(args: argparse.Namespace) -> int:
+    from chrono.interchange.draft_command import run
+
+    return run(args, lambda: Reading(args))

@@ -30,7 +30,9 @@ from chrono.interchange.sentences import Sentence, Span, clauses
 from chrono.when import When
 
 COMPARISON: Final = {"vi": r"so voi\s+(?:\w+\s+){0,2}$", "en": r"(?:compared (?:with|to)|than(?: in)?)\s+(?:\w+\s+){0,1}$"}
-DONE: Final = {"vi": r"\bda\b|\ble ky ket\b|\bvua\b", "en": r"\bhas\b|\bhave\b|\bwas\b|\bwere\b|\bsigned\b|\bheld\b"}
+BOTH_SIDES: Final = {"vi": r"\b(?:hai|2) (?:ben|dia phuong|nuoc)\b|song phuong|doi dang", "en": r"\bboth sides\b|\bbilateral|\bcounterpart"}
+# Done, not kept up (matched on the lower-cased text: folded, "đã" is "đa").
+DONE: Final = {"vi": r"\bđã\b|\blễ ký kết\b|\bvừa\b", "en": r"\bhas\b|\bhave\b|\bwas\b|\bwere\b|\bsigned\b|\bheld\b"}
 
 
 @attrs.frozen
@@ -148,6 +150,8 @@ class _Drafter:
         if not amounts and kind is None:
             return
         mentions = self.registry.find(clause.text, lang) or self.registry.find(sentence.text, lang)
+        if not amounts and not dates and kind is not None and kind.confidence < 0.7 and not self._other_side(clause.text, mentions):
+            return  # "hợp tác" alone, with no one and no date: not a happening to draft
         groups = _by_date(amounts, dates, all_dates, sentence.text, local, lang)
         if len(groups) > 1:
             for phrase, group in groups:
@@ -170,7 +174,7 @@ class _Drafter:
         if kind == "FigureReported":
             when, quantities, notes = figure_quantities(self.article, amounts, dates, context, level)
         else:
-            done = re.search(DONE[lang], fold(clause.text)) is not None
+            done = re.search(DONE[lang], sentence.text.lower()) is not None
             when, notes = happening_when(self.article, dates, context, cue(clause.text, lang, ONGOING), done)
             quantities = [records.quantity(a) for a in amounts]
             notes += [Guess(f"quantities.{i}", a.text, 0.7 if a.sure else 0.4) for i, a in enumerate(amounts)]
@@ -185,6 +189,12 @@ class _Drafter:
         record = records.entry_record(kind, status, when, names, partners, actors, quantities, source)
         self.entries.append(EntryDraft(record, tuple(guesses), sentence.span.start))
 
+    def _other_side(self, text: str, mentions: list[Mention]) -> bool:
+        """Whether a foreign side is named, or "both sides" spoken of."""
+        if re.search(BOTH_SIDES[self.article.lang], fold(text)):
+            return True
+        return any(m.partner.country != self.home_country for m in mentions)
+
     def _status(self, text: str, dates: list[DatePhrase], when: str, guesses: list[Guess]) -> str:
         words = cue(text, self.article.lang, PLANNED) or next((d.text for d in dates if d.planned), None)
         now = self.article.reference.ymd
@@ -198,7 +208,7 @@ class _Drafter:
 
     def _sides(self, mentions: list[Mention], guesses: list[Guess]) -> tuple[list[str], list[str]]:
         """(partners, actors): the most specific places named, split by country."""
-        named = [m for m in mentions if not self._has_descendant(m.partner, mentions)]
+        named = [m for i, m in enumerate(mentions) if not self._chained_after(i, mentions)]
         partners: list[str] = []
         actors: list[str] = []
         for m in named:
@@ -218,15 +228,22 @@ class _Drafter:
         return partners, actors
 
 
-    def _has_descendant(self, partner: Partner, mentions: list[Mention]) -> bool:
-        """Whether another place named lies within ``partner`` ("tỉnh Vân Nam (Trung Quốc)")."""
-        for m in mentions:
-            parent, seen = m.partner.parent, 0
-            while parent is not None and seen < 20:
-                if parent == partner.id:
-                    return True
-                known = self.registry.partners.get(parent) or (self.proposed[parent].partner if parent in self.proposed else None)
-                parent, seen = (known.parent if known else None), seen + 1
+    def _chained_after(self, i: int, mentions: list[Mention]) -> bool:
+        """Whether mention ``i`` only says where the place before it lies:
+        "trấn Thiên Bảo, Malypho, châu Văn Sơn", "tỉnh Vân Nam (Trung Quốc)"."""
+        if i == 0 or mentions[i].start - mentions[i - 1].end > 4:
+            return False
+        return self._within(mentions[i - 1].partner, mentions[i].partner.id) or self._chained_after(i - 1, mentions) and self._within(
+            mentions[i - 1].partner, mentions[i].partner.id
+        )
+
+    def _within(self, partner: Partner, ancestor: str) -> bool:
+        parent, seen = partner.parent, 0
+        while parent is not None and seen < 20:
+            if parent == ancestor:
+                return True
+            known = self.registry.partners.get(parent) or (self.proposed[parent].partner if parent in self.proposed else None)
+            parent, seen = (known.parent if known else None), seen + 1
         return False
 
 

@@ -24,11 +24,13 @@ from chrono.events.records import slugify
 from chrono.events.values import Names, Partner
 from chrono.interchange.fold import fold, plain
 
+# Matched on the lower-cased text with its diacritics: folded, "trấn" would
+# be "Trần", a family name, and "bản" "Bạn".
 ADMIN_VI: Final = (
-    ("khu tu tri(?: dan toc \\w+)?", "region"), ("thanh pho|tp\\.", "city"), ("thi tran", "township"),
-    ("thi xa", "city"), ("tinh", "province"), ("chau", "prefecture"), ("huyen", "district"), ("quan", "district"),
-    ("xa", "commune"), ("tran|huong", "township"), ("thon|ban", "village"), ("don bien phong", "border-post"),
-    ("cong ty(?: tnhh| co phan)?|tap doan|ngan hang", "company"),
+    ("khu tự trị(?: dân tộc \\w+)?", "region"), ("thành phố|tp\\.", "city"), ("thị trấn", "township"),
+    ("thị xã", "city"), ("tỉnh", "province"), ("châu", "prefecture"), ("huyện", "district"), ("quận", "district"),
+    ("xã", "commune"), ("trấn|hương", "township"), ("thôn", "village"), ("đồn biên phòng", "border-post"),
+    ("công ty(?: tnhh| cổ phần)?|tập đoàn|ngân hàng", "company"),
 )  # fmt: skip
 ADMIN_EN: Final = (
     ("zhuang autonomous region|autonomous region", "region"), ("province", "province"), ("prefecture", "prefecture"),
@@ -41,6 +43,8 @@ RANK: Final = {
     "prefecture": 5, "province": 6, "region": 6, "country": 7,
 }  # fmt: skip
 _WORD = r"[^\W\d_][\w'-]*"
+# Capitalised words that begin the names of bodies, not places ("Hội đồng", "Sở Ngoại vụ").
+NOT_PLACES: Final = frozenset({"Hội", "Ban", "Sở", "Ủy", "Uỷ", "Đảng", "Nhà", "Chính", "Bộ", "Cục", "Phòng", "Trung", "The"})
 
 
 @attrs.frozen
@@ -95,7 +99,7 @@ class Registry:
             exact = [p for p in candidates if any(n.casefold() == span.casefold() for n in _names(p))]
             if not (span[:1].isupper() or not span[:1].isalpha()) or not (exact or plain(span)):
                 continue
-            level, admin_start = _admin_before(folded, m.start(), lang)
+            level, admin_start = _admin_before(text, m.start(), lang)
             chosen = [p for p in exact or candidates if level is None or _fits(p.level, level)] or exact or candidates
             confidence = (0.9 if exact else 0.7) * (1.0 if len(chosen) == 1 else 0.6)
             found.append(Mention(m.start(), m.end(), text[admin_start : m.end()], chosen[0], True, confidence))
@@ -115,11 +119,11 @@ def _fits(level: str, said: str) -> bool:
     return level == said or {level, said} <= {"district", "county"} or {level, said} <= {"province", "region"}
 
 
-def _admin_before(folded: str, start: int, lang: str) -> tuple[str | None, int]:
+def _admin_before(text: str, start: int, lang: str) -> tuple[str | None, int]:
     """The level an administrative word just before ``start`` names, and where it starts."""
     if lang != "vi":
         return None, start
-    head = folded[max(0, start - 40) : start]
+    head = text[max(0, start - 40) : start].lower()
     for pattern, level in ADMIN_VI:
         m = re.search(rf"(?<!\w)(?:{pattern})\s+$", head)
         if m is not None:
@@ -134,6 +138,8 @@ def _proposals(text: str, folded: str, lang: str, registry: Registry, known: lis
         if any(a < end and start < b for a, b in taken):
             continue
         name = text[start:end]
+        if name.split()[0] in NOT_PLACES:
+            continue
         taken.append((start, end))
         partner = Partner(id=_new_id(name, registry), name=Names(en=name, vi=name if lang == "vi" else ""), level=level)
         found.append(Mention(start, end, name, partner, False, 0.4))
@@ -145,7 +151,7 @@ def _places(text: str, folded: str, lang: str) -> list[tuple[int, int, str]]:
     places = []
     if lang == "vi":
         for pattern, level in ADMIN_VI:
-            for m in re.finditer(rf"(?<!\w)(?:cac\s+)?(?:{pattern})\s+", folded):
+            for m in re.finditer(rf"(?<!\w)(?:các\s+)?(?:{pattern})\s+", text.lower()):
                 places += [(a, b, level) for a, b in _capitalised_list(text, m.end(), several=folded[m.start() :].startswith("cac "))]
     else:
         for pattern, level in ADMIN_EN:

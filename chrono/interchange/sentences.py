@@ -54,9 +54,10 @@ def sentences(article: str, lang: str) -> list[Sentence]:
         for boundary in get_sentence_boundaries(lang, line.text):
             if boundary["is_paragraph_break"] or not str(boundary["text"]).strip():
                 continue
-            span = _trimmed(article, line.start + int(boundary["start_index"]), line.start + int(boundary["end_index"]))
-            found.append(Sentence(span, number, index))
-            index += 1
+            start, end = line.start + int(boundary["start_index"]), line.start + int(boundary["end_index"])
+            for span in _after_ellipses(article, start, end):
+                found.append(Sentence(span, number, index))
+                index += 1
     return found
 
 
@@ -74,6 +75,15 @@ def clauses(sentence: Span) -> list[Span]:
     parts.append((start, len(sentence.text)))
     spans = [_trimmed(sentence.text, a, b) for a, b in parts]
     return [Span(sentence.start + s.start, sentence.start + s.end, s.text) for s in spans if s.text]
+
+
+def _after_ellipses(article: str, start: int, end: int) -> Iterator[Span]:
+    """A sentence split after an ellipsis that a capital letter follows
+    ("... JICA (Nhật Bản)… Ấn tượng hơn, ..."), which sentencex keeps whole."""
+    for m in re.finditer(r"(?:…|\.\.\.)\s+(?=[A-ZÀ-Ỹ])", article[start:end]):
+        yield _trimmed(article, start, start + m.start() + (1 if m.group().startswith("…") else 3))
+        start += m.end()
+    yield _trimmed(article, start, end)
 
 
 def _trimmed(text: str, start: int, end: int) -> Span:
