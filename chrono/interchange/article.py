@@ -27,7 +27,7 @@ from chrono.interchange.sentences import Sentence, paragraphs, sentences
 from chrono.when import When
 
 TRAILERS: Final = r"^(?:y kien ban doc|cung chuyen muc|tin lien quan|bai,? anh:|bai va anh:|related|comments|read more)\b"
-_DATELINE: Final = re.compile(r"^[\W\d_]*(?:\d{1,2}:\d{2}\s*[,|-]?\s*)?(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?:\s*[,|-]?\s*\d{1,2}:\d{2})?\W*$")
+_DATELINE: Final = re.compile(r"^[^\w]*(?:\d{1,2}:\d{2}\s*[,|-]?\s*)?(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?:\s*[,|-]?\s*\d{1,2}:\d{2})?\W*$")
 FRAME_REACH: Final = 45  # how far into a sentence a framing date phrase may start
 
 

@@ -153,7 +153,12 @@ class _Drafter:
         if not amounts and not dates and kind is not None and kind.confidence < 0.7 and not self._other_side(clause.text, mentions):
             return  # "hợp tác" alone, with no one and no date: not a happening to draft
         groups = _by_date(amounts, dates, all_dates, sentence.text, local, lang)
-        if len(groups) > 1:
+        if len(groups) > 1 or (amounts and dates and groups[0][0] is not dates[0]):
+            # Amounts of other dates than the happening's: each date's amounts
+            # a figure, and the happening apart ("will visit in April, and
+            # expects 2,000 visitors in the first half of 2024").
+            if kind is not None and kind.confidence >= 0.7 and all(phrase is not dates[0] for phrase, _ in groups):
+                self._draft(sentence, clause, kind.kind, kind, dates[:1], context, [], mentions)
             for phrase, group in groups:
                 self._draft(sentence, clause, "FigureReported", None, [phrase] if phrase else [], context, group, mentions)
         else:
@@ -269,8 +274,8 @@ def _by_date(
     for amount in amounts:
         at = amount.start + local.start
         governing = next((d for d in reversed(all_dates) if d.end <= at and re.fullmatch(r"\s*[-–:]?\s*", text[d.end : at])), None)
-        if governing is None:
-            governing = next((d for d in reversed(dates) if d.end <= at), dates[0] if dates else None)
+        if governing is None and dates:  # the nearest date, before it (Vietnamese) or after it (English)
+            governing = min(dates, key=lambda d: (at - d.end) if d.end <= at else (d.start - amount.end - local.start))
         key = -1 if governing is None else governing.start
         groups.setdefault(key, (governing, []))[1].append(amount)
     return list(groups.values())

@@ -29,7 +29,7 @@ CUES: Final = (
     ("AidProvided", r"trao tang|tai tro|vien tro|hoc bong|tang qua", r"donat|\baid\b|grant|scholarship|funded"),
     ("CooperationCarriedOut", r"tuan tra|phoi hop|hop tac|xuc tien|giao luu|trao doi|dua .{0,40}lao dong", r"cooperat|patrol|exchange|promot"),
 )  # fmt: skip
-PLANNED: Final = {"vi": r"\bdu kien\b|\bse\b|\bke hoach\b|\bmong muon\b|\bdu dinh\b|\bthoi gian toi\b", "en": r"\bexpected\b|\bwill\b|\bplan(?:s|ned)? to\b|\bscheduled\b"}
+PLANNED: Final = {"vi": r"\bdu kien\b|\bse\b|\bke hoach\b|\bmong muon\b|\bdu dinh\b|\bthoi gian toi\b", "en": r"\bexpect(?:s|ed)?\b|\bwill\b|\bplan(?:s|ned)? to\b|\bscheduled\b"}
 # Ongoing: kept up, not begun ("tiếp tục duy trì", "thường xuyên").
 ONGOING: Final = {"vi": r"\btiep tuc\b|\bduy tri\b|\bthuong xuyen\b|\bdang\b|\bdinh ky\b", "en": r"\bcontinu|\bmaintain|\bregular|\bongoing\b"}
 # A level on the day it was stated: a stock, not a flow.
