@@ -72,14 +72,14 @@ class Article:
 
 
 def guess_language(text: str) -> str:
-    """"vi" when the text carries Vietnamese letters, else "en"."""
+    """ "vi" when the text carries Vietnamese letters, else "en"."""
     vietnamese = len(re.findall(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", text.lower()))
     return "vi" if vietnamese > max(3, len(text) // 500) else "en"
 
 
 def _header(lines: Sequence[object], lang: str) -> tuple[int, When | None, str]:
     """(where the body starts, the dateline's date, the headline)."""
-    header = []
+    header: list[str] = []
     for line in lines[:8]:
         text = str(getattr(line, "text", ""))
         m = _DATELINE.match(text)

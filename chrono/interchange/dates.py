@@ -124,7 +124,7 @@ def month(y: int, m: int) -> str:
 
 
 def part_of_month(y: int, m: int, part: str) -> str:
-    """"early", "mid" or "late" month: the set of its first, middle or last ten days."""
+    """ "early", "mid" or "late" month: the set of its first, middle or last ten days."""
     first, last = {"early": (1, 10), "mid": (11, 20)}.get(part, (21, calendar.monthrange(y, m)[1]))
     return f"[{day(y, m, first)}..{day(y, m, last)}]"
 
@@ -135,13 +135,13 @@ MONTH_SPANS: Final = {(1, 4): 37, (5, 8): 38, (9, 12): 39, (1, 6): 40, (7, 12): 
 
 
 def month_span(y: int, first: int, last: int) -> str:
-    """"January–April 2024": a sub-year group when it is one, else a period of months."""
+    """ "January–April 2024": a sub-year group when it is one, else a period of months."""
     code = MONTH_SPANS.get((first, last))
     return f"{pad(y)}-{code}" if code else f"{month(y, first)}/{month(y, last)}"
 
 
 def coming_month(ref: Reference, m: int) -> Point | None:
-    """"tháng 4 tới", "next April": the first such month after the reference."""
+    """ "tháng 4 tới", "next April": the first such month after the reference."""
     if ref.ymd is None:
         return None
     year, current, _ = ref.ymd
@@ -253,7 +253,6 @@ class Scanner:
         estimated = (guessed or uses_now) and ref.published is None
         planned = any(p.planned for p in resolved) or m.groupdict().get("plan") is not None
         return DatePhrase(m.start(), m.end(), text[m.start() : m.end()], edtf, kind, guessed, planned, estimated)
-
 
     def _settled(self, texts: list[str], points: list[Point], ref: Reference, planned: bool) -> list[Point]:
         """Years the text left out, taken from where it gives them.

@@ -145,7 +145,7 @@ PHRASES: Final = [
 
 
 def _guard(folded: str, text: str, start: int, end: int) -> bool:
-    """"may" is a month only with a capital M; a bare year stands only where
+    """ "may" is a month only with a capital M; a bare year stands only where
     it is not part of a larger number ("2,000", "2019.5")."""
     phrase = folded[start:end]
     may = re.search(r"\bmay\b", phrase)

@@ -27,7 +27,8 @@ from chrono.when import When
 class StoreReading(Protocol):
     """What drafting reads of a store."""
 
-    partners: Mapping[str, Partner]
+    @property
+    def partners(self) -> Mapping[str, Partner]: ...
 
     def entries(self, partner_ids: Any = None) -> list[Any]: ...
 

@@ -133,8 +133,10 @@ def plain_number(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def entry_record(kind: str, status: str, when: str, names: dict[str, str], partners: list[str], actors: list[str],
-                 quantities: list[dict[str, Any]], source: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
+def entry_record(
+    kind: str, status: str, when: str, *, names: dict[str, str], partners: list[str], actors: list[str],
+    quantities: list[dict[str, Any]], source: dict[str, Any],
+) -> dict[str, Any]:  # fmt: skip
     """An entry in the import shape, its id derived as ``chrono import`` would."""
     slug = derive_slug(kind, When.parse(when), Names(en=names["en"], vi=names["vi"]))
     record: dict[str, Any] = {"type": "entry", "id": slug, "kind": kind, "status": status, "title": names, "when": when}

@@ -90,9 +90,8 @@ def records_unique(entries: list[EntryDraft]) -> list[EntryDraft]:
     for entry in entries:
         slug = str(entry.record["id"])
         seen[slug] = seen.get(slug, 0) + 1
-        if seen[slug] > 1:
-            entry = attrs.evolve(entry, record={**entry.record, "id": f"{slug[:76]}-{seen[slug]}"})
-        out.append(entry)
+        renamed = attrs.evolve(entry, record={**entry.record, "id": f"{slug[:76]}-{seen[slug]}"}) if seen[slug] > 1 else entry
+        out.append(renamed)
     return out
 
 
@@ -152,20 +151,20 @@ class _Drafter:
         mentions = self.registry.find(clause.text, lang) or self.registry.find(sentence.text, lang)
         if not amounts and not dates and kind is not None and kind.confidence < 0.7 and not self._other_side(clause.text, mentions):
             return  # "hợp tác" alone, with no one and no date: not a happening to draft
-        groups = _by_date(amounts, dates, all_dates, sentence.text, local, lang)
+        groups = _by_date(amounts, dates, all_dates, sentence.text, local)
         if len(groups) > 1 or (amounts and dates and groups[0][0] is not dates[0]):
             # Amounts of other dates than the happening's: each date's amounts
             # a figure, and the happening apart ("will visit in April, and
             # expects 2,000 visitors in the first half of 2024").
             if kind is not None and kind.confidence >= 0.7 and all(phrase is not dates[0] for phrase, _ in groups):
-                self._draft(sentence, clause, kind.kind, kind, dates[:1], context, [], mentions)
+                self._draft(sentence, clause, kind.kind, kind, dates=dates[:1], context=context, amounts=[], mentions=mentions)
             for phrase, group in groups:
-                self._draft(sentence, clause, "FigureReported", None, [phrase] if phrase else [], context, group, mentions)
+                self._draft(sentence, clause, "FigureReported", None, dates=[phrase] if phrase else [], context=context, amounts=group, mentions=mentions)
         else:
-            self._draft(sentence, clause, kind.kind if kind else "FigureReported", kind, dates, context, amounts, mentions)
+            self._draft(sentence, clause, kind.kind if kind else "FigureReported", kind, dates=dates, context=context, amounts=amounts, mentions=mentions)
 
     def _draft(
-        self, sentence: Sentence, clause: Span, kind: str, guessed: KindGuess | None, dates: list[DatePhrase],
+        self, sentence: Sentence, clause: Span, kind: str, guessed: KindGuess | None, *, dates: list[DatePhrase],
         context: Context | None, amounts: list[Amount], mentions: list[Mention],
     ) -> None:  # fmt: skip
         from chrono.interchange.draft_dates import figure_quantities, happening_when
@@ -191,7 +190,7 @@ class _Drafter:
         names = records.title(kind, partners, {**self.registry.partners, **{p.partner.id: p.partner for p in self.proposed.values()}}, metrics)
         guesses.append(Guess("title", "", 0.2, "made from the kind and partners: rewrite it"))
         source = {**self.source, "quote": sentence.text}
-        record = records.entry_record(kind, status, when, names, partners, actors, quantities, source)
+        record = records.entry_record(kind, status, when, names=names, partners=partners, actors=actors, quantities=quantities, source=source)
         self.entries.append(EntryDraft(record, tuple(guesses), sentence.span.start))
 
     def _other_side(self, text: str, mentions: list[Mention]) -> bool:
@@ -232,14 +231,13 @@ class _Drafter:
             guesses.append(Guess(f"actors.{self.home}", "", 0.5, "the chronicle's own side; the sentence names none of it"))
         return partners, actors
 
-
     def _chained_after(self, i: int, mentions: list[Mention]) -> bool:
         """Whether mention ``i`` only says where the place before it lies:
         "trấn Thiên Bảo, Malypho, châu Văn Sơn", "tỉnh Vân Nam (Trung Quốc)"."""
         if i == 0 or mentions[i].start - mentions[i - 1].end > 4:
             return False
-        return self._within(mentions[i - 1].partner, mentions[i].partner.id) or self._chained_after(i - 1, mentions) and self._within(
-            mentions[i - 1].partner, mentions[i].partner.id
+        return self._within(mentions[i - 1].partner, mentions[i].partner.id) or (
+            self._chained_after(i - 1, mentions) and self._within(mentions[i - 1].partner, mentions[i].partner.id)
         )
 
     def _within(self, partner: Partner, ancestor: str) -> bool:
@@ -263,10 +261,8 @@ def _comparison(text: str, phrase: DatePhrase, lang: str) -> bool:
     return re.search(COMPARISON[lang], fold(text[max(0, phrase.start - 30) : phrase.start])) is not None
 
 
-
-
 def _by_date(
-    amounts: list[Amount], dates: list[DatePhrase], all_dates: list[DatePhrase], text: str, local: Span, lang: str,
+    amounts: list[Amount], dates: list[DatePhrase], all_dates: list[DatePhrase], text: str, local: Span,
 ) -> list[tuple[DatePhrase | None, list[Amount]]]:  # fmt: skip
     """Amounts grouped by the date that governs each: the last date before
     it, or a compared date right before it ("năm 2020 - 174,8 triệu USD")."""

@@ -19,9 +19,12 @@ from chrono.interchange.fold import fold
 # (kind, strong Vietnamese cue, strong English cue), in order of precedence.
 CUES: Final = (
     ("TwinningSigned", r"ket nghia", r"twinn|sister[- ]cit"),
-    ("AgreementSigned", r"ky(?: ket)? (?:\w+ ){0,3}(?:thoa thuan|chuong trinh|ban ghi nho|hop dong|van ban)|(?:thoa thuan|hop dong)\b.{0,80}\bda ky|ky ket thoa thuan",
+    ("AgreementSigned",
+     r"ky(?: ket)? (?:\w+ ){0,3}(?:thoa thuan|chuong trinh|ban ghi nho|hop dong|van ban)"
+     r"|(?:thoa thuan|hop dong)\b.{0,80}\bda ky|ky ket thoa thuan",
      r"sign\w* (?:\w+ ){0,4}(?:agreement|memorand|programme|program|contract)|(?:agreement|memorandum) (?:\w+ ){0,4}signed"),
-    ("RelationsEstablished", r"thiet lap (?:moi )?quan he|quan he (?:hop tac )?huu nghi|day manh quan he", r"(?:established|set up) (?:\w+ ){0,2}relations|friendship relations"),
+    ("RelationsEstablished", r"thiet lap (?:moi )?quan he|quan he (?:hop tac )?huu nghi|day manh quan he",
+     r"(?:established|set up) (?:\w+ ){0,2}relations|friendship relations"),
     ("MechanismEstablished", r"co che|thanh lap|nhom cong tac lien hop|uy ban cong tac lien hop", r"mechanism|working group|joint committee|founded|set up a"),
     ("TalksHeld", r"hoi dam|hoi kien", r"\btalks\b|held talks"),
     ("ConferenceHeld", r"hoi nghi|hoi thao|giao ban|dien dan|hoi cho", r"conference|forum|workshop|seminar|summit"),
@@ -29,7 +32,10 @@ CUES: Final = (
     ("AidProvided", r"trao tang|tai tro|vien tro|hoc bong|tang qua", r"donat|\baid\b|grant|scholarship|funded"),
     ("CooperationCarriedOut", r"tuan tra|phoi hop|hop tac|xuc tien|giao luu|trao doi|dua .{0,40}lao dong", r"cooperat|patrol|exchange|promot"),
 )  # fmt: skip
-PLANNED: Final = {"vi": r"\bdu kien\b|\bse\b|\bke hoach\b|\bmong muon\b|\bdu dinh\b|\bthoi gian toi\b", "en": r"\bexpect(?:s|ed)?\b|\bwill\b|\bplan(?:s|ned)? to\b|\bscheduled\b"}
+PLANNED: Final = {
+    "vi": r"\bdu kien\b|\bse\b|\bke hoach\b|\bmong muon\b|\bdu dinh\b|\bthoi gian toi\b",
+    "en": r"\bexpect(?:s|ed)?\b|\bwill\b|\bplan(?:s|ned)? to\b|\bscheduled\b",
+}
 # Ongoing: kept up, not begun ("tiếp tục duy trì", "thường xuyên").
 ONGOING: Final = {"vi": r"\btiep tuc\b|\bduy tri\b|\bthuong xuyen\b|\bdang\b|\bdinh ky\b", "en": r"\bcontinu|\bmaintain|\bregular|\bongoing\b"}
 # A level on the day it was stated: a stock, not a flow.

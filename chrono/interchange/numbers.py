@@ -154,14 +154,20 @@ EN: Final = Units(
     ],
     changes=r"up|down|increase of|decrease of|rose by|fell by",
     ordinals=r"no\.?|number",
-    metrics=[("trade", "trade_value"), ("disburs", "disbursed_value"), ("commit", "committed_value"), ("invest", "investment_value"), ("aid|donat|grant", "aid_value")],
+    metrics=[
+        ("trade", "trade_value"),
+        ("disburs", "disbursed_value"),
+        ("commit", "committed_value"),
+        ("invest", "investment_value"),
+        ("aid|donat|grant", "aid_value"),
+    ],
 )
 
 LANGUAGES: Final = {"vi": VI, "en": EN}
 
 
 def to_decimal(text: str, units: Units) -> Decimal | None:
-    """"2,548" in Vietnamese is 2.548; "1.456" is 1456."""
+    """ "2,548" in Vietnamese is 2.548; "1.456" is 1456."""
     plain = text.replace(units.group, "").replace(units.decimal, ".")
     try:
         return Decimal(plain)
@@ -174,7 +180,7 @@ def find_amounts(text: str, lang: str, skip: Sequence[tuple[int, int]] = ()) -> 
     (date phrases) hold no amount."""
     units = LANGUAGES[lang]
     folded = fold(text)
-    found = []
+    found: list[Amount] = []
     for m in re.finditer(rf"(?<![\w.,-])(?:(?P<num>{units.number})(?:/(?P<of>{units.number}))?)(?![\w%]|[.,]\d)", folded):
         if any(a <= m.start() < b for a, b in skip):
             continue
