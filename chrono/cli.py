@@ -71,7 +71,7 @@ EXAMPLES = {
     "draft": [
         "chrono draft article.txt > drafts.yaml",
         "chrono draft article.txt --published 2024-03-15 --source 'Báo Hà Giang, 2024-03-15' --out drafts.yaml",
-        "chrono draft report.txt --lang en --format jsonl > drafts.jsonl",
+        "chrono draft article.txt --format jsonl > drafts.jsonl",
     ],
     "export": [
         "chrono export --format jsonl > chronicle.jsonl",
