@@ -26,6 +26,7 @@ HANDLERS = {
     **dict.fromkeys(("record", "import", "correct", "retract", "rebuild"), "writes"),
     **dict.fromkeys(("audit", "replay", "diff"), "audits"),
     "export": "exports",
+    "draft": "drafting",
 }
 
 EXIT_BAD_INPUT = 2

@@ -63,6 +63,11 @@ EXAMPLES = {
     "correct": ["chrono correct 2024-wenshan-delegation --set when=2024-03-12 --reason 'minutes give the day'"],
     "retract": ["chrono retract 2024-wenshan-delegation --reason 'recorded twice'"],
     "log": ["chrono log", "chrono log --format csv > log.csv"],
+    "draft": [
+        "chrono draft article.txt > drafts.yaml",
+        "chrono draft article.txt --published 2024-03-15 --source 'Báo Hà Giang, 2024-03-15' --out drafts.yaml",
+        "chrono draft article.txt --format jsonl > drafts.jsonl",
+    ],
     "export": [
         "chrono export --format jsonl > chronicle.jsonl",
         "chrono export --format csv > chronicle.csv",
@@ -225,6 +230,17 @@ def _export_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=("en", "vi"), default=argparse.SUPPRESS, help="language of the Markdown report")
 
 
+def _draft_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("article", type=Path, help="the article, a UTF-8 plain-text file ('-' for standard input)")
+    parser.add_argument("--lang", dest="article_lang", choices=("vi", "en"), help="the article's language (default: guessed from its letters)")
+    parser.add_argument("--published", help="EDTF date the article was published (default: its dateline, if any)")
+    parser.add_argument("--source", help="the document's name in the drafts' sources (default: the file's name)")
+    parser.add_argument("--publisher", default="", help="who published it")
+    parser.add_argument("--home", metavar="P", help="partner id of the chronicle's own side (default: the store's most frequent actor)")
+    parser.add_argument("--format", choices=("yaml", "jsonl"), default="yaml", help="yaml: for review (default); jsonl: for scripts")
+    parser.add_argument("--out", type=Path, metavar="FILE", help="write the drafts to FILE instead of standard output")
+
+
 # The commands, in the order --help lists them: name, purpose, options.
 COMMANDS: tuple[tuple[str, str, Callable[[argparse.ArgumentParser], None]], ...] = (
     ("timeline", "Entries in date order, filtered.", _timeline_options),
@@ -244,6 +260,7 @@ COMMANDS: tuple[tuple[str, str, Callable[[argparse.ArgumentParser], None]], ...]
     ("retract", "Retract an entry (it stays in the log).", _retract_options),
     ("log", "The event log in recording order.", _log_options),
     ("export", "Export the chronicle or its full event log.", _export_options),
+    ("draft", "Draft entries from a news article, for review (never into the store).", _draft_options),
 )
 
 TABULAR = ("table", "json", "csv", "md")

@@ -23,6 +23,10 @@ from chrono.events.values import LEVELS, OUTCOMES, QUALIFIERS, STATUSES, Facts, 
 from chrono.when import When
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# Review notes that ``chrono draft`` writes beside a record's fields: taken
+# off before the record is read, never stored, so a reviewed draft imports
+# as it stands (docs/records.md, "Drafts").
+DRAFT_NOTES = "draft"
 MAX_QUANTITY = Decimal("1e24")
 MIN_QUANTITY = Decimal("1e-12")
 MAX_DIGITS = 36
@@ -471,6 +475,8 @@ def parse_record(data: Any, origin: Origin) -> list[Command]:
     """
     if not isinstance(data, Mapping):
         raise RecordProblems([Problem(origin.file, origin.line, "", "a record must be an object")])
+    if DRAFT_NOTES in data:
+        data = {key: value for key, value in data.items() if key != DRAFT_NOTES}
     record_type = data.get("type") or "entry"
     parser = PARSERS.get(record_type) if isinstance(record_type, str) else None
     if parser is None:
