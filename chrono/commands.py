@@ -417,14 +417,19 @@ def cmd_log(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from chrono import exporting
+
     app = _open(args)
     out = sys.stdout
     if args.format == "events":
+        exporting.refuse_filters(args)
         for notification in app.stored_notifications():
             out.write(shapes.dumps(shapes.stored_event_json(notification)) + "\n")
         return 0
-    state = app.snapshot()
-    entries = [e for e in sorted(state.entries.values(), key=lambda e: (e.facts.when.sort_key, e.slug)) if not e.retracted]
+    if args.format in exporting.FORMATS:
+        return exporting.export(app, args, out, notice=err)
+    state = exporting.select(app, args)
+    entries = state.entries
     if args.format in ("csv", "md"):
         from chrono.render import exporters
 
