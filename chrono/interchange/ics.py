@@ -4,8 +4,8 @@ One all-day VEVENT per dated entry: DTSTART is its earliest possible day,
 DTEND the day after its latest (RFC 5545's end is exclusive), so a year is a
 year-long event and "late March 2024" spans the 21st to the 31st. A calendar
 event needs both ends: an entry with an open or unknown bound ("on or before
-4 July 2022", "since 2012") is left out and counted, never given an invented
-end. The UID is the entry's aggregate id (a UUID derived from its readable
+4 July 2022", "since 2012"), or one beyond the years iCalendar writes, is
+left out and counted, never given an invented end. The UID is the entry's aggregate id (a UUID derived from its readable
 id), so that a calendar re-importing the export updates events instead of
 duplicating them; a planned happening is TENTATIVE.
 """
@@ -13,7 +13,7 @@ duplicating them; a planned happening is TENTATIVE.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TextIO
 
 from chrono.events.entry import Entry, entry_uuid
@@ -31,7 +31,7 @@ def vevent(entry: Entry, partners: Mapping[str, Partner], options: ExportOptions
 
     facts = entry.facts
     first, last = date_of(facts.when.earliest_key), date_of(facts.when.latest_key)
-    if first is None or last is None:
+    if first is None or last is None or last == date.max:
         return None
     lang = options.lang
     event = Event()
@@ -80,4 +80,4 @@ def write(entries: Iterable[Entry], partners: Mapping[str, Partner], options: Ex
         out.write(text)
         count += 1
     out.write("END:VCALENDAR" + CRLF)
-    return Written(count, {"an open or unknown bound; a calendar event needs both": skipped} if skipped else {})
+    return Written(count, {"no start or end a calendar can hold (open, unknown, or beyond years 1-9999)": skipped} if skipped else {})

@@ -20,12 +20,14 @@ those fields, and PLOVER's invitation to add named fields carries the rest:
   known), ``enddate`` an interval's last day; ``date_earliest``,
   ``date_latest``, ``date_precision`` and ``date_edtf`` keep what is known,
   and ``date_added`` is the recording time, beside the event date.
-- A reported figure is an observation, not an event: it is left out, counted.
+- A reported figure is an observation, not an event: it is left out, counted,
+  as is an entry whose date has no bound at all.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
 
@@ -50,6 +52,8 @@ CAMEO_TO_PLOVER: dict[str, tuple[str, str, str]] = {
 # PLOVER's quad categories: 1 verbal cooperation, 2 material cooperation.
 QUAD = {"CONSULT": 1, "SUPPORT": 1, "AGREE": 1, "CONCEDE": 1, "COOPERATE": 2, "AID": 2}
 AUXILIARY = {"planned": "future", "postponed": "future", "cancelled": "negation"}
+FIGURES = "reported figures; PLOVER records events, not observations"
+UNDATED = "a date with no bound at all; PLOVER needs a date"
 DIRECTION = "actor: the home side; recipient: the foreign partners (chrono does not record who visited or gave to whom)"
 
 
@@ -115,12 +119,13 @@ def cite(source: Any) -> dict[str, Any]:
 
 def write(entries: Iterable[Entry], partners: Mapping[str, Partner], options: ExportOptions, out: TextIO) -> Written:
     """The entries as PLOVER records, one JSON object a line."""
-    count = skipped = 0
+    count = 0
+    left_out: Counter[str] = Counter()
     for entry in entries:
         data = record(entry, partners, options)
-        if data is None:
-            skipped += 1
+        if data is None or data["date"] is None:
+            left_out[FIGURES if data is None else UNDATED] += 1
             continue
         out.write(json.dumps(data, ensure_ascii=False) + "\n")
         count += 1
-    return Written(count, {"reported figures; PLOVER records events, not observations": skipped} if skipped else {})
+    return Written(count, dict(left_out))

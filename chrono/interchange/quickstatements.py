@@ -128,8 +128,10 @@ def entry_lines(entry: Entry, partners: Mapping[str, Partner], options: ExportOp
     facts = entry.facts
     lines = [comment(f"chrono {entry.slug}: {entry.kind}, {facts.when.display('en')} (EDTF {facts.when.edtf}), {entry.status}")]
     lines.append("CREATE")
-    for lang in ("en", "vi"):
-        title = " ".join(facts.title.get(lang).split())
+    for lang, written in (("en", facts.title.en), ("vi", facts.title.vi)):
+        title = " ".join(written.split())
+        if not title:
+            continue
         lines.append(TAB.join(("LAST", f"L{lang}", string(title))) if len(title) <= MAX_LABEL else comment(f"label {lang} too long: {title}"))
         lines.append(TAB.join(("LAST", f"D{lang}", string(f"{options.words.kind(entry.kind, lang)} ({facts.when.display(lang)})"))))
     kind_qid = options.qids.kinds.get(entry.kind)

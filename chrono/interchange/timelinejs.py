@@ -38,8 +38,9 @@ def date_object(key: Key, precision: Precision, time: str | None = None) -> dict
     return obj
 
 
-def span(when: When) -> tuple[dict[str, int], dict[str, int] | None]:
-    """``start_date`` and ``end_date`` (None when the date is one point at its precision)."""
+def span(when: When) -> tuple[dict[str, int], dict[str, int] | None] | None:
+    """``start_date`` and ``end_date`` (None when the date is one point at its precision);
+    None for a date with no bound at all (a one-of set open at both ends), which has no place."""
     if when.is_interval:
         start, end = parts(when)
         first = date_object(start.earliest_key, start.precision) if start and start.earliest_key else None
@@ -49,14 +50,16 @@ def span(when: When) -> tuple[dict[str, int], dict[str, int] | None]:
         last = date_object(when.latest_key, when.precision, when.time) if when.latest_key else None
     if first is None:
         # Known only by its end ("by 4 July 2022"): placed there; display_date says the rest.
-        assert last is not None, "a date has at least one bound"
-        return last, None
+        return None if last is None else (last, None)
     return first, (last if last is not None and last != first else None)
 
 
-def event(entry: Entry, partners: Mapping[str, Partner], options: ExportOptions) -> dict[str, Any]:
-    """One slide."""
-    start, end = span(entry.facts.when)
+def event(entry: Entry, partners: Mapping[str, Partner], options: ExportOptions) -> dict[str, Any] | None:
+    """One slide, or None for an entry whose date has no bound to place it by."""
+    found = span(entry.facts.when)
+    if found is None:
+        return None
+    start, end = found
     slide: dict[str, Any] = {"unique_id": entry.slug, "start_date": start}
     if end is not None:
         slide["end_date"] = end
@@ -106,9 +109,12 @@ def write(entries: Iterable[Entry], partners: Mapping[str, Partner], options: Ex
     out.write('{"title": ' + _dumps(title) + ',\n"events": [')
     eras: list[dict[str, Any]] = []
     human = True
-    count = 0
+    count = unplaced = 0
     for entry in entries:
         slide = event(entry, partners, options)
+        if slide is None:
+            unplaced += 1
+            continue
         out.write(("\n" if not count else ",\n") + _dumps(slide))
         count += 1
         human = human and all(d["year"] in HUMAN_YEARS for d in (slide["start_date"], slide.get("end_date") or slide["start_date"]))
@@ -117,7 +123,7 @@ def write(entries: Iterable[Entry], partners: Mapping[str, Partner], options: Ex
             eras.append(found)
     out.write('\n],\n"eras": [' + ",\n".join(_dumps(e) for e in eras) + "],\n")
     out.write(f'"scale": "{"human" if human else "cosmological"}"}}\n')
-    return Written(count)
+    return Written(count, {"a date with no bound at all; a slide needs a place": unplaced} if unplaced else {})
 
 
 def _subtitle(options: ExportOptions) -> str:
