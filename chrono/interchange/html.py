@@ -139,7 +139,8 @@ def write(
     count = 0
     for entry in entries:
         revisions = list(histories.get(entry.slug) or [Revision.of(entry, entry.created_on)])
-        later += [rev.recorded for rev in revisions[1:]]
+        # A change recorded in the same second as the entry (a citation in the same import) is no time to go back to.
+        later += [rev.recorded for rev in revisions[1:] if second(rev.recorded) != second(revisions[0].recorded)]
         used.update(pid for rev in revisions for pid in (*rev.facts.partners, *rev.facts.actors))
         data = {"id": entry.slug, "kind": entry.kind, "revs": [revision_data(rev) for rev in revisions]}
         out.write(("" if not count else ",\n") + script_json(data))
