@@ -195,25 +195,16 @@
   }
   function defs(svg) {
     var d = el("defs");
-    [["fade-left", 0, 1], ["fade-right", 1, 0]].forEach(function (spec) {
+    // An unknown start fades out to the left, an open end to the right: white is drawn, clear is not.
+    [["fade-left", [["0", "0"], ["0.6", "1"], ["1", "1"]]], ["fade-right", [["0", "1"], ["0.4", "1"], ["1", "0"]]],
+      ["fade-both", [["0", "0"], ["0.25", "1"], ["0.75", "1"], ["1", "0"]]]].forEach(function (spec) {
       var grad = el("linearGradient", { id: "g-" + spec[0], x1: "0", x2: "1", y1: "0", y2: "0" });
-      grad.appendChild(el("stop", { offset: "0", "stop-color": "white", "stop-opacity": String(1 - spec[1]) }));
-      grad.appendChild(el("stop", { offset: "0.25", "stop-color": "white", "stop-opacity": "1" }));
-      grad.appendChild(el("stop", { offset: "0.75", "stop-color": "white", "stop-opacity": "1" }));
-      grad.appendChild(el("stop", { offset: "1", "stop-color": "white", "stop-opacity": String(1 - spec[2]) }));
+      spec[1].forEach(function (stop) { grad.appendChild(el("stop", { offset: stop[0], "stop-color": "white", "stop-opacity": stop[1] })); });
       d.appendChild(grad);
       var mask = el("mask", { id: spec[0], maskContentUnits: "objectBoundingBox" });
       mask.appendChild(el("rect", { width: "1", height: "1", fill: "url(#g-" + spec[0] + ")" }));
       d.appendChild(mask);
     });
-    var both = el("linearGradient", { id: "g-fade-both", x1: "0", x2: "1", y1: "0", y2: "0" });
-    [["0", "0"], ["0.2", "1"], ["0.8", "1"], ["1", "0"]].forEach(function (s) {
-      both.appendChild(el("stop", { offset: s[0], "stop-color": "white", "stop-opacity": s[1] }));
-    });
-    d.appendChild(both);
-    var mb = el("mask", { id: "fade-both", maskContentUnits: "objectBoundingBox" });
-    mb.appendChild(el("rect", { width: "1", height: "1", fill: "url(#g-fade-both)" }));
-    d.appendChild(mb);
     var clip = el("clipPath", { id: "plot" });
     clip.appendChild(el("rect", { x: 0, y: 0, width: svg.plotWidth, height: 100000 }));
     d.appendChild(clip);
@@ -246,7 +237,9 @@
     });
     var at = px(state.asOf + 1);
     clipped.appendChild(el("line", { "class": "as-of-line", x1: at, x2: at, y1: AXIS_H - 4, y2: height }));
-    clipped.appendChild(el("text", { "class": "as-of-label", x: at + 4, y: 11 }, t("asOfLine", { d: isoOf(state.asOf) })));
+    var near = at > width - 130;
+    clipped.appendChild(el("text", { "class": "as-of-label", x: near ? at - 4 : at + 4, y: 11, "text-anchor": near ? "end" : "start" },
+      t("asOfLine", { d: isoOf(state.asOf) })));
     svg.appendChild(plot);
     svg.appendChild(labels);
     chart.replaceChildren(svg);
