@@ -64,9 +64,7 @@ def entries_of(store: str) -> dict[str, dict[str, Any]]:
 
 def shown(visit: Visit) -> dict[str, str]:
     """Entry id -> the certainty the page marks it with."""
-    marks: list[list[str]] = visit.page.eval_on_selector_all(
-        "#timeline g.entry", "nodes => nodes.map(n => [n.dataset.id, n.dataset.certainty])"
-    )
+    marks: list[list[str]] = visit.page.eval_on_selector_all("#timeline g.entry", "nodes => nodes.map(n => [n.dataset.id, n.dataset.certainty])")
     return dict((pair[0], pair[1]) for pair in marks)
 
 
@@ -79,7 +77,9 @@ def move_slider(visit: Visit, day: date) -> None:
 
 
 def titles(visit: Visit) -> dict[str, str]:
-    pairs: list[list[str]] = visit.page.eval_on_selector_all("#timeline g.entry", "nodes => nodes.map(n => [n.dataset.id, n.querySelector('text').textContent])")
+    pairs: list[list[str]] = visit.page.eval_on_selector_all(
+        "#timeline g.entry", "nodes => nodes.map(n => [n.dataset.id, n.querySelector('text').textContent])"
+    )
     return dict((pair[0], pair[1]) for pair in pairs)
 
 
@@ -153,7 +153,7 @@ def corrected(tmp_path: Path) -> str:
     """A store with an entry corrected, and another retracted, a second after they were recorded."""
     path = str(tmp_path / "corrected.sqlite")
     app = open_store(path)
-    nasty = "</script><script>window.__pwned=1</script><img src=x onerror=\"window.__pwned=2\">"
+    nasty = '</script><script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
     records = [*PARTNERS, entry("2021-van-son-programme"), entry("2019-visit", kind="VisitMade", when="2019-05"),
                entry("2020-nasty", kind="VisitMade", when="2020", title={"en": nasty, "vi": nasty})]  # fmt: skip
     import_files(app, [(jsonl(records), "records.jsonl")])
