@@ -136,19 +136,19 @@ def write(
     out.write('<script type="application/json" id="chrono-entries">[')
     used: set[str] = set()
     later: list[datetime] = []
-    count = 0
-    for entry in entries:
+    live = 0
+    for index, entry in enumerate(entries):
         revisions = list(histories.get(entry.slug) or [Revision.of(entry, entry.created_on)])
         # A change recorded in the same second as the entry (a citation in the same import) is no time to go back to.
         later += [rev.recorded for rev in revisions[1:] if second(rev.recorded) != second(revisions[0].recorded)]
         used.update(pid for rev in revisions for pid in (*rev.facts.partners, *rev.facts.actors))
         data = {"id": entry.slug, "kind": entry.kind, "revs": [revision_data(rev) for rev in revisions]}
-        out.write(("" if not count else ",\n") + script_json(data))
-        count += 1
+        out.write(("" if not index else ",\n") + script_json(data))
+        live += not revisions[-1].retracted
     out.write("]</script>\n")
-    meta = page_meta(count, used, later, partners, options)
+    meta = page_meta(live, used, later, partners, options)
     out.write(f'<script type="application/json" id="chrono-meta">{script_json(meta)}</script>\n<script>{js}</script>\n</body>\n</html>\n')
-    return Written(count)
+    return Written(live)
 
 
 def page_meta(count: int, used: set[str], later: list[datetime], partners: Mapping[str, Partner], options: ExportOptions) -> dict[str, Any]:
