@@ -4,9 +4,9 @@ Playwright's own browser download is never used (``playwright install`` would
 fetch one): the system's Chromium is launched headless, without sandbox, GPU,
 QUIC or any background networking, with a fresh profile each time.
 
-    python -m tests.e2e.browser PAGE.html PICTURE.png
+    python -m tests.e2e.browser PAGE.html PICTURE.png [ENTRY-ID]
 
-saves a picture of a page as the tests see it.
+saves a picture of a page as the tests see it (with an entry's details open).
 """
 
 from __future__ import annotations
@@ -76,12 +76,15 @@ class Visit:
         self.page.close()
 
 
-def screenshot(page: Path, picture: Path) -> None:
+def screenshot(page: Path, picture: Path, entry: str | None = None) -> None:
+    """A picture of ``page`` as it opens, with ``entry``'s details shown if given."""
     with chromium() as context:
         visit = Visit(context, page)
+        if entry:
+            visit.page.click(f'#timeline g.entry[data-id="{entry}"] text')
         visit.page.screenshot(path=str(picture), full_page=False)
         visit.close()
 
 
 if __name__ == "__main__":
-    screenshot(Path(sys.argv[1]), Path(sys.argv[2]))
+    screenshot(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] if len(sys.argv) > 3 else None)

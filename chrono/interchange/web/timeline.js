@@ -261,7 +261,7 @@
     if (!rev) { panel.hidden = true; return; }
     panel.hidden = false;
     var close = html("button", t("close"));
-    close.addEventListener("click", function () { state.selected = null; draw(); details(); });
+    close.addEventListener("click", function () { state.selected = null; refresh(); });
     var dl = html("dl"), add = function (term, text) { if (text) { dl.appendChild(html("dt", term)); dl.appendChild(html("dd", text)); } };
     add(t("date"), pick(rev.when.text) + " [" + rev.when.edtf + "]");
     add(t("kind"), pick(meta.kinds[entry.kind]) || entry.kind);
@@ -321,7 +321,7 @@
     state.asOf = Math.min(Math.max(day, extent.lo), extent.hi);
     $("as-of").value = String(state.asOf);
     $("as-of-date").value = isoOf(state.asOf);
-    draw(); details();
+    refresh();
   }
   function zoom(factor, centre) {
     var v = state.view, span = v.end - v.start, at = centre === undefined ? v.start + span / 2 : centre;
@@ -335,11 +335,11 @@
     $("as-of-date").min = isoOf(extent.lo); $("as-of-date").max = isoOf(extent.hi);
     slider.addEventListener("input", function () { setAsOf(Number(slider.value)); });
     $("as-of-date").addEventListener("change", function () { if ($("as-of-date").value) setAsOf(dayOf($("as-of-date").value)); });
-    $("known-at").addEventListener("change", function () { state.knownAt = $("known-at").value; draw(); details(); });
+    $("known-at").addEventListener("change", function () { state.knownAt = $("known-at").value; refresh(); });
     $("partner").addEventListener("change", function () { state.partner = $("partner").value; draw(); });
     $("lanes").addEventListener("change", function () { state.lanes = $("lanes").value; draw(); });
     document.querySelectorAll("[data-lang]").forEach(function (b) {
-      b.addEventListener("click", function () { state.lang = b.getAttribute("data-lang"); words(); draw(); details(); });
+      b.addEventListener("click", function () { state.lang = b.getAttribute("data-lang"); words(); refresh(); });
     });
     $("zoom-in").addEventListener("click", function () { zoom(1 / 1.6); });
     $("zoom-out").addEventListener("click", function () { zoom(1.6); });
@@ -365,13 +365,15 @@
     chart.addEventListener("keydown", function (ev) { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); open(ev.target); } });
     window.addEventListener("resize", draw);
   }
+  // The details panel first: it takes its width before the chart measures its own.
+  function refresh() { details(); draw(); }
   function open(target) {
     var g = target.closest ? target.closest("g.entry") : null;
     if (!g) return;
     state.selected = g.getAttribute("data-id");
-    draw(); details();
+    refresh();
     var again = document.querySelector('g.entry[data-id="' + CSS.escape(state.selected) + '"]');
-    if (again) again.focus();
+    if (again) again.focus({ preventScroll: true });
   }
 
   wire();
