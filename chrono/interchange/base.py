@@ -10,9 +10,10 @@ reads the command line; the labels of kinds and statuses come in through
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -139,6 +140,30 @@ class Written:
     written: int
     left_out: Mapping[str, int] = attrs.field(factory=dict)
     notes: tuple[str, ...] = ()
+
+
+T = TypeVar("T")
+
+
+@attrs.define
+class Tally:
+    """What a format has written so far, and what it left out and why."""
+
+    written: int = 0
+    left_out: Counter[str] = attrs.field(factory=Counter)
+
+    def each(self, entries: Iterable[Entry], convert: Callable[[Entry], T | None], why: Callable[[Entry], str]) -> Iterator[tuple[Entry, T]]:
+        """Each entry with what ``convert`` made of it; one it makes nothing of is counted under ``why(entry)``."""
+        for entry in entries:
+            found = convert(entry)
+            if found is None:
+                self.left_out[why(entry)] += 1
+                continue
+            self.written += 1
+            yield entry, found
+
+    def summary(self, notes: tuple[str, ...] = ()) -> Written:
+        return Written(self.written, dict(self.left_out), notes)
 
 
 # -- dates --------------------------------------------------------------

@@ -18,11 +18,12 @@ from typing import TextIO
 
 from chrono.events.entry import Entry, entry_uuid
 from chrono.events.values import Partner
-from chrono.interchange.base import ExportOptions, Written, date_of, display, name
+from chrono.interchange.base import ExportOptions, Tally, Written, date_of, display, name
 
 PRODID = "-//chrono//chrono export//EN"
 STATUS = {"happened": "CONFIRMED", "held": "CONFIRMED", "planned": "TENTATIVE", "postponed": "TENTATIVE", "cancelled": "CANCELLED"}
 CRLF = "\r\n"
+UNHELD = "no start or end a calendar can hold (open, unknown, or beyond years 1-9999)"
 
 
 def vevent(entry: Entry, partners: Mapping[str, Partner], options: ExportOptions) -> str | None:
@@ -71,13 +72,8 @@ def description(entry: Entry, partners: Mapping[str, Partner], options: ExportOp
 def write(entries: Iterable[Entry], partners: Mapping[str, Partner], options: ExportOptions, out: TextIO) -> Written:
     """The entries as one VCALENDAR, events streamed as they come."""
     out.write(CRLF.join(("BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "")))
-    count = skipped = 0
-    for entry in entries:
-        text = vevent(entry, partners, options)
-        if text is None:
-            skipped += 1
-            continue
+    tally = Tally()
+    for _, text in tally.each(entries, lambda entry: vevent(entry, partners, options), lambda _: UNHELD):
         out.write(text)
-        count += 1
     out.write("END:VCALENDAR" + CRLF)
-    return Written(count, {"no start or end a calendar can hold (open, unknown, or beyond years 1-9999)": skipped} if skipped else {})
+    return tally.summary()

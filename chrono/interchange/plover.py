@@ -27,14 +27,13 @@ those fields, and PLOVER's invitation to add named fields carries the rest:
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
 
 from chrono.events.entry import Entry
 from chrono.events.kinds import KINDS
 from chrono.events.values import Partner
-from chrono.interchange.base import ExportOptions, Written, country_of, date_of, name
+from chrono.interchange.base import ExportOptions, Tally, Written, country_of, date_of, name
 
 # CAMEO code -> (PLOVER event, mode, context), from CAMEO2PLOVER-2021.txt.
 CAMEO_TO_PLOVER: dict[str, tuple[str, str, str]] = {
@@ -82,6 +81,12 @@ def record(entry: Entry, partners: Mapping[str, Partner], options: ExportOptions
     return data
 
 
+def placed_record(entry: Entry, partners: Mapping[str, Partner], options: ExportOptions) -> dict[str, Any] | None:
+    """The record, or None where PLOVER has no place for it: a reported figure, a date with no bound."""
+    data = record(entry, partners, options)
+    return data if data is not None and data["date"] is not None else None
+
+
 def dates(entry: Entry) -> dict[str, Any]:
     """``date`` (and an interval's ``enddate``) with the bounds and precision behind them."""
     when = entry.facts.when
@@ -119,13 +124,8 @@ def cite(source: Any) -> dict[str, Any]:
 
 def write(entries: Iterable[Entry], partners: Mapping[str, Partner], options: ExportOptions, out: TextIO) -> Written:
     """The entries as PLOVER records, one JSON object a line."""
-    count = 0
-    left_out: Counter[str] = Counter()
-    for entry in entries:
-        data = record(entry, partners, options)
-        if data is None or data["date"] is None:
-            left_out[FIGURES if data is None else UNDATED] += 1
-            continue
+    tally = Tally()
+    dated = lambda entry: data if (data := record(entry, partners, options)) and data["date"] else None  # noqa: E731
+    for _, data in tally.each(entries, dated, lambda entry: FIGURES if KINDS[entry.kind].plover is None else UNDATED):
         out.write(json.dumps(data, ensure_ascii=False) + "\n")
-        count += 1
-    return Written(count, dict(left_out))
+    return tally.summary()

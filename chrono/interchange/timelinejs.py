@@ -22,11 +22,12 @@ from typing import Any, TextIO
 
 from chrono.events.entry import Entry
 from chrono.events.values import Partner
-from chrono.interchange.base import ExportOptions, Key, Written, cut, display, lane, name, parts, phrase
+from chrono.interchange.base import ExportOptions, Key, Tally, Written, cut, display, lane, name, parts, phrase
 from chrono.when import Precision, When
 
 # TimelineJS's human scale is JavaScript's Date range; beyond it only the cosmological scale works.
 HUMAN_YEARS = range(-271820, 275760)
+UNPLACED = "a date with no bound at all; a slide needs a place"
 
 
 def date_object(key: Key, precision: Precision, time: str | None = None) -> dict[str, int]:
@@ -109,21 +110,16 @@ def write(entries: Iterable[Entry], partners: Mapping[str, Partner], options: Ex
     out.write('{"title": ' + _dumps(title) + ',\n"events": [')
     eras: list[dict[str, Any]] = []
     human = True
-    count = unplaced = 0
-    for entry in entries:
-        slide = event(entry, partners, options)
-        if slide is None:
-            unplaced += 1
-            continue
-        out.write(("\n" if not count else ",\n") + _dumps(slide))
-        count += 1
+    tally = Tally()
+    for entry, slide in tally.each(entries, lambda entry: event(entry, partners, options), lambda _: UNPLACED):
+        out.write(("\n" if tally.written == 1 else ",\n") + _dumps(slide))
         human = human and all(d["year"] in HUMAN_YEARS for d in (slide["start_date"], slide.get("end_date") or slide["start_date"]))
         found = era(entry, options)
         if found is not None:
             eras.append(found)
     out.write('\n],\n"eras": [' + ",\n".join(_dumps(e) for e in eras) + "],\n")
     out.write(f'"scale": "{"human" if human else "cosmological"}"}}\n')
-    return Written(count, {"a date with no bound at all; a slide needs a place": unplaced} if unplaced else {})
+    return tally.summary()
 
 
 def _subtitle(options: ExportOptions) -> str:
