@@ -81,7 +81,8 @@ def export(app: Chronicle, args: argparse.Namespace, out: TextIO, notice: Any) -
     html = args.format == "html"
     chosen = select(app, args, every_date=html, retracted=html)
     options = ExportOptions(
-        lang=args.lang, as_of=parse_as_of(args.as_of) if args.as_of else None, group=args.group, root=chosen.root,
+        lang=args.lang, as_of=parse_as_of(args.as_of) if args.as_of else None, known_at=parse_known_at(args.known_at),
+        group=args.group, root=chosen.root,
         words=words(), qids=load_qids(args.qids),
     )  # fmt: skip
     module: Any = import_module(f"chrono.interchange.{args.format}")

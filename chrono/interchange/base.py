@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 import attrs
@@ -103,6 +103,7 @@ class ExportOptions:
     Attributes:
         lang: language of titles, names and dates (``en`` or ``vi``).
         as_of: the real-world date asked with ``--as-of``, or None.
+        known_at: the recording time asked with ``--known-at``, or None (all recorded).
         today: the date an export without ``--as-of`` is made on (ongoing
             eras end there; the HTML page's as-of slider starts there).
         group: what groups entries in lanes: ``partner`` or ``kind``.
@@ -114,11 +115,19 @@ class ExportOptions:
 
     lang: str = "en"
     as_of: date | None = None
+    known_at: datetime | None = None
     today: date = attrs.field(factory=date.today)
     group: str = "partner"
     root: str | None = None
     words: Words = attrs.field(factory=Words)
     qids: Qids = attrs.field(factory=Qids)
+
+    def axes(self, lang: str, *, as_of: bool = True) -> list[str]:
+        """The time axes asked, in words: "as of 2018-12-31", "as known at 2026-01-01 12:00:00 UTC"."""
+        said = [phrase("as_of", lang, date=self.as_of.isoformat())] if self.as_of and as_of else []
+        if self.known_at is not None:
+            said.append(phrase("known_at", lang, time=self.known_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")))
+        return said
 
     @property
     def until(self) -> date:

@@ -164,7 +164,8 @@ def page_meta(count: int, used: set[str], later: list[datetime], partners: Mappi
         "lang": options.lang, "asOf": options.as_of.isoformat() if options.as_of else None, "today": options.today.isoformat(),
         "group": options.group, "root": options.root, "knownAt": known, "knownAtDefault": "",
         "title": {lang: phrase("chronicle", lang) for lang in LANGS},
-        "subtitle": {lang: phrase("entries", lang, n=count) for lang in LANGS},
+        # The page's as-of date is its slider's; the recording time asked is fixed.
+        "subtitle": {lang: " · ".join([phrase("entries", lang, n=count), *options.axes(lang, as_of=False)]) for lang in LANGS},
         "partners": {pid: {"name": {"en": partners[pid].name.en, "vi": partners[pid].name.vi}, "parent": partners[pid].parent}
                      for pid in sorted(shown) if pid in partners},
         "kinds": {kind: {lang: words.kind(kind, lang) for lang in LANGS} for kind in KINDS},

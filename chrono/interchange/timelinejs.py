@@ -123,7 +123,7 @@ def write(entries: Iterable[Entry], partners: Mapping[str, Partner], options: Ex
 
 
 def _subtitle(options: ExportOptions) -> str:
-    return phrase("as_of", options.lang, date=options.as_of.isoformat()) if options.as_of else ""
+    return " · ".join(options.axes(options.lang))
 
 
 def _dumps(data: Any) -> str:

@@ -260,7 +260,9 @@ def test_the_page_holds_every_revision_and_offers_the_times_it_can_be_seen_as_kn
 def test_an_export_as_known_before_a_correction_shows_the_entry_as_it_stood(corrected: Chronicle) -> None:
     correction = next(e for e in corrected.revisions("2021-van-son-programme") if type(e).__name__ == "Corrected")
     before = (correction.timestamp.replace(microsecond=0) - timedelta(microseconds=1)).isoformat()
-    slides = {s["unique_id"]: s for s in json.loads(run(corrected, "--format", "timelinejs", "--known-at", before)[0])["events"]}
+    document = json.loads(run(corrected, "--format", "timelinejs", "--known-at", before)[0])
+    assert document["title"]["text"]["text"] == f"as known at {before[:10]} {before[11:19]} UTC"
+    slides = {s["unique_id"]: s for s in document["events"]}
     assert slides["2021-van-son-programme"]["start_date"] == {"year": 2021}
     assert "2019-visit" in slides  # not retracted yet
     now = {s["unique_id"]: s for s in json.loads(run(corrected, "--format", "timelinejs")[0])["events"]}
