@@ -73,6 +73,11 @@ EXAMPLES = {
         "chrono export --format csv > chronicle.csv",
         "chrono export --format md > chronicle.md",
         "chrono export --format events > log.jsonl",
+        "chrono export --format html > chronicle.html",
+        "chrono --lang vi export --format timelinejs --partner yunnan > yunnan-timeline.json",
+        "chrono export --format ics --kind AgreementSigned > agreements.ics",
+        "chrono export --format plover --as-of 2021-12-31 > events-2021.jsonl",
+        "chrono export --format quickstatements > wikidata.qs",
     ],
 }
 
@@ -223,11 +228,21 @@ def _log_options(parser: argparse.ArgumentParser) -> None:
 
 def _export_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--format", choices=("jsonl", "events", "csv", "md"), default="jsonl",
+        "--format", choices=("jsonl", "events", "csv", "md", "timelinejs", "ics", "plover", "quickstatements", "html"), default="jsonl",
         help="jsonl: entries and partners, re-importable; events: every stored event; "
-        "csv: entries in the import columns (partners not included); md: a readable report",
+        "csv: entries in the import columns (partners not included); md: a readable report; "
+        "timelinejs: TimelineJS3 JSON; ics: iCalendar; plover: PLOVER event records (JSON Lines); "
+        "quickstatements: Wikidata QuickStatements V1; html: one self-contained timeline page",
     )  # fmt: skip
-    parser.add_argument("--lang", choices=("en", "vi"), default=argparse.SUPPRESS, help="language of the Markdown report")
+    parser.add_argument("--lang", choices=("en", "vi"), default=argparse.SUPPRESS, help="language of titles, names and dates")
+    parser.add_argument("--as-of", help="real-world date (EDTF): only entries begun by then (html: where the slider starts)")
+    parser.add_argument("--known-at", help="recording time: the chronicle as the store held it then")
+    parser.add_argument("--partner", action="append", default=[], help="partner id or name (with its descendants)")
+    parser.add_argument("--kind", action="append", default=[], help="entry kind, e.g. AgreementSigned")
+    parser.add_argument("--exact", action="store_true", help="only the partners named, not their descendants")
+    parser.add_argument("--group", choices=("partner", "kind"), default="partner", help="timelinejs groups and html lanes")
+    parser.add_argument("--qids", type=Path, metavar="FILE", help="JSON of Wikidata ids: {partners, kinds, documents: {name: Q-id}}")
+    parser.set_defaults(start=None, end=None, status=[], retracted=False)
 
 
 def _draft_options(parser: argparse.ArgumentParser) -> None:

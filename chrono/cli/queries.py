@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from chrono.cli.filters import timeline_filter
 from chrono.cli.present import Rows, present
 from chrono.cli.reading import Reading, open_chronicle
-from chrono.errors import Problem, Rejected
 from chrono.interchange import shapes
 from chrono.timeaxes import parse_known_at
-
-if TYPE_CHECKING:
-    from chrono.projections.queries.timeline import Filter
 
 
 def _timeline_rows(title: str, rows: Any, reading: Reading, lang: str) -> Rows:
@@ -21,36 +18,12 @@ def _timeline_rows(title: str, rows: Any, reading: Reading, lang: str) -> Rows:
     return Rows(title, TIMELINE_COLUMNS, timeline_rows(rows, reading.partners, lang), reading.meta())
 
 
-def _filter(args: argparse.Namespace, reading: Reading) -> Filter:
-    """The timeline filter the command line asks for (partners with their descendants unless ``--exact``)."""
-    from chrono.events.kinds import KINDS
-    from chrono.projections.counting import day_key
-    from chrono.projections.hierarchy import descendants, find_partner
-    from chrono.projections.queries.timeline import Filter
-    from chrono.when import When
-
-    unknown = [kind for kind in args.kind if kind not in KINDS]
-    if unknown:
-        raise Rejected([Problem("command line", 0, "kind", f"unknown kind {unknown[0]!r} (known: {', '.join(KINDS)})")])
-    ids: set[str] | None = None
-    if args.partner:
-        ids = set()
-        for query in args.partner:
-            partner = find_partner(query, reading.partners)
-            ids |= {partner.id} if args.exact else descendants(partner.id, reading.partners)
-    return Filter(
-        partners=frozenset(ids) if ids is not None else None, kinds=frozenset(args.kind), statuses=frozenset(args.status),
-        start=day_key(When.parse(args.start).earliest_key) if args.start else None,
-        end=day_key(When.parse(args.end).latest_key) if args.end else None,
-        begun_by=day_key(reading.as_of) if reading.as_of_text else None, retracted=args.retracted,
-    )  # fmt: skip
-
-
 def cmd_timeline(args: argparse.Namespace) -> int:
     from chrono.projections import answers
 
     reading = Reading(args)
-    found = answers.timeline(reading.model, reading.axes, _filter(args, reading), page=args.page, limit=args.limit)
+    flt = timeline_filter(args, reading.partners, reading.as_of if reading.as_of_text else None)
+    found = answers.timeline(reading.model, reading.axes, flt, page=args.page, limit=args.limit)
 
     def view() -> Any:
         from chrono.render.timeline import TimelineView

@@ -21,10 +21,10 @@ def open_chronicle(args: argparse.Namespace) -> Chronicle:
 class Reading:
     """A query's store, caught-up read model, time axes and partner registry."""
 
-    def __init__(self, args: argparse.Namespace) -> None:
+    def __init__(self, args: argparse.Namespace, app: Chronicle | None = None) -> None:
         from chrono.projections.readmodel import fresh
 
-        self.app = open_chronicle(args)
+        self.app = app if app is not None else open_chronicle(args)
         self.model = fresh(self.app)
         self.known_at = parse_known_at(getattr(args, "known_at", None))
         self.as_of_text = getattr(args, "as_of", None)

@@ -11,7 +11,7 @@ the page are decoded.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -74,6 +74,30 @@ def keys(model: ReadModel, flt: Filter, known_at: datetime | None, offset: int, 
     return _Merge(model, flt, known_at, backwards).first(offset + limit)[offset:]
 
 
+def stream(model: ReadModel, flt: Filter, known_at: datetime | None, chunk: int = 500) -> Iterator[Entry]:
+    """Every entry the filter holds, in the chronicle's order, decoded a chunk at a time
+    (keyset pages: memory stays flat however many there are)."""
+    after: Key | None = None
+    while True:
+        found = _after(model, flt, known_at, after, chunk)
+        if not found:
+            return
+        yield from model.revisions_of([(aggregate, revision) for aggregate, revision, _ in found])
+        if len(found) < chunk:
+            return
+        after = found[-1][2]
+
+
+def _after(model: ReadModel, flt: Filter, known_at: datetime | None, after: Key | None, limit: int) -> list[tuple[str, int, Key]]:
+    if flt.partners is not None:
+        return _Merge(model, flt, known_at, False, after).first_keys(limit)
+    where, params = flt.where(model, known_at, "r")
+    since = " AND (r.order_key, r.entry) > (?, ?)" if after is not None else ""
+    query = f"SELECT r.aggregate, r.revision, r.order_key, r.entry FROM {{t:revisions}} r WHERE {where}{since} ORDER BY r.order_key, r.entry LIMIT ?"
+    rows = model.rows(query, [*params, *(after or ()), limit])
+    return [(str(row["aggregate"]), int(row["revision"]), (str(row["order_key"]), str(row["entry"]))) for row in rows]
+
+
 def count(model: ReadModel, flt: Filter, known_at: datetime | None) -> int:
     """How many entries the filter holds."""
     if flt.partners is None:
@@ -128,18 +152,23 @@ def entries(model: ReadModel, found: Sequence[tuple[str, int]]) -> list[Entry]:
 class _Merge:
     """The first rows of the union of the partners' ordered ranges, without repeats."""
 
-    def __init__(self, model: ReadModel, flt: Filter, known_at: datetime | None, backwards: bool) -> None:
+    def __init__(self, model: ReadModel, flt: Filter, known_at: datetime | None, backwards: bool, after: Key | None = None) -> None:
         self.model = model
         self.where, self.params = flt.where(model, known_at, "p")
         self.ids = sorted(flt.partners or ())
         self.backwards = backwards
+        self.after = after
 
     def first(self, wanted: int) -> list[tuple[str, int]]:
+        return [(aggregate, revision) for aggregate, revision, _ in self.first_keys(wanted)]
+
+    def first_keys(self, wanted: int) -> list[tuple[str, int, Key]]:
+        """The first ``wanted`` (aggregate, revision, key) after ``self.after``."""
         if not self.ids or wanted <= 0:
             return []
         found: dict[str, tuple[str, str, int]] = {}
         step = min(wanted, max(4, -(-2 * wanted // len(self.ids))))
-        ranges: list[tuple[str, Key | None]] = [(pid, None) for pid in self.ids]
+        ranges: list[tuple[str, Key | None]] = [(pid, self.after) for pid in self.ids]
         while ranges:
             ends = self._gather(ranges, step, found)
             ranked = sorted((key[:2] for key in found.values()), reverse=self.backwards)
@@ -147,7 +176,7 @@ class _Merge:
             ranges = [(pid, end) for pid, end in ends.items() if end is not None and (cutoff is None or self._before(end, cutoff))]
             step = min(wanted, step * 4)
         chosen = sorted(found.items(), key=lambda item: item[1][:2], reverse=self.backwards)[:wanted]
-        return [(aggregate, key[2]) for aggregate, key in chosen]
+        return [(aggregate, key[2], (key[0], key[1])) for aggregate, key in chosen]
 
     def _before(self, one: Key, other: Key) -> bool:
         return one > other if self.backwards else one < other
