@@ -68,6 +68,7 @@ EXAMPLES = {
     "correct": ["chrono correct 2024-wenshan-delegation --set when=2024-03-12 --reason 'minutes give the day'"],
     "retract": ["chrono retract 2024-wenshan-delegation --reason 'recorded twice'"],
     "log": ["chrono log", "chrono log --format csv > log.csv"],
+    "update-chronicle": ["chrono update-chronicle --dry-run", "chrono update-chronicle", "chrono update-chronicle --dry-run --format json"],
     "export": [
         "chrono export --format jsonl > chronicle.jsonl",
         "chrono export --format csv > chronicle.csv",
@@ -215,6 +216,11 @@ def _retract_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reason", required=True)
 
 
+def _update_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dry-run", action="store_true", help="show what would be recorded, and record nothing")
+    _format_option(parser, ("table", "json"))
+
+
 def _log_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--known-at", help="stop at this recording time")
     _format_option(parser, TABULAR)
@@ -246,6 +252,7 @@ COMMANDS: tuple[tuple[str, str, Callable[[argparse.ArgumentParser], None]], ...]
     ("import", "Import JSON Lines, CSV or YAML files, all or nothing.", _import_options),
     ("correct", "Correct some fields of an entry.", _correct_options),
     ("retract", "Retract an entry (it stays in the log).", _retract_options),
+    ("update-chronicle", "Record the bundled chronicle's later corrections and additions in this store.", _update_options),
     ("log", "The event log in recording order.", _log_options),
     ("export", "Export the chronicle or its full event log.", _export_options),
 )
@@ -288,7 +295,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.argv = list(sys.argv[1:] if argv is None else argv)  # the command line, to title an --svg picture
     from chrono import commands
 
-    handler: Callable[[argparse.Namespace], int] = getattr(commands, "cmd_" + args.command)
+    handler: Callable[[argparse.Namespace], int] = getattr(commands, "cmd_" + args.command.replace("-", "_"))
     if not args.debug:
         _quiet_libraries(args.store)
     try:

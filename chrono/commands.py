@@ -397,6 +397,19 @@ def cmd_retract(args: argparse.Namespace) -> int:
     return _report(app, app.retract(args.id, args.reason))
 
 
+def cmd_update_chronicle(args: argparse.Namespace) -> int:
+    from chrono.bundled import update
+    from chrono.render.update import UpdateView
+
+    app = _open(args)
+    result = update(app, dry_run=args.dry_run)
+    if args.format == "json":
+        _print_json(result.to_json())
+    else:
+        _show(args, UpdateView(result, args.lang))
+    return 0 if result.report is None else _report(app, result.report)
+
+
 def cmd_log(args: argparse.Namespace) -> int:
     app = _open(args)
     events = list(app.domain_events(parse_known_at(args.known_at)))

@@ -169,7 +169,7 @@ def _figure(slug: str, value: str, document: str, *, period: str | None = None, 
     return {
         "id": slug, "kind": "FigureReported", "when": period or observed, "title": {"en": slug}, "partners": ["china"],
         "quantities": [quantity], "sources": [{"document": document, "quote": value}],
-    }
+    }  # fmt: skip
 
 
 def test_only_claims_about_the_same_period_or_date_are_conflicts(sqlite_url: str) -> None:
