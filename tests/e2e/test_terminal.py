@@ -265,7 +265,7 @@ def test_export_markdown_is_a_report(store: dict[str, str]) -> None:
 
 def test_every_command_has_a_purpose_and_examples() -> None:
     result = chrono("--help")
-    commands = re.findall(r"^    (\w+)\s{2,}\S", result.stdout, flags=re.M)
+    commands = re.findall(r"^    ([\w-]+)\s{2,}\S", result.stdout, flags=re.M)
     assert set(EXAMPLES) <= set(commands)
     for command in EXAMPLES:
         shown = chrono(command, "--help")
