@@ -1,0 +1,179 @@
+"""The command line: parse the words, run one command, report failures in one line.
+
+The commands live in ``queries`` (what the store says), ``writes`` (what
+changes it), ``audits`` (audit, replay, diff) and ``exports``; ``present``
+is the one place that turns an answer into a table, JSON, CSV, Markdown or
+an SVG picture. Each module is imported when its command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from chrono.cli.parser import COMMANDS, EXAMPLES, build_parser
+from chrono.errors import ChronoError, Problem, Rejected
+
+__all__ = ["COMMANDS", "EXAMPLES", "build_parser", "main", "run"]
+
+# Which module holds each command's handler (``cmd_<name>``).
+HANDLERS = {
+    **dict.fromkeys(("timeline", "partners", "partner", "counters", "explain", "state", "show", "log"), "queries"),
+    **dict.fromkeys(("record", "import", "correct", "retract", "rebuild", "update-chronicle"), "writes"),
+    **dict.fromkeys(("audit", "replay", "diff"), "audits"),
+    "export": "exports",
+}
+
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 3  # a bug: chrono failed in a way it does not expect
+EXIT_BROKEN_PIPE = 141  # as the shell reports a reader that went away (128 + SIGPIPE)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    words = sys.argv[1:] if argv is None else argv
+    parser = build_parser(only=set(words))
+    args = parser.parse_args(words)
+    if getattr(args, "svg", None) is not None and args.format != "table":
+        parser.error("--svg saves the table view: use it with --format table")
+    if getattr(args, "page", 0) < 0 or getattr(args, "limit", 0) < 0:
+        parser.error("--page and --limit cannot be negative")
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # the command line, to title an --svg picture
+    module = importlib.import_module(f"chrono.cli.{HANDLERS[args.command]}")
+    handler: Callable[[argparse.Namespace], int] = getattr(module, "cmd_" + args.command.replace("-", "_"))
+    if not args.debug:
+        _quiet_libraries(args.store)
+    try:
+        _check_arguments(args)
+        return handler(args)
+    except KeyboardInterrupt:
+        _say("interrupted; a write is one transaction, so nothing was half-written")
+        return 130
+    except BrokenPipeError:
+        _quiet_stdout()
+        return EXIT_BROKEN_PIPE
+    except Exception as error:
+        if args.debug:
+            raise
+        return _failed(error)
+
+
+def _failed(error: Exception) -> int:
+    """Report ``error`` in one line per problem; never a traceback."""
+    from chrono.store import describe_failure
+
+    if isinstance(error, Rejected):
+        for problem in error.problems:
+            _say(str(problem))
+        _say(f"error: rejected {len(error.problems)} problem(s); nothing was written")
+        return EXIT_BAD_INPUT
+    if isinstance(error, ChronoError):
+        _say(f"error: {error}")
+        return EXIT_BAD_INPUT
+    failure = describe_failure(error)
+    if failure is not None:
+        _say(f"error: {failure}")
+        return EXIT_BAD_INPUT
+    if isinstance(error, OSError):
+        _say(f"error: {error.strerror or error}{f': {error.filename}' if error.filename else ''}")
+        return EXIT_BAD_INPUT
+    first = (str(error).strip().splitlines() or [""])[0]
+    _say(f"internal error: {type(error).__name__}: {first} (run again with --debug for the traceback, and report it)")
+    return EXIT_INTERNAL
+
+
+def _say(line: str) -> None:
+    from chrono.render.safe import clean
+
+    # Messages quote file names, ids and values from the input: written out,
+    # a control character in them cannot drive the terminal.
+    print(f"chrono: {clean(line)}", file=sys.stderr)
+
+
+def _check_arguments(args: argparse.Namespace) -> None:
+    """Refuse arguments that are not valid text (undecodable bytes in argv)
+    before they reach the store, where they could not be encoded."""
+    problems = []
+    for name, value in vars(args).items():
+        if name == "argv":  # the same arguments again, whole
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and _undecodable(item):
+                problems.append(Problem("command line", 0, name, "is not valid UTF-8 text"))
+                break
+    if problems:
+        raise Rejected(problems)
+
+
+def _undecodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _quiet_libraries(store: str | None) -> None:
+    # Libraries log to the root logger, and Python prints their warnings on
+    # stderr when nothing is configured (psycopg_pool's "discarding closed
+    # connection" when a server drops us). chrono says what went wrong in
+    # its own line; --debug shows theirs. The libraries that log are
+    # PostgreSQL's (psycopg, psycopg_pool, eventsourcing.postgres): a command
+    # on an SQLite store does not import logging just to silence it.
+    named = store or os.environ.get("CHRONO_STORE") or ""
+    if "logging" not in sys.modules and "://" not in named:
+        return
+    import logging
+
+    logging.getLogger().addHandler(logging.NullHandler())
+
+
+def _quiet_stdout() -> None:
+    # The reader of our output has gone (``chrono export | head``): point
+    # stdout at nothing, so that flushing it at exit raises no second error.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def run() -> None:
+    """Console entry point."""
+    _defer_collection()
+    code = main()
+    # The process ends here. Python's shutdown would otherwise walk every
+    # object the command made (modules, classes, the rows it showed) looking
+    # for reference cycles to free, which takes a good part of a short
+    # command's time; freezing them skips that walk. Output is flushed and
+    # the store closed either way: only memory the process returns anyway is
+    # left alone.
+    gc.freeze()
+    sys.exit(code)
+
+
+FIRST_COLLECTION = 100_000  # objects made before the cyclic GC first runs
+
+
+def _defer_collection() -> None:
+    """Hold the cyclic GC off while a command loads, then go at Python's pace.
+
+    Loading a command makes tens of thousands of objects that live as long
+    as the process (modules, classes, functions): collecting as they come
+    walks them again and again, for nothing. The first collection waits for
+    FIRST_COLLECTION of them; after it the usual thresholds are back, so a
+    long import or rebuild collects as often as Python would have it.
+    """
+    usual = gc.get_threshold()
+    pending = [True]
+
+    def restore(phase: str, info: dict[str, int]) -> None:
+        if pending and phase == "stop":
+            pending.clear()
+            gc.set_threshold(*usual)
+
+    gc.callbacks.append(restore)
+    gc.set_threshold(FIRST_COLLECTION, *usual[1:])

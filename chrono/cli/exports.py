@@ -1,0 +1,33 @@
+"""``chrono export``: the chronicle or its full event log, in a file format."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from chrono.cli.reading import open_chronicle
+from chrono.render import shapes
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    app = open_chronicle(args)
+    out = sys.stdout
+    if args.format == "events":
+        for notification in app.stored_notifications():
+            out.write(shapes.dumps(shapes.stored_event_json(notification)) + "\n")
+        return 0
+    state = app.snapshot()
+    entries = [e for e in sorted(state.entries.values(), key=lambda e: (e.facts.when.sort_key, e.slug)) if not e.retracted]
+    if args.format in ("csv", "md"):
+        from chrono.render import exporters
+
+        if args.format == "csv":
+            exporters.chronicle_csv(entries, out)
+        else:
+            out.write(exporters.chronicle_markdown(entries, state.partners, args.lang))
+        return 0
+    for partner in state.partners.values():
+        out.write(shapes.dumps(shapes.partner_json(partner)) + "\n")
+    for entry in entries:
+        out.write(shapes.dumps(shapes.entry_json(entry, state.partners)) + "\n")
+    return 0

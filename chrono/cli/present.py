@@ -1,0 +1,76 @@
+"""The one place that turns an answer into what the user asked to see.
+
+A command gives ``present`` its answer in each form it has (JSON data, a
+table's rows, a Rich view, a Markdown report), each as a function, so that
+only the form asked for (``--format``, ``--svg``) is made.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import attrs
+
+from chrono.render import shapes
+
+
+@attrs.frozen
+class Rows:
+    """A tabular answer for ``--format csv`` and ``md``.
+
+    Attributes:
+        title: the Markdown report's title.
+        columns: the column names.
+        rows: the cells, row by row.
+        meta: lines under the Markdown title (the time axes asked for).
+    """
+
+    title: str
+    columns: Sequence[str]
+    rows: Iterable[Sequence[Any]]
+    meta: Sequence[str] = ()
+
+
+def present(
+    args: argparse.Namespace,
+    *,
+    json: Callable[[], Any],
+    view: Callable[[], Any],
+    rows: Callable[[], Rows] | None = None,
+    markdown: Callable[[], str] | None = None,
+) -> None:
+    """Show an answer as ``args.format`` asks: table (Rich, with ``--svg``), json, csv or md."""
+    fmt = getattr(args, "format", "table")
+    if fmt == "json":
+        print_json(json())
+    elif fmt == "md" and markdown is not None:
+        sys.stdout.write(markdown())
+    elif fmt in ("csv", "md") and rows is not None:
+        from chrono.render.output import write_table
+
+        table = rows()
+        write_table(fmt, table.title, table.meta, table.columns, table.rows)
+    else:
+        from chrono.render.output import show
+
+        show(view(), getattr(args, "svg", None), title=command_line(args))
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(shapes.dumps(data) + "\n")
+
+
+def err(message: str) -> None:
+    print(f"chrono: {message}", file=sys.stderr)
+
+
+def command_line(args: argparse.Namespace) -> str:
+    """The command as typed, without ``--svg FILE``: the title of its picture."""
+    import shlex
+
+    words = list(getattr(args, "argv", None) or [args.command])
+    kept = [w for i, w in enumerate(words) if not w.startswith("--svg") and not (i and words[i - 1] == "--svg")]
+    return "chrono " + shlex.join(kept)

@@ -1,0 +1,44 @@
+"""What a command reads: the store, and for a query its read model at the asked times."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from chrono.cli.present import err
+from chrono.store import open_store
+from chrono.timeaxes import parse_as_of, parse_known_at
+
+if TYPE_CHECKING:
+    from chrono.events.application import Chronicle
+
+
+def open_chronicle(args: argparse.Namespace) -> Chronicle:
+    return open_store(args.store, notice=err)
+
+
+class Reading:
+    """A query's store, caught-up read model, time axes and partner registry."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        from chrono.projections.readmodel import fresh
+
+        self.app = open_chronicle(args)
+        self.model = fresh(self.app)
+        self.known_at = parse_known_at(getattr(args, "known_at", None))
+        self.as_of_text = getattr(args, "as_of", None)
+        self.as_of = parse_as_of(self.as_of_text)
+        self.partners = self.model.partners(self.known_at)
+
+    def entries(self, partner_ids: Any = None) -> list[Any]:
+        return self.model.entries(self.known_at, partner_ids)
+
+    def header(self) -> dict[str, Any]:
+        return {"as_of": self.as_of.isoformat(), "known_at": self.known_at.isoformat() if self.known_at else None}
+
+    def meta(self) -> list[str]:
+        """The time axes, for the line under a Markdown report's title."""
+        meta = [f"as of {self.as_of.isoformat()}"]
+        if self.known_at is not None:
+            meta.append(f"known at {self.known_at.isoformat()}")
+        return meta

@@ -1,0 +1,129 @@
+"""Commands that write: record, import, correct, retract, update the bundled chronicle, rebuild the read model.
+
+Each write is one transaction; what it recorded and the head digest after it
+are reported on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from chrono.cli.present import err, present
+from chrono.cli.reading import open_chronicle
+from chrono.errors import Problem, Rejected
+
+if TYPE_CHECKING:
+    from chrono.events.application import Chronicle, Report
+    from chrono.events.records import Origin
+
+
+def _command_line_origin() -> Origin:
+    """Where a record typed on the command line comes from, for its problems."""
+    from chrono.events.records import Origin
+
+    return Origin("command line")
+
+
+def _report(app: Chronicle, report: Report) -> int:
+    from chrono.projections.readmodel import ReadModel
+    from chrono.render.progress import progress
+
+    model = ReadModel(app)
+    with progress("updating the read model", max(0, app.head_position() - model.position())) as tracker:
+        model.catch_up(tracker)
+    head = model.head()
+    if report.recorded:
+        err(f"recorded {len(report.recorded)}, already there {len(report.unchanged)}")
+    else:
+        err(f"nothing new: all {len(report.unchanged)} record(s) were already recorded")
+    err(f"head {head}")
+    return 0
+
+
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    from chrono.projections.readmodel import ReadModel
+    from chrono.render.progress import progress
+
+    app = open_chronicle(args)
+    with progress("rebuilding the read model", app.head_position()) as tracker:
+        done = ReadModel(app).rebuild(tracker)
+    err(f"rebuilt the read model from {done} events; head at position {app.head_position()}")
+    return 0
+
+
+def _commands_from(record: dict[str, Any]) -> list[Any]:
+    from chrono.events.records import RecordProblems, parse_record
+
+    try:
+        return parse_record(record, _command_line_origin())
+    except RecordProblems as error:
+        raise Rejected(error.problems) from None
+
+
+def cmd_record(args: argparse.Namespace) -> int:
+    from chrono.events.records import parse_quantity_text
+
+    source = {"document": args.source, "quote": args.quote, "publisher": args.publisher, "published": args.published}
+    record = {
+        "type": "entry", "id": args.id, "kind": args.kind, "status": args.status, "when": args.when,
+        "title": {"en": args.title, "vi": args.title_vi}, "partners": args.partner, "actors": args.actor,
+        "quantities": [parse_quantity_text(text) for text in args.quantity],
+        "sources": [source], "codes": {"cameo": args.cameo} if args.cameo else {}, "note": args.note,
+    }  # fmt: skip
+    commands = _commands_from(record)
+    app = open_chronicle(args)
+    return _report(app, app.submit(commands))
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from chrono.importing import import_files
+    from chrono.render.progress import progress
+
+    files = []
+    for path in args.files:
+        try:
+            files.append((path.read_bytes(), str(path)))
+        except OSError as error:
+            raise Rejected([file_problem(str(path), error.strerror or str(error))]) from None
+    app = open_chronicle(args)
+    with progress("importing") as tracker:
+        report = import_files(app, files, progress=tracker.step)
+    return _report(app, report)
+
+
+def file_problem(name: str, message: str) -> Problem:
+    return Problem(name, 0, "", message)
+
+
+def cmd_correct(args: argparse.Namespace) -> int:
+    from chrono.events.records import RecordProblems, parse_changes, source_from_record
+
+    app = open_chronicle(args)
+    entry = app.entry(args.id)
+    try:
+        changes = parse_changes(entry.kind, entry.facts, args.changes, _command_line_origin())
+    except RecordProblems as error:
+        raise Rejected(error.problems) from None
+    source = None
+    if args.source or args.quote:
+        try:
+            source = source_from_record({"document": args.source, "quote": args.quote}, _command_line_origin())
+        except RecordProblems as error:
+            raise Rejected(error.problems) from None
+    return _report(app, app.correct(args.id, changes, args.reason, source))
+
+
+def cmd_retract(args: argparse.Namespace) -> int:
+    app = open_chronicle(args)
+    return _report(app, app.retract(args.id, args.reason))
+
+
+def cmd_update_chronicle(args: argparse.Namespace) -> int:
+    from chrono.bundled import update
+    from chrono.render.update import UpdateView
+
+    app = open_chronicle(args)
+    result = update(app, dry_run=args.dry_run)
+    present(args, json=result.to_json, view=lambda: UpdateView(result, args.lang))
+    return 0 if result.report is None else _report(app, result.report)
