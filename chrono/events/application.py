@@ -357,8 +357,12 @@ class _Batch:
             self.unchanged.append(citation.slug)
             return
         entry.cite(citation.source)
+        self._record(entry, citation.slug)
+
+    def _record(self, entry: Entry, slug: str) -> None:
+        """``entry`` has a new event to save, recorded under ``slug``."""
         self.changed[entry.id] = entry
-        self.recorded.append(citation.slug)
+        self.recorded.append(slug)
 
     def add_correction(self, correction: Correction) -> None:
         from chrono.events.kinds import KINDS
@@ -381,8 +385,7 @@ class _Batch:
         if len(self.problems) > before:
             return
         entry.correct(effective, correction.reason, correction.source)
-        self.changed[entry.id] = entry
-        self.recorded.append(correction.slug)
+        self._record(entry, correction.slug)
 
     def add_retraction(self, retraction: Retraction) -> None:
         entry = self._target(retraction.slug, retraction.origin)
@@ -392,8 +395,7 @@ class _Batch:
             self.unchanged.append(retraction.slug)
             return
         entry.retract(retraction.reason)
-        self.changed[entry.id] = entry
-        self.recorded.append(retraction.slug)
+        self._record(entry, retraction.slug)
 
     def add_outcome(self, outcome: Outcome) -> None:
         entry = self._target(outcome.slug, outcome.origin)
@@ -406,8 +408,7 @@ class _Batch:
             self.unchanged.append(outcome.slug)
             return
         entry.record_outcome(outcome.outcome, outcome.when, outcome.source)
-        self.changed[entry.id] = entry
-        self.recorded.append(outcome.slug)
+        self._record(entry, outcome.slug)
 
 
 def _referenced(commands: Iterable[Command]) -> Iterator[UUID]:
