@@ -68,6 +68,7 @@ EXAMPLES = {
         "chrono draft article.txt --published 2024-03-15 --source 'Báo Hà Giang, 2024-03-15' --out drafts.yaml",
         "chrono draft article.txt --format jsonl > drafts.jsonl",
     ],
+    "update-chronicle": ["chrono update-chronicle --dry-run", "chrono update-chronicle", "chrono update-chronicle --dry-run --format json"],
     "export": [
         "chrono export --format jsonl > chronicle.jsonl",
         "chrono export --format csv > chronicle.csv",
@@ -216,6 +217,11 @@ def _correct_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quote", help="verbatim passage backing the correction")
 
 
+def _update_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dry-run", action="store_true", help="show what would be recorded, and record nothing")
+    _format_option(parser, ("table", "json"))
+
+
 def _retract_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("id")
     parser.add_argument("--reason", required=True)
@@ -273,6 +279,7 @@ COMMANDS: tuple[tuple[str, str, Callable[[argparse.ArgumentParser], None]], ...]
     ("import", "Import JSON Lines, CSV or YAML files, all or nothing.", _import_options),
     ("correct", "Correct some fields of an entry.", _correct_options),
     ("retract", "Retract an entry (it stays in the log).", _retract_options),
+    ("update-chronicle", "Record the bundled chronicle's later corrections and additions in this store.", _update_options),
     ("log", "The event log in recording order.", _log_options),
     ("export", "Export the chronicle or its full event log.", _export_options),
     ("draft", "Draft entries from a news article, for review (never into the store).", _draft_options),

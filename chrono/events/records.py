@@ -76,7 +76,27 @@ class Outcome:
     origin: Origin
 
 
-Command = PartnerDraft | Draft | Citation | Outcome
+@attrs.frozen
+class Correction:
+    """New values for some of an entry's facts (a ``correct`` record)."""
+
+    slug: str
+    changes: dict[str, Any] = attrs.field(hash=False)
+    reason: str
+    source: Source | None
+    origin: Origin
+
+
+@attrs.frozen
+class Retraction:
+    """An entry that should not have been recorded (a ``retract`` record)."""
+
+    slug: str
+    reason: str
+    origin: Origin
+
+
+Command = PartnerDraft | Draft | Citation | Outcome | Correction | Retraction
 
 
 class _Checker:
@@ -459,11 +479,68 @@ def parse_outcome(data: Mapping[str, Any], origin: Origin) -> Outcome:
     return Outcome(slug=slug, outcome=str(outcome), when=when, source=source, origin=origin)
 
 
+# A ``correct`` record's ``set``: each field and how its value is read.
+SETTABLE: dict[str, Callable[[Any], Any]] = {
+    "when": _edtf,
+    "status": lambda value: _status({"status": value}),
+    "title": parse_names,
+    "partners": _ids,
+    "actors": _ids,
+    "note": lambda value: _text({"note": value}, "note", required=False),
+    "cameo": lambda value: _text({"cameo": value}, "cameo", required=False),
+}
+CORRECTION_FIELDS = frozenset({"type", "id", "set", "reason", "source"})
+
+
+def _unknown_fields(data: Mapping[str, Any], known: frozenset[str], check: _Checker) -> None:
+    for field in sorted(set(data) - known, key=str):
+        check.fail(str(field), f"is not a field of this record (known: {', '.join(sorted(known))})")
+
+
+def parse_correction(data: Mapping[str, Any], origin: Origin) -> Correction:
+    """A ``correct`` record: ``set`` maps fields to their new values, as an entry record gives them."""
+    check = _Checker(origin)
+    _unknown_fields(data, CORRECTION_FIELDS, check)
+    slug = _target(data, check)
+    fields = data.get("set")
+    changes: dict[str, Any] = {}
+    if not isinstance(fields, Mapping) or not fields:
+        check.fail("set", "must be an object of the fields to change and their new values")
+        fields = {}
+    for field, value in fields.items():
+        if field == "quantities":
+            changes[field] = _quantities({"quantities": value}, check) if isinstance(value, list) else None
+            if changes[field] is None:
+                check.fail("set.quantities", "must be a list")
+        elif field in SETTABLE:
+            changes[field] = check.check(f"set.{field}", partial(SETTABLE[field], value))
+        else:
+            check.fail(f"set.{field}", f"cannot be corrected (settable: quantities, {', '.join(SETTABLE)})")
+    reason = check.check("reason", lambda: _text(data, "reason"))
+    source = parse_source(data["source"], check, "source") if data.get("source") is not None else None
+    if check.problems:
+        raise RecordProblems(check.problems)
+    return Correction(slug=slug, changes=changes, reason=reason or "", source=source, origin=origin)
+
+
+def parse_retraction(data: Mapping[str, Any], origin: Origin) -> Retraction:
+    """A ``retract`` record: the entry's id and why it should not have been recorded."""
+    check = _Checker(origin)
+    _unknown_fields(data, frozenset({"type", "id", "reason"}), check)
+    slug = _target(data, check)
+    reason = check.check("reason", lambda: _text(data, "reason"))
+    if check.problems:
+        raise RecordProblems(check.problems)
+    return Retraction(slug=slug, reason=reason or "", origin=origin)
+
+
 PARSERS: dict[str, Callable[[Mapping[str, Any], Origin], Command]] = {
     "entry": parse_entry,
     "partner": parse_partner,
     "cite": parse_citation,
     "outcome": parse_outcome,
+    "correct": parse_correction,
+    "retract": parse_retraction,
 }
 
 
