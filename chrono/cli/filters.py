@@ -23,14 +23,18 @@ def timeline_filter(args: argparse.Namespace, partners: Mapping[str, Any], begun
     if unknown:
         raise Rejected([Problem("command line", 0, "kind", f"unknown kind {unknown[0]!r} (known: {', '.join(KINDS)})")])
     ids: set[str] | None = None
+    scope: str | None = None
+    exact = getattr(args, "exact", False)
     if args.partner:
         ids = set()
         for query in args.partner:
             partner = find_partner(query, partners)
-            ids |= {partner.id} if getattr(args, "exact", False) else descendants(partner.id, partners)
+            ids |= {partner.id} if exact else descendants(partner.id, partners)
+        if len(args.partner) == 1 and not exact:
+            scope = partner.id
     start, end = getattr(args, "start", None), getattr(args, "end", None)
     return Filter(
-        partners=frozenset(ids) if ids is not None else None, kinds=frozenset(args.kind), statuses=frozenset(getattr(args, "status", ())),
+        partners=frozenset(ids) if ids is not None else None, scope=scope, kinds=frozenset(args.kind), statuses=frozenset(getattr(args, "status", ())),
         start=day_key(When.parse(start).earliest_key) if start else None, end=day_key(When.parse(end).latest_key) if end else None,
         begun_by=day_key(begun_by) if begun_by is not None else None, retracted=getattr(args, "retracted", False),
     )  # fmt: skip

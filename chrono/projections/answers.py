@@ -194,37 +194,38 @@ def history(model: ReadModel, axes: Axes, pid: str, *, exact: bool = False, stri
     tree = family(model, axes.known_at)
     ids = frozenset({pid}) if exact else tree.of(pid)
     day = int(day_key(axes.as_of) or 0)
-    shown = Filter(partners=ids, begun_by=day if strict else None)
+    shown = Filter(partners=ids, scope=None if exact else pid, begun_by=day if strict else None)
     children = tuple(
-        (child, queries_timeline.count(model, Filter(partners=tree.of(child.id), begun_by=shown.begun_by), axes.known_at))
+        (child, queries_timeline.count(model, Filter(partners=tree.of(child.id), scope=child.id, begun_by=shown.begun_by), axes.known_at))
         for child in sorted((p for p in registry.values() if p.parent == pid), key=lambda p: p.id)
     )  # fmt: skip
     first = model.revisions_of(queries_timeline.keys(model, shown, axes.known_at, 0, 1))
-    counted = Filter(partners=ids, statuses=HAPPENED, begun_by=day)
+    counted = Filter(partners=ids, scope=shown.scope, statuses=HAPPENED, begun_by=day)
     latest = model.revisions_of(queries_timeline.keys(model, counted, axes.known_at, 0, 1, backwards=True))
     return History(
-        registry[pid], tuple(ancestry(pid, registry)), children, relationship(model, axes, pid, ids),
+        registry[pid], tuple(ancestry(pid, registry)), children, relationship(model, axes, pid, ids, exact=exact),
         first[0] if first else None, latest[0] if latest else None, timeline(model, axes, shown, page=page, limit=limit),
     )  # fmt: skip
 
 
-def relationship(model: ReadModel, axes: Axes, pid: str, ids: frozenset[str]) -> Relationship:
-    """The state of the relationship with ``ids`` (``pid`` and those below it) as of ``axes``."""
+def relationship(model: ReadModel, axes: Axes, pid: str, ids: frozenset[str], *, exact: bool = False) -> Relationship:
+    """The state of the relationship with ``ids`` (``pid`` and those below it, or ``pid`` alone if ``exact``) as of ``axes``."""
     day = int(day_key(axes.as_of) or 0)
+    scope = None if exact else pid
 
     def since(kind: str) -> Since | None:
-        flt = Filter(partners=ids, kinds=frozenset({kind}), statuses=HAPPENED, begun_by=day)
+        flt = Filter(partners=ids, scope=scope, kinds=frozenset({kind}), statuses=HAPPENED, begun_by=day)
         found = model.revisions_of(queries_timeline.keys(model, flt, axes.known_at, 0, 1))
         return Since(found[0], certainty(*_bounds(found[0]), day)) if found else None
 
-    mechanisms = Filter(partners=ids, kinds=frozenset({"MechanismEstablished"}), statuses=HAPPENED, begun_by=day)
+    mechanisms = Filter(partners=ids, scope=scope, kinds=frozenset({"MechanismEstablished"}), statuses=HAPPENED, begun_by=day)
     shown = model.revisions_of(queries_timeline.keys(model, mechanisms, axes.known_at, 0, LIST_LIMIT))
     _, _, judged = _judged(model, axes, None, "agreements", wanted=ids)
     tallied = {(c.metric, c.unit): c for c in _tallied(judged, pid, None, ids, LIST_LIMIT)}
     return Relationship(
         pid, since("RelationsEstablished"), since("TwinningSigned"), tallied.get(("agreements", "agreement")),
         IdPage(tuple(e.slug for e in shown), queries_timeline.count(model, mechanisms, axes.known_at)),
-        queries_timeline.kinds(model, Filter(partners=ids, statuses=HAPPENED, begun_by=day), axes.known_at),
+        queries_timeline.kinds(model, Filter(partners=ids, scope=scope, statuses=HAPPENED, begun_by=day), axes.known_at),
     )  # fmt: skip
 
 

@@ -21,10 +21,10 @@ from functools import lru_cache
 
 import attrs
 
-VERSION = 9
-TABLES = ("tracking", "revisions", "revision_partners", "partners", "chain", "contributions")
+VERSION = 11
+TABLES = ("tracking", "revisions", "revision_partners", "partners", "chain", "contributions", "tallies")
 # Every table but tracking.
-DERIVED = ("revision_partners", "revisions", "partners", "chain", "contributions")
+DERIVED = ("revision_partners", "revisions", "partners", "chain", "contributions", "tallies")
 # Tables of read models of earlier layouts, dropped with the derived ones.
 OBSOLETE = ("totals", "totals_keys")
 
@@ -131,6 +131,9 @@ def _ddl(dialect: Dialect) -> list[str]:
         " earliest BIGINT, latest BIGINT, year BIGINT, counted INTEGER NOT NULL, scope TEXT NOT NULL,"
         f" edtf TEXT NOT NULL, order_key {key} NOT NULL, recorded_at TEXT NOT NULL, superseded_at TEXT)",
         "CREATE INDEX IF NOT EXISTS chrono_contributions_sums ON {t:contributions} (superseded_at, counted, metric, unit, latest, earliest, whole, aggregate)",
+        # How many current entries each scope holds (projections.tallies).
+        "CREATE TABLE IF NOT EXISTS {t:tallies} (scope TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL,"
+        " retracted INTEGER NOT NULL, year BIGINT NOT NULL, n BIGINT NOT NULL, PRIMARY KEY (scope, kind, status, retracted, year))",
     ]
     return [dialect.sql(statement) for statement in ddl]
 

@@ -18,7 +18,9 @@ from typing import Any
 import attrs
 
 from chrono.events.entry import Entry
+from chrono.projections.counting.rule import year_of
 from chrono.projections.readmodel import ReadModel
+from chrono.projections.schema import order_key
 
 Key = tuple[str, str]  # (order key, entry id): where an entry stands in the chronicle's order
 
@@ -29,6 +31,8 @@ class Filter:
 
     Attributes:
         partners: ids an entry must touch (as partner or actor); None for all.
+        scope: the one partner whose family ``partners`` is, if it is one
+            family: the entry counts of ``projections.tallies`` are kept per family.
         kinds: kinds to keep (all when empty).
         statuses: statuses to keep (all when empty).
         start: keep entries whose dates may end on or after this day key.
@@ -38,6 +42,7 @@ class Filter:
     """
 
     partners: frozenset[str] | None = None
+    scope: str | None = None
     kinds: frozenset[str] = frozenset()
     statuses: frozenset[str] = frozenset()
     start: int | None = None
@@ -54,12 +59,25 @@ class Filter:
             if values:
                 clause += f" AND {alias}.{column} IN ({', '.join('?' for _ in values)})"
                 params += sorted(values)
-        for condition, day in (("latest IS NULL OR {a}.latest >= ?", self.start), ("earliest IS NULL OR {a}.earliest <= ?", self.end),
-                               ("earliest IS NULL OR {a}.earliest <= ?", self.begun_by)):  # fmt: skip
-            if day is not None:
-                clause += f" AND ({alias}." + condition.format(a=alias) + ")"
-                params.append(day)
+        if self.start is not None:
+            clause += f" AND ({alias}.latest IS NULL OR {alias}.latest >= ?)"
+            params.append(self.start)
+        bound = self.begins_before()
+        if bound is not None:
+            # Entries begun by a day are a prefix of the chronicle's order: a range of its index.
+            clause += f" AND {alias}.order_key < ?"
+            params.append(bound)
         return clause, params
+
+    @property
+    def last_start(self) -> int | None:
+        """The last day an entry may begin on (``end`` and ``begun_by``), if any."""
+        days = [day for day in (self.end, self.begun_by) if day is not None]
+        return min(days) if days else None
+
+    def begins_before(self) -> str | None:
+        """The order key before which every entry begun by ``last_start`` lies."""
+        return None if self.last_start is None else start_key(self.last_start + 1)
 
 
 def keys(model: ReadModel, flt: Filter, known_at: datetime | None, offset: int, limit: int, *, backwards: bool = False) -> list[tuple[str, int]]:
@@ -98,28 +116,66 @@ def _after(model: ReadModel, flt: Filter, known_at: datetime | None, after: Key 
     return [(str(row["aggregate"]), int(row["revision"]), (str(row["order_key"]), str(row["entry"]))) for row in rows]
 
 
+def start_key(day: int) -> str:
+    """The smallest order key of an entry beginning on ``day`` (a day key; the day after a month's
+    last is fine: keys of real days compare the same way)."""
+    year, rest = divmod(day, 10000)
+    month, date = divmod(rest, 100)
+    return order_key((1, year, month, date))
+
+
 def count(model: ReadModel, flt: Filter, known_at: datetime | None) -> int:
     """How many entries the filter holds."""
-    if flt.partners is None:
-        where, params = flt.where(model, known_at, "r")
-        return int(model.rows(f"SELECT COUNT(*) AS n FROM {{t:revisions}} r WHERE {where}", params)[0]["n"])
-    if not flt.partners:
-        return 0
-    where, params = flt.where(model, known_at, "p")
-    marks = ", ".join("?" for _ in flt.partners)
-    query = f"SELECT COUNT(DISTINCT p.aggregate) AS n FROM {{t:revision_partners}} p WHERE p.partner IN ({marks}) AND {where}"
-    return int(model.rows(query, [*sorted(flt.partners), *params])[0]["n"])
+    return sum(kinds(model, flt, known_at).values())
 
 
 def kinds(model: ReadModel, flt: Filter, known_at: datetime | None) -> dict[str, int]:
-    """How many entries the filter holds, by kind."""
+    """How many entries the filter holds, by kind: from the kept counts where the question
+    allows (``projections.tallies``), else by counting rows."""
+    scope = "" if flt.partners is None else flt.scope
+    if known_at is None and flt.start is None and scope is not None:
+        return _tallied(model, flt, scope)
+    return _counted(model, flt, known_at)
+
+
+def _tallied(model: ReadModel, flt: Filter, scope: str) -> dict[str, int]:
+    """The kept counts of whole start years, and the rows of the last, partly asked-for year."""
+    last = flt.last_start
+    year = None if last is None else int(year_of(last, None) or 0)
+    where = "scope = ?"
+    params: list[Any] = [scope]
+    for column, values in (("kind", flt.kinds), ("status", flt.statuses)):
+        if values:
+            where += f" AND {column} IN ({', '.join('?' for _ in values)})"
+            params += sorted(values)
+    if not flt.retracted:
+        where += " AND retracted = 0"
+    if year is not None:
+        where += " AND year < ?"
+        params.append(year)
+    found: dict[str, int] = {}
+    for row in model.rows(f"SELECT kind, SUM(n) AS n FROM {{t:tallies}} WHERE {where} GROUP BY kind", params):
+        found[str(row["kind"])] = int(row["n"] or 0)
+    if year is not None and last is not None:
+        partial = attrs.evolve(flt, end=None, begun_by=last)
+        for kind, n in _counted(model, partial, None, since=start_key(year * 10000 + 101)).items():
+            found[kind] = found.get(kind, 0) + n
+    return {kind: n for kind, n in sorted(found.items()) if n}
+
+
+def _counted(model: ReadModel, flt: Filter, known_at: datetime | None, since: str | None = None) -> dict[str, int]:
+    """Count the rows, by kind (from the order key ``since``, if given)."""
     if flt.partners is None:
         where, params = flt.where(model, known_at, "r")
+        if since is not None:
+            where, params = where + " AND r.order_key >= ?", [*params, since]
         query = f"SELECT r.kind, COUNT(*) AS n FROM {{t:revisions}} r WHERE {where} GROUP BY r.kind"
     elif not flt.partners:
         return {}
     else:
         where, params = flt.where(model, known_at, "p")
+        if since is not None:
+            where, params = where + " AND p.order_key >= ?", [*params, since]
         marks = ", ".join("?" for _ in flt.partners)
         query = f"SELECT p.kind, COUNT(DISTINCT p.aggregate) AS n FROM {{t:revision_partners}} p WHERE p.partner IN ({marks}) AND {where} GROUP BY p.kind"
         params = [*sorted(flt.partners), *params]
