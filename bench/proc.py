@@ -1,27 +1,29 @@
 """Running ``chrono`` as a user runs it: a whole process, timed, with its peak memory.
 
-Each run is one child process. Its wall time is measured around the
-process (start to exit), its peak resident memory is the child's own
-``ru_maxrss`` (``os.wait4``: that child only, not the bench), and a run that
-outlives its timeout is killed and recorded as a timeout. A run that fails
-keeps its exit code and the line of stderr that says why.
+Each run is one child process, started by a small spawner of its own
+(``bench/spawn.py``, which says why). Its wall time is measured around the
+process (from the fork to its exit), its peak resident memory is its own
+``ru_maxrss``, and a run that outlives its timeout is killed and recorded
+as a timeout. A run that fails keeps its exit code and the line of stderr
+that says why.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
+
+SPAWN = Path(__file__).resolve().parent / "spawn.py"
 
 
 def chrono_command() -> list[str]:
@@ -66,27 +68,15 @@ class Run:
 
 
 def run(argv: Sequence[str], env: dict[str, str], timeout: float) -> Run:
-    """Run ``argv`` once, stdout and stderr into temporary files."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        killed = threading.Event()
-        started = time.perf_counter()
-        process = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err)  # noqa: S603 (chrono, or our own interpreter)
-
-        def kill() -> None:
-            killed.set()
-            process.kill()
-
-        timer = threading.Timer(timeout, kill)
-        timer.start()
-        try:
-            _, status, usage = os.wait4(process.pid, 0)
-        finally:
-            timer.cancel()
-        seconds = time.perf_counter() - started
-        process.returncode = code = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+    """Run ``argv`` once through ``bench/spawn.py``, stdout and stderr into temporary files."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile(suffix=".json") as result:
+        spawner = [sys.executable, "-I", "-S", str(SPAWN), result.name, str(timeout), *argv]
+        # The spawner's own timeout is a backstop: the command's is inside it.
+        subprocess.run(spawner, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err, check=False, timeout=timeout + 60)  # noqa: S603
+        done = json.loads(Path(result.name).read_text(encoding="utf-8"))
         out.seek(0, os.SEEK_END)
-        error = "" if code == 0 else _reason(err)
-        return Run(seconds, usage.ru_maxrss / 1024, code, killed.is_set(), error, out.tell())
+        error = "" if done["code"] == 0 else _reason(err)
+        return Run(done["seconds"], done["max_rss_kb"] / 1024, done["code"], done["timed_out"], error, out.tell())
 
 
 def _reason(err: Any) -> str:
