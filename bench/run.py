@@ -114,7 +114,8 @@ class Bench:
 
     def run_size(self, stores: Stores, size: int, cold_store: str | None) -> dict[str, Any]:
         chronicle, changes = generate.ensure(self.args.data, size, self.args.seed)
-        result: dict[str, Any] = {"entries": writes.count_entries(chronicle), "cold_start_before": self.cold(cold_store)}
+        result: dict[str, Any] = {"entries": writes.count_entries(chronicle), "load_average": os.getloadavg()}
+        result["cold_start_before"] = self.cold(cold_store)
         url = self.fill(stores, size, chronicle, result)
         if url is None:
             return result
