@@ -27,7 +27,7 @@ def query_rows(backend: str, sizes: dict[int, dict[str, Any]]) -> list[dict[str,
     out = []
     smallest = sizes.get(10_000, {}).get("queries", {})
     for size, result in sorted(sizes.items()):
-        for name, q in result.get("queries", {}).items():
+        for name, q in result.get("queries", {}).items():  # a size stopped by an error has none
             chrono, over = q["chrono"], q.get("over_cold_ms")
             write = name.startswith("write-")
             limit = WRITE_MS if write else QUERY_MS
@@ -49,11 +49,18 @@ def bulk_rows(backend: str, sizes: dict[int, dict[str, Any]]) -> list[dict[str, 
     """The import and the rebuild beside their baselines."""
     out = []
     for size, result in sorted(sizes.items()):
+        if "error" in result:
+            out.append({"figure": "error", "label": "the run of this size", "backend": backend, "size": size, "status": "failed",
+                        "error": result["error"], "target": "", "met": False})  # fmt: skip
         for name, baseline, ratio in (("import", "save", IMPORT_RATIO), ("rebuild", "decode", REBUILD_RATIO)):
             if name not in result:
                 continue
             mine, theirs = result[name], result.get(baseline, {})
             rate, base = mine.get("per_s"), theirs.get("per_s")
+            if name == "import" and "import_pieces" in result:
+                pieces = result["import_pieces"]
+                done = pieces["error"] or f"{result['entries'] / pieces['seconds']:,.0f}/s"
+                mine = {**mine, "error": f"{mine['error'] + '; ' if mine['error'] else ''}in pieces, one command each: {done}"}
             met = rate is not None and base is not None and rate >= ratio * base and mine["max_rss_mb"] < BULK_MB
             out.append({
                 "figure": name, "label": f"chrono {name}", "backend": backend, "size": size, "unit": mine["unit"],
@@ -83,9 +90,9 @@ def mark(met: bool) -> str:
 
 def cell(row: dict[str, Any]) -> str:
     if row["status"] == "timeout":
-        return "timeout ✗"
+        return f"timeout{'; ' + row['error'] if row['error'] else ''} ✗"
     if row["status"] == "failed":
-        return f"failed: {row['error'][:70]} ✗".replace("|", "/")
+        return f"failed: {row['error'][:120]} ✗".replace("|", "/")
     if row["figure"] in ("import", "rebuild"):
         base = f"{row['baseline']:,.0f}" if row["baseline"] else "–"
         ratio = f"{row['value'] / row['baseline']:.2f}×" if row["baseline"] else ""
@@ -115,8 +122,10 @@ def markdown(rows: list[dict[str, Any]], colds: dict[str, dict[int, float]]) -> 
             cells = [cell(of[s]) if s in of else "" for s in sizes]
             lines.append(f"| `{first['label']}` | {first['target']} | " + " | ".join(cells) + " |")
         lines.append("")
-    lines += ["| figure | target | value | baseline |", "|---|---|---|---|"]
-    for r in (r for r in rows if r["size"] is None):
+    fixed = [r for r in rows if r["size"] is None]
+    if fixed:
+        lines += ["| figure | target | value | baseline |", "|---|---|---|---|"]
+    for r in fixed:
         value = f"{r['value']:,.0f}/s" if r["unit"] == "strings/s" else f"{r['value']:.3f} s"
         baseline = "" if r["baseline"] is None else f"bare import {r['baseline']:.3f} s"
         lines.append(f"| {r['label']} | {r['target']} | {value} {mark(r['met'])} | {baseline} |")

@@ -62,9 +62,7 @@ class Stores:
         return url
 
     def sql(self, statement: str) -> None:
-        import psycopg
-
-        with psycopg.connect(self.postgres, autocommit=True) as connection:
+        with pg_connect(self.postgres, autocommit=True) as connection:
             connection.execute(statement)  # type: ignore[call-overload] (our own names)
 
     def drop(self, url: str) -> None:
@@ -86,11 +84,24 @@ class Stores:
         """A connection to a store's file or schema."""
         if self.backend == "sqlite":
             return sqlite3.connect(f"file:{url}?mode=ro", uri=True) if read_only else sqlite3.connect(url)
-        import psycopg
-
-        connection = psycopg.connect(self.postgres, autocommit=read_only)
+        connection = pg_connect(self.postgres, autocommit=read_only)
         connection.execute(f'SET search_path TO "{url.rsplit("schema=", 1)[1]}"')  # type: ignore[call-overload]
         return connection
+
+
+def pg_connect(url: str, *, autocommit: bool) -> Any:
+    """A connection to the server, tried a few times: the server is shared, and may be full for a moment."""
+    import psycopg
+
+    for attempt in range(5):
+        try:
+            return psycopg.connect(url, autocommit=autocommit)
+        except psycopg.OperationalError as error:
+            log(f"  PostgreSQL: {str(error).splitlines()[-1]}; trying again in 10 s")
+            if attempt == 4:
+                raise
+            time.sleep(10)
+    raise AssertionError
 
 
 class Bench:
@@ -279,7 +290,12 @@ def run_backend(bench: Bench, backend: str) -> dict[int, dict[str, Any]]:
         out = {}
         for size in bench.args.sizes:
             started = time.time()
-            out[size] = bench.run_size(stores, size, cold_store)
+            try:
+                out[size] = bench.run_size(stores, size, cold_store)
+            # The other sizes and backends are still measured; this one says why it is missing.
+            except Exception as error:
+                log(f"{backend} {size}: stopped by {error!r}")
+                out[size] = {"error": repr(error)}
             out[size]["minutes"] = round((time.time() - started) / 60, 1)
             for url in [u for u in stores.made if u != cold_store]:
                 stores.drop(url)  # each size's stores go once measured: the disk holds one at a time
@@ -325,7 +341,13 @@ def main(argv: list[str] | None = None) -> None:
     bench = Bench(args, workdir)
     try:
         fixed.fill_bundled(None, bench.env)  # the default store of the bench's home
-        results = {backend: run_backend(bench, backend) for backend in args.backends}
+        results: dict[str, dict[int, dict[str, Any]]] = {}
+        for backend in args.backends:
+            try:
+                results[backend] = run_backend(bench, backend)
+            except Exception as error:
+                log(f"{backend}: stopped by {error!r}")
+                results[backend] = {}
         log("When parsing, cold start against the bare import")
         when = in_child("when", "") if bench.wanted("when") else None
         cold = {"timeline_s": bench.cold(None)["seconds"], "bare_s": fixed.bare_import(bench.env)} if bench.wanted("cold-start") else None

@@ -76,7 +76,8 @@ def measure_save(source: str, target: str, batch: int) -> dict[str, float]:
         app.save(*todo)
         return time.perf_counter() - started
 
-    for page in stored_events(open_store(source)):
+    source_app = open_store(source)
+    for page in stored_events(source_app):
         pending += page
         while len(pending) >= batch:
             seconds += save(pending[:batch])
@@ -86,6 +87,7 @@ def measure_save(source: str, target: str, batch: int) -> dict[str, float]:
         seconds += save(pending)
         events += len(pending)
     app.close()
+    source_app.close()
     return {"seconds": seconds, "events": events}
 
 
@@ -126,7 +128,9 @@ def apply_changes(url: str, changes: Path) -> dict[str, float]:
                 assignments = parse_changes(entry.kind, entry.facts, change["set"], Origin("changes"))
                 app.correct(change["id"], assignments, change["reason"], None)
             count += 1
-    return {"seconds": time.perf_counter() - started, "changes": count}
+    seconds = time.perf_counter() - started
+    app.close()
+    return {"seconds": seconds, "changes": count}
 
 
 def decode(url: str) -> dict[str, float]:
