@@ -32,7 +32,7 @@ from typing import Any, TextIO
 
 import attrs
 
-KIND_WEIGHTS: dict[str, int] = {
+KIND_WEIGHTS: dict[str, float] = {
     "VisitMade": 28,
     "CooperationCarriedOut": 15,
     "TalksHeld": 12,

@@ -82,7 +82,7 @@ def run(argv: Sequence[str], env: dict[str, str], timeout: float) -> Run:
 def _reason(err: Any) -> str:
     """stderr's first line; for a usage error (argparse prints the usage first), its last."""
     err.seek(0)
-    lines = [line.strip() for line in err.read().decode("utf-8", "replace").splitlines() if line.strip()]
+    lines: list[str] = [line.strip() for line in err.read().decode("utf-8", "replace").splitlines() if line.strip()]
     if not lines:
         return ""
     return lines[-1] if lines[0].startswith("usage:") else lines[0]

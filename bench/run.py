@@ -63,7 +63,7 @@ class Stores:
 
     def sql(self, statement: str) -> None:
         with pg_connect(self.postgres, autocommit=True) as connection:
-            connection.execute(statement)  # type: ignore[call-overload] (our own names)
+            connection.execute(statement)
 
     def drop(self, url: str) -> None:
         if self.keep:
@@ -85,7 +85,7 @@ class Stores:
         if self.backend == "sqlite":
             return sqlite3.connect(f"file:{url}?mode=ro", uri=True) if read_only else sqlite3.connect(url)
         connection = pg_connect(self.postgres, autocommit=read_only)
-        connection.execute(f'SET search_path TO "{url.rsplit("schema=", 1)[1]}"')  # type: ignore[call-overload]
+        connection.execute(f'SET search_path TO "{url.rsplit("schema=", 1)[1]}"')
         return connection
 
 
@@ -148,7 +148,7 @@ class Bench:
         chosen = [q for q in queries.queries(question) if self.wanted(q.name)]
         if chosen:
             files = (chronicle, changes)
-            result["queries"] = self.queries(stores, url, chosen, files=files, question=question, cold_store=cold_store, result=result)
+            result["queries"] = self.measure_queries(stores, url, chosen, files=files, question=question, cold_store=cold_store, result=result)
         return result
 
     def fill(self, stores: Stores, size: int, chronicle: Path, result: dict[str, Any]) -> str | None:
@@ -188,7 +188,7 @@ class Bench:
 
     # -- the queries ---------------------------------------------------------------
 
-    def queries(self, stores: Stores, url: str, chosen: list[queries.Query], *, files: tuple[Path, Path], question: queries.Question,
+    def measure_queries(self, stores: Stores, url: str, chosen: list[queries.Query], *, files: tuple[Path, Path], question: queries.Question,
                 cold_store: str | None, result: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
         log("  the flat tables of the baselines")
         flat_url = stores.new(f"flat{result['entries']}")
@@ -233,7 +233,7 @@ class Bench:
 
 def first_corrected(changes: Path) -> str:
     with changes.open(encoding="utf-8") as file:
-        return next(c["id"] for c in map(json.loads, file) if c["op"] == "correct")
+        return str(next(c["id"] for c in map(json.loads, file) if c["op"] == "correct"))
 
 
 def log_table(backend: str, url: str, entry: str) -> tuple[str, str, Any]:
