@@ -18,6 +18,7 @@ from chrono.interchange.shapes import plain_value
 from chrono.projections.counting import COVERED, DEFINITE, EVENT, POSSIBLE, Family, Judged, Part, certainty, day_key, judge, tally, year_of
 from chrono.projections.counting.claims import Claim
 from chrono.projections.hierarchy import ancestry
+from chrono.projections.queries import log as queries_log
 from chrono.projections.queries import timeline as queries_timeline
 from chrono.projections.queries.parts import family, parts
 from chrono.projections.queries.timeline import Filter
@@ -34,6 +35,7 @@ from chrono.projections.results import (
     Explanation,
     History,
     IdPage,
+    Log,
     Page,
     Relationship,
     Since,
@@ -273,6 +275,20 @@ def activity(judged: dict[tuple[str, str], list[Judged]]) -> Activity:
 
 
 MAX_YEARS = 10_000  # a span of years wider than this is not drawn year by year
+
+
+def log(model: ReadModel, known_at: datetime | None = None, *, page: int = 0, limit: int = 0) -> Log:
+    """The event log in recording order: page ``page`` of ``limit`` (20 without one), the first
+    ``limit`` events, or (neither) every event, streamed."""
+    app = model.app
+    total = model.position() if known_at is None else queries_log.known(model, known_at)
+    if not page and not limit:
+        return Log(queries_log.named(model, app.domain_events(known_at)), queries_log.Names(model), None, total)
+    size = limit if limit > 0 else DEFAULT_PAGE
+    start = (page - 1) * size + 1 if page else 1
+    events = tuple(event for _, event in zip(range(size), app.domain_events(known_at, start=start), strict=False))
+    names = queries_log.names(model, {event.originator_id for _, event in events})
+    return Log(events, names, Page(page, size, total) if page else None, total)
 
 
 def unique(ids: Iterable[str]) -> tuple[str, ...]:
