@@ -8,7 +8,8 @@ or else "on or before the article's date" (``[..D]``; ``../D`` for what is
 kept up, "tiếp tục duy trì"). A plan or proposal without a date of its own
 is "from the article's date on" (``[D..]``). A figure's amounts are flows
 over the period that governs them, or stocks observed on a date: a level
-("12/12", "hiện có", "tính đến nay"), or a count with no period, as of the
+("12/12", "Có 34/34 xã") at the end of the period that governs it, one said
+to hold now ("hiện có", "tính đến nay") or a count with no period on the
 article's date; a figure of stocks only is dated when they were observed.
 A date something is compared with ("so với cùng kỳ năm 2020") dates nothing
 of its own sentence, and each amount goes with the date that governs it.
@@ -25,6 +26,7 @@ from chrono.interchange.article import Article
 from chrono.interchange.dates import DatePhrase
 from chrono.interchange.draft_records import Guess, quantity
 from chrono.interchange.fold import fold
+from chrono.interchange.kinds_guess import NOW_LEVEL
 from chrono.interchange.numbers import Amount
 from chrono.interchange.sentences import Span
 
@@ -85,7 +87,7 @@ def figure_quantities(
     for index, amount in enumerate(amounts):
         stock = level is not None or amount.out_of is not None or governing is None
         if stock:
-            observed = _observed(when, now)
+            observed = now if now is not None and _now(level, article.lang) else _observed(when, now)
             quantities.append(quantity(amount, observed=observed))
             note = f"a stock (a level): as of {observed}" if observed else "a stock: set its observed date"
         else:
@@ -97,6 +99,11 @@ def figure_quantities(
         when = str(held.pop())  # levels only ("Có 34/34 xã"): the figure is dated when they held
         guesses[0] = attrs.evolve(guesses[0], note="levels only: dated when they were observed")
     return when, quantities, guesses
+
+
+def _now(level: str | None, lang: str) -> bool:
+    """Whether a level's words say it holds on the article's date ("hiện có")."""
+    return level is not None and re.search(NOW_LEVEL[lang], fold(level)) is not None
 
 
 def _observed(when: str, now: str | None) -> str | None:

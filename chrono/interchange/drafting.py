@@ -35,11 +35,14 @@ from chrono.interchange.partners_match import Mention, Registry
 from chrono.interchange.sentences import Sentence, Span, caption, clauses, heading
 from chrono.when import When
 
-BOTH_SIDES: Final = {"vi": r"\b(?:hai|2) (?:ben|dia phuong|nuoc)\b|song phuong|doi dang", "en": r"\bboth sides\b|\bbilateral|\bcounterpart"}
+BOTH_SIDES: Final = {"vi": r"\b(?:hai|2) (?:ben|dia phuong|nuoc)\b|song phuong|doi dang", "en": r"\b(?:both|two) sides\b|\bbilateral|\bcounterpart"}
 # Done, not kept up (matched on the lower-cased text: folded, "đã" is "đa").
 DONE: Final = {"vi": r"\bđã\b|\blễ ký kết\b|\bvừa\b", "en": r"\bhas\b|\bhave\b|\bwas\b|\bwere\b|\bsigned\b|\bheld\b"}
-# Who attended a meeting (folded): said of the happening the paragraph has reported.
-ATTENDANCE: Final = {"vi": r"(?:tham du|cung du|du)\b[^.;]{0,80}?\bco\b", "en": r"(?:(?:also )?attending|present)\b[^.;]{0,80}?\bwere\b"}
+# Who attended a meeting (folded): said of the happening just reported.
+ATTENDANCE: Final = {
+    "vi": r"(?:tham du|cung du|du)\b[^.;]{0,80}?\bco\b",
+    "en": r"(?:also )?attending\b|present (?:at|were)\b|[\w ]{0,40}? (?:was|were) attended by\b",
+}
 
 
 @attrs.frozen
@@ -138,10 +141,11 @@ class _Drafter:
 
     def _skipped(self, sentence: Sentence) -> bool:
         """A heading, a photo caption, the opening of a plan list (drafted
-        through its items), or who attended what the paragraph reported."""
+        through its items), or who attended what was just reported."""
         if heading(sentence.text) or caption(self.article.line(sentence)) or sentence.span.start in self.intros:
             return True
-        return sentence.paragraph in self.drafted and re.match(ATTENDANCE[self.article.lang], fold(sentence.text)) is not None
+        reported = sentence.paragraph in self.drafted or sentence.paragraph - 1 in self.drafted
+        return reported and re.match(ATTENDANCE[self.article.lang], fold(sentence.text)) is not None
 
     def _context(self, sentence: Sentence) -> Context | None:
         if self.frame is not None and sentence.index > 0:

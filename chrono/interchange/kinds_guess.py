@@ -41,6 +41,9 @@ PLANNED: Final = {
 ONGOING: Final = {"vi": r"\btiep tuc\b|\bduy tri\b|\bthuong xuyen\b|\bdang\b(?! ky\b)|\bdinh ky\b", "en": r"\bcontinu|\bmaintain|\bregular|\bongoing\b"}
 # A level on the day it was stated: a stock, not a flow.
 LEVEL: Final = {"vi": r"\bhien (?:nay|tai|co)\b|\btinh den nay\b|\bco \d", "en": r"\bcurrently\b|\bat present\b|\bto date\b|\bas of\b|\bnow has\b"}
+# A level said to hold now ("hiện có", "tính đến nay"): on the article's date,
+# whatever period its paragraph reviews; "Có 34/34 xã" holds at that period's end.
+NOW_LEVEL: Final = {"vi": r"\bhien (?:nay|tai|co)\b|\btinh den nay\b", "en": r"\bcurrently\b|\bat present\b|\bto date\b|\bnow has\b"}
 WEAK: Final = ("CooperationCarriedOut",)
 MEETINGS: Final = ("TalksHeld", "ConferenceHeld")
 # A delegation (the kind's words) and a verb of visiting (on the lower-cased
