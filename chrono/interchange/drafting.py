@@ -140,10 +140,12 @@ class _Drafter:
         self.previous = (sentence, points[-1]) if points else None
 
     def _skipped(self, sentence: Sentence) -> bool:
-        """A heading, a photo caption, the opening of a plan list (drafted
-        through its items), or who attended what was just reported."""
-        if heading(sentence.text) or caption(self.article.line(sentence)) or sentence.span.start in self.intros:
+        """A heading, a photo caption without a date, the opening of a plan
+        list (drafted through its items), or who attended what was just reported."""
+        if heading(sentence.text) or sentence.span.start in self.intros:
             return True
+        if caption(self.article.line(sentence)) and not self.article.dates(sentence):
+            return True  # a dated caption may be the only word on its happening's date
         reported = sentence.paragraph in self.drafted or sentence.paragraph - 1 in self.drafted
         return reported and re.match(ATTENDANCE[self.article.lang], fold(sentence.text)) is not None
 
