@@ -260,7 +260,8 @@ class _Drafter:
 
     def _status(self, text: str, dates: list[DatePhrase], when: str, guesses: list[Guess], plan: str | None) -> str:
         if plan is not None:
-            guesses.append(Guess("status", plan, 0.6, "proposed or planned: check that it had not happened by the article's date"))
+            where = "" if plan in text else f"an item of a list opened by '{plan}'; "
+            guesses.append(Guess("status", plan, 0.6, f"{where}proposed or planned: check that it had not happened by the article's date"))
             return "planned"
         words = cue(text, self.article.lang, PLANNED) or next((d.text for d in dates if d.planned), None)
         now = self.article.reference.ymd

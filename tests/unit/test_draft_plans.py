@@ -43,6 +43,13 @@ def test_the_items_of_a_proposed_list_are_plans_from_the_articles_date_on() -> N
     assert of(records, "Thứ ba") == [("ConferenceHeld", "planned", "2024-04")]  # its own date
 
 
+def test_a_list_items_status_says_which_opening_made_it_a_plan() -> None:
+    found = draft_article(TALKS, REGISTRY, lang="vi", published=PUBLISHED, document="a.txt", home="ha-giang").entries
+    notes = {d.quote[:8]: g.note for d in found for g in d.guesses if g.field == "status" and d.record["status"] == "planned"}
+    assert notes["Thứ nhất"].startswith("an item of a list opened by 'đề nghị'")
+    assert notes["Đề nghị "].startswith("proposed or planned")
+
+
 def test_a_project_under_way_in_a_plan_is_drafted_beside_it() -> None:
     assert of(drafts(TALKS), "Thứ nhất") == [
         ("CooperationCarriedOut", "happened", "../2024-03-10"),
