@@ -144,6 +144,8 @@ def _partner_options(parser: argparse.ArgumentParser) -> None:
 def _counters_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--partner", help="only what touches this partner (and its descendants)")
     parser.add_argument("--by", choices=("year", "partner", "kind"), help="group the counters")
+    parser.add_argument("--ids", action="store_true", help="list the contributing entries (the first --limit of each list, 20 by default)")
+    parser.add_argument("--limit", type=int, default=20, help="with --ids: how many ids of each list (0: all)")
     _query_options(parser)
 
 

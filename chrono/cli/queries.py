@@ -81,7 +81,7 @@ def cmd_counters(args: argparse.Namespace) -> int:
 
     reading = Reading(args)
     partner = _counter_partner(args, reading)
-    found = answers.counters(reading.model, reading.axes, partner, args.by)
+    found = answers.counters(reading.model, reading.axes, partner, args.by, ids=args.ids, limit=args.limit or None)
 
     def rows() -> Rows:
         from chrono.render.counters import COUNTER_COLUMNS, counter_rows

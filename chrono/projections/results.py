@@ -45,8 +45,9 @@ class IdPage:
     """A page of entry ids from a longer list.
 
     Attributes:
-        ids: the ids shown, in order.
-        total: how many there are in all.
+        ids: the ids shown, in order (none unless asked for).
+        total: how many contributions there are in all (an entry stating
+            two amounts of one counter is two).
     """
 
     ids: tuple[str, ...] = ()

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from bench import generate
-from bench.run import apply_changes
+from bench.writes import apply_changes
 from chrono.events.entry import Entry
 from chrono.importing import import_files
 from chrono.store import open_store
