@@ -21,10 +21,10 @@ from functools import lru_cache
 
 import attrs
 
-VERSION = 12
-TABLES = ("tracking", "revisions", "revision_partners", "partners", "chain", "contributions", "tallies", "totals_keys", "totals", "conflicts")
+VERSION = 13
+TABLES = ("tracking", "revisions", "revision_partners", "partners", "chain", "contributions", "tallies", "totals_keys", "totals_pending", "totals", "conflicts")
 # Every table but tracking.
-DERIVED = ("revision_partners", "revisions", "partners", "chain", "contributions", "tallies", "totals", "totals_keys", "conflicts")
+DERIVED = ("revision_partners", "revisions", "partners", "chain", "contributions", "tallies", "totals", "totals_keys", "totals_pending", "conflicts")
 # Tables of read models of earlier layouts, dropped with the derived ones.
 OBSOLETE: tuple[str, ...] = ()
 
@@ -69,6 +69,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "chain": ("position", "hash"),
     "totals": ("facet", "grp", "metric", "unit", "day", *_TOTALS),
     "totals_keys": ("facet", "grp", "metric", "unit", "last_day", *_TOTALS),
+    "totals_pending": ("facet", "grp", "metric", "unit", "day", *_TOTALS),
     "conflicts": ("facet", "grp", "metric", "unit", "start_day", "end_day", "entries", "claimed"),
 }  # fmt: skip
 
@@ -140,6 +141,11 @@ def _ddl(dialect: Dialect) -> list[str]:
         f" day BIGINT NOT NULL, {_TOTALS_DDL}, PRIMARY KEY (facet, grp, metric, unit, day))",
         "CREATE TABLE IF NOT EXISTS {t:totals_keys} (facet TEXT NOT NULL, grp TEXT NOT NULL, metric TEXT NOT NULL, unit TEXT NOT NULL,"
         f" last_day BIGINT NOT NULL, {_TOTALS_DDL}, PRIMARY KEY (facet, grp, metric, unit))",
+        # Steps of the writes since a facet's totals were made, not yet folded in (projections.totals).
+        "CREATE TABLE IF NOT EXISTS {t:totals_pending} (facet TEXT NOT NULL, grp TEXT NOT NULL, metric TEXT NOT NULL, unit TEXT NOT NULL,"
+        f" day BIGINT NOT NULL, {_TOTALS_DDL})",
+        "CREATE INDEX IF NOT EXISTS chrono_totals_pending_facet ON {t:totals_pending} (facet, day)",
+        "CREATE INDEX IF NOT EXISTS chrono_revisions_position ON {t:revisions} (position)",
         "CREATE TABLE IF NOT EXISTS {t:conflicts} (facet TEXT NOT NULL, grp TEXT NOT NULL, metric TEXT NOT NULL, unit TEXT NOT NULL,"
         " start_day BIGINT NOT NULL, end_day BIGINT NOT NULL, entries TEXT NOT NULL, claimed TEXT NOT NULL)",
         "CREATE INDEX IF NOT EXISTS chrono_conflicts_facet ON {t:conflicts} (facet, start_day)",

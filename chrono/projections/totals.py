@@ -84,6 +84,9 @@ def read(model: ReadModel, facet: Facet, day: int) -> list[Found]:
     )
     for row in model.rows(seek, [day, facet.name, day]):
         values[(str(row["grp"]), str(row["metric"]), str(row["unit"]))] = tuple(row[f] for f in FIELDS)
+    for row in model.rows(f"SELECT grp, metric, unit, {', '.join(FIELDS)} FROM {{t:totals_pending}} WHERE facet = ? AND day <= ?", [facet.name, day]):
+        key = (str(row["grp"]), str(row["metric"]), str(row["unit"]))
+        values[key] = _added(values.get(key), tuple(row[f] for f in FIELDS))
     clashes: dict[Key, list[tuple[tuple[str, ...], tuple[Decimal, ...]]]] = defaultdict(list)
     query = "SELECT * FROM {t:conflicts} WHERE facet = ? AND start_day <= ? AND end_day > ? ORDER BY metric, unit, grp, entries"
     for row in model.rows(query, [facet.name, day, day]):
@@ -96,15 +99,29 @@ def read(model: ReadModel, facet: Facet, day: int) -> list[Found]:
     ]
 
 
+def _added(base: tuple[Any, ...] | None, step: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A running total with a pending step added (decimals are kept as text)."""
+    if base is None:
+        return step
+    return (*(str(Decimal(str(a)) + Decimal(str(b))) for a, b in zip(base[:3], step[:3], strict=True)),
+            *(int(a) + int(b) for a, b in zip(base[3:], step[3:], strict=True)))  # fmt: skip
+
+
 # -- making them ------------------------------------------------------------------
 
 
 def refresh(model: ReadModel, facet: Facet) -> None:
-    """Make the facet's totals again if the read model has moved since they were made."""
+    """Bring the facet's totals up to the read model: moved by what happenings changed since
+    they were made (``moves``), or made again when a figure or a partner changed."""
     positions = {str(row["name"]): int(row["position"]) for row in model.rows("SELECT name, position FROM {t:tracking}", [])}
-    made = positions.get(facet.tracking)
-    if made is not None and made == positions.get(NAME):
+    made, now = positions.get(facet.tracking), positions.get(NAME, 0)
+    if made is not None and made == now:
         return
+    if made is not None:
+        from chrono.projections import moves
+
+        if moves.move(model, facet, made, now):
+            return
     position, rows, keys, clashes = _made(model, facet)
     retry_busy(lambda: _store(model, facet, made, position, (rows, keys, clashes)))
 
@@ -123,7 +140,7 @@ def _made(model: ReadModel, facet: Facet) -> tuple[int, list[tuple[Any, ...]], l
         steps: dict[str, dict[int, list[Any]]] = defaultdict(dict)
         for segment in segments(members, tree):
             for group in groups(segment.part, facet.by, wanted):
-                _step(steps[group or NONE], segment)
+                step(steps[group or NONE], segment)
                 if segment.claim is not None and segment.claim.conflict and segment.part is segment.claim.first and segment.state != COVERED:
                     clashes.append(_clash(facet, group or NONE, segment))
         for group, by_day in steps.items():
@@ -134,17 +151,17 @@ def _made(model: ReadModel, facet: Facet) -> tuple[int, list[tuple[Any, ...]], l
     return position, rows, keys, clashes
 
 
-def _step(by_day: dict[int, list[Any]], segment: Segment) -> None:
-    """Put a segment's values on its first day and take them off on its end."""
+def step(by_day: dict[int, list[Any]], segment: Segment, sign: int = 1) -> None:
+    """Put a segment's values on its first day and take them off on its end (``sign`` -1: the reverse)."""
     vector = _vector(segment)
-    for day, sign in ((segment.start, 1), (segment.end, -1)):
+    for day, direction in ((segment.start, sign), (segment.end, -sign)):
         if day == NEVER:
             continue
         current = by_day.get(day)
         if current is None:
             current = by_day[day] = [Decimal(0), Decimal(0), Decimal(0), 0, 0, 0, 0, 0]
         for index, value in enumerate(vector):
-            current[index] += sign * value
+            current[index] += direction * value
 
 
 def _vector(segment: Segment) -> tuple[Any, ...]:
@@ -211,7 +228,7 @@ def _drop_oldest(model: ReadModel, cursor: Any) -> None:
 
 
 def _forget(model: ReadModel, cursor: Any, name: str) -> None:
-    for table in ("totals", "totals_keys", "conflicts"):
+    for table in ("totals", "totals_keys", "totals_pending", "conflicts"):
         cursor.execute(model.sql(f"DELETE FROM {{t:{table}}} WHERE facet = ?"), (name,))
 
 

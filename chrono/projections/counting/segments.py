@@ -79,6 +79,14 @@ def segments(parts: Iterable[Part], family: Family) -> list[Segment]:
     return [segment for segment in out if segment.start < segment.end]
 
 
+def event_segments(events: Iterable[Part], figures: Iterable[Part], family: Family) -> list[Segment]:
+    """The segments of some happenings' contributions among a counter's figures (``segments`` for
+    those alone: a happening changes nothing for the others, only figures do)."""
+    periods = _Periods(claims_of(figures, family), family)
+    out = [segment for part in events for segment in _event_segments(part, periods.covering(part))]
+    return [segment for segment in out if segment.start < segment.end]
+
+
 def _start(day: int | None) -> int:
     return BEFORE if day is None else day
 
