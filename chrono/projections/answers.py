@@ -75,7 +75,7 @@ def _totalled(model: ReadModel, axes: Axes, partner: str | None, by: str | None 
         out.append(Counter(
             found.metric, found.unit, facet.partner, found.group, Decimal(str(definite)), Decimal(str(possible)),
             None if int(open_highs) else Decimal(str(high)), int(approx) > 0,
-            tuple(Conflict(entries, values) for entries, values in found.conflicts),
+            tuple(sorted((Conflict(entries, values) for entries, values in found.conflicts), key=lambda c: c.entries)),
             IdPage((), int(n_definite)), IdPage((), int(n_possible)), IdPage((), int(n_covered)),
         ))  # fmt: skip
     out.sort(key=lambda c: (c.metric, c.unit, group_order(c.group, facet.by)))
@@ -112,7 +112,7 @@ def _counter(key: tuple[str, str], partner: str | None, group: str | None, items
     made = tally(items)
     return Counter(
         *key, partner, group, made.definite, made.possible, made.high, made.approximate,
-        tuple(conflict(claim) for claim in made.conflicts),
+        tuple(sorted((conflict(claim) for claim in made.conflicts), key=lambda c: c.entries)),
         _page(made.contributors, limit, made.counts[0]), _page(made.possible_contributors, limit, made.counts[1]),
         _page(made.covered, limit, made.counts[2]),
     )  # fmt: skip
@@ -129,18 +129,59 @@ def _page(ids: Sequence[str], limit: int | None, total: int) -> IdPage:
 
 def explain(model: ReadModel, axes: Axes, metric: str, partner: str | None = None, *, page: int = 1, size: int = LIST_LIMIT) -> Explanation:
     """The counters of ``metric`` (one per unit) and page ``page`` of the contributions behind them:
-    per unit, definite, then possible, then covered, each in date order."""
-    _, wanted, judged = _judged(model, axes, partner, metric)
-    rank = {DEFINITE: 0, POSSIBLE: 1, COVERED: 2}
-    ordered = [item for items in judged.values() for item in sorted(items, key=lambda item: rank[item.state])]
-    start = (max(1, page) - 1) * size
-    shown = tuple(_contribution(item) for item in ordered[start : start + size])
+    per unit, definite, then possible, then covered; each in the order they stop counting, then by date.
+
+    As known now the contributions are read a page at a time from the kept
+    segments (``members``); at a past recording time they are worked out.
+    """
+    page = max(1, page)
+    day = int(day_key(axes.as_of) or 0)
+    if axes.known_at is None:
+        from chrono.projections import members
+        from chrono.projections.totals import Facet
+
+        made = tuple(c for c in _totalled(model, axes, partner) if c.metric == metric)
+        blocks = [(c.unit, state, n.total) for c in made for state, n in zip(members.STATES, (c.contributors, c.possible_contributors, c.covered), strict=True)]
+        members.refresh(model, Facet(partner).name, partner, metric)
+        shown = tuple(members.page(model, (Facet(partner).name, metric, day), blocks, (page - 1) * size, size))
+        total = sum(count for _, _, count in blocks)
+    else:
+        _, wanted, judged = _judged(model, axes, partner, metric)
+        made = _tallied(judged, partner, None, wanted, 0)
+        ordered = _held(model, axes, partner, metric, day)
+        shown, total = tuple(ordered[(page - 1) * size : page * size]), len(ordered)
     slugs = list(unique(item.entry for item in shown))
     entries = model.entries_by_id(slugs, axes.known_at)
     return Explanation(
-        metric, partner, axes.as_of, axes.known_at, _tallied(judged, partner, None, wanted, 0), shown, Page(max(1, page), size, len(ordered)),
+        metric, partner, axes.as_of, axes.known_at, made, shown, Page(page, size, total),
         entries, {slug: _corrections(model.app, slug, axes.known_at) for slug in slugs}, model.partners(axes.known_at),
     )  # fmt: skip
+
+
+def _held(model: ReadModel, axes: Axes, partner: str | None, metric: str, day: int) -> list[Contribution]:
+    """Every contribution to ``metric`` as of ``day``, in the order ``members.page`` lists them."""
+    from chrono.projections.counting.segments import segments
+    from chrono.projections.schema import order_key
+
+    tree = family(model, axes.known_at)
+    wanted = tree.of(partner) if partner is not None else None
+    rank = {DEFINITE: 0, POSSIBLE: 1, COVERED: 2}
+    found = []
+    for (_, unit), members in sorted(parts(model, axes.known_at, wanted, metric).items()):
+        for segment in segments(members, tree):
+            if segment.holds(day):
+                part = segment.part
+                found.append(((unit, rank[segment.state], segment.end, order_key(part.when.sort_key), part.entry, part.index), segment))
+    found.sort(key=lambda pair: pair[0])
+    return [_segment_contribution(segment) for _, segment in found]
+
+
+def _segment_contribution(segment: Any) -> Contribution:
+    part = segment.part
+    stated = part.high if part.high is not None else part.low
+    clash = conflict(segment.claim) if segment.claim is not None and segment.claim.conflict else None
+    return Contribution(part.entry, part.kind, part.unit, part.measure, segment.low, segment.high, stated, segment.state, part.when.edtf,
+                        segment.covered_by, clash)  # fmt: skip
 
 
 def _corrections(app: Chronicle, slug: str, known_at: datetime | None) -> tuple[Correction, ...]:
@@ -150,13 +191,6 @@ def _corrections(app: Chronicle, slug: str, known_at: datetime | None) -> tuple[
         for event in found
         if known_at is None or event.timestamp <= known_at
     )
-
-
-def _contribution(item: Judged) -> Contribution:
-    part = item.part
-    stated = part.high if part.high is not None else part.low
-    clash = conflict(item.claim) if item.claim is not None and item.claim.conflict else None
-    return Contribution(part.entry, part.kind, part.unit, part.measure, item.low, item.high, stated, item.state, part.when.edtf, item.covered_by, clash)
 
 
 DEFAULT_PAGE = 20

@@ -21,10 +21,26 @@ from functools import lru_cache
 
 import attrs
 
-VERSION = 13
-TABLES = ("tracking", "revisions", "revision_partners", "partners", "chain", "contributions", "tallies", "totals_keys", "totals_pending", "totals", "conflicts")
+VERSION = 14
+TABLES = (
+    "tracking",
+    "revisions",
+    "revision_partners",
+    "partners",
+    "chain",
+    "contributions",
+    "tallies",
+    "totals_keys",
+    "totals_pending",
+    "totals",
+    "conflicts",
+    "members",
+)
 # Every table but tracking.
-DERIVED = ("revision_partners", "revisions", "partners", "chain", "contributions", "tallies", "totals", "totals_keys", "totals_pending", "conflicts")
+DERIVED = (
+    "revision_partners", "revisions", "partners", "chain", "contributions", "tallies",
+    "totals", "totals_keys", "totals_pending", "conflicts", "members",
+)  # fmt: skip
 # Tables of read models of earlier layouts, dropped with the derived ones.
 OBSOLETE: tuple[str, ...] = ()
 
@@ -71,6 +87,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "totals_keys": ("facet", "grp", "metric", "unit", "last_day", *_TOTALS),
     "totals_pending": ("facet", "grp", "metric", "unit", "day", *_TOTALS),
     "conflicts": ("facet", "grp", "metric", "unit", "start_day", "end_day", "entries", "claimed"),
+    "members": (
+        "facet", "metric", "unit", "state", "start_day", "end_day", "order_key", "entry", "part", "kind", "measure", "edtf",
+        "low", "high", "stated", "covered_by", "claim_entries", "claim_values",
+    ),
 }  # fmt: skip
 
 
@@ -146,6 +166,12 @@ def _ddl(dialect: Dialect) -> list[str]:
         f" day BIGINT NOT NULL, {_TOTALS_DDL})",
         "CREATE INDEX IF NOT EXISTS chrono_totals_pending_facet ON {t:totals_pending} (facet, day)",
         "CREATE INDEX IF NOT EXISTS chrono_revisions_position ON {t:revisions} (position)",
+        # Each contribution's segments of days, per facet and metric, for ``explain`` (projections.members).
+        "CREATE TABLE IF NOT EXISTS {t:members} (facet TEXT NOT NULL, metric TEXT NOT NULL, unit TEXT NOT NULL, state TEXT NOT NULL,"
+        f" start_day BIGINT NOT NULL, end_day BIGINT NOT NULL, order_key {key} NOT NULL, entry {key} NOT NULL, part INTEGER NOT NULL,"
+        " kind TEXT NOT NULL, measure TEXT NOT NULL, edtf TEXT NOT NULL, low TEXT NOT NULL, high TEXT, stated TEXT NOT NULL,"
+        " covered_by TEXT, claim_entries TEXT, claim_values TEXT)",
+        "CREATE INDEX IF NOT EXISTS chrono_members_page ON {t:members} (facet, metric, unit, state, end_day, order_key, entry, part)",
         "CREATE TABLE IF NOT EXISTS {t:conflicts} (facet TEXT NOT NULL, grp TEXT NOT NULL, metric TEXT NOT NULL, unit TEXT NOT NULL,"
         " start_day BIGINT NOT NULL, end_day BIGINT NOT NULL, entries TEXT NOT NULL, claimed TEXT NOT NULL)",
         "CREATE INDEX IF NOT EXISTS chrono_conflicts_facet ON {t:conflicts} (facet, start_day)",
