@@ -196,6 +196,10 @@ def postgres_env(url: str) -> dict[str, str]:
         "POSTGRES_SCHEMA": schema,
         "POSTGRES_CONNECT_TIMEOUT": "5",
         "POSTGRES_LOCK_TIMEOUT": str(lock_timeout()),
+        # eventsourcing ends a transaction left idle for 5 s; an import of a
+        # large file is one transaction (all or nothing) and a large read one
+        # too, so that limit lost both. The environment can still set one.
+        "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": os.environ.get("POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT", "0"),
         # eventsourcing's recorder, without its pipeline deadlock on large
         # imports and its tenfold retry of a lock timeout (chrono.postgres).
         "APPLICATION_RECORDER_TOPIC": "chrono.postgres:ChronoPostgresRecorder",
