@@ -217,6 +217,9 @@ def _bounds(entry: Entry) -> tuple[int | None, int | None]:
 
 def _grouping(model: ReadModel, flt: Filter, axes: Axes) -> str:
     """``decade`` when the entries' starts span more than DECADE_SPAN years, else ``year``."""
+    kept = queries_timeline.years(model, flt, axes.known_at)
+    if kept is not None:
+        return "decade" if kept[1] - kept[0] > DECADE_SPAN else "year"
     first = model.revisions_of(queries_timeline.keys(model, flt, axes.known_at, 0, 1))
     last = model.revisions_of(queries_timeline.keys(model, flt, axes.known_at, 0, 1, backwards=True))
     years = [e.facts.when.earliest_key[0] for e in (*first, *last) if e.facts.when.earliest_key is not None]

@@ -162,6 +162,8 @@ class ReadModel:
         self._held: dict[str, Any] = {}
         self._last: dict[str, int] | None = None
         self._parent_map: dict[str, str | None] | None = None
+        self._registries: dict[str | None, dict[str, Partner]] = {}
+        self._registered_at = -1
         if retry_busy(self._create):
             retry_busy(self._index)
 
@@ -628,6 +630,17 @@ class ReadModel:
                 )  # fmt: skip
 
     def partners(self, known_at: datetime | None = None) -> dict[str, Partner]:
+        """The partner registry as known at ``known_at`` (read once per read model and time)."""
+        key = None if known_at is None else time_key(known_at)
+        found = self._registries.get(key)
+        if found is None or self._registered_at != self.position():
+            if self._registered_at != self.position():
+                self._registries.clear()
+                self._registered_at = self.position()
+            found = self._registries[key] = self._read_partners(known_at)
+        return dict(found)
+
+    def _read_partners(self, known_at: datetime | None) -> dict[str, Partner]:
         where, params = self.known(known_at, "r")
         query = f"SELECT r.aggregate, r.revision, {_STATE} FROM {self.stated('partners')} WHERE {where} ORDER BY r.id"
         records = [self._row_aggregate(row) for row in self._rows(query, params)]

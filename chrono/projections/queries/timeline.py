@@ -21,6 +21,7 @@ from chrono.events.entry import Entry
 from chrono.projections.counting.rule import year_of
 from chrono.projections.readmodel import ReadModel
 from chrono.projections.schema import order_key
+from chrono.projections.tallies import OPEN_YEAR
 
 Key = tuple[str, str]  # (order key, entry id): where an entry stands in the chronicle's order
 
@@ -136,6 +137,26 @@ def kinds(model: ReadModel, flt: Filter, known_at: datetime | None) -> dict[str,
     if known_at is None and flt.start is None and scope is not None:
         return _tallied(model, flt, scope)
     return _counted(model, flt, known_at)
+
+
+def years(model: ReadModel, flt: Filter, known_at: datetime | None) -> tuple[int, int] | None:
+    """The first and last start year of the entries the filter holds (open starts left out), if the kept
+    counts can tell; None when they cannot (the caller then looks at the first and last entries)."""
+    scope = "" if flt.partners is None else flt.scope
+    if known_at is not None or flt.start is not None or scope is None:
+        return None
+    where, params = "scope = ? AND n > 0 AND year > ?", [scope, OPEN_YEAR]
+    for column, values in (("kind", flt.kinds), ("status", flt.statuses)):
+        if values:
+            where += f" AND {column} IN ({', '.join('?' for _ in values)})"
+            params += sorted(values)
+    if not flt.retracted:
+        where += " AND retracted = 0"
+    if flt.last_start is not None:
+        where += " AND year <= ?"
+        params.append(int(year_of(flt.last_start, None) or 0))
+    row = model.rows(f"SELECT MIN(year) AS first, MAX(year) AS last FROM {{t:tallies}} WHERE {where}", params)[0]
+    return (0, 0) if row["first"] is None else (int(row["first"]), int(row["last"]))
 
 
 def _tallied(model: ReadModel, flt: Filter, scope: str) -> dict[str, int]:
@@ -254,6 +275,8 @@ class _Merge:
     def _query(self, ranges: Sequence[tuple[str, Key | None]], limit: int) -> tuple[str, list[Any]]:
         columns = "p.partner, p.aggregate, p.revision, p.order_key, p.entry"
         order, compare = ("DESC", "<") if self.backwards else ("", ">")
+        if self.model.dialect.postgres:
+            return self._lateral(ranges, limit, columns, (order, compare))
         parts: list[str] = []
         params: list[Any] = []
         for index, (pid, after) in enumerate(ranges):
@@ -264,3 +287,19 @@ class _Merge:
             )
             params += [pid, *self.params, *(after or ()), limit]
         return " UNION ALL ".join(parts), params
+
+    def _lateral(self, ranges: Sequence[tuple[str, Key | None]], limit: int, columns: str, direction: tuple[str, str]) -> tuple[str, list[Any]]:
+        """``_query`` on PostgreSQL: one small plan for any number of partners (a union of one
+        branch per partner cost more than its reads: 110 ms against 30 ms for China's family at 100k)."""
+        order, compare = direction
+        # '' sorts before every key and the sentinel after every key: "from the start" either way.
+        start = ("\uffff", "\uffff") if self.backwards else ("", "")
+        query = (
+            "SELECT s.* FROM unnest(?::text[], ?::text[], ?::text[]) AS q(partner, after_key, after_entry)"
+            f" CROSS JOIN LATERAL (SELECT {columns} FROM {{t:revision_partners}} p WHERE p.partner = q.partner AND {self.where}"
+            f" AND (p.order_key, p.entry) {compare} (q.after_key, q.after_entry) ORDER BY p.order_key {order}, p.entry {order} LIMIT ?) AS s"
+        )
+        partners = [pid for pid, _ in ranges]
+        keys = [after[0] if after else start[0] for _, after in ranges]
+        entries = [after[1] if after else start[1] for _, after in ranges]
+        return query, [partners, keys, entries, *self.params, limit]
