@@ -154,14 +154,23 @@ def _made(model: ReadModel, facet: Facet) -> tuple[int, list[tuple[Any, ...]], l
 def step(by_day: dict[int, list[Any]], segment: Segment, sign: int = 1) -> None:
     """Put a segment's values on its first day and take them off on its end (``sign`` -1: the reverse)."""
     vector = _vector(segment)
+    touched = [(index, value) for index, value in enumerate(vector) if value]
     for day, direction in ((segment.start, sign), (segment.end, -sign)):
         if day == NEVER:
             continue
         current = by_day.get(day)
         if current is None:
-            current = by_day[day] = [Decimal(0), Decimal(0), Decimal(0), 0, 0, 0, 0, 0]
-        for index, value in enumerate(vector):
-            current[index] += direction * value
+            current = by_day[day] = [_ZERO, _ZERO, _ZERO, 0, 0, 0, 0, 0]
+        # Only the fields the segment touches (most touch three of eight), added or taken off.
+        if direction > 0:
+            for index, value in touched:
+                current[index] += value
+        else:
+            for index, value in touched:
+                current[index] -= value
+
+
+_ZERO = Decimal(0)
 
 
 def _vector(segment: Segment) -> tuple[Any, ...]:

@@ -189,11 +189,19 @@ class _Periods:
             by_scope[claim.first.scope].append(claim)
         self.groups = [(scope, members, [int(c.latest or 0) for c in members]) for scope, members in by_scope.items()]
         self._holding: dict[tuple[str, ...], list[int]] = {}
+        # Which groups' scopes hold each partner, and those of no scope (which hold everything).
+        self._everywhere = [i for i, (outer, _, _) in enumerate(self.groups) if not outer]
+        self._by_partner: dict[str, set[int]] = defaultdict(set)
+        for index, (outer, _, _) in enumerate(self.groups):
+            for pid in family.closure(outer) if outer else ():
+                self._by_partner[pid].add(index)
 
     def _groups_for(self, scope: tuple[str, ...]) -> list[int]:
+        """The groups whose scope holds ``scope`` (``Family.holds``): those of no scope, and those holding each of its partners."""
         found = self._holding.get(scope)
         if found is None:
-            found = self._holding[scope] = [i for i, (outer, _, _) in enumerate(self.groups) if self.family.holds(outer, scope)]
+            held = set.intersection(*(self._by_partner.get(pid, set()) for pid in scope)) if scope else set()
+            found = self._holding[scope] = sorted({*self._everywhere, *held})
         return found
 
     def covering(self, part: Part) -> tuple[int, str | None]:
