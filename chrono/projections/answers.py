@@ -284,7 +284,7 @@ def state(model: ReadModel, axes: Axes, *, latest: int = 10) -> State:
     relationships = tuple(
         relationship(model, axes, partner.id, tree.of(partner.id))
         for partner in sorted(registry.values(), key=lambda p: p.id)
-        if partner.parent is None and queries_timeline.foreign(model, tree.of(partner.id), axes.known_at)
+        if partner.parent is None and queries_timeline.foreign(model, partner.id, axes.known_at)
     )
     begun = Filter(begun_by=day)
     shown = queries_timeline.keys(model, begun, axes.known_at, 0, latest, backwards=True)[::-1]

@@ -433,7 +433,7 @@ class ReadModel:
                 return
             counted = Tallies(self._parents(cursor))
             cursor.execute(self.sql(
-                "SELECT r.aggregate, r.kind, r.status, r.retracted, r.earliest, p.partner FROM {t:revisions} r"
+                "SELECT r.aggregate, r.kind, r.status, r.retracted, r.earliest, p.partner, p.role FROM {t:revisions} r"
                 " LEFT JOIN {t:revision_partners} p ON p.aggregate = r.aggregate AND p.revision = r.revision"
                 " WHERE r.superseded_at IS NULL ORDER BY r.aggregate"
             ))  # fmt: skip
@@ -442,7 +442,8 @@ class ReadModel:
                 members = list(links)
                 first = members[0]
                 key = (str(_value(first, "kind")), str(_value(first, "status")), int(_value(first, "retracted")), start_year(_value(first, "earliest")))
-                counted.add([str(_value(row, "partner")) for row in members if _value(row, "partner") is not None], key)
+                linked = [(str(_value(row, "partner")), _value(row, "role")) for row in members if _value(row, "partner") is not None]
+                counted.add([pid for pid, role in linked if role == "partner"], [pid for pid, role in linked if role != "partner"], key)
             cursor.execute(self.sql("DELETE FROM {t:tallies}"))
             cursor.execute(self.sql("DELETE FROM {t:tracking} WHERE name = ?"), (STALE_TALLIES,))
             counted.stale = False

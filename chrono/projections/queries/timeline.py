@@ -163,6 +163,8 @@ def _tallied(model: ReadModel, flt: Filter, scope: str) -> dict[str, int]:
     """The kept counts of whole start years, and the rows of the last, partly asked-for year."""
     last = flt.last_start
     year = None if last is None else int(year_of(last, None) or 0)
+    if last is not None and year is not None and last % 10000 == 1231:
+        last, year = None, year + 1  # the whole year is asked for (an as-of date is often its last day): all kept
     where = "scope = ?"
     params: list[Any] = [scope]
     for column, values in (("kind", flt.kinds), ("status", flt.statuses)):
@@ -178,7 +180,7 @@ def _tallied(model: ReadModel, flt: Filter, scope: str) -> dict[str, int]:
     for row in model.rows(f"SELECT kind, SUM(n) AS n FROM {{t:tallies}} WHERE {where} GROUP BY kind", params):
         found[str(row["kind"])] = int(row["n"] or 0)
     if year is not None and last is not None:
-        partial = attrs.evolve(flt, end=None, begun_by=last)
+        partial = attrs.evolve(flt, end=None, begun_by=last)  # the asked-for part of the last year, from its rows
         for kind, n in _counted(model, partial, None, since=start_key(year * 10000 + 101)).items():
             found[kind] = found.get(kind, 0) + n
     return {kind: n for kind, n in sorted(found.items()) if n}
@@ -203,12 +205,17 @@ def _counted(model: ReadModel, flt: Filter, known_at: datetime | None, since: st
     return {str(row["kind"]): int(row["n"]) for row in sorted(model.rows(query, params), key=lambda row: str(row["kind"]))}
 
 
-def foreign(model: ReadModel, ids: frozenset[str], known_at: datetime | None) -> bool:
-    """Whether an entry names one of ``ids`` as a partner (the foreign side), not only as an actor."""
+def foreign(model: ReadModel, pid: str, known_at: datetime | None) -> bool:
+    """Whether an entry names ``pid`` or a partner below it as a partner (the foreign side), not only as an actor."""
+    if known_at is None:
+        return bool(model.rows("SELECT 1 AS found FROM {t:tallies} WHERE scope = ? AND side = 'partner' AND n > 0 LIMIT 1", [pid]))
+    from chrono.projections.queries.parts import family
+
+    ids = sorted(family(model, known_at).of(pid))
     known, params = model.known(known_at, "p")
     marks = ", ".join("?" for _ in ids)
     query = f"SELECT 1 AS found FROM {{t:revision_partners}} p WHERE p.partner IN ({marks}) AND p.role = 'partner' AND {known} LIMIT 1"
-    return bool(model.rows(query, [*sorted(ids), *params]))
+    return bool(model.rows(query, [*ids, *params]))
 
 
 def overdue(model: ReadModel, day: int, known_at: datetime | None, limit: int) -> list[tuple[str, int]]:
