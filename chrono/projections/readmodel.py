@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -666,10 +667,50 @@ class ReadModel:
         """The rows of a query over the read model's tables (``{t:name}``, ``?``)."""
         return list(self._rows(query, params))
 
+    @contextmanager
+    def reads(self) -> Iterator[Reads]:
+        """One consistent read of the tables (one read transaction; REPEATABLE READ on PostgreSQL),
+        for work that reads them in several queries and must see one state of them."""
+        with self.datastore.transaction(commit=False) as cursor:
+            if self.dialect.postgres:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            yield Reads(self, cursor)
+
     def _rows(self, query: str, params: Sequence[Any]) -> Iterator[Any]:
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute(self.sql(query), tuple(params))
             yield from cursor.fetchall()
+
+
+class Reads:
+    """Reads within one transaction (``ReadModel.reads``)."""
+
+    def __init__(self, model: ReadModel, cursor: Any) -> None:
+        self.model = model
+        self.cursor = cursor
+
+    def rows(self, query: str, params: Sequence[Any]) -> list[Any]:
+        self.cursor.execute(self.model.sql(query), tuple(params))
+        return list(self.cursor.fetchall())
+
+    def stream(self, query: str, params: Sequence[Any], size: int = 5000) -> Iterator[Any]:
+        """The rows of a query a chunk at a time, never all held: SQLite's cursor fetches as it goes;
+        on PostgreSQL a server-side cursor does (a client one downloads the whole answer). A cursor
+        of its own, so that other queries may run while it is read."""
+        if self.model.dialect.postgres:
+            with self.cursor.connection.cursor(name=f"chrono_stream_{id(self)}") as named:
+                named.execute(self.model.sql(query), tuple(params))
+                while chunk := named.fetchmany(size):
+                    yield from chunk
+            return
+        real = getattr(self.cursor, "sqlite_cursor", self.cursor)  # eventsourcing's wrapper has no fetchmany
+        own = real.connection.cursor()
+        try:
+            own.execute(self.model.sql(query), tuple(params))
+            while chunk := own.fetchmany(size):
+                yield from chunk
+        finally:
+            own.close()
 
 
 # Each table's rows are superseded by the next revision of the same aggregate

@@ -21,13 +21,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from itertools import chain
 from typing import Any
 
 import attrs
 
 from chrono.projections.counting import COVERED, DEFINITE, Family, Part
 from chrono.projections.counting.grouping import groups
-from chrono.projections.counting.segments import NEVER, Segment, segments
+from chrono.projections.counting.segments import NEVER, Among, Segment
 from chrono.projections.readmodel import NAME, ReadModel, retry_busy, rowcount
 
 NONE = ""  # the stored group of an ungrouped counter, or of a contribution in no group
@@ -128,17 +129,24 @@ def refresh(model: ReadModel, facet: Facet) -> None:
 
 def _made(model: ReadModel, facet: Facet) -> tuple[int, list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """The read model's position and the facet's rows, from one consistent read."""
-    from chrono.projections.queries.parts import family, parts
+    with model.reads() as read:
+        return _made_in(read, facet)
 
-    position = model.position()
-    tree = family(model, None)
+
+def _made_in(read: Any, facet: Facet) -> tuple[int, list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    from chrono.projections.counting import Family
+    from chrono.projections.queries.parts import by_counter
+
+    position = int(read.rows("SELECT position FROM {t:tracking} WHERE name = ?", [NAME])[0]["position"])
+    tree = Family({str(row["id"]): row["parent"] for row in read.rows("SELECT id, parent FROM {t:partners} WHERE superseded_at IS NULL", [])})
     wanted = tree.of(facet.partner) if facet.partner is not None else None
     rows: list[tuple[Any, ...]] = []
     keys: list[tuple[Any, ...]] = []
     clashes: list[tuple[Any, ...]] = []
-    for (metric, unit), members in sorted(parts(model, None, wanted).items()):
+    for (metric, unit), figures, happenings in by_counter(read, wanted):
         steps: dict[str, dict[int, list[Any]]] = defaultdict(dict)
-        for segment in segments(members, tree):
+        among = Among(figures, tree)
+        for segment in chain(among.figures(), (piece for part in happenings for piece in among.happening(part))):
             for group in groups(segment.part, facet.by, wanted):
                 step(steps[group or NONE], segment)
                 if segment.claim is not None and segment.claim.conflict and segment.part is segment.claim.first and segment.state != COVERED:

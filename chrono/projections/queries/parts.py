@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from chrono.projections.counting import Family, Part
-from chrono.projections.readmodel import ReadModel
+from chrono.projections.readmodel import ReadModel, Reads
 from chrono.when import When
 
 Key = tuple[str, str]
@@ -49,6 +49,24 @@ def parts(model: ReadModel, known_at: datetime | None, wanted: frozenset[str] | 
     for part in as_parts(model.rows(f"SELECT {PART_COLUMNS} FROM {{t:contributions}} c WHERE {where} ORDER BY c.order_key, c.entry, c.part", params)):
         out[part.key].append(part)
     return out
+
+
+def by_counter(read: Reads, wanted: frozenset[str] | None, metric: str | None = None) -> Iterator[tuple[Key, list[Part], Iterator[Part]]]:
+    """Each counter's counted figures, and its happenings streamed (as recorded now; of entries
+    touching ``wanted``, of ``metric``): a facet is made without holding a million contributions."""
+    model = read.model
+    where, params = "c.superseded_at IS NULL AND c.counted = 1", []
+    if metric is not None:
+        where, params = where + " AND c.metric = ?", [metric]
+    if wanted is not None:
+        clause, more = touching(model, wanted, None)
+        where, params = where + clause, [*params, *more]
+    keys = read.rows(f"SELECT DISTINCT c.metric, c.unit FROM {{t:contributions}} c WHERE {where} ORDER BY c.metric, c.unit", params)
+    for row in keys:
+        key = (str(row["metric"]), str(row["unit"]))
+        chosen = f"SELECT {PART_COLUMNS} FROM {{t:contributions}} c WHERE {where} AND c.metric = ? AND c.unit = ?"
+        figures = list(as_parts(read.rows(chosen + " AND c.measure <> 'event'", [*params, *key])))
+        yield key, figures, as_parts(read.stream(chosen + " AND c.measure = 'event'", [*params, *key]))
 
 
 def as_parts(rows: Iterable[Mapping[str, Any]]) -> Iterator[Part]:
