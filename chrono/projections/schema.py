@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import attrs
 
-VERSION = 16
+VERSION = 17
 TABLES = (
     "tracking",
     "revisions",
@@ -158,6 +158,9 @@ def _ddl(dialect: Dialect) -> list[str]:
         " earliest BIGINT, latest BIGINT, year BIGINT, counted INTEGER NOT NULL, scope TEXT NOT NULL,"
         f" edtf TEXT NOT NULL, order_key {key} NOT NULL, recorded_at TEXT NOT NULL, superseded_at TEXT)",
         "CREATE INDEX IF NOT EXISTS chrono_contributions_sums ON {t:contributions} (superseded_at, counted, metric, unit, latest, earliest, whole, aggregate)",
+        # The figures of a counter, few among its rows, as a move of its totals reads them (projections.moves).
+        "CREATE INDEX IF NOT EXISTS chrono_contributions_figures ON {t:contributions} (metric, unit, latest)"
+        " WHERE superseded_at IS NULL AND counted = 1 AND measure <> 'event'",
         # Running totals per facet, group, counter and day (projections.totals).
         "CREATE TABLE IF NOT EXISTS {t:totals} (facet TEXT NOT NULL, grp TEXT NOT NULL, metric TEXT NOT NULL, unit TEXT NOT NULL,"
         f" day BIGINT NOT NULL, {_TOTALS_DDL}, PRIMARY KEY (facet, grp, metric, unit, day))",

@@ -53,20 +53,49 @@ def parts(model: ReadModel, known_at: datetime | None, wanted: frozenset[str] | 
 
 def by_counter(read: Reads, wanted: frozenset[str] | None, metric: str | None = None) -> Iterator[tuple[Key, list[Part], Iterator[Part]]]:
     """Each counter's counted figures, and its happenings streamed (as recorded now; of entries
-    touching ``wanted``, of ``metric``): a facet is made without holding a million contributions."""
-    model = read.model
+    touching ``wanted``, of ``metric``): a facet is made without holding a million contributions.
+
+    One query, in counter order with each counter's figures first, so that a
+    family's entries are looked up once, not once per counter.
+    """
     where, params = "c.superseded_at IS NULL AND c.counted = 1", []
     if metric is not None:
         where, params = where + " AND c.metric = ?", [metric]
     if wanted is not None:
-        clause, more = touching(model, wanted, None)
+        clause, more = touching(read.model, wanted, None)
         where, params = where + clause, [*params, *more]
-    keys = read.rows(f"SELECT DISTINCT c.metric, c.unit FROM {{t:contributions}} c WHERE {where} ORDER BY c.metric, c.unit", params)
-    for row in keys:
-        key = (str(row["metric"]), str(row["unit"]))
-        chosen = f"SELECT {PART_COLUMNS} FROM {{t:contributions}} c WHERE {where} AND c.metric = ? AND c.unit = ?"
-        figures = list(as_parts(read.rows(chosen + " AND c.measure <> 'event'", [*params, *key])))
-        yield key, figures, as_parts(read.stream(chosen + " AND c.measure = 'event'", [*params, *key]))
+    query = f"SELECT {PART_COLUMNS} FROM {{t:contributions}} c WHERE {where} ORDER BY c.metric, c.unit, CASE WHEN c.measure = 'event' THEN 1 ELSE 0 END"
+    rows = _Lookahead(as_parts(read.stream(query, params)))
+    while rows.peek() is not None:
+        first = rows.peek()
+        assert first is not None
+        key = first.key
+        figures = []
+        while (part := rows.peek()) is not None and part.key == key and part.figure:
+            figures.append(rows.take())
+        yield key, figures, rows.while_key(key)
+
+
+class _Lookahead:
+    """An iterator one can peek at."""
+
+    def __init__(self, items: Iterator[Part]) -> None:
+        self.items = items
+        self.next: Part | None = next(items, None)
+
+    def peek(self) -> Part | None:
+        return self.next
+
+    def take(self) -> Part:
+        taken = self.next
+        assert taken is not None
+        self.next = next(self.items, None)
+        return taken
+
+    def while_key(self, key: Key) -> Iterator[Part]:
+        """The items up to the next counter (the caller reads them all before asking for it)."""
+        while self.next is not None and self.next.key == key:
+            yield self.take()
 
 
 def as_parts(rows: Iterable[Mapping[str, Any]]) -> Iterator[Part]:
