@@ -145,18 +145,25 @@ def years(model: ReadModel, flt: Filter, known_at: datetime | None) -> tuple[int
     scope = "" if flt.partners is None else flt.scope
     if known_at is not None or flt.start is not None or scope is None:
         return None
-    where, params = "scope = ? AND n > 0 AND year > ?", [scope, OPEN_YEAR]
+    where, params = _kept(flt, scope)
+    where, params = where + " AND n > 0 AND year > ?", [*params, OPEN_YEAR]
+    if flt.last_start is not None:
+        where += " AND year <= ?"
+        params.append(int(year_of(flt.last_start, None) or 0))
+    row = model.rows(f"SELECT MIN(year) AS first, MAX(year) AS last FROM {{t:tallies}} WHERE {where}", params)[0]
+    return (0, 0) if row["first"] is None else (int(row["first"]), int(row["last"]))
+
+
+def _kept(flt: Filter, scope: str) -> tuple[str, list[Any]]:
+    """The condition on the kept counts of a scope for the filter's kinds, statuses and retraction."""
+    where, params = "scope = ?", [scope]
     for column, values in (("kind", flt.kinds), ("status", flt.statuses)):
         if values:
             where += f" AND {column} IN ({', '.join('?' for _ in values)})"
             params += sorted(values)
     if not flt.retracted:
         where += " AND retracted = 0"
-    if flt.last_start is not None:
-        where += " AND year <= ?"
-        params.append(int(year_of(flt.last_start, None) or 0))
-    row = model.rows(f"SELECT MIN(year) AS first, MAX(year) AS last FROM {{t:tallies}} WHERE {where}", params)[0]
-    return (0, 0) if row["first"] is None else (int(row["first"]), int(row["last"]))
+    return where, params
 
 
 def _tallied(model: ReadModel, flt: Filter, scope: str) -> dict[str, int]:
@@ -165,14 +172,7 @@ def _tallied(model: ReadModel, flt: Filter, scope: str) -> dict[str, int]:
     year = None if last is None else int(year_of(last, None) or 0)
     if last is not None and year is not None and last % 10000 == 1231:
         last, year = None, year + 1  # the whole year is asked for (an as-of date is often its last day): all kept
-    where = "scope = ?"
-    params: list[Any] = [scope]
-    for column, values in (("kind", flt.kinds), ("status", flt.statuses)):
-        if values:
-            where += f" AND {column} IN ({', '.join('?' for _ in values)})"
-            params += sorted(values)
-    if not flt.retracted:
-        where += " AND retracted = 0"
+    where, params = _kept(flt, scope)
     if year is not None:
         where += " AND year < ?"
         params.append(year)
