@@ -67,8 +67,9 @@ def counters(model: ReadModel, axes: Axes, partner: str | None = None, by: str |
 def _totalled(model: ReadModel, axes: Axes, partner: str | None, by: str | None = None) -> tuple[Counter, ...]:
     """The counters of a facet (a partner's family or everything, a grouping) from its running totals."""
     from chrono.projections import totals  # a timeline does not need them
+    from chrono.projections.facets import Facet
 
-    facet = totals.Facet(partner, by)
+    facet = Facet(partner, by)
     out = []
     for found in totals.read(model, facet, int(day_key(axes.as_of) or 0)):
         definite, possible, high, open_highs, approx, n_definite, n_possible, n_covered = found.values
@@ -138,7 +139,7 @@ def explain(model: ReadModel, axes: Axes, metric: str, partner: str | None = Non
     day = int(day_key(axes.as_of) or 0)
     if axes.known_at is None:
         from chrono.projections import members
-        from chrono.projections.totals import Facet
+        from chrono.projections.facets import Facet
 
         made = tuple(c for c in _totalled(model, axes, partner) if c.metric == metric)
         blocks = [(c.unit, state, n.total) for c in made for state, n in zip(members.STATES, (c.contributors, c.possible_contributors, c.covered), strict=True)]

@@ -26,37 +26,14 @@ from typing import Any
 
 import attrs
 
-from chrono.projections.counting import COVERED, DEFINITE, Family, Part
+from chrono.projections.counting import COVERED, Family, Part
 from chrono.projections.counting.grouping import groups
-from chrono.projections.counting.segments import NEVER, Among, Segment
+from chrono.projections.counting.segments import Among, Segment
+from chrono.projections.facets import FIELDS, NONE, Facet, step
 from chrono.projections.readmodel import NAME, ReadModel, retry_busy, rowcount
 
-NONE = ""  # the stored group of an ungrouped counter, or of a contribution in no group
-FIELDS = ("definite", "possible", "high", "open_highs", "approx", "n_definite", "n_possible", "n_covered")
 MAX_FACETS = 32  # facets kept at once besides the overall one; making one more drops the least recently made
 Key = tuple[str, str, str]  # group, metric, unit
-
-
-@attrs.frozen
-class Facet:
-    """Which counters one set of running totals answers.
-
-    Attributes:
-        partner: the partner whose family is counted, or None for everything.
-        by: the grouping (``year``, ``kind`` or ``partner``), or None.
-    """
-
-    partner: str | None = None
-    by: str | None = None
-
-    @property
-    def name(self) -> str:
-        return ";".join(f"{k}={v}" for k, v in (("partner", self.partner), ("by", self.by)) if v is not None)
-
-    @property
-    def tracking(self) -> str:
-        """The tracking row that holds the read model's position the totals were made at."""
-        return f"{NAME}/totals/{self.name}"
 
 
 @attrs.frozen
@@ -157,39 +134,6 @@ def _made_in(read: Any, facet: Facet) -> tuple[int, list[tuple[Any, ...]], list[
             if made:
                 keys.append(made[-1])
     return position, rows, keys, clashes
-
-
-def step(by_day: dict[int, list[Any]], segment: Segment, sign: int = 1) -> None:
-    """Put a segment's values on its first day and take them off on its end (``sign`` -1: the reverse)."""
-    vector = _vector(segment)
-    touched = [(index, value) for index, value in enumerate(vector) if value]
-    for day, direction in ((segment.start, sign), (segment.end, -sign)):
-        if day == NEVER:
-            continue
-        current = by_day.get(day)
-        if current is None:
-            current = by_day[day] = [_ZERO, _ZERO, _ZERO, 0, 0, 0, 0, 0]
-        # Only the fields the segment touches (most touch three of eight), added or taken off.
-        if direction > 0:
-            for index, value in touched:
-                current[index] += value
-        else:
-            for index, value in touched:
-                current[index] -= value
-
-
-_ZERO = Decimal(0)
-
-
-def _vector(segment: Segment) -> tuple[Any, ...]:
-    if segment.state == COVERED:
-        return (0, 0, 0, 0, 0, 0, 0, 1)
-    definite = segment.state == DEFINITE
-    high = segment.high
-    return (
-        segment.low if definite else 0, 0 if definite else segment.low, high or 0, int(high is None), int(segment.approximate),
-        int(definite), int(not definite), 0,
-    )  # fmt: skip
 
 
 def _running(facet: Facet, key: Key, by_day: dict[int, list[Any]]) -> Iterator[tuple[Any, ...]]:
