@@ -12,6 +12,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+import attrs
+
 from chrono.events.application import Chronicle
 from chrono.events.entry import Entry
 from chrono.events.kinds import KINDS
@@ -69,17 +71,21 @@ def _totalled(model: ReadModel, axes: Axes, partner: str | None, by: str | None 
     from chrono.projections import totals  # a timeline does not need them
     from chrono.projections.facets import Facet
 
-    facet = Facet(partner, by)
+    return _counters_of(totals.read(model, Facet(partner, by), int(day_key(axes.as_of) or 0)), partner, by)
+
+
+def _counters_of(rows: Sequence[Any], partner: str | None, by: str | None) -> tuple[Counter, ...]:
+    """Counters from their running totals (``totals.Found``)."""
     out = []
-    for found in totals.read(model, facet, int(day_key(axes.as_of) or 0)):
+    for found in rows:
         definite, possible, high, open_highs, approx, n_definite, n_possible, n_covered = found.values
         out.append(Counter(
-            found.metric, found.unit, facet.partner, found.group, Decimal(str(definite)), Decimal(str(possible)),
+            found.metric, found.unit, partner, found.group, Decimal(str(definite)), Decimal(str(possible)),
             None if int(open_highs) else Decimal(str(high)), int(approx) > 0,
             tuple(sorted((Conflict(entries, values) for entries, values in found.conflicts), key=lambda c: c.entries)),
             IdPage((), int(n_definite)), IdPage((), int(n_possible)), IdPage((), int(n_covered)),
         ))  # fmt: skip
-    out.sort(key=lambda c: (c.metric, c.unit, group_order(c.group, facet.by)))
+    out.sort(key=lambda c: (c.metric, c.unit, group_order(c.group, by)))
     return tuple(out)
 
 
@@ -277,22 +283,47 @@ def relationship(model: ReadModel, axes: Axes, pid: str, ids: frozenset[str], *,
     )  # fmt: skip
 
 
+def relationships(model: ReadModel, axes: Axes, families: dict[str, frozenset[str]]) -> list[Relationship]:
+    """The relationships with several partners (each with those below it) as of ``axes``, in a few
+    queries for all of them: what ``relationship`` gives for each, but for the mechanisms' ids (their
+    number only). Asked for a past recording time, each is worked out on its own."""
+    if axes.known_at is not None:
+        return [relationship(model, axes, pid, ids) for pid, ids in families.items()]
+    from chrono.projections import totals
+    from chrono.projections.facets import Facet
+
+    day = int(day_key(axes.as_of) or 0)
+    counted = Filter(statuses=HAPPENED, begun_by=day)
+    since: dict[str, dict[str, Since]] = {}
+    for kind in ("RelationsEstablished", "TwinningSigned"):
+        found = queries_timeline.firsts(model, families, attrs.evolve(counted, kinds=frozenset({kind})), None)
+        decoded = dict(zip(found, model.revisions_of(list(found.values())), strict=True))
+        since[kind] = {pid: Since(entry, certainty(*_bounds(entry), day)) for pid, entry in decoded.items()}
+    kinds = queries_timeline.kinds_of(model, families, counted)
+    agreements = totals.read_many(model, [Facet(pid) for pid in families], day, "agreements")
+    out = []
+    for pid in families:
+        made = {(c.metric, c.unit): c for c in _counters_of(agreements[Facet(pid).name], pid, None)}
+        out.append(Relationship(
+            pid, since["RelationsEstablished"].get(pid), since["TwinningSigned"].get(pid), made.get(("agreements", "agreement")),
+            IdPage((), kinds[pid].get("MechanismEstablished", 0)), kinds[pid],
+        ))  # fmt: skip
+    return out
+
+
 def state(model: ReadModel, axes: Axes, *, latest: int = 10) -> State:
     """Everything as of ``axes``: relationships, counters, the latest happenings, overdue plans, activity."""
     registry = model.partners(axes.known_at)
     tree = family(model, axes.known_at)
     day = int(day_key(axes.as_of) or 0)
-    relationships = tuple(
-        relationship(model, axes, partner.id, tree.of(partner.id))
-        for partner in sorted(registry.values(), key=lambda p: p.id)
-        if partner.parent is None and queries_timeline.foreign(model, partner.id, axes.known_at)
-    )
+    tops = [p.id for p in sorted(registry.values(), key=lambda p: p.id) if p.parent is None and queries_timeline.foreign(model, p.id, axes.known_at)]
+    relations = tuple(relationships(model, axes, {pid: tree.of(pid) for pid in tops}))
     begun = Filter(begun_by=day)
     shown = queries_timeline.keys(model, begun, axes.known_at, 0, latest, backwards=True)[::-1]
     recent = tuple(Dated(e, certainty(*_bounds(e), day)) for e in model.revisions_of(shown))
     overdue = model.revisions_of(queries_timeline.overdue(model, day, axes.known_at, OVERDUE_SHOWN))
     made = counters(model, axes)
-    return State(axes, relationships, made, recent, tuple(overdue), activity(counters(model, axes, by="year")), registry)
+    return State(axes, relations, made, recent, tuple(overdue), activity(counters(model, axes, by="year")), registry)
 
 
 def activity(by_year: Counters) -> Activity:

@@ -19,7 +19,7 @@ count are kept beside them with the days they count (``conflicts``).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from itertools import chain
 from typing import Any
@@ -47,34 +47,46 @@ class Found:
     conflicts: tuple[tuple[tuple[str, ...], tuple[Decimal, ...]], ...] = ()
 
 
-def read(model: ReadModel, facet: Facet, day: int) -> list[Found]:
-    """Every counter of ``facet`` with something counted on ``day`` (made or made again first if needed)."""
-    refresh(model, facet)
-    values: dict[Key, tuple[Any, ...]] = {}
-    final = "SELECT * FROM {t:totals_keys} k WHERE k.facet = ? AND k.last_day <= ?"
-    for row in model.rows(final, [facet.name, day]):
-        values[(str(row["grp"]), str(row["metric"]), str(row["unit"]))] = tuple(row[f] for f in FIELDS)
+def read(model: ReadModel, facet: Facet, day: int, metric: str | None = None) -> list[Found]:
+    """Every counter of ``facet`` (of ``metric``, if given) with something counted on ``day``
+    (made, moved or made again first if needed)."""
+    return read_many(model, [facet], day, metric)[facet.name]
+
+
+def read_many(model: ReadModel, facets: Sequence[Facet], day: int, metric: str | None = None) -> dict[str, list[Found]]:
+    """``read`` for several facets at once: a few queries however many facets (``state`` asks for one per relationship)."""
+    refresh_all(model, facets)
+    names = [facet.name for facet in facets]
+    marks = ", ".join("?" for _ in names)
+    where, params = f"k.facet IN ({marks})", list(names)
+    if metric is not None:
+        where, params = where + " AND k.metric = ?", [*params, metric]
+    values: dict[tuple[str, str, str, str], tuple[Any, ...]] = {}
+    for row in model.rows(f"SELECT * FROM {{t:totals_keys}} k WHERE {where} AND k.last_day <= ?", [*params, day]):
+        values[(str(row["facet"]), str(row["grp"]), str(row["metric"]), str(row["unit"]))] = tuple(row[f] for f in FIELDS)
     columns = ", ".join("t." + f for f in FIELDS)
     seek = (
-        f"SELECT k.grp, k.metric, k.unit, {columns} FROM {{t:totals_keys}} k JOIN {{t:totals}} t ON t.facet = k.facet AND t.grp = k.grp"
+        f"SELECT k.facet, k.grp, k.metric, k.unit, {columns} FROM {{t:totals_keys}} k JOIN {{t:totals}} t ON t.facet = k.facet AND t.grp = k.grp"
         " AND t.metric = k.metric AND t.unit = k.unit AND t.day = (SELECT MAX(u.day) FROM {t:totals} u WHERE u.facet = k.facet"
-        " AND u.grp = k.grp AND u.metric = k.metric AND u.unit = k.unit AND u.day <= ?) WHERE k.facet = ? AND k.last_day > ?"
+        f" AND u.grp = k.grp AND u.metric = k.metric AND u.unit = k.unit AND u.day <= ?) WHERE {where} AND k.last_day > ?"
     )
-    for row in model.rows(seek, [day, facet.name, day]):
-        values[(str(row["grp"]), str(row["metric"]), str(row["unit"]))] = tuple(row[f] for f in FIELDS)
-    for row in model.rows(f"SELECT grp, metric, unit, {', '.join(FIELDS)} FROM {{t:totals_pending}} WHERE facet = ? AND day <= ?", [facet.name, day]):
-        key = (str(row["grp"]), str(row["metric"]), str(row["unit"]))
+    for row in model.rows(seek, [day, *params, day]):
+        values[(str(row["facet"]), str(row["grp"]), str(row["metric"]), str(row["unit"]))] = tuple(row[f] for f in FIELDS)
+    pending = f"SELECT facet, grp, metric, unit, {', '.join(FIELDS)} FROM {{t:totals_pending}} k WHERE {where} AND k.day <= ?"
+    for row in model.rows(pending, [*params, day]):
+        key = (str(row["facet"]), str(row["grp"]), str(row["metric"]), str(row["unit"]))
         values[key] = _added(values.get(key), tuple(row[f] for f in FIELDS))
-    clashes: dict[Key, list[tuple[tuple[str, ...], tuple[Decimal, ...]]]] = defaultdict(list)
-    query = "SELECT * FROM {t:conflicts} WHERE facet = ? AND start_day <= ? AND end_day > ? ORDER BY metric, unit, grp, entries"
-    for row in model.rows(query, [facet.name, day, day]):
-        values_text = str(row["claimed"]).split(",")
-        clashes[(str(row["grp"]), str(row["metric"]), str(row["unit"]))].append((tuple(str(row["entries"]).split(",")), tuple(Decimal(v) for v in values_text)))
-    return [
-        Found(group or None, metric, unit, found, tuple(clashes.get((group, metric, unit), ())))
-        for (group, metric, unit), found in sorted(values.items())
-        if int(found[5]) + int(found[6]) + int(found[7])
-    ]
+    clashes: dict[tuple[str, str, str, str], list[tuple[tuple[str, ...], tuple[Decimal, ...]]]] = defaultdict(list)
+    query = f"SELECT * FROM {{t:conflicts}} k WHERE {where} AND k.start_day <= ? AND k.end_day > ? ORDER BY k.metric, k.unit, k.grp, k.entries"
+    for row in model.rows(query, [*params, day, day]):
+        claimed = tuple(Decimal(v) for v in str(row["claimed"]).split(","))
+        clashes[(str(row["facet"]), str(row["grp"]), str(row["metric"]), str(row["unit"]))].append((tuple(str(row["entries"]).split(",")), claimed))
+    out: dict[str, list[Found]] = {name: [] for name in names}
+    for key, found in sorted(values.items()):
+        if int(found[5]) + int(found[6]) + int(found[7]):
+            name, group, metric_, unit = key
+            out[name].append(Found(group or None, metric_, unit, found, tuple(clashes.get(key, ()))))
+    return out
 
 
 def _added(base: tuple[Any, ...] | None, step: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -88,10 +100,19 @@ def _added(base: tuple[Any, ...] | None, step: tuple[Any, ...]) -> tuple[Any, ..
 # -- making them ------------------------------------------------------------------
 
 
-def refresh(model: ReadModel, facet: Facet) -> None:
+def refresh_all(model: ReadModel, facets: Sequence[Facet]) -> None:
+    """``refresh`` each facet that the read model has moved past."""
+    positions = {str(row["name"]): int(row["position"]) for row in model.rows("SELECT name, position FROM {t:tracking}", [])}
+    for facet in facets:
+        if positions.get(facet.tracking) != positions.get(NAME, 0):
+            refresh(model, facet, positions)
+
+
+def refresh(model: ReadModel, facet: Facet, positions: dict[str, int] | None = None) -> None:
     """Bring the facet's totals up to the read model: moved by what happenings changed since
     they were made (``moves``), or made again when a figure or a partner changed."""
-    positions = {str(row["name"]): int(row["position"]) for row in model.rows("SELECT name, position FROM {t:tracking}", [])}
+    if positions is None:
+        positions = {str(row["name"]): int(row["position"]) for row in model.rows("SELECT name, position FROM {t:tracking}", [])}
     made, now = positions.get(facet.tracking), positions.get(NAME, 0)
     if made is not None and made == now:
         return

@@ -40,6 +40,9 @@ def relationships_table(relationships: Sequence[Relationship], partners: Mapping
     return table
 
 
+BAR_YEARS = 12  # years drawn as bars under the sparkline
+
+
 def activity_chart(activity: Activity, lang: str, bar_width: int = 24) -> RenderableType:
     """A sparkline over every year, then one bar per year with happenings."""
     years = activity.years
@@ -54,10 +57,13 @@ def activity_chart(activity: Activity, lang: str, bar_width: int = 24) -> Render
     table.add_column(justify="right")
     table.add_column(no_wrap=True)
     top = max(totals)
-    for year, definite, possible in years:
-        if definite or possible:
-            table.add_row(str(year), str(definite + possible), bar(definite, possible, top, bar_width))
+    active = [(year, definite, possible) for year, definite, possible in years if definite or possible]
+    # The sparkline covers every year; bars, the latest ones (a long chronicle's would fill the screen).
+    for year, definite, possible in active[-BAR_YEARS:]:
+        table.add_row(str(year), str(definite + possible), bar(definite, possible, top, bar_width))
     parts: list[RenderableType] = [line, Text(""), table, Text(label(lang, "activity_note"), style="chrono.muted")]
+    if len(active) > BAR_YEARS:
+        parts.append(Text(label(lang, "earlier_years", n=len(active) - BAR_YEARS), style="chrono.muted"))
     if activity.undated:
         parts.append(Text(label(lang, "undated", n=activity.undated), style="chrono.muted"))
     return Group(*parts)

@@ -205,6 +205,47 @@ def _counted(model: ReadModel, flt: Filter, known_at: datetime | None, since: st
     return {str(row["kind"]): int(row["n"]) for row in sorted(model.rows(query, params), key=lambda row: str(row["kind"]))}
 
 
+def firsts(model: ReadModel, families: dict[str, frozenset[str]], flt: Filter, known_at: datetime | None) -> dict[str, tuple[str, int]]:
+    """The first entry (aggregate, revision) each family holds of what ``flt`` asks for (its partners aside),
+    from one query for all their partners: the first row of each partner's range, the least of a family's."""
+    ids = sorted(set().union(*families.values())) if families else []
+    if not ids:
+        return {}
+    merge = _Merge(model, attrs.evolve(flt, partners=frozenset(ids)), known_at, False)
+    best: dict[str, tuple[str, str, str, int]] = {}
+    step = 1000 if model.dialect.postgres else 200
+    for start in range(0, len(ids), step):
+        for row in model.rows(*merge._query([(pid, None) for pid in ids[start : start + step]], 1)):
+            best[str(row["partner"])] = (str(row["order_key"]), str(row["entry"]), str(row["aggregate"]), int(row["revision"]))
+    out: dict[str, tuple[str, int]] = {}
+    for pid, members in families.items():
+        found = [best[member] for member in members if member in best]
+        if found:
+            first = min(found)
+            out[pid] = (first[2], first[3])
+    return out
+
+
+def kinds_of(model: ReadModel, families: dict[str, frozenset[str]], flt: Filter) -> dict[str, dict[str, int]]:
+    """``kinds`` of each family (as known now, its partners aside), the kept counts of all of them read at once."""
+    if not families:
+        return {}
+    last = flt.last_start
+    if last is not None and last % 10000 != 1231:  # a year partly asked for: its rows are counted family by family
+        return {pid: kinds(model, attrs.evolve(flt, partners=ids, scope=pid), None) for pid, ids in families.items()}
+    where, params = _kept(flt, "")
+    where = where.replace("scope = ?", f"scope IN ({', '.join('?' for _ in families)})")
+    params = [*sorted(families), *params[1:]]
+    if last is not None:
+        where += " AND year <= ?"
+        params.append(int(year_of(last, None) or 0))
+    out: dict[str, dict[str, int]] = {pid: {} for pid in families}
+    for row in model.rows(f"SELECT scope, kind, SUM(n) AS n FROM {{t:tallies}} WHERE {where} GROUP BY scope, kind ORDER BY scope, kind", params):
+        if int(row["n"] or 0):
+            out[str(row["scope"])][str(row["kind"])] = int(row["n"])
+    return out
+
+
 def foreign(model: ReadModel, pid: str, known_at: datetime | None) -> bool:
     """Whether an entry names ``pid`` or a partner below it as a partner (the foreign side), not only as an actor."""
     if known_at is None:
