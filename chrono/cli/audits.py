@@ -9,7 +9,7 @@ from chrono.cli.present import Rows, present
 from chrono.cli.reading import open_chronicle
 from chrono.cli.writes import file_problem
 from chrono.errors import Rejected
-from chrono.timeaxes import parse_known_at
+from chrono.when.axes import parse_known_at
 
 AUDIT_STAGES = ("chain", "decode", "projections", "chronicle")
 

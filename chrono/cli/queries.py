@@ -8,7 +8,7 @@ from typing import Any
 from chrono.cli.present import Rows, present
 from chrono.cli.reading import Reading, open_chronicle
 from chrono.render import shapes
-from chrono.timeaxes import parse_known_at
+from chrono.when.axes import parse_known_at
 
 
 def _dated_json(dated: Any, partners: Any) -> dict[str, Any]:

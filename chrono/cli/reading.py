@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from chrono.cli.present import err
 from chrono.store import open_store
-from chrono.timeaxes import parse_as_of, parse_known_at
+from chrono.when.axes import parse_as_of, parse_known_at
 
 if TYPE_CHECKING:
     from chrono.events.application import Chronicle

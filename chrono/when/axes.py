@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 
 from chrono.errors import InvalidWhen
-from chrono.when import When
+from chrono.when.value import When
 
 
 def parse_known_at(text: str | None) -> datetime | None:
