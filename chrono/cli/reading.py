@@ -6,7 +6,7 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from chrono.cli.present import err
-from chrono.store import open_store
+from chrono.store import locate, open_location
 from chrono.when.axes import parse_as_of, parse_known_at
 
 if TYPE_CHECKING:
@@ -14,7 +14,15 @@ if TYPE_CHECKING:
 
 
 def open_chronicle(args: argparse.Namespace) -> Chronicle:
-    return open_store(args.store, notice=err)
+    """The store named by ``--store``; the default store, made now, is first
+    filled with the bundled chronicle, so that a fresh install has something to show."""
+    opened = open_location(locate(args.store))
+    if opened.created and opened.location.is_default:
+        from chrono.importing import import_bundled
+
+        report = import_bundled(opened.app)
+        err(f"created {opened.location.path} with the bundled chronicle ({len(report.recorded)} records)")
+    return opened.app
 
 
 class Reading:

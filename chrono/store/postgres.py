@@ -1,6 +1,6 @@
 """chrono's PostgreSQL event recorder: eventsourcing's, with two faults fixed.
 
-``chrono.store`` names this class in ``APPLICATION_RECORDER_TOPIC`` for
+``chrono.store.config`` names this class in ``APPLICATION_RECORDER_TOPIC`` for
 PostgreSQL stores. It is imported only then (it pulls in psycopg).
 """
 

@@ -1,0 +1,90 @@
+"""Checks of an SQLite store's file, read-only, before eventsourcing opens it."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from urllib.parse import quote
+
+from chrono.errors import StoreError
+from chrono.store.meta import check_meta
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+# The tables a chrono store may hold besides chrono_meta (SQLite names).
+EVENT_TABLE = "stored_events"
+
+
+def prepare_sqlite(path: Path, key: str | None) -> bool:
+    """Check that ``path`` is a chrono store or absent; create it owner-only.
+
+    Returns True when the file was created now.
+    """
+    if path.is_dir():
+        raise StoreError(f"{path} is a directory, not a store")
+    if path.exists() and path.stat().st_size > 0:
+        check_sqlite_file(path, key)
+        return False
+    existed = path.exists()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except OSError as error:
+        raise StoreError(f"cannot create a store at {path}: {error.strerror}") from None
+    return not existed
+
+
+def check_sqlite_file(path: Path, key: str | None) -> None:
+    """Read-only checks of an existing file before eventsourcing opens it."""
+    try:
+        with path.open("rb") as file:
+            header = file.read(100)
+    except OSError as error:
+        raise StoreError(f"cannot read {path}: {error.strerror}") from None
+    if not header.startswith(SQLITE_MAGIC):
+        raise StoreError(f"{path} is not a chrono store (not an SQLite database)")
+    # With a write-ahead log beside it, the main file may be short of its
+    # header by pages that only the log holds yet: SQLite recovers them.
+    if not _has_wal(path) and _truncated(header, path.stat().st_size):
+        raise StoreError(f"{path} is damaged: the file is shorter than its header says (truncated?)")
+    tables, meta, has_events = _read_sqlite(path)
+    if tables and "chrono_meta" not in tables and (EVENT_TABLE not in tables or has_events):
+        raise StoreError(f"{path} is an SQLite database but not a chrono store")
+    check_meta(meta, str(path), key)
+
+
+def _has_wal(path: Path) -> bool:
+    wal = path.with_name(path.name + "-wal")
+    return wal.exists() and wal.stat().st_size > 0
+
+
+def _truncated(header: bytes, size: int) -> bool:
+    # The header's page count is authoritative only when its "version valid
+    # for" number matches the change counter; SQLite itself uses the same rule.
+    if len(header) < 100:
+        return True
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    if header[24:28] != header[92:96] or pages == 0:
+        return False
+    return size < page_size * pages
+
+
+def _read_sqlite(path: Path) -> tuple[set[str], dict[str, str], bool]:
+    """The file's tables, chrono's metadata, and whether it holds any event."""
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    try:
+        connection = sqlite3.connect(uri, uri=True)
+        try:
+            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            meta: dict[str, str] = {}
+            if "chrono_meta" in tables:
+                meta = {str(k): str(v) for k, v in connection.execute("SELECT key, value FROM chrono_meta")}
+            has_events = EVENT_TABLE in tables and connection.execute(f"SELECT 1 FROM {EVENT_TABLE} LIMIT 1").fetchone() is not None
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"{path} is damaged or not a chrono store ({error})") from None
+    return tables, meta, has_events
