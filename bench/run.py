@@ -106,7 +106,7 @@ def count_entries(path: Path) -> int:
 
 
 def measure_import(url: str, chronicle: Path, chunk: int) -> dict[str, float]:
-    from chrono.importing import import_files
+    from chrono.interchange.importing import import_files
 
     app = _open(url)
     seconds = 0.0
@@ -120,7 +120,8 @@ def measure_import(url: str, chronicle: Path, chunk: int) -> dict[str, float]:
 def measure_baseline(url: str, chronicle: Path, chunk: int) -> dict[str, float]:
     """eventsourcing alone: build the same aggregates from parsed records and ``app.save`` each chunk."""
     from chrono.events.application import _Batch
-    from chrono.importing import commands, read_records
+    from chrono.interchange.importing import commands
+    from chrono.interchange.reading import read_records
 
     app = _open(url)
     build = save = 0.0
@@ -147,7 +148,8 @@ def _target_ids(slugs: set[str]) -> Iterator[Any]:
 
 def apply_changes(url: str, changes: Path) -> dict[str, float]:
     """The corrections and retractions, one command each, as ``chrono correct`` makes them."""
-    from chrono.events.records import Origin, parse_changes
+    from chrono.events.commands import Origin
+    from chrono.interchange.changes import parse_changes
 
     app = _open(url)
     started = time.perf_counter()

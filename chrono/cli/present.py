@@ -49,14 +49,23 @@ def present(
     elif fmt == "md" and markdown is not None:
         sys.stdout.write(markdown())
     elif fmt in ("csv", "md") and rows is not None:
-        from chrono.render.output import write_table
-
-        table = rows()
-        write_table(fmt, table.title, table.meta, table.columns, table.rows)
+        write_table(fmt, rows())
     else:
         from chrono.render.output import show
 
         show(view(), getattr(args, "svg", None), title=command_line(args))
+
+
+def write_table(fmt: str, table: Rows) -> None:
+    """A tabular answer as CSV or Markdown on stdout."""
+    if fmt == "csv":
+        from chrono.interchange.csvfile import write_csv
+
+        write_csv(table.columns, ([str(c) for c in row] for row in table.rows), sys.stdout)
+    else:
+        from chrono.interchange.markdown import rows_markdown
+
+        sys.stdout.write(rows_markdown(table.title, table.meta, table.columns, table.rows))
 
 
 def print_json(data: Any) -> None:

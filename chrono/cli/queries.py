@@ -207,7 +207,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         return {**shapes.entry_json(entry, state.partners), "revisions": [revision_json(event) for event in revisions]}
 
     def markdown() -> str:
-        from chrono.render.exporters import entry_report
+        from chrono.render.report import entry_report
 
         return entry_report(entry, revisions, state.partners, args.lang)
 

@@ -18,7 +18,7 @@ def open_chronicle(args: argparse.Namespace) -> Chronicle:
     filled with the bundled chronicle, so that a fresh install has something to show."""
     opened = open_location(locate(args.store))
     if opened.created and opened.location.is_default:
-        from chrono.importing import import_bundled
+        from chrono.interchange.bundled import import_bundled
 
         report = import_bundled(opened.app)
         err(f"created {opened.location.path} with the bundled chronicle ({len(report.recorded)} records)")

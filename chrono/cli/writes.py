@@ -15,12 +15,12 @@ from chrono.errors import Problem, Rejected
 
 if TYPE_CHECKING:
     from chrono.events.application import Chronicle, Report
-    from chrono.events.records import Origin
+    from chrono.events.commands import Origin
 
 
 def _command_line_origin() -> Origin:
     """Where a record typed on the command line comes from, for its problems."""
-    from chrono.events.records import Origin
+    from chrono.events.commands import Origin
 
     return Origin("command line")
 
@@ -53,7 +53,8 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
 
 
 def _commands_from(record: dict[str, Any]) -> list[Any]:
-    from chrono.events.records import RecordProblems, parse_record
+    from chrono.interchange.fields import RecordProblems
+    from chrono.interchange.records import parse_record
 
     try:
         return parse_record(record, _command_line_origin())
@@ -62,7 +63,7 @@ def _commands_from(record: dict[str, Any]) -> list[Any]:
 
 
 def cmd_record(args: argparse.Namespace) -> int:
-    from chrono.events.records import parse_quantity_text
+    from chrono.interchange.changes import parse_quantity_text
 
     source = {"document": args.source, "quote": args.quote, "publisher": args.publisher, "published": args.published}
     record = {
@@ -77,7 +78,7 @@ def cmd_record(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from chrono.importing import import_files
+    from chrono.interchange.importing import import_files
     from chrono.render.progress import progress
 
     files = []
@@ -97,7 +98,8 @@ def file_problem(name: str, message: str) -> Problem:
 
 
 def cmd_correct(args: argparse.Namespace) -> int:
-    from chrono.events.records import RecordProblems, parse_changes, source_from_record
+    from chrono.interchange.changes import parse_changes
+    from chrono.interchange.fields import RecordProblems, source_from_record
 
     app = open_chronicle(args)
     entry = app.entry(args.id)

@@ -12,7 +12,7 @@ def find_partner(query: str, partners: Mapping[str, Partner]) -> Partner:
     """The partner whose id or name (any language, diacritics optional) is ``query``."""
     if query in partners:
         return partners[query]
-    from chrono.events.records import slugify  # only lookups by name need the record parser
+    from chrono.events.slugs import slugify  # only lookups by name need the record parser
 
     wanted = slugify(query)
     matches = [p for p in partners.values() if wanted in (slugify(p.name.en), slugify(p.name.vi), p.id) or query == p.name.zh]

@@ -1,4 +1,4 @@
-"""Where views go: the terminal (or a pipe), an SVG picture, CSV or Markdown.
+"""Where views go: the terminal (or a pipe), and an SVG picture.
 
 The console is left to follow the terminal: colour only on a terminal that
 has it (never with NO_COLOR or into a pipe), its width or COLUMNS.
@@ -6,10 +6,7 @@ has it (never with NO_COLOR or into a pipe), its width or COLUMNS.
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console, RenderableType
 
@@ -28,13 +25,3 @@ def show(renderable: RenderableType, svg: Path | None = None, title: str = "chro
     console.print(renderable)
     if svg is not None:
         console.save_svg(str(svg), title=title)
-
-
-def write_table(fmt: str, title: str, meta: Sequence[str], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """A tabular view as CSV or Markdown on stdout."""
-    from chrono.render import exporters
-
-    if fmt == "csv":
-        exporters.write_csv(columns, ([str(c) for c in row] for row in rows), sys.stdout)
-    else:
-        sys.stdout.write(exporters.rows_markdown(title, meta, columns, rows))

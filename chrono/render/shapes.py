@@ -6,7 +6,6 @@ an export can be imported again.
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -57,27 +56,6 @@ def _title(title: Names) -> dict[str, str]:
 
 def partner_json(partner: Partner) -> dict[str, Any]:
     return {"type": "partner", **partner.to_json()}
-
-
-def stored_event_json(notification: Any) -> dict[str, Any]:
-    """One stored event exactly as the store holds it, with its log position.
-
-    The state is the transcoder's own JSON, so importing it again reproduces
-    the same stored bytes.
-    """
-    try:
-        state: Any = json.loads(notification.state)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        # Compressed or encrypted stores keep opaque bytes.
-        state = base64.b64encode(notification.state).decode()
-    return {
-        "type": "event",
-        "position": notification.id,
-        "originator_id": str(notification.originator_id),
-        "originator_version": notification.originator_version,
-        "topic": notification.topic,
-        "state": state,
-    }
 
 
 def _plain(value: Any) -> Any:

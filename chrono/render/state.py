@@ -128,7 +128,7 @@ class StateView:
 
 def state_markdown(data: Mapping[str, Any], partners: Mapping[str, Partner], lang: str) -> str:
     """``chrono state --format md``: the dashboard's panels as sections of tables."""
-    from chrono.render.exporters import markdown_document, markdown_table
+    from chrono.interchange.markdown import markdown_document, markdown_table
 
     def since(edtf: str | None) -> str:
         return when_text(edtf, lang) if edtf else "—"

@@ -30,7 +30,8 @@ import pendulum
 import pytest
 
 from chrono.errors import ChronoError
-from chrono.events.records import Origin, parse_record
+from chrono.events.commands import Origin
+from chrono.interchange.records import parse_record
 from chrono.projections import sqlcounters
 from chrono.projections.audit import audit
 from chrono.projections.readmodel import ReadModel, fresh

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pendulum
 import pytest
 
-from chrono.importing import import_bundled
+from chrono.interchange.bundled import import_bundled
 from chrono.projections.memory import TimelineQuery
 from chrono.projections.readmodel import ReadModel, fresh
 from chrono.projections.views import history, timeline

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from chrono.errors import StoreError
-from chrono.importing import commands, read_records
+from chrono.interchange.importing import commands
+from chrono.interchange.reading import read_records
 from chrono.projections.readmodel import fresh
 from chrono.render.safe import clean, safe_console, strip
 from chrono.store import new_key, open_store

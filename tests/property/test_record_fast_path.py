@@ -18,8 +18,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from chrono.errors import Rejected
-from chrono.events.records import EXPECTED, Draft, Origin, RecordProblems, checked_entry, parse_entry, plain_entry
-from chrono.importing import import_files
+from chrono.events.commands import Draft, Origin
+from chrono.interchange.fastpath import plain_entry
+from chrono.interchange.fields import EXPECTED, RecordProblems
+from chrono.interchange.importing import import_files
+from chrono.interchange.records import checked_entry, parse_entry
 from chrono.store import open_store
 from tests.factories import PARTNERS, entry, jsonl
 from tests.faults.test_bad_input import FIELDS, json_values

@@ -22,8 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from psycopg import sql
 
-from chrono.events.records import Origin, parse_record
-from chrono.importing import import_bundled
+from chrono.events.commands import Origin
+from chrono.interchange.bundled import import_bundled
+from chrono.interchange.records import parse_record
 from chrono.projections import counters as reference
 from chrono.projections import sqlcounters
 from chrono.projections.readmodel import ReadModel, fresh

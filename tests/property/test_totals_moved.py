@@ -26,7 +26,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 from psycopg import sql
 
-from chrono.events.records import Origin, parse_record
+from chrono.events.commands import Origin
+from chrono.interchange.records import parse_record
 from chrono.projections import counters as reference
 from chrono.projections import running, totals, totals_moved
 from chrono.projections.readmodel import NAME, TOTALS, ReadModel, fresh

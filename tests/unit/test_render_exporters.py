@@ -8,16 +8,10 @@ import io
 import pytest
 
 from chrono.events.values import Source
-from chrono.importing import CSV_COLUMNS, read_records
-from chrono.render.exporters import (
-    chronicle_csv,
-    chronicle_markdown,
-    entry_csv_rows,
-    markdown_table,
-    md,
-    neutralise,
-    write_csv,
-)
+from chrono.interchange.csvfile import CSV_COLUMNS, chronicle_csv, entry_csv_rows, neutralise, write_csv
+from chrono.interchange.markdown import markdown_table, md
+from chrono.interchange.reading import read_records
+from chrono.render.report import chronicle_markdown
 from chrono.render.state import state_markdown
 from chrono.when import When
 from tests.unit.render_kit import PARTNERS, SOURCE, make_entry, quantity

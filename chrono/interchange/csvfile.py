@@ -1,0 +1,176 @@
+"""CSV, both directions: entries in the import columns, and any table a query shows.
+
+A cell that a spreadsheet would run as a formula (starting with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return) is written with a leading single
+quote, and the reader takes that quote off again: this module is the one
+place that rule lives, so an export re-imports as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import zip_longest
+from typing import Any, TextIO
+
+from chrono.errors import Problem, Rejected
+from chrono.events.commands import Origin
+from chrono.events.entry import Entry
+from chrono.events.values import Quantity, Source
+
+# CSV holds one quantity and one source per row; JSON Lines holds any number.
+CSV_COLUMNS = (
+    "type", "id", "kind", "status", "when", "title_en", "title_vi", "partners", "actors",
+    "metric", "value", "unit", "qualifier", "period", "observed",
+    "document", "publisher", "published", "source_title", "quote", "cameo", "note",
+)  # fmt: skip
+
+
+# A CSV export puts a quote before these, lest a spreadsheet run the cell as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _unquoted(value: str) -> str:
+    """A cell without the quote a CSV export put before a leading formula character."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_STARTS) else value
+
+
+def neutralise(value: str) -> str:
+    """``value`` made inert for spreadsheets: a leading formula character gets a ``'`` before it."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def write_csv(columns: Sequence[str], rows: Iterable[Sequence[str]], out: TextIO) -> None:
+    """A header and rows as CSV, every cell neutralised."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([neutralise(c) for c in columns])
+    for row in rows:
+        writer.writerow([neutralise(str(c)) for c in row])
+
+
+def read_rows(text: str, name: str) -> Iterator[tuple[Any, Origin]]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        unknown = [column for column in reader.fieldnames or () if column not in CSV_COLUMNS]
+    except csv.Error as error:
+        raise Rejected([Problem(name, 1, "", f"not valid CSV ({error})")]) from None
+    if unknown:
+        from chrono.interchange.controls import clean  # a header may hold any character, newlines included
+
+        column = clean(unknown[0]).replace("\n", "\\n")
+        raise Rejected([Problem(name, 1, column, f"unknown column (known: {', '.join(CSV_COLUMNS)})")])
+    try:
+        pending: tuple[Any, Origin] | None = None
+        for row in reader:
+            record = csv_record(row)
+            if pending is not None and _continues(row, pending[0]):
+                _extend(pending[0], record)
+                continue
+            if pending is not None:
+                yield pending
+            pending = record, Origin(name, reader.line_num)
+        if pending is not None:
+            yield pending
+    except csv.Error as error:
+        raise Rejected([Problem(name, reader.line_num, "", f"not valid CSV ({error})")]) from None
+
+
+def _continues(row: dict[str, str], entry: dict[str, Any]) -> bool:
+    """A row holding only an id (the previous entry's), and one more amount or source for it.
+
+    One CSV row has room for one amount and one source; ``chrono export
+    --format csv`` writes the others on such rows after the entry's own.
+    """
+    same = entry.get("type") == "entry" and (row.get("id") or "").strip() == entry.get("id")
+    return same and not (row.get("kind") or "").strip() and not (row.get("when") or "").strip()
+
+
+def _extend(entry: dict[str, Any], more: dict[str, Any]) -> None:
+    entry.setdefault("quantities", []).extend(more.get("quantities", []))
+    entry["sources"].extend(s for s in more["sources"] if s["document"] or s["quote"])
+
+
+def csv_record(row: dict[str, str]) -> dict[str, Any]:
+    """A record in the JSON shape from one CSV row."""
+
+    def get(key: str) -> str:
+        return _unquoted(row.get(key) or "").strip()
+
+    record: dict[str, Any] = {
+        "type": get("type") or "entry",
+        "id": get("id") or None,
+        "kind": get("kind"),
+        "status": get("status") or None,
+        "when": get("when"),
+        "title": {"en": get("title_en"), "vi": get("title_vi")},
+        "partners": [p for p in get("partners").replace(";", ",").split(",") if p.strip()],
+        "actors": [p for p in get("actors").replace(";", ",").split(",") if p.strip()],
+        "note": get("note") or None,
+        "codes": {"cameo": get("cameo")} if get("cameo") else {},
+        "sources": [
+            {
+                "document": get("document"),
+                "publisher": get("publisher") or None,
+                "published": get("published") or None,
+                "title": get("source_title") or None,
+                "quote": get("quote"),
+            }
+        ],
+    }
+    if get("metric") or get("value"):
+        record["quantities"] = [
+            {
+                "metric": get("metric"),
+                "value": get("value"),
+                "unit": get("unit"),
+                "qualifier": get("qualifier") or "exact",
+                "period": get("period") or None,
+                "observed": get("observed") or None,
+            }
+        ]
+    return record
+
+
+def _quantity_cells(quantity: Quantity | None) -> dict[str, str]:
+    if quantity is None:
+        return {}
+    return {
+        "metric": quantity.metric, "value": str(quantity.value), "unit": quantity.unit,
+        "qualifier": quantity.qualifier, "period": quantity.period.edtf if quantity.period else "",
+        "observed": quantity.observed.edtf if quantity.observed else "",
+    }  # fmt: skip
+
+
+def _source_cells(source: Source | None) -> dict[str, str]:
+    if source is None:
+        return {}
+    return {
+        "document": source.document, "publisher": source.publisher, "published": source.published.edtf if source.published else "",
+        "source_title": source.title, "quote": source.quote,
+    }  # fmt: skip
+
+
+def entry_csv_rows(entry: Entry) -> list[dict[str, str]]:
+    """An entry as CSV rows under the import columns.
+
+    The first row holds the entry with its first amount and source; each
+    further row repeats only the id, with one more amount and/or source.
+    """
+    facts = entry.facts
+    first = {
+        "type": "entry", "id": entry.slug, "kind": entry.kind, "status": entry.status, "when": facts.when.edtf,
+        "title_en": facts.title.en, "title_vi": facts.title.vi, "partners": ";".join(facts.partners),
+        "actors": ";".join(facts.actors), "cameo": facts.cameo, "note": facts.note,
+    }  # fmt: skip
+    rows = []
+    for index, (quantity, source) in enumerate(zip_longest(facts.quantities, entry.sources)):
+        row = first if index == 0 else {"id": entry.slug}
+        rows.append({**row, **_quantity_cells(quantity), **_source_cells(source)})
+    return rows or [first]
+
+
+def chronicle_csv(entries: Iterable[Entry], out: TextIO) -> None:
+    """Entries as CSV in the import format (partners are not part of it)."""
+    rows = (tuple(row.get(column, "") for column in CSV_COLUMNS) for entry in entries for row in entry_csv_rows(entry))
+    write_csv(CSV_COLUMNS, rows, out)

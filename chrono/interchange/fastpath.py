@@ -1,0 +1,117 @@
+"""The plain reader of well-formed entries: most of any file, read without collecting problems.
+
+It stops at the first thing out of the ordinary and hands the record to the
+checking parser (``chrono.interchange.records.checked_entry``), which makes
+the same draft of anything this reader accepts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from chrono.events.commands import Draft, Origin
+from chrono.events.kinds import KINDS
+from chrono.events.slugs import SLUG, derive_slug
+from chrono.events.values import OUTCOMES, QUALIFIERS, STATUSES, Facts, Names, Quantity, Source
+from chrono.interchange.fields import decimal_field
+from chrono.when import When
+
+
+class Unusual(ValueError):
+    """Something ``plain_entry`` leaves to the checking parser."""
+
+
+def _needed(value: Any) -> str:
+    """Required text, as ``text_field`` reads it."""
+    if type(value) is str and value and not value.isspace():
+        return value
+    raise Unusual
+
+
+def _given(value: Any) -> str:
+    """Optional text, as ``text_field`` reads it: empty for none or blank."""
+    if type(value) is str:
+        return "" if value.isspace() else value
+    if value is None:
+        return ""
+    raise Unusual
+
+
+def _plain_when(value: Any) -> When:
+    if type(value) is dict:
+        value = value.get("edtf")
+    if type(value) is not str:
+        raise Unusual
+    return When.parse(value)
+
+
+def _plain_ids(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if type(value) is not list:
+        raise Unusual
+    for pid in value:
+        if type(pid) is not str or not SLUG.match(pid):
+            raise Unusual
+    return tuple(value)
+
+
+def _plain_quantity(data: Any) -> Quantity:
+    if type(data) is not dict:
+        raise Unusual
+    qualifier = data.get("qualifier") or "exact"
+    if qualifier not in QUALIFIERS:
+        raise Unusual
+    period, observed = data.get("period"), data.get("observed")
+    if period and observed:
+        raise Unusual
+    return Quantity(
+        metric=_needed(data.get("metric")), value=decimal_field(data.get("value")), unit=_needed(data.get("unit")),
+        qualifier=qualifier, period=_plain_when(period) if period else None, observed=_plain_when(observed) if observed else None,
+    )  # fmt: skip
+
+
+def _plain_source(data: Any) -> Source:
+    if type(data) is not dict:
+        raise Unusual
+    published = data.get("published")
+    return Source(
+        document=_needed(data.get("document")), quote=_needed(data.get("quote")),
+        publisher=_given(data.get("publisher")), title=_given(data.get("title")),
+        published=_plain_when(published) if published else None,
+    )  # fmt: skip
+
+
+def plain_entry(data: Mapping[str, Any], origin: Origin) -> Draft:
+    """The draft of a well-formed entry, without collecting problems.
+
+    Raises one of ``EXPECTED`` (most often ``Unusual``) at the first thing it
+    does not take as it stands; ``checked_entry`` then reads the record.
+    Whatever it accepts, ``checked_entry`` accepts as the same draft.
+    """
+    kind, title, status = data.get("kind"), data.get("title"), data.get("status") or "happened"
+    if type(kind) is not str or kind not in KINDS or type(title) is not dict:
+        raise Unusual
+    status = "planned" if status in OUTCOMES else status
+    codes = data.get("codes") or {}
+    if status not in STATUSES or type(codes) is not dict:
+        raise Unusual
+    allowed = KINDS[kind].cameo
+    cameo = codes.get("cameo") or (allowed[0] if allowed else "")
+    quantities, sources = data.get("quantities") or [], data.get("sources")
+    if (cameo and cameo not in allowed) or type(quantities) is not list or type(sources) is not list or not sources:
+        raise Unusual
+    names = Names(en=_needed(title.get("en")), vi=_given(title.get("vi")), zh=_given(title.get("zh")))
+    when = _plain_when(data.get("when"))
+    facts = Facts(
+        status=str(status), title=names, when=when, partners=_plain_ids(data.get("partners")),
+        actors=_plain_ids(data.get("actors")), quantities=tuple(_plain_quantity(q) for q in quantities),
+        cameo=str(cameo), note=_given(data.get("note")),
+    )  # fmt: skip
+    slug = data.get("id")
+    if slug is None:
+        slug = derive_slug(kind, when, names)
+    elif type(slug) is not str or not SLUG.match(slug):
+        raise Unusual
+    return Draft(slug=slug, kind=kind, facts=facts, sources=tuple(_plain_source(s) for s in sources), origin=origin)

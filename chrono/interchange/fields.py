@@ -1,0 +1,213 @@
+"""Reading one field of a plain record: text, dates, ids, amounts, names, quantities, sources.
+
+Each reader raises one of ``EXPECTED`` when the field is wrong; ``Checker``
+turns that into a problem naming the field, so that one run reports all that
+is wrong with a record instead of the first thing only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+from chrono.errors import InvalidWhen, Problem
+from chrono.events.commands import Origin
+from chrono.events.kinds import KINDS
+from chrono.events.slugs import SLUG
+from chrono.events.values import OUTCOMES, QUALIFIERS, STATUSES, Names, Quantity, Source
+from chrono.when import When
+
+MAX_QUANTITY = Decimal("1e24")
+MIN_QUANTITY = Decimal("1e-12")
+MAX_DIGITS = 36
+T = TypeVar("T")
+# What reading a field raises when the field is wrong.
+EXPECTED = (ValueError, TypeError, KeyError, InvalidOperation)
+
+
+class Checker:
+    """Collects problems while reading the fields of one record."""
+
+    def __init__(self, origin: Origin) -> None:
+        self.origin = origin
+        self.problems: list[Problem] = []
+
+    def fail(self, field: str, message: str) -> None:
+        self.problems.append(Problem(self.origin.file, self.origin.line, field, message))
+
+    def check(self, field: str, parse: Callable[[], T]) -> T | None:
+        try:
+            return parse()
+        except EXPECTED as error:
+            self.fail(field, reason(error))
+            return None
+
+
+def reason(error: Exception) -> str:
+    if isinstance(error, InvalidWhen):
+        return str(error)
+    if isinstance(error, KeyError):
+        return f"missing {error.args[0]}"
+    return str(error) or type(error).__name__
+
+
+def text_field(data: Mapping[str, Any], key: str, *, required: bool = True) -> str:
+    value = data.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise ValueError("is required")
+        return ""
+    if not isinstance(value, str):
+        raise TypeError(f"must be text, not {type(value).__name__}")
+    return value
+
+
+def edtf_field(value: Any) -> When:
+    if isinstance(value, Mapping):
+        value = value.get("edtf")
+    if not isinstance(value, str):
+        raise TypeError("must be an EDTF date string")
+    return When.parse(value)
+
+
+def ids_field(value: Any) -> tuple[str, ...]:
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        value = [part.strip() for part in value.split(",") if part.strip()]
+    if not isinstance(value, list | tuple):
+        raise TypeError("must be a list of partner ids")
+    ids: list[str] = []
+    for item in value:
+        pid = item.get("id") if isinstance(item, Mapping) else item
+        if not isinstance(pid, str) or not SLUG.match(pid):
+            raise ValueError(f"{pid!r} is not a partner id")
+        ids.append(pid)
+    return tuple(ids)
+
+
+def decimal_field(value: Any) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
+        raise TypeError(f"{value!r} is not a number")
+    text = str(value).strip()
+    number = Decimal(text)
+    if not number.is_finite():
+        raise ValueError(f"{value!r} is not a finite number")
+    if number < 0:
+        raise ValueError(f"{value} is negative")
+    # Counters sum and print these exactly: 1e999999999 would be a number
+    # with a billion digits.
+    # (adjusted() is the exponent of the leading digit: no arithmetic, so no
+    # decimal.Overflow on 1e999999999.)
+    # (No more digits than characters: the digits are counted for long text only.)
+    too_long = len(text) > MAX_DIGITS and len(number.as_tuple().digits) > MAX_DIGITS
+    if (number and not MIN_QUANTITY.adjusted() <= number.adjusted() < MAX_QUANTITY.adjusted()) or too_long:
+        raise ValueError(f"{str(value)[:40]} is out of range (chrono keeps {MIN_QUANTITY} to below {MAX_QUANTITY}, at most {MAX_DIGITS} digits)")
+    return number
+
+
+def parse_names(data: Any) -> Names:
+    if not isinstance(data, Mapping):
+        raise TypeError("must be an object with en and vi")
+    names = Names(en=text_field(data, "en"), vi=text_field(data, "vi", required=False), zh=text_field(data, "zh", required=False))
+    return names
+
+
+def parse_quantity(data: Any, check: Checker, field: str) -> Quantity | None:
+    if not isinstance(data, Mapping):
+        check.fail(field, "must be an object with metric, value and unit")
+        return None
+    metric = check.check(f"{field}.metric", lambda: text_field(data, "metric"))
+    value = check.check(f"{field}.value", lambda: decimal_field(data.get("value")))
+    unit = check.check(f"{field}.unit", lambda: text_field(data, "unit"))
+    qualifier = data.get("qualifier") or "exact"
+    if qualifier not in QUALIFIERS:
+        check.fail(f"{field}.qualifier", f"{qualifier!r} is not one of {', '.join(QUALIFIERS)}")
+    period = data.get("period")
+    when = check.check(f"{field}.period", lambda: edtf_field(period)) if period else None
+    observed_raw = data.get("observed")
+    observed = check.check(f"{field}.observed", lambda: edtf_field(observed_raw)) if observed_raw else None
+    if period and observed_raw:
+        check.fail(f"{field}.observed", "a quantity has a period (a flow) or an observed date (a stock), not both")
+        return None
+    if metric is None or value is None or unit is None or (period and when is None) or (observed_raw and observed is None):
+        return None
+    return Quantity(metric=metric, value=value, unit=unit, qualifier=qualifier, period=when, observed=observed)
+
+
+def parse_source(data: Any, check: Checker, field: str) -> Source | None:
+    if not isinstance(data, Mapping):
+        check.fail(field, "must be an object with document and quote")
+        return None
+    document = check.check(f"{field}.document", lambda: text_field(data, "document"))
+    quote = check.check(f"{field}.quote", lambda: text_field(data, "quote"))
+    published_raw = data.get("published")
+    published = check.check(f"{field}.published", lambda: edtf_field(published_raw)) if published_raw else None
+    publisher = check.check(f"{field}.publisher", lambda: text_field(data, "publisher", required=False))
+    title = check.check(f"{field}.title", lambda: text_field(data, "title", required=False))
+    if document is None or quote is None or (published_raw and published is None):
+        return None
+    return Source(document=document, quote=quote, publisher=publisher or "", title=title or "", published=published)
+
+
+def source_from_record(data: Any, origin: Origin) -> Source:
+    """A validated source; raises ``RecordProblems``."""
+    check = Checker(origin)
+    source = parse_source(data, check, "source")
+    if check.problems or source is None:
+        raise RecordProblems(check.problems)
+    return source
+
+
+def read_sources(data: Mapping[str, Any], check: Checker) -> tuple[Source, ...]:
+    raw = data.get("sources")
+    if not isinstance(raw, list) or not raw:
+        check.fail("sources", "at least one source with a quote is required")
+        return ()
+    parsed = [parse_source(item, check, f"sources.{index}") for index, item in enumerate(raw)]
+    return tuple(source for source in parsed if source is not None)
+
+
+def read_quantities(data: Mapping[str, Any], check: Checker) -> tuple[Quantity, ...]:
+    raw = data.get("quantities") or []
+    if not isinstance(raw, list):
+        check.fail("quantities", "must be a list")
+        return ()
+    parsed = [parse_quantity(item, check, f"quantities.{index}") for index, item in enumerate(raw)]
+    return tuple(quantity for quantity in parsed if quantity is not None)
+
+
+def read_kind(data: Mapping[str, Any]) -> str:
+    kind = text_field(data, "kind")
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r} (known: {', '.join(KINDS)})")
+    return kind
+
+
+def read_cameo(kind: str, data: Mapping[str, Any]) -> str:
+    codes = data.get("codes") or {}
+    if not isinstance(codes, Mapping):
+        raise TypeError("must be an object")
+    allowed = KINDS[kind].cameo
+    cameo = codes.get("cameo") or (allowed[0] if allowed else "")
+    if cameo and cameo not in allowed:
+        raise ValueError(f"CAMEO code {cameo!r} does not fit {kind} ({', '.join(allowed) or 'none'})")
+    return str(cameo)
+
+
+def read_status(data: Mapping[str, Any]) -> str:
+    status = data.get("status") or "happened"
+    if status in OUTCOMES:
+        return "planned"
+    if status not in STATUSES:
+        raise ValueError(f"{status!r} is not one of {', '.join(STATUSES)}")
+    return str(status)
+
+
+class RecordProblems(Exception):
+    """Internal: the problems of one record, gathered by the batch."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems)
+        self.problems = problems

@@ -1,0 +1,42 @@
+"""Markdown: text that prints as written, tables and documents.
+
+Markdown escapes what would otherwise be read as formatting, so that data
+prints as written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+_MD_SPECIAL = re.compile(r"([\\`*\[\]<>|#])")
+# An underscore inside a word (a file name, a metric) is never emphasis in CommonMark.
+_MD_UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+
+
+def md(text: object) -> str:
+    """``text`` as literal Markdown inline text (one line)."""
+    escaped = _MD_UNDERSCORE.sub(r"\\_", _MD_SPECIAL.sub(r"\\\1", str(text)))
+    return escaped.replace("\r\n", "\n").replace("\n", "<br>")
+
+
+def markdown_table(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    lines = ["| " + " | ".join(md(c) for c in columns) + " |", "|" + "|".join(" --- " for _ in columns) + "|"]
+    lines += ["| " + " | ".join(md(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def markdown_document(title: str, meta: Sequence[str], sections: Sequence[tuple[str, str]]) -> str:
+    """A heading, a line of context, and sections of Markdown text (already escaped)."""
+    parts = [f"# {md(title)}\n"]
+    if meta:
+        parts.append(" · ".join(md(m) for m in meta) + "\n")
+    for heading, body in sections:
+        parts.append(f"## {md(heading)}\n\n{body}" if heading else body)
+    return "\n".join(parts)
+
+
+def rows_markdown(title: str, meta: Sequence[str], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """A tabular view as a Markdown document with one table."""
+    return markdown_document(title, meta, [("", markdown_table(columns, [[str(c) for c in row] for row in rows]))])
