@@ -1,18 +1,49 @@
-"""JSON Lines (and a JSON list of records), both directions."""
+"""JSON Lines (and a JSON list of records), both directions.
+
+A record is one line, ended by ``\n`` and by nothing else: U+2028, U+2029,
+U+0085, form feeds and lone carriage returns are characters of the text that
+a title or a quote may hold (``str.splitlines`` would break a line at each).
+The writer escapes them all the same (``\u2028``), with the C1 controls and
+the bidirectional overrides, so that the lines stay whole in tools that do
+break there and a terminal shows them as text; the JSON means the same.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from chrono.errors import Problem, Rejected
 from chrono.events.commands import Origin
 
+# Escaped on the way out: line breaks other than \n, C1 controls and DEL,
+# bidirectional embeddings, overrides and isolates. JSON escapes C0 itself.
+_ESCAPED = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_BLANK = " \t\r"  # JSON's whitespace, besides the newline that ends the line
+
+
+def dumps(data: Any, default: Any = None) -> str:
+    """``data`` as one line of JSON (UTF-8 text, with the escapes above)."""
+    text = json.dumps(data, ensure_ascii=False, default=default)
+    # Outside strings json.dumps writes ASCII only: every match is inside one.
+    return _ESCAPED.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+def lines(text: str) -> Iterator[tuple[int, str]]:
+    """The lines of ``text`` with their numbers, split at ``\n`` only, one at a time."""
+    start, number = 0, 1
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        yield number, text[start:end]
+        start, number = end + 1, number + 1
+
 
 def read_lines(text: str, name: str) -> Iterator[tuple[Any, Origin]]:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
+    for number, line in lines(text):
+        if not line.strip(_BLANK):
             continue
         try:
             yield json.loads(line), Origin(name, number)

@@ -6,7 +6,6 @@ an export can be imported again.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -67,4 +66,6 @@ def _plain(value: Any) -> Any:
 
 
 def dumps(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, default=_plain)
+    from chrono.interchange.jsonl import dumps  # one line of JSON, that stays one line and prints as text
+
+    return dumps(data, default=_plain)

@@ -71,3 +71,31 @@ def postgres_schema(prefix: str = "chrono_fault") -> Iterator[str]:
     finally:
         with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
             connection.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+
+
+def cli(*argv: str) -> tuple[int, str, str]:
+    """The command line in this process: exit code, stdout and stderr."""
+    import contextlib
+    import io
+
+    from chrono.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(argv))
+    return code, out.getvalue(), err.getvalue()
+
+
+def same_entries(first: str, second: str) -> None:
+    """The two stores hold the same live entries, field for field (times aside)."""
+    from chrono.store import open_store
+
+    def entries(url: str) -> dict[str, Any]:
+        app = open_store(url)
+        try:
+            state = app.snapshot()
+            return {slug: (e.kind, e.status, e.facts, e.sources) for slug, e in state.entries.items() if not e.retracted}
+        finally:
+            app.close()
+
+    assert entries(first) == entries(second)
