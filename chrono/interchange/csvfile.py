@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import zip_longest
 from typing import Any, TextIO
@@ -27,23 +28,40 @@ CSV_COLUMNS = (
 )  # fmt: skip
 
 
-# A CSV export puts a quote before these, lest a spreadsheet run the cell as a formula.
+# A line of a cell that starts with one of these is written with a quote
+# before it, lest a spreadsheet run it as a formula (OWASP's list); a line
+# that starts with a quote gets one more, so that the reader can take exactly
+# the quotes the writer put.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _unquoted(value: str) -> str:
-    """A cell without the quote a CSV export put before a leading formula character."""
-    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_STARTS) else value
+_QUOTED = (*FORMULA_STARTS, "'")
+# Where a line of a cell starts: the cell's start and after each line break.
+_LINE_START = re.compile(r"(?:^|(?<=[\r\n]))(?=[=+\-@\t\r'])")
+_WRITTEN_QUOTE = re.compile(r"(?:^|(?<=[\r\n]))'(?=[=+\-@\t\r'])")
 
 
 def neutralise(value: str) -> str:
-    """``value`` made inert for spreadsheets: a leading formula character gets a ``'`` before it."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    """``value`` made inert for spreadsheets: each of its lines that starts
+    with a formula character (or a quote) gets a ``'`` before it."""
+    if not value.startswith(_QUOTED) and "\r" not in value and "\n" not in value:
+        return value  # the common cell, without a regular expression
+    return _LINE_START.sub("'", value)
+
+
+def unneutralised(value: str) -> str:
+    """A cell as it was before ``neutralise``: the quotes it put are taken off."""
+    if not value.startswith("'") and "\r" not in value and "\n" not in value:
+        return value
+    return _WRITTEN_QUOTE.sub("", value)
 
 
 def write_csv(columns: Sequence[str], rows: Iterable[Sequence[str]], out: TextIO) -> None:
-    """A header and rows as CSV, every cell neutralised."""
-    writer = csv.writer(out, lineterminator="\n")
+    """A header and rows as CSV, every cell neutralised.
+
+    Lines end with CRLF (RFC 4180), so that a cell holding a carriage return
+    is quoted like one holding a newline: a lone CR, unquoted, splits the row
+    in most readers.
+    """
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([neutralise(c) for c in columns])
     for row in rows:
         writer.writerow([neutralise(str(c)) for c in row])
@@ -91,11 +109,17 @@ def _extend(entry: dict[str, Any], more: dict[str, Any]) -> None:
     entry["sources"].extend(s for s in more["sources"] if s["document"] or s["quote"])
 
 
+# Columns of free text, read exactly as written (spaces and tabs included);
+# the others hold ids, codes, dates and numbers, read without surrounding spaces.
+TEXT_COLUMNS = frozenset({"title_en", "title_vi", "metric", "unit", "document", "publisher", "source_title", "quote", "note"})
+
+
 def csv_record(row: dict[str, str]) -> dict[str, Any]:
     """A record in the JSON shape from one CSV row."""
 
     def get(key: str) -> str:
-        return _unquoted(row.get(key) or "").strip()
+        cell = unneutralised(row.get(key) or "")
+        return cell if key in TEXT_COLUMNS else cell.strip()
 
     record: dict[str, Any] = {
         "type": get("type") or "entry",
@@ -104,8 +128,8 @@ def csv_record(row: dict[str, str]) -> dict[str, Any]:
         "status": get("status") or None,
         "when": get("when"),
         "title": {"en": get("title_en"), "vi": get("title_vi")},
-        "partners": [p for p in get("partners").replace(";", ",").split(",") if p.strip()],
-        "actors": [p for p in get("actors").replace(";", ",").split(",") if p.strip()],
+        "partners": _ids(get("partners")),
+        "actors": _ids(get("actors")),
         "note": get("note") or None,
         "codes": {"cameo": get("cameo")} if get("cameo") else {},
         "sources": [
@@ -118,7 +142,7 @@ def csv_record(row: dict[str, str]) -> dict[str, Any]:
             }
         ],
     }
-    if get("metric") or get("value"):
+    if get("metric").strip() or get("value"):
         record["quantities"] = [
             {
                 "metric": get("metric"),
@@ -130,6 +154,10 @@ def csv_record(row: dict[str, str]) -> dict[str, Any]:
             }
         ]
     return record
+
+
+def _ids(cell: str) -> list[str]:
+    return [part.strip() for part in cell.replace(";", ",").split(",") if part.strip()]
 
 
 def _quantity_cells(quantity: Quantity | None) -> dict[str, str]:

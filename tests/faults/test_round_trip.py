@@ -40,7 +40,7 @@ def awkward_store(tmp_path: Path) -> str:
     return store
 
 
-@pytest.mark.parametrize("fmt", ["jsonl", "events"])
+@pytest.mark.parametrize("fmt", ["jsonl", "events", "csv"])
 def test_an_export_of_awkward_text_reimports_to_the_same_entries(awkward_store: str, tmp_path: Path, fmt: str) -> None:
     code, exported, err = cli("--store", awkward_store, "export", "--format", fmt)
     assert code == 0, err

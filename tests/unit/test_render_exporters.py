@@ -20,7 +20,7 @@ from tests.unit.render_kit import PARTNERS, SOURCE, make_entry, quantity
 @pytest.mark.parametrize(
     ("cell", "written"),
     [("=SUM(A1)", "'=SUM(A1)"), ("+1", "'+1"), ("-2", "'-2"), ("@cmd", "'@cmd"), ("\tx", "'\tx"), ("\rx", "'\rx"),
-     ("plain", "plain"), ("a=b", "a=b"), ("", "")],
+     ("plain", "plain"), ("a=b", "a=b"), ("", ""), ("'quoted", "''quoted"), ("ok\r=cmd", "ok\r'=cmd"), ("a\n@b", "a\n'@b")],
 )  # fmt: skip
 def test_cells_a_spreadsheet_would_run_are_neutralised(cell: str, written: str) -> None:
     assert neutralise(cell) == written
