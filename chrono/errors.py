@@ -21,7 +21,8 @@ class InvalidWhen(ChronoError, ValueError):
         self.reason = reason
         self.position = position
         where = f" at position {position}" if position is not None else ""
-        super().__init__(f"invalid date {text!r}{where}: {reason}")
+        shown = text if len(text) <= 60 else text[:60] + "…"  # a message stays one readable line
+        super().__init__(f"invalid date {shown!r}{where}: {reason}")
 
 
 class Problem:

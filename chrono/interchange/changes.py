@@ -32,7 +32,7 @@ def parse_changes(kind: str, facts: Facts, assignments: list[str], origin: Origi
         elif field == "status":
             changes["status"] = check.check(field, partial(read_status, {"status": value}))
         elif field in ("partners", "actors"):
-            changes[field] = check.check(field, partial(ids_field, value))
+            changes[field] = check.check(field, partial(ids_field, [part.strip() for part in value.split(",") if part.strip()]))
         elif field == "title.en":
             title = attrs.evolve(title, en=value)
         elif field == "title.vi":

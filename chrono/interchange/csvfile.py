@@ -9,8 +9,10 @@ place that rule lives, so an export re-imports as it was.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import zip_longest
 from typing import Any, TextIO
@@ -19,6 +21,7 @@ from chrono.errors import Problem, Rejected
 from chrono.events.commands import Origin
 from chrono.events.entry import Entry
 from chrono.events.values import Quantity, Source
+from chrono.interchange.schema import field_name
 
 # CSV holds one quantity and one source per row; JSON Lines holds any number.
 CSV_COLUMNS = (
@@ -70,17 +73,12 @@ def write_csv(columns: Sequence[str], rows: Iterable[Sequence[str]], out: TextIO
 def read_rows(text: str, name: str) -> Iterator[tuple[Any, Origin]]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
-        unknown = [column for column in reader.fieldnames or () if column not in CSV_COLUMNS]
-    except csv.Error as error:
-        raise Rejected([Problem(name, 1, "", f"not valid CSV ({error})")]) from None
-    if unknown:
-        from chrono.interchange.controls import clean  # a header may hold any character, newlines included
-
-        column = clean(unknown[0]).replace("\n", "\\n")
-        raise Rejected([Problem(name, 1, column, f"unknown column (known: {', '.join(CSV_COLUMNS)})")])
-    try:
+        _check_header(reader.fieldnames or (), name)
         pending: tuple[Any, Origin] | None = None
         for row in reader:
+            if None in row:  # DictReader's place for the cells past the header's columns
+                extra = len(row[None])
+                raise Rejected([Problem(name, reader.line_num, "", f"{extra} cell(s) more than the header's {len(reader.fieldnames or ())} columns")])
             record = csv_record(row)
             if pending is not None and _continues(row, pending[0]):
                 _extend(pending[0], record)
@@ -91,7 +89,19 @@ def read_rows(text: str, name: str) -> Iterator[tuple[Any, Origin]]:
         if pending is not None:
             yield pending
     except csv.Error as error:
-        raise Rejected([Problem(name, reader.line_num, "", f"not valid CSV ({error})")]) from None
+        raise Rejected([Problem(name, reader.line_num or 1, "", f"not valid CSV ({error})")]) from None
+
+
+def _check_header(columns: Sequence[str], name: str) -> None:
+    """Every column known, and each once (with two, one would win silently)."""
+    unknown = [column for column in columns if column not in CSV_COLUMNS]
+    if unknown:
+        near = difflib.get_close_matches(unknown[0][:100], CSV_COLUMNS, n=1, cutoff=0.6)
+        hint = f"did you mean {near[0]!r}?" if near else f"known: {', '.join(CSV_COLUMNS)}"
+        raise Rejected([Problem(name, 1, field_name(unknown[0]), f"unknown column ({hint})")])
+    twice = [column for column, count in Counter(columns).items() if count > 1]
+    if twice:
+        raise Rejected([Problem(name, 1, field_name(twice[0]), "is a column twice in the header: which one is meant?")])
 
 
 def _continues(row: dict[str, str], entry: dict[str, Any]) -> bool:

@@ -14,6 +14,8 @@ from typing import Any
 from chrono.errors import Problem, Rejected
 from chrono.events.application import Chronicle
 from chrono.events.commands import Origin
+from chrono.interchange.fields import shown
+from chrono.interchange.schema import unknown_fields
 
 
 def checked_events(app: Chronicle, events: list[tuple[Any, Origin]]) -> list[Any]:
@@ -49,10 +51,13 @@ def stored_event(data: dict[str, Any], origin: Origin) -> Any:
 
     from eventsourcing.persistence import StoredEvent
 
+    unknown = unknown_fields(data, "event")
+    if unknown:
+        raise Rejected([Problem(origin.file, origin.line, field, why) for field, why in unknown])
     topic = data.get("topic")
     # Resolving a topic imports its module: only chrono's own events are let in.
     if not isinstance(topic, str) or not topic.startswith("chrono."):
-        raise Rejected([Problem(origin.file, origin.line, "topic", f"{topic!r} is not a chrono event")])
+        raise Rejected([Problem(origin.file, origin.line, "topic", f"{shown(topic)} is not a chrono event")])
     try:
         state = data["state"]
         raw = base64.b64decode(state) if isinstance(state, str) else json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode()
@@ -60,8 +65,8 @@ def stored_event(data: dict[str, Any], origin: Origin) -> Any:
         if not 1 <= version < 2**31:
             raise ValueError(f"version {version} is out of range")
         return StoredEvent(originator_id=UUID(data["originator_id"]), originator_version=version, topic=topic, state=raw)
-    except (KeyError, ValueError, TypeError, AttributeError, OverflowError) as error:
-        raise Rejected([Problem(origin.file, origin.line, "", f"not an exported event ({error})")]) from None
+    except (KeyError, ValueError, TypeError, AttributeError, OverflowError, RecursionError) as error:
+        raise Rejected([Problem(origin.file, origin.line, "", f"not an exported event ({str(error)[:80]})")]) from None
 
 
 def event_json(notification: Any) -> dict[str, Any]:

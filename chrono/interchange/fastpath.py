@@ -14,7 +14,7 @@ from chrono.events.commands import Draft, Origin
 from chrono.events.kinds import KINDS
 from chrono.events.slugs import SLUG, derive_slug
 from chrono.events.values import OUTCOMES, QUALIFIERS, STATUSES, Facts, Names, Quantity, Source
-from chrono.interchange.fields import decimal_field
+from chrono.interchange.fields import absent, decimal_field
 from chrono.when import When
 
 
@@ -60,15 +60,17 @@ def _plain_ids(value: Any) -> tuple[str, ...]:
 def _plain_quantity(data: Any) -> Quantity:
     if type(data) is not dict:
         raise Unusual
-    qualifier = data.get("qualifier") or "exact"
+    qualifier = data.get("qualifier")
+    qualifier = "exact" if absent(qualifier) else qualifier
     if qualifier not in QUALIFIERS:
         raise Unusual
     period, observed = data.get("period"), data.get("observed")
-    if period and observed:
+    if not absent(period) and not absent(observed):
         raise Unusual
     return Quantity(
         metric=_needed(data.get("metric")), value=decimal_field(data.get("value")), unit=_needed(data.get("unit")),
-        qualifier=qualifier, period=_plain_when(period) if period else None, observed=_plain_when(observed) if observed else None,
+        qualifier=qualifier, period=None if absent(period) else _plain_when(period),
+        observed=None if absent(observed) else _plain_when(observed),
     )  # fmt: skip
 
 
@@ -79,7 +81,7 @@ def _plain_source(data: Any) -> Source:
     return Source(
         document=_needed(data.get("document")), quote=_needed(data.get("quote")),
         publisher=_given(data.get("publisher")), title=_given(data.get("title")),
-        published=_plain_when(published) if published else None,
+        published=None if absent(published) else _plain_when(published),
     )  # fmt: skip
 
 
@@ -90,17 +92,21 @@ def plain_entry(data: Mapping[str, Any], origin: Origin) -> Draft:
     does not take as it stands; ``checked_entry`` then reads the record.
     Whatever it accepts, ``checked_entry`` accepts as the same draft.
     """
-    kind, title, status = data.get("kind"), data.get("title"), data.get("status") or "happened"
+    kind, title, status = data.get("kind"), data.get("title"), data.get("status")
     if type(kind) is not str or kind not in KINDS or type(title) is not dict:
         raise Unusual
-    status = "planned" if status in OUTCOMES else status
-    codes = data.get("codes") or {}
-    if status not in STATUSES or type(codes) is not dict:
+    status = "happened" if absent(status) else "planned" if status in OUTCOMES else status
+    codes = data.get("codes")
+    codes = {} if absent(codes) else codes
+    retracted = data.get("retracted")  # an export writes false; by identity, as 0 == False
+    if status not in STATUSES or type(codes) is not dict or (retracted is not None and retracted is not False):
         raise Unusual
     allowed = KINDS[kind].cameo
-    cameo = codes.get("cameo") or (allowed[0] if allowed else "")
-    quantities, sources = data.get("quantities") or [], data.get("sources")
-    if (cameo and cameo not in allowed) or type(quantities) is not list or type(sources) is not list or not sources:
+    cameo = codes.get("cameo")
+    cameo = (allowed[0] if allowed else "") if absent(cameo) else cameo
+    quantities, sources = data.get("quantities"), data.get("sources")
+    quantities = [] if absent(quantities) else quantities
+    if type(cameo) is not str or (cameo and cameo not in allowed) or type(quantities) is not list or type(sources) is not list or not sources:
         raise Unusual
     names = Names(en=_needed(title.get("en")), vi=_given(title.get("vi")), zh=_given(title.get("zh")))
     when = _plain_when(data.get("when"))

@@ -7,7 +7,9 @@ is wrong with a record instead of the first thing only.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import difflib
+import reprlib
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
@@ -52,6 +54,26 @@ def reason(error: Exception) -> str:
     return str(error) or type(error).__name__
 
 
+_SHOWN = reprlib.Repr()
+_SHOWN.maxstring, _SHOWN.maxother, _SHOWN.maxlevel = 60, 60, 3
+
+
+def shown(value: Any) -> str:
+    """``value`` as an error message quotes it: short, whatever its size or depth
+    (a YAML alias can make a small file's value a vast tree)."""
+    return _SHOWN.repr(value)
+
+
+def absent(value: Any) -> bool:
+    """No value: null, or empty text (as an empty CSV cell or YAML value reads)."""
+    return value is None or (type(value) is str and not value)
+
+
+def _type_name(value: Any) -> str:
+    names = {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "an object"}
+    return names.get(type(value), type(value).__name__)
+
+
 def text_field(data: Mapping[str, Any], key: str, *, required: bool = True) -> str:
     value = data.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -59,7 +81,7 @@ def text_field(data: Mapping[str, Any], key: str, *, required: bool = True) -> s
             raise ValueError("is required")
         return ""
     if not isinstance(value, str):
-        raise TypeError(f"must be text, not {type(value).__name__}")
+        raise TypeError(f"must be text, not {_type_name(value)}")
     return value
 
 
@@ -67,35 +89,39 @@ def edtf_field(value: Any) -> When:
     if isinstance(value, Mapping):
         value = value.get("edtf")
     if not isinstance(value, str):
-        raise TypeError("must be an EDTF date string")
+        raise TypeError(f"must be an EDTF date string, not {_type_name(value)}")
     return When.parse(value)
 
 
 def ids_field(value: Any) -> tuple[str, ...]:
-    if value is None or value == "":
+    """Partner ids: a list of ids (or of objects with an ``id``, as exported)."""
+    if absent(value):
         return ()
-    if isinstance(value, str):
-        value = [part.strip() for part in value.split(",") if part.strip()]
     if not isinstance(value, list | tuple):
-        raise TypeError("must be a list of partner ids")
+        raise TypeError(f"must be a list of partner ids, not {_type_name(value)}")
     ids: list[str] = []
     for item in value:
         pid = item.get("id") if isinstance(item, Mapping) else item
         if not isinstance(pid, str) or not SLUG.match(pid):
-            raise ValueError(f"{pid!r} is not a partner id")
+            raise ValueError(f"{shown(pid)} is not a partner id")
         ids.append(pid)
     return tuple(ids)
 
 
 def decimal_field(value: Any) -> Decimal:
+    if value is None:
+        raise ValueError("is required")
     if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
-        raise TypeError(f"{value!r} is not a number")
+        raise TypeError(f"{shown(value)} is not a number")
     text = str(value).strip()
-    number = Decimal(text)
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"{shown(value)} is not a number (write it with digits and a point, e.g. 1500 or 2.5)") from None
     if not number.is_finite():
-        raise ValueError(f"{value!r} is not a finite number")
+        raise ValueError(f"{shown(value)} is not a finite number")
     if number < 0:
-        raise ValueError(f"{value} is negative")
+        raise ValueError(f"{text[:40]} is negative")
     # Counters sum and print these exactly: 1e999999999 would be a number
     # with a billion digits.
     # (adjusted() is the exponent of the leading digit: no arithmetic, so no
@@ -103,52 +129,59 @@ def decimal_field(value: Any) -> Decimal:
     # (No more digits than characters: the digits are counted for long text only.)
     too_long = len(text) > MAX_DIGITS and len(number.as_tuple().digits) > MAX_DIGITS
     if (number and not MIN_QUANTITY.adjusted() <= number.adjusted() < MAX_QUANTITY.adjusted()) or too_long:
-        raise ValueError(f"{str(value)[:40]} is out of range (chrono keeps {MIN_QUANTITY} to below {MAX_QUANTITY}, at most {MAX_DIGITS} digits)")
+        raise ValueError(f"{text[:40]} is out of range (chrono keeps {MIN_QUANTITY} to below {MAX_QUANTITY}, at most {MAX_DIGITS} digits)")
     return number
+
+
+def choice_field(value: Any, choices: tuple[str, ...], default: str) -> str:
+    """One of ``choices`` (``default`` when absent)."""
+    if absent(value):
+        return default
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{shown(value)} is not one of {', '.join(choices)}")
+    return value
 
 
 def parse_names(data: Any) -> Names:
     if not isinstance(data, Mapping):
-        raise TypeError("must be an object with en and vi")
+        raise TypeError(f"must be an object with en and vi, not {_type_name(data)}")
     names = Names(en=text_field(data, "en"), vi=text_field(data, "vi", required=False), zh=text_field(data, "zh", required=False))
     return names
 
 
 def parse_quantity(data: Any, check: Checker, field: str) -> Quantity | None:
     if not isinstance(data, Mapping):
-        check.fail(field, "must be an object with metric, value and unit")
+        check.fail(field, f"must be an object with metric, value and unit, not {_type_name(data)}")
         return None
     metric = check.check(f"{field}.metric", lambda: text_field(data, "metric"))
     value = check.check(f"{field}.value", lambda: decimal_field(data.get("value")))
     unit = check.check(f"{field}.unit", lambda: text_field(data, "unit"))
-    qualifier = data.get("qualifier") or "exact"
-    if qualifier not in QUALIFIERS:
-        check.fail(f"{field}.qualifier", f"{qualifier!r} is not one of {', '.join(QUALIFIERS)}")
-    period = data.get("period")
-    when = check.check(f"{field}.period", lambda: edtf_field(period)) if period else None
-    observed_raw = data.get("observed")
-    observed = check.check(f"{field}.observed", lambda: edtf_field(observed_raw)) if observed_raw else None
-    if period and observed_raw:
+    qualifier = check.check(f"{field}.qualifier", lambda: choice_field(data.get("qualifier"), QUALIFIERS, "exact"))
+    period_raw, observed_raw = data.get("period"), data.get("observed")
+    period = None if absent(period_raw) else check.check(f"{field}.period", lambda: edtf_field(period_raw))
+    observed = None if absent(observed_raw) else check.check(f"{field}.observed", lambda: edtf_field(observed_raw))
+    if not absent(period_raw) and not absent(observed_raw):
         check.fail(f"{field}.observed", "a quantity has a period (a flow) or an observed date (a stock), not both")
         return None
-    if metric is None or value is None or unit is None or (period and when is None) or (observed_raw and observed is None):
+    dated_wrong = (period is None and not absent(period_raw)) or (observed is None and not absent(observed_raw))
+    if metric is None or value is None or unit is None or qualifier is None or dated_wrong:
         return None
-    return Quantity(metric=metric, value=value, unit=unit, qualifier=qualifier, period=when, observed=observed)
+    return Quantity(metric=metric, value=value, unit=unit, qualifier=qualifier, period=period, observed=observed)
 
 
 def parse_source(data: Any, check: Checker, field: str) -> Source | None:
     if not isinstance(data, Mapping):
-        check.fail(field, "must be an object with document and quote")
+        check.fail(field, f"must be an object with document and quote, not {_type_name(data)}")
         return None
     document = check.check(f"{field}.document", lambda: text_field(data, "document"))
     quote = check.check(f"{field}.quote", lambda: text_field(data, "quote"))
     published_raw = data.get("published")
-    published = check.check(f"{field}.published", lambda: edtf_field(published_raw)) if published_raw else None
+    published = None if absent(published_raw) else check.check(f"{field}.published", lambda: edtf_field(published_raw))
     publisher = check.check(f"{field}.publisher", lambda: text_field(data, "publisher", required=False))
     title = check.check(f"{field}.title", lambda: text_field(data, "title", required=False))
-    if document is None or quote is None or (published_raw and published is None):
+    if document is None or quote is None or publisher is None or title is None or (published is None and not absent(published_raw)):
         return None
-    return Source(document=document, quote=quote, publisher=publisher or "", title=title or "", published=published)
+    return Source(document=document, quote=quote, publisher=publisher, title=title, published=published)
 
 
 def source_from_record(data: Any, origin: Origin) -> Source:
@@ -170,9 +203,11 @@ def read_sources(data: Mapping[str, Any], check: Checker) -> tuple[Source, ...]:
 
 
 def read_quantities(data: Mapping[str, Any], check: Checker) -> tuple[Quantity, ...]:
-    raw = data.get("quantities") or []
+    raw = data.get("quantities")
+    if absent(raw):
+        return ()
     if not isinstance(raw, list):
-        check.fail("quantities", "must be a list")
+        check.fail("quantities", f"must be a list, not {_type_name(raw)}")
         return ()
     parsed = [parse_quantity(item, check, f"quantities.{index}") for index, item in enumerate(raw)]
     return tuple(quantity for quantity in parsed if quantity is not None)
@@ -181,28 +216,34 @@ def read_quantities(data: Mapping[str, Any], check: Checker) -> tuple[Quantity, 
 def read_kind(data: Mapping[str, Any]) -> str:
     kind = text_field(data, "kind")
     if kind not in KINDS:
-        raise ValueError(f"unknown kind {kind!r} (known: {', '.join(KINDS)})")
+        raise ValueError(f"unknown kind {shown(kind)}{_nearest(kind, KINDS)} (known: {', '.join(KINDS)})")
     return kind
 
 
+def _nearest(word: str, known: Iterable[str]) -> str:
+    near = difflib.get_close_matches(word[:100], list(known), n=1, cutoff=0.6)
+    return f"; did you mean {near[0]!r}?" if near else ""
+
+
 def read_cameo(kind: str, data: Mapping[str, Any]) -> str:
-    codes = data.get("codes") or {}
+    codes = data.get("codes")
+    if absent(codes):
+        codes = {}
     if not isinstance(codes, Mapping):
-        raise TypeError("must be an object")
+        raise TypeError(f"must be an object, not {_type_name(codes)}")
     allowed = KINDS[kind].cameo
-    cameo = codes.get("cameo") or (allowed[0] if allowed else "")
-    if cameo and cameo not in allowed:
-        raise ValueError(f"CAMEO code {cameo!r} does not fit {kind} ({', '.join(allowed) or 'none'})")
-    return str(cameo)
+    cameo = codes.get("cameo")
+    if absent(cameo):
+        return allowed[0] if allowed else ""
+    if not isinstance(cameo, str) or cameo not in allowed:
+        raise ValueError(f"CAMEO code {shown(cameo)} does not fit {kind} ({', '.join(allowed) or 'none'})")
+    return cameo
 
 
 def read_status(data: Mapping[str, Any]) -> str:
-    status = data.get("status") or "happened"
-    if status in OUTCOMES:
-        return "planned"
-    if status not in STATUSES:
-        raise ValueError(f"{status!r} is not one of {', '.join(STATUSES)}")
-    return str(status)
+    """An entry's status; an exported outcome (held, postponed, cancelled) reads as planned."""
+    status = choice_field(data.get("status"), (*STATUSES, *OUTCOMES), "happened")
+    return "planned" if status in OUTCOMES else status
 
 
 class RecordProblems(Exception):

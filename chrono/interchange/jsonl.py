@@ -17,6 +17,7 @@ from typing import Any
 
 from chrono.errors import Problem, Rejected
 from chrono.events.commands import Origin
+from chrono.interchange.schema import field_name
 
 # Escaped on the way out: line breaks other than \n, C1 controls and DEL,
 # bidirectional embeddings, overrides and isolates. JSON escapes C0 itself.
@@ -41,12 +42,41 @@ def lines(text: str) -> Iterator[tuple[int, str]]:
         start, number = end + 1, number + 1
 
 
+class DuplicateKey(ValueError):
+    """A key given twice in one JSON object (JSON keeps the last one silently)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    made = dict(pairs)
+    if len(made) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise DuplicateKey(key)
+            seen.add(key)
+    return made
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_object)
+
+
+def strict_loads(text: str) -> Any:
+    """JSON text as ``json.loads`` reads it, but a key given twice in an object raises ``DuplicateKey``."""
+    return _DECODER.decode(text)
+
+
 def read_lines(text: str, name: str) -> Iterator[tuple[Any, Origin]]:
     for number, line in lines(text):
         if not line.strip(_BLANK):
             continue
         try:
-            yield json.loads(line), Origin(name, number)
+            yield strict_loads(line), Origin(name, number)
+        except DuplicateKey as error:
+            raise Rejected([Problem(name, number, field_name(error.key), "is given twice in one object: which one is meant?")]) from None
         except json.JSONDecodeError as error:
             raise Rejected([Problem(name, number, "", f"not valid JSON ({error.msg} at column {error.colno})")]) from None
         except (ValueError, RecursionError) as error:  # too long a number, too deep a nesting
@@ -61,7 +91,9 @@ def _json_reason(error: Exception) -> str:
 
 def read_list(text: str, name: str) -> Iterator[tuple[Any, Origin]]:
     try:
-        data = json.loads(text)
+        data = strict_loads(text)
+    except DuplicateKey as error:
+        raise Rejected([Problem(name, 1, field_name(error.key), "is given twice in one object: which one is meant?")]) from None
     except json.JSONDecodeError as error:
         raise Rejected([Problem(name, error.lineno, "", f"not valid JSON ({error.msg})")]) from None
     except (ValueError, RecursionError) as error:  # too long a number, too deep a nesting

@@ -9,6 +9,7 @@ ordinary and hands the record to the checking parser.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -21,6 +22,8 @@ from chrono.interchange.fields import (
     EXPECTED,
     Checker,
     RecordProblems,
+    absent,
+    choice_field,
     edtf_field,
     ids_field,
     parse_names,
@@ -30,8 +33,10 @@ from chrono.interchange.fields import (
     read_quantities,
     read_sources,
     read_status,
+    shown,
     text_field,
 )  # fmt: skip
+from chrono.interchange.schema import unknown_fields
 
 
 def parse_entry(data: Mapping[str, Any], origin: Origin) -> Draft:
@@ -61,7 +66,9 @@ def checked_entry(data: Mapping[str, Any], origin: Origin) -> Draft:
     sources = read_sources(data, check)
     slug = data.get("id")
     if slug is not None and (not isinstance(slug, str) or not SLUG.match(slug)):
-        check.fail("id", f"{slug!r} is not a readable id (lowercase letters, digits and hyphens)")
+        check.fail("id", f"{shown(slug)} is not a readable id (lowercase letters, digits and hyphens)")
+    if data.get("retracted") is not None and data.get("retracted") is not False:
+        check.fail("retracted", "an import records entries, it does not retract them (chrono retract ID --reason ...)")
     if check.problems:
         raise RecordProblems(check.problems)
     assert kind and title and when and status is not None
@@ -76,14 +83,14 @@ def parse_partner(data: Mapping[str, Any], origin: Origin) -> PartnerDraft:
     check = Checker(origin)
     pid = data.get("id")
     if not isinstance(pid, str) or not SLUG.match(pid):
-        check.fail("id", f"{pid!r} is not a partner id (lowercase letters, digits and hyphens)")
+        check.fail("id", f"{shown(pid)} is not a partner id (lowercase letters, digits and hyphens)")
     names = check.check("name", lambda: parse_names(data.get("name")))
-    level = data.get("level")
-    if not isinstance(level, str) or level not in LEVELS:
-        check.fail("level", f"{level!r} is not one of {', '.join(sorted(LEVELS))}")
-    parent = data.get("parent")
+    level = check.check("level", lambda: choice_field(data.get("level"), tuple(sorted(LEVELS)), ""))
+    if level == "":
+        check.fail("level", f"is required: one of {', '.join(sorted(LEVELS))}")
+    parent = None if absent(data.get("parent")) else data.get("parent")
     if parent is not None and (not isinstance(parent, str) or not SLUG.match(parent)):
-        check.fail("parent", f"{parent!r} is not a partner id")
+        check.fail("parent", f"{shown(parent)} is not a partner id")
     country = check.check("country", lambda: text_field(data, "country", required=False))
     if check.problems:
         raise RecordProblems(check.problems)
@@ -95,7 +102,7 @@ def parse_partner(data: Mapping[str, Any], origin: Origin) -> PartnerDraft:
 def _target(data: Mapping[str, Any], check: Checker) -> str:
     slug = data.get("id")
     if not isinstance(slug, str) or not SLUG.match(slug):
-        check.fail("id", f"{slug!r} is not an entry id")
+        check.fail("id", f"{shown(slug)} is not an entry id")
         return ""
     return slug
 
@@ -112,12 +119,12 @@ def parse_citation(data: Mapping[str, Any], origin: Origin) -> Citation:
 def parse_outcome(data: Mapping[str, Any], origin: Origin) -> Outcome:
     check = Checker(origin)
     slug = _target(data, check)
-    outcome = data.get("outcome")
-    if outcome not in OUTCOMES:
-        check.fail("outcome", f"{outcome!r} is not one of {', '.join(OUTCOMES)}")
+    outcome = check.check("outcome", lambda: choice_field(data.get("outcome"), OUTCOMES, ""))
+    if outcome == "":
+        check.fail("outcome", f"is required: one of {', '.join(OUTCOMES)}")
     raw_when = data.get("when")
-    when = check.check("when", lambda: edtf_field(raw_when)) if raw_when else None
-    source = parse_source(data["source"], check, "source") if data.get("source") else None
+    when = None if absent(raw_when) else check.check("when", lambda: edtf_field(raw_when))
+    source = None if absent(data.get("source")) else parse_source(data["source"], check, "source")
     if check.problems:
         raise RecordProblems(check.problems)
     return Outcome(slug=slug, outcome=str(outcome), when=when, source=source, origin=origin)
@@ -139,12 +146,19 @@ def parse_record(data: Any, origin: Origin) -> list[Command]:
     """
     if not isinstance(data, Mapping):
         raise RecordProblems([Problem(origin.file, origin.line, "", "a record must be an object")])
-    record_type = data.get("type") or "entry"
+    record_type = "entry" if absent(data.get("type")) else data["type"]
     parser = PARSERS.get(record_type) if isinstance(record_type, str) else None
     if parser is None:
-        problem = Problem(origin.file, origin.line, "type", f"unknown record type {record_type!r}")
-        raise RecordProblems([problem])
-    command = parser(data, origin)
+        near = difflib.get_close_matches(str(record_type)[:100], list(PARSERS), n=1, cutoff=0.6) if isinstance(record_type, str) else []
+        hint = f"; did you mean {near[0]!r}?" if near else f" (known: {', '.join(PARSERS)})"
+        raise RecordProblems([Problem(origin.file, origin.line, "type", f"unknown record type {shown(record_type)}{hint}")])
+    unknown = [Problem(origin.file, origin.line, field, why) for field, why in unknown_fields(data, record_type)]
+    try:
+        command = parser(data, origin)
+    except RecordProblems as error:
+        raise RecordProblems(unknown + error.problems) from None
+    if unknown:
+        raise RecordProblems(unknown)
     status = data.get("status")
     if isinstance(command, Draft) and status in OUTCOMES:
         return [command, Outcome(slug=command.slug, outcome=status, when=None, source=None, origin=origin)]

@@ -64,7 +64,7 @@ NESTED = (
     "title.en", "title.vi", "title.zh", "codes.cameo", "partners.0", "actors.0", "sources.0", "sources.0.document",
     "sources.0.quote", "sources.0.publisher", "sources.0.title", "sources.0.published", "sources.1.quote",
     "quantities.0", "quantities.0.metric", "quantities.0.value", "quantities.0.unit", "quantities.0.qualifier",
-    "quantities.0.period", "quantities.1.value",
+    "quantities.0.period", "quantities.0.observed", "quantities.1.value", "retracted",
 )  # fmt: skip
 paths = st.sampled_from([*FIELDS, *NESTED])
 
