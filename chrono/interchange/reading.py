@@ -83,21 +83,32 @@ def _refuse_surrogates(records: list[Record]) -> None:
 def _surrogate_field(data: Any) -> str | None:
     """The dotted path of the first text in ``data`` that UTF-8 cannot encode.
 
-    Iterative: a record may be nested as deeply as the parser allowed.
+    Iterative, as a record may be nested as deeply as the parser allowed;
+    and each list or mapping is walked once, however many times it appears:
+    YAML aliases make a tree of a thousand million leaves out of a few lines.
     """
     stack: list[tuple[str, Any]] = [("", data)]
+    walked: set[int] = set()
     while stack:
         path, value = stack.pop()
         if isinstance(value, str) and not _encodable(value):
             return path or "(record)"
-        if isinstance(value, dict):
-            for key, item in value.items():
-                if isinstance(key, str) and not _encodable(key):
-                    return path or "(record)"
-                stack.append((f"{path}.{key}" if path else str(key), item))
-        elif isinstance(value, list):
-            stack.extend((f"{path}.{index}" if path else str(index), item) for index, item in enumerate(value))
+        if not isinstance(value, dict | list) or id(value) in walked:
+            continue
+        walked.add(id(value))
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in items:
+            if isinstance(key, str) and not _encodable(key):
+                return path or "(record)"
+            stack.append((_deeper(path, key), item))
     return None
+
+
+def _deeper(path: str, key: Any) -> str:
+    # The path names the field; past a few levels it says where it starts.
+    if len(path) > 120:
+        return path
+    return f"{path}.{key}" if path else str(key)
 
 
 def _encodable(text: str) -> bool:

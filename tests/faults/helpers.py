@@ -99,3 +99,24 @@ def same_entries(first: str, second: str) -> None:
             app.close()
 
     assert entries(first) == entries(second)
+
+
+@contextmanager
+def no_hang(seconds: float = 30) -> Iterator[None]:
+    """Fail, rather than wait for ever, if the block runs past ``seconds``.
+
+    A guard against hangs (an input that makes chrono loop or blow up),
+    far above any normal run: it measures nothing.
+    """
+    import signal
+
+    def expired(signum: int, frame: Any) -> None:
+        raise TimeoutError(f"still running after {seconds} s: a hang")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -1,0 +1,39 @@
+"""No input crashes chrono, hangs it or exhausts its memory (DESIGN.md section 10).
+
+However deep, long, nested or aliased: a small file that expands into a vast
+tree, a partner tree thousands deep, a command with no terminal to talk to.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from chrono.errors import Rejected
+from chrono.interchange.reading import read_records
+from tests.faults.helpers import cli, no_hang
+
+
+def alias_bomb(levels: int = 10, leaf: str = "[x, y]") -> list[str]:
+    """YAML lines whose last anchor stands for 9 ** (levels - 1) leaves."""
+    lines = [f"- &a0 {leaf}"]
+    lines += [f"- &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, levels)]
+    return lines
+
+
+def test_a_yaml_alias_bomb_with_a_surrogate_escape_is_refused_at_once(tmp_path: Path) -> None:
+    text = "\n".join([*alias_bomb(), '- {title: {en: "\\ud800"}, note: *a9}']) + "\n"
+    assert len(text) < 1024
+    with no_hang(), pytest.raises(Rejected) as caught:
+        read_records(text.encode(), "bomb.yaml")
+    assert [str(p) for p in caught.value.problems] == ["bomb.yaml:11: title.en: is not valid Unicode text (an unpaired surrogate escape)"]
+
+
+def test_an_alias_bomb_through_the_import_command_is_one_line_per_record(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text("\n".join([*alias_bomb(), "- {type: entry, id: 2020-x, kind: VisitMade, when: '2020', title: *a9, sources: *a9}"]) + "\n")
+    with no_hang():
+        code, _, err = cli("--store", str(tmp_path / "s.sqlite"), "import", str(bomb))
+    assert code == 2, err
+    assert len(err.splitlines()) < 40 and max(len(line) for line in err.splitlines()) < 400, err
