@@ -8,16 +8,15 @@ from typing import Any
 import attrs
 
 from chrono.events.commands import Origin
-from chrono.events.values import QUALIFIERS, Facts
-from chrono.interchange.fields import Checker, RecordProblems, edtf_field, ids_field, read_cameo, read_quantities, read_status
+from chrono.events.values import OUTCOMES, QUALIFIERS, STATUSES, Facts, Quantity
+from chrono.interchange.fields import Checker, RecordProblems, choice_field, edtf_field, ids_field, read_cameo, read_quantities, text_field
+from chrono.interchange.schema import QUANTITY, unknown_keys
 
 CORRECTABLE = ("when", "status", "title.en", "title.vi", "partners", "actors", "note", "cameo", "quantities")
 
 
 def parse_changes(kind: str, facts: Facts, assignments: list[str], origin: Origin) -> dict[str, Any]:
     """``FIELD=VALUE`` assignments as the changed fields of ``facts``."""
-    import json
-
     check = Checker(origin)
     changes: dict[str, Any] = {}
     title = facts.title
@@ -30,11 +29,11 @@ def parse_changes(kind: str, facts: Facts, assignments: list[str], origin: Origi
         if field == "when":
             changes["when"] = check.check(field, partial(edtf_field, value))
         elif field == "status":
-            changes["status"] = check.check(field, partial(read_status, {"status": value}))
+            changes["status"] = check.check(field, partial(_status, value))
         elif field in ("partners", "actors"):
             changes[field] = check.check(field, partial(ids_field, [part.strip() for part in value.split(",") if part.strip()]))
         elif field == "title.en":
-            title = attrs.evolve(title, en=value)
+            title = attrs.evolve(title, en=check.check(field, partial(text_field, {"en": value}, "en")) or title.en)
         elif field == "title.vi":
             title = attrs.evolve(title, vi=value)
         elif field == "note":
@@ -42,13 +41,40 @@ def parse_changes(kind: str, facts: Facts, assignments: list[str], origin: Origi
         elif field == "cameo":
             changes["cameo"] = check.check(field, partial(read_cameo, kind, {"codes": {"cameo": value}}))
         else:
-            raw = check.check(field, partial(json.loads, value))
-            changes["quantities"] = read_quantities({"quantities": raw}, check) if raw is not None else None
+            changes["quantities"] = _quantities(value, check)
     if title != facts.title:
         changes["title"] = title
     if check.problems:
         raise RecordProblems(check.problems)
     return changes
+
+
+def _status(value: str) -> str:
+    if value in OUTCOMES:
+        raise ValueError(f"{value!r} is an outcome, not a status: record it with an outcome record (docs/records.md)")
+    return choice_field(value, STATUSES, "")
+
+
+def _quantities(value: str, check: Checker) -> tuple[Quantity, ...] | None:
+    """``--set quantities=JSON``: a list of quantities (``[]`` for none)."""
+    from chrono.interchange.jsonl import DuplicateKey, strict_loads
+
+    try:
+        raw = strict_loads(value)
+    except DuplicateKey as error:
+        check.fail(f"quantities.{error.key}", "is given twice in one object")
+        return None
+    except (ValueError, RecursionError) as error:
+        check.fail("quantities", f"is not JSON chrono can read ({'nested too deeply' if isinstance(error, RecursionError) else str(error).split(';')[0]})")
+        return None
+    if not isinstance(raw, list):
+        check.fail("quantities", "must be a JSON list of quantities ([] for none)")
+        return None
+    for index, item in enumerate(raw):
+        if isinstance(item, dict):
+            for name, why in unknown_keys(item, QUANTITY, f"quantities.{index}."):
+                check.fail(name, why)
+    return read_quantities({"quantities": raw}, check)
 
 
 def parse_quantity_text(text: str) -> dict[str, Any]:
