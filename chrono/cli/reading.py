@@ -13,10 +13,16 @@ if TYPE_CHECKING:
     from chrono.events.application import Chronicle
 
 
+# The commands that may create the store they name; the others, queries
+# above all, refuse a store that does not exist (DESIGN.md section 8).
+CREATING = frozenset({"record", "import"})
+
+
 def open_chronicle(args: argparse.Namespace) -> Chronicle:
     """The store named by ``--store``; the default store, made now, is first
     filled with the bundled chronicle, so that a fresh install has something to show."""
-    opened = open_location(locate(args.store))
+    location = locate(args.store)
+    opened = open_location(location, create=location.is_default or args.command in CREATING)
     if opened.created and opened.location.is_default:
         from chrono.interchange.bundled import import_bundled
 

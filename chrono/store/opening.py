@@ -37,20 +37,24 @@ class Opened:
     created: bool
 
 
-def open_store(store: str | None = None) -> Chronicle:
-    """Open (creating if need be) the chronicle store named by ``store``.
+def open_store(store: str | None = None, *, create: bool = True) -> Chronicle:
+    """Open the chronicle store named by ``store``, creating it if need be and ``create``.
 
     ``CHRONO_KEY`` encrypts a new store and must be given again to open it.
     """
-    return open_location(locate(store)).app
+    return open_location(locate(store), create=create).app
 
 
-def open_location(location: Location) -> Opened:
-    """Open the store at ``location``, saying whether it was made now."""
+def open_location(location: Location, *, create: bool = True) -> Opened:
+    """Open the store at ``location``, saying whether it was made now.
+
+    Without ``create``, a store that does not exist is a ``StoreError``:
+    queries never create one (a mistyped path is not an empty chronicle).
+    """
     key = store_key()
     if location.backend == "postgres":
         env = postgres_env(location.url)
-        existed = check_postgres(env, location, key)
+        existed = check_postgres(env, location, key, create=create)
         # A new store is made under its creation lock; it may exist by the
         # time we hold it, made by another process meanwhile.
         with nullcontext(True) if existed else creating(env, location) as exists:
@@ -61,8 +65,9 @@ def open_location(location: Location) -> Opened:
                 env["CREATE_TABLE"] = "no"
             return Opened(_open({**env, **cipher_env(key)}, location, key), location, created=not exists)
     path = location.path
-    fresh = prepare_sqlite(path, key)
-    return Opened(_open({**sqlite_env(path), **cipher_env(key)}, location, key), location, created=fresh)
+    env = {**sqlite_env(path), **cipher_env(key)}  # the settings' own errors first
+    fresh = prepare_sqlite(path, key, create=create)
+    return Opened(_open(env, location, key), location, created=fresh)
 
 
 @contextmanager

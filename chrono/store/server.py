@@ -15,11 +15,12 @@ from chrono.errors import StoreError
 from chrono.store.config import Location, redacted
 from chrono.store.failures import first_line
 from chrono.store.meta import check_meta
+from chrono.store.sqlite_file import NOT_CREATED
 
 
-def check_postgres(env: dict[str, str], location: Location, key: str | None) -> bool:
+def check_postgres(env: dict[str, str], location: Location, key: str | None, *, create: bool = True) -> bool:
     """Connect once ourselves, so that a refused or missing server is a clear,
-    fast error; create the schema named in the URL; check the metadata.
+    fast error; create the schema named in the URL (if ``create``); check the metadata.
 
     Returns True when the store exists already (its metadata was written).
     """
@@ -28,12 +29,14 @@ def check_postgres(env: dict[str, str], location: Location, key: str | None) -> 
 
     schema = env["POSTGRES_SCHEMA"] or "public"
     with _connected(env, location) as connection:
-        if env["POSTGRES_SCHEMA"]:
+        if env["POSTGRES_SCHEMA"] and create:
             # "IF NOT EXISTS" races: another process may make it at the same moment.
             with suppress(psycopg.errors.UniqueViolation, psycopg.errors.DuplicateSchema):
                 connection.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
         meta = _postgres_meta(connection, schema)
     check_meta(meta, redacted(location.url), key)
+    if not meta and not create:
+        raise StoreError(f"no chrono store at {redacted(location.url)}: {NOT_CREATED}")
     return bool(meta)
 
 

@@ -15,8 +15,11 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 EVENT_TABLE = "stored_events"
 
 
-def prepare_sqlite(path: Path, key: str | None) -> bool:
-    """Check that ``path`` is a chrono store or absent; create it owner-only.
+NOT_CREATED = "a query never creates a store: check --store, or import or record into it first"
+
+
+def prepare_sqlite(path: Path, key: str | None, *, create: bool = True) -> bool:
+    """Check that ``path`` is a chrono store, or absent and ``create`` asked; create it owner-only.
 
     Returns True when the file was created now.
     """
@@ -26,6 +29,8 @@ def prepare_sqlite(path: Path, key: str | None) -> bool:
         check_sqlite_file(path, key)
         return False
     existed = path.exists()
+    if not create:
+        raise StoreError(f"{path} is empty, not a chrono store yet: {NOT_CREATED}" if existed else f"no store at {path}: {NOT_CREATED}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
