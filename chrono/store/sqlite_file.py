@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from pathlib import Path
 from urllib.parse import quote
 
@@ -19,25 +20,43 @@ NOT_CREATED = "a query never creates a store: check --store, or import or record
 
 
 def prepare_sqlite(path: Path, key: str | None, *, create: bool = True) -> bool:
-    """Check that ``path`` is a chrono store, or absent and ``create`` asked; create it owner-only.
+    """Check that ``path`` is a chrono store, or absent (or empty) and ``create`` asked; create it owner-only.
 
-    Returns True when the file was created now.
+    A path that is not a regular file (a FIFO, a device) is refused before
+    anything opens it: opening a FIFO waits for a writer for ever. Returns
+    True when the store is new: the file was created now, or was an empty
+    file, now made readable by its owner only (it may have been made
+    world-readable by someone else's umask).
     """
-    if path.is_dir():
+    mode = _mode(path)
+    if mode is not None and stat.S_ISDIR(mode):
         raise StoreError(f"{path} is a directory, not a store")
-    if path.exists() and path.stat().st_size > 0:
+    if mode is not None and not stat.S_ISREG(mode):
+        raise StoreError(f"{path} is not a regular file (a pipe or a device?), not a store")
+    if mode is not None and path.stat().st_size > 0:
         check_sqlite_file(path, key)
         return False
-    existed = path.exists()
     if not create:
-        raise StoreError(f"{path} is empty, not a chrono store yet: {NOT_CREATED}" if existed else f"no store at {path}: {NOT_CREATED}")
+        raise StoreError(f"{path} is empty, not a chrono store yet: {NOT_CREATED}" if mode is not None else f"no store at {path}: {NOT_CREATED}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-        os.close(fd)
+        try:
+            os.fchmod(fd, 0o600)
+        finally:
+            os.close(fd)
     except OSError as error:
-        raise StoreError(f"cannot create a store at {path}: {error.strerror}") from None
-    return not existed
+        raise StoreError(f"cannot create a store at {path} readable by its owner only: {error.strerror}") from None
+    return True
+
+
+def _mode(path: Path) -> int | None:
+    try:
+        return path.stat().st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise StoreError(f"cannot reach {path}: {error.strerror}") from None
 
 
 def check_sqlite_file(path: Path, key: str | None) -> None:

@@ -6,13 +6,15 @@ tree, a partner tree thousands deep, a command with no terminal to talk to.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from chrono.errors import Rejected
 from chrono.interchange.reading import read_records
-from tests.faults.helpers import cli, no_hang
+from tests.factories import PARTNERS
+from tests.faults.helpers import cli, no_hang, write_jsonl
 
 
 def alias_bomb(levels: int = 10, leaf: str = "[x, y]") -> list[str]:
@@ -37,3 +39,16 @@ def test_an_alias_bomb_through_the_import_command_is_one_line_per_record(tmp_pat
         code, _, err = cli("--store", str(tmp_path / "s.sqlite"), "import", str(bomb))
     assert code == 2, err
     assert len(err.splitlines()) < 40 and max(len(line) for line in err.splitlines()) < 400, err
+
+
+# -- stores that are not what they seem -------------------------------------------------------
+
+
+def test_a_fifo_as_the_store_is_refused_without_opening_it(tmp_path: Path) -> None:
+    fifo = tmp_path / "store.fifo"
+    os.mkfifo(fifo)
+    for command in (["timeline"], ["import", str(write_jsonl(tmp_path / "p.jsonl", PARTNERS))]):
+        with no_hang():
+            code, _, err = cli("--store", str(fifo), *command)
+        assert code == 2
+        assert err.strip() == f"chrono: error: {fifo} is not a regular file (a pipe or a device?), not a store"
