@@ -15,6 +15,7 @@ DISCONNECTED = (
     "terminating connection", "server closed the connection", "connection is closed", "consuming input failed",
     "connection not open", "the connection is lost", "ssl syscall error", "eof detected",
 )  # fmt: skip
+READ_ONLY = ("readonly database", "read-only file system")
 DAMAGED = ("malformed", "not a database", "disk image", "file is encrypted")
 
 
@@ -38,6 +39,9 @@ def describe_failure(error: BaseException) -> str | None:
     if any(marker in text for marker in DISCONNECTED):
         return ("lost the connection to the PostgreSQL server; an interrupted write is rolled back whole: "
                 "run the command again")  # fmt: skip
+    if any(marker in text for marker in READ_ONLY):
+        return ("the store is read-only, and this needs to write into it (a change, or its read model catching up "
+                "with the log); nothing was written: run it with write access to the store")  # fmt: skip
     if any(marker in text for marker in DAMAGED):
         return f"the store is damaged ({first_line(error)}); nothing was written: restore it from a copy"
     return f"the store failed: {first_line(error)}"

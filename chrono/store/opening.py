@@ -19,7 +19,7 @@ from chrono.store.config import Location, locate, postgres_env, redacted, sqlite
 from chrono.store.failures import describe_failure, first_line
 from chrono.store.meta import cipher_env, write_meta
 from chrono.store.server import check_postgres, creating
-from chrono.store.sqlite_file import prepare_sqlite
+from chrono.store.sqlite_file import prepare_sqlite, sqlite_uri, writable
 
 
 @attrs.frozen
@@ -67,6 +67,11 @@ def open_location(location: Location, *, create: bool = True) -> Opened:
     path = location.path
     env = {**sqlite_env(path), **cipher_env(key)}  # the settings' own errors first
     fresh = prepare_sqlite(path, key, create=create)
+    if not fresh and not writable(path):
+        # A store on read-only media, or shared read-only: queries read it as
+        # it is; a write fails with "the store is read-only" (describe_failure).
+        env |= {"SQLITE_DBNAME": sqlite_uri(path), "CREATE_TABLE": "no"}
+        return Opened(_open(env, location, key, write=False), location, created=False)
     return Opened(_open(env, location, key), location, created=fresh)
 
 
@@ -81,11 +86,12 @@ def _owner_only() -> Iterator[None]:
         os.umask(previous)
 
 
-def _open(env: dict[str, str], location: Location, key: str | None) -> Chronicle:
+def _open(env: dict[str, str], location: Location, key: str | None, *, write: bool = True) -> Chronicle:
     try:
         with _owner_only():
             app = Chronicle(env=env)
-            write_meta(app, location, key)
+            if write:  # a read-only store's metadata was checked, read-only, by prepare_sqlite
+                write_meta(app, location, key)
     except StoreError:
         raise
     except Exception as error:  # the persistence modules raise many kinds

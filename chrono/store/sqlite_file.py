@@ -59,6 +59,22 @@ def _mode(path: Path) -> int | None:
         raise StoreError(f"cannot reach {path}: {error.strerror}") from None
 
 
+def writable(path: Path) -> bool:
+    """Whether chrono may write the store at ``path``: the file, and its folder for SQLite's -wal and -shm files."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def sqlite_uri(path: Path) -> str:
+    """The URI that opens an existing store for reading only, when it cannot be written.
+
+    SQLite opens a write-ahead-log store read-only only if it can make its
+    shared-memory file; in a folder it cannot write, ``immutable`` reads the
+    file as it is, which holds everything when no log is pending beside it.
+    """
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    return uri if _has_wal(path) else f"{uri}&immutable=1"
+
+
 def check_sqlite_file(path: Path, key: str | None) -> None:
     """Read-only checks of an existing file before eventsourcing opens it."""
     try:
@@ -98,7 +114,7 @@ def _truncated(header: bytes, size: int) -> bool:
 
 def _read_sqlite(path: Path) -> tuple[set[str], dict[str, str], bool]:
     """The file's tables, chrono's metadata, and whether it holds any event."""
-    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro" if writable(path) else sqlite_uri(path)
     try:
         connection = sqlite3.connect(uri, uri=True)
         try:

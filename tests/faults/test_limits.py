@@ -7,13 +7,17 @@ tree, a partner tree thousands deep, a command with no terminal to talk to.
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from chrono.errors import Rejected
 from chrono.interchange.reading import read_records
-from tests.factories import PARTNERS
+from tests.factories import PARTNERS, entry
 from tests.faults.helpers import cli, no_hang, write_jsonl
 
 
@@ -52,3 +56,47 @@ def test_a_fifo_as_the_store_is_refused_without_opening_it(tmp_path: Path) -> No
             code, _, err = cli("--store", str(fifo), *command)
         assert code == 2
         assert err.strip() == f"chrono: error: {fifo} is not a regular file (a pipe or a device?), not a store"
+
+
+def as_reader(*args: str) -> subprocess.CompletedProcess[str]:
+    """``chrono ARGS`` without the power to write files it may only read (root's DAC override dropped)."""
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            pytest.skip("running as root without setpriv: a read-only file would still be written")
+        prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
+    return subprocess.run([*prefix, sys.executable, "-m", "chrono", *args], capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.fixture
+def read_only_store(tmp_path: Path) -> Iterator[Path]:
+    folder = tmp_path / "media"
+    folder.mkdir()
+    store = folder / "s.sqlite"
+    assert cli("--store", str(store), "import", str(write_jsonl(tmp_path / "a.jsonl", [*PARTNERS, entry()])))[0] == 0
+    assert cli("--store", str(store), "timeline")[0] == 0  # the read model caught up while it could be written
+    store.chmod(0o444)
+    folder.chmod(0o555)
+    try:
+        yield store
+    finally:
+        folder.chmod(0o755)
+        store.chmod(0o600)
+
+
+def test_a_read_only_store_can_be_queried(read_only_store: Path) -> None:
+    before = read_only_store.read_bytes()
+    for command in (["timeline", "--format", "json"], ["partners"], ["show", "2021-van-son-programme"], ["audit"], ["export"]):
+        result = as_reader("--store", str(read_only_store), *command)
+        assert result.returncode == 0, (command, result.stderr)
+    assert "Cooperation programme with Wenshan" in as_reader("--store", str(read_only_store), "timeline").stdout
+    assert read_only_store.read_bytes() == before
+    assert sorted(p.name for p in read_only_store.parent.iterdir()) == ["s.sqlite"]
+
+
+def test_a_write_into_a_read_only_store_says_so(read_only_store: Path, tmp_path: Path) -> None:
+    more = write_jsonl(tmp_path / "more.jsonl", [entry("2022-more")])
+    result = as_reader("--store", str(read_only_store), "import", str(more))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("chrono: error: ") and "the store is read-only" in result.stderr, result.stderr
+    assert "damaged" not in result.stderr
