@@ -12,7 +12,7 @@ import binascii
 import os
 import re
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 import attrs
 
@@ -25,6 +25,11 @@ KEY_VARIABLE = "CHRONO_KEY"
 # Schema names become SQL identifiers (some unquoted, in eventsourcing too):
 # only plain lowercase names, never text that could be SQL.
 SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+# URL options that would override what the URL itself says, or have libpq
+# read the connection from elsewhere: the URL's own parts name these.
+URL_PARTS = frozenset({"host", "hostaddr", "port", "dbname", "user", "password", "service", "passfile", "options", "replication"})
+# Where postgres_env puts the URL's other options for the driver (chrono.store.postgres).
+OPTIONS_VARIABLE = "CHRONO_POSTGRES_OPTIONS"
 
 
 @attrs.frozen
@@ -105,36 +110,78 @@ def sqlite_env(path: Path) -> dict[str, str]:
 
 
 def postgres_env(url: str) -> dict[str, str]:
+    """eventsourcing's settings for the PostgreSQL store at ``url``.
+
+    ``schema`` is chrono's own option; every other URL option (``sslmode``,
+    ``sslrootcert``, ``application_name``, ...) goes to the driver, for the
+    recorder's connections and chrono's own alike, or is refused: never dropped.
+    """
+    try:
+        return _postgres_env(url)
+    except ValueError:  # urllib's reading of a malformed host, port or query
+        raise StoreError(f"{redacted(url)}: not a store URL chrono can read (postgresql://user@host:port/database)") from None
+
+
+def _postgres_env(url: str) -> dict[str, str]:
     parts = urlsplit(url)
     dbname = unquote(parts.path.lstrip("/"))
     if not dbname:
         raise StoreError(f"{redacted(url)}: name the database, e.g. postgresql://user@127.0.0.1:5432/chrono")
-    schema = parse_qs(parts.query).get("schema", [""])[0]
+    options = url_options(url)
+    schema = options.pop("schema", "")
     if schema and not SCHEMA_NAME.match(schema):
         raise StoreError(f"{schema!r} is not a schema name chrono accepts (lowercase letters, digits and _, at most 63)")
-    try:
-        port = parts.port or 5432
-    except ValueError:
-        raise StoreError(f"{redacted(url)}: the port is not a number") from None
+    timeout = options.get("connect_timeout", "5")
+    if not timeout.isdigit() or int(timeout) < 1:
+        raise StoreError(f"{redacted(url)}: connect_timeout is a whole number of seconds, at least 1")
     return {
-        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        # eventsourcing's factory, giving the URL's options to the driver too (chrono.store.postgres).
+        "PERSISTENCE_MODULE": "chrono.store.postgres:ChronoPostgresFactory",
         "POSTGRES_DBNAME": dbname,
         "POSTGRES_HOST": parts.hostname or "127.0.0.1",
-        "POSTGRES_PORT": str(port),
+        "POSTGRES_PORT": str(parts.port or 5432),
         "POSTGRES_USER": unquote(parts.username or os.environ.get("USER", "postgres")),
         "POSTGRES_PASSWORD": unquote(parts.password or ""),
         "POSTGRES_SCHEMA": schema,
-        "POSTGRES_CONNECT_TIMEOUT": "5",
+        "POSTGRES_CONNECT_TIMEOUT": timeout,
         "POSTGRES_LOCK_TIMEOUT": str(lock_timeout()),
+        OPTIONS_VARIABLE: urlencode(options),
         # eventsourcing's recorder, without its pipeline deadlock on large
         # imports and its tenfold retry of a lock timeout (chrono.store.postgres).
         "APPLICATION_RECORDER_TOPIC": "chrono.store.postgres:ChronoPostgresRecorder",
     }
 
 
+def url_options(url: str) -> dict[str, str]:
+    """The options of a store URL, each once; those that would override the URL's own parts refused."""
+    options: dict[str, str] = {}
+    for name, value in parse_qsl(urlsplit(url).query, keep_blank_values=True):
+        if name in options:
+            raise StoreError(f"{redacted(url)}: the option {name!r} is given twice")
+        if name in URL_PARTS:
+            raise StoreError(f"{redacted(url)}: the option {name!r} is not taken: say it in the URL itself (postgresql://user:password@host:port/database)")
+        options[name] = value
+    return options
+
+
+def driver_options(env: dict[str, str]) -> dict[str, str]:
+    """The URL's options for the driver, as ``postgres_env`` put them."""
+    return dict(parse_qsl(env.get(OPTIONS_VARIABLE, ""), keep_blank_values=True))
+
+
 def redacted(url: str) -> str:
-    """``url`` without its password."""
-    parts = urlsplit(url)
-    if parts.password:
-        return url.replace(f":{parts.password}@", ":***@")
-    return url
+    """``url`` without its secrets: the password, and any option that holds one."""
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:  # not a URL urllib can read: say only what kind it is
+        return url.partition("://")[0] + "://***"
+    netloc = parts.netloc
+    if password is not None:
+        user, _, host = netloc.rpartition("@")
+        netloc = f"{user.partition(':')[0]}:***@{host}"
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    if any("password" in name.lower() for name, _ in pairs):
+        query = urlencode([(name, "***" if "password" in name.lower() else value) for name, value in pairs])
+        return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))

@@ -12,7 +12,7 @@ from contextlib import contextmanager, suppress
 from typing import Any
 
 from chrono.errors import StoreError
-from chrono.store.config import Location, redacted
+from chrono.store.config import Location, driver_options, redacted
 from chrono.store.failures import first_line
 from chrono.store.meta import check_meta
 from chrono.store.sqlite_file import NOT_CREATED
@@ -45,12 +45,13 @@ def _connected(env: dict[str, str], location: Location) -> Iterator[Any]:
     """A connection of our own (autocommit); a server error is a one-line StoreError."""
     import psycopg
 
+    settings: dict[str, Any] = {
+        "dbname": env["POSTGRES_DBNAME"], "host": env["POSTGRES_HOST"], "port": env["POSTGRES_PORT"],
+        "user": env["POSTGRES_USER"], "password": env["POSTGRES_PASSWORD"] or None,
+        "connect_timeout": env["POSTGRES_CONNECT_TIMEOUT"], **driver_options(env),
+    }  # fmt: skip
     try:
-        with psycopg.connect(
-            dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
-            user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"] or None, connect_timeout=5,
-            autocommit=True,
-        ) as connection:  # fmt: skip
+        with psycopg.connect(autocommit=True, **settings) as connection:
             yield connection
     except psycopg.Error as error:
         raise StoreError(f"cannot open store {redacted(location.url)}: {first_line(error)}") from None
