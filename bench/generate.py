@@ -2,9 +2,9 @@
 
     python -m bench.generate --size 10000 --seed 1 --out bench/data
 
-writes ``chronicle-10000-s1.jsonl`` (the import format of docs/records.md:
+writes ``chronicle-10000-s1-v2.jsonl`` (the import format of docs/records.md:
 partners first, then entries with their ``cite`` and ``outcome`` records right
-after them) and ``changes-10000-s1.jsonl`` (about 5% corrections and 1%
+after them) and ``changes-10000-s1-v2.jsonl`` (about 5% corrections and 1%
 retractions, one JSON object a line: ``{"op": "correct", "id", "set": [...],
 "reason"}`` with ``FIELD=VALUE`` assignments as ``chrono correct --set``
 takes them, or ``{"op": "retract", "id", "reason"}``).
@@ -14,8 +14,10 @@ partners (countries > provinces > prefectures > counties > townships, and the
 home side with its districts, communes and border posts), every kind, dates
 at every precision (years, months, days, intervals, open and unknown ends,
 one-of sets, qualifiers, seasons and quarters), quantities in several units,
-reported figures over periods with a scope, planned happenings with outcomes,
-and a few entries cited by a second source.
+reported figures with a scope (flows over a period and stocks observed on a
+date, some of them competing claims: the same question answered with another
+value by another source), every qualifier (exact, at least, about, at most),
+planned happenings with outcomes, and a few entries cited by a second source.
 """
 
 from __future__ import annotations
@@ -23,13 +25,14 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
 import attrs
 
-KIND_WEIGHTS: dict[str, int] = {
+KIND_WEIGHTS: dict[str, float] = {
     "VisitMade": 28,
     "CooperationCarriedOut": 15,
     "TalksHeld": 12,
@@ -39,7 +42,9 @@ KIND_WEIGHTS: dict[str, int] = {
     "TwinningSigned": 3,
     "MechanismEstablished": 3,
     "RelationsEstablished": 1,
-    "FigureReported": 3,
+    # Figures drawn here, and competing claims added after some of them
+    # (CLAIM_SHARE): about 3% of entries in all, as before there were claims.
+    "FigureReported": 2.5,
 }
 KIND_SLUGS = {
     "VisitMade": "visit", "CooperationCarriedOut": "cooperation", "TalksHeld": "talks",
@@ -52,10 +57,21 @@ FIGURE_METRICS = (
     ("agreements", "agreement"), ("visits", "visit"), ("talks", "talk"), ("conferences", "conference"),
     ("cooperation", "activity"), ("visitors", "person"), ("aid_value", "VND"), ("workers", "worker"),
 )  # fmt: skip
+# Stocks: levels observed on a date ("12/12 border posts are twinned", "61 NGO
+# projects under way"), some of them of what the kinds count.
+STOCK_METRICS = (
+    ("twinnings", "twinning"), ("mechanisms", "mechanism"), ("agreements", "agreement"),
+    ("ngo_projects", "project"), ("border_post_twinnings", "twinning"), ("workers", "worker"),
+)  # fmt: skip
+QUALIFIERS = ("exact", "at_least", "about", "at_most")
 PUBLISHERS = ("Báo Hà Giang", "Cổng thông tin điện tử tỉnh Hà Giang", "Báo Nhân Dân", "Thông tấn xã Việt Nam")
 FIRST_YEAR, LAST_YEAR = 1965, 2025
 CORRECTION_SHARE, RETRACTION_SHARE = 0.05, 0.01
 CITE_SHARE, PLANNED_SHARE = 0.01, 0.02
+# Of the figures: stocks (the rest are flows), and competing claims.
+STOCK_SHARE, CLAIM_SHARE = 0.4, 0.2
+# Part of the data files' names: files made by an earlier generator are not reused.
+FORMAT = 2
 
 
 @attrs.frozen
@@ -180,11 +196,8 @@ class Generator:
         return sorted(set(self.rng.choices(self.foreign, weights=self.foreign_weights, k=count)))
 
     def quantities(self, kind: str, when: str) -> list[dict[str, Any]]:
+        """A happening's quantities (a figure's are made by ``figure``)."""
         rng = self.rng
-        if kind == "FigureReported":
-            metric, unit = rng.choice(FIGURE_METRICS)
-            value = rng.randint(10**6, 10**10) if unit == "VND" else rng.randint(2, 400)
-            return [{"metric": metric, "value": str(value), "unit": unit, "qualifier": rng.choice(("exact", "at_least", "about")), "period": None}]
         out: list[dict[str, Any]] = []
         if kind == "VisitMade" and rng.random() < 0.5:
             out.append({"metric": "visitors", "value": str(rng.randint(3, 40)), "unit": "person", "qualifier": "exact", "period": None})
@@ -192,12 +205,52 @@ class Generator:
             unit = rng.choice(("VND", "VND", "USD", "CNY", "scholarship"))
             value = str(rng.randint(1, 30)) if unit == "scholarship" else f"{rng.randint(1, 9000)}{'000000' if unit == 'VND' else '00'}"
             metric = "scholarships" if unit == "scholarship" else "aid_value"
-            out.append({"metric": metric, "value": value, "unit": unit, "qualifier": rng.choice(("exact", "about")), "period": None})
+            out.append({"metric": metric, "value": value, "unit": unit, "qualifier": rng.choice(("exact", "about", "at_most")), "period": None})
         elif kind == "CooperationCarriedOut" and rng.random() < 0.4:
             out.append({"metric": "workers", "value": str(rng.randint(5, 500)), "unit": "worker", "qualifier": "at_least", "period": when})
         elif kind == "AgreementSigned" and rng.random() < 0.1:
             out.append({"metric": "investment", "value": f"{rng.randint(1, 500)}.5", "unit": "USD", "qualifier": "about", "period": None})
         return out
+
+    def figure(self, number: int) -> dict[str, Any]:
+        """A reported figure: a flow over a period of one to six years, or a stock observed on a day.
+
+        A stock's ``observed`` is its source's day or "on or before" it
+        (``[..D]``); its entry is dated by it.
+        """
+        rng = self.rng
+        if rng.random() < STOCK_SHARE:
+            metric, unit = rng.choice(STOCK_METRICS)
+            day = self.day(self.year())
+            when = day if rng.random() < 0.7 else f"[..{day}]"
+            measure = {"period": None, "observed": when}
+        else:
+            metric, unit = rng.choice(FIGURE_METRICS)
+            start = self.year()
+            when = f"{start}/{min(LAST_YEAR, start + rng.randint(1, 6))}"
+            measure = {"period": when, "observed": None}
+        value = rng.randint(10**6, 10**10) if unit == "VND" else rng.randint(2, 400)
+        quantity = {"metric": metric, "value": str(value), "unit": unit, "qualifier": rng.choice(QUALIFIERS), **measure}
+        record = self.happening(number, "FigureReported", when, planned=False)
+        record["quantities"] = [quantity]
+        return record
+
+    def claim(self, figure: dict[str, Any], number: int) -> dict[str, Any]:
+        """A competing claim: ``figure``'s question (metric, unit, scope, period or
+        observed day) answered with another value by another source."""
+        rng = self.rng
+        quantity = dict(figure["quantities"][0])
+        value = int(quantity["value"])
+        delta = max(1, value // rng.randint(3, 10))
+        quantity["value"] = str(value - delta if value - delta >= 1 and rng.random() < 0.5 else value + delta)
+        quantity["qualifier"] = rng.choice(QUALIFIERS)
+        record = dict(figure, id=self.slug(figure["when"], "FigureReported", number), quantities=[quantity])
+        record["title"] = {"en": f"Competing claim number {number}", "vi": f"Số liệu khác số {number}"}
+        source = self.source(number, figure["when"])
+        source["document"] = f"claim-{number % 50000:05d}.txt"
+        source["publisher"] = rng.choice([p for p in PUBLISHERS if p != figure["sources"][0]["publisher"]])
+        record["sources"] = [source]
+        return record
 
     def source(self, number: int, when: str) -> dict[str, Any]:
         published = self.day(min(LAST_YEAR, self.end_year(when) + self.rng.randint(0, 2)))
@@ -210,21 +263,41 @@ class Generator:
 
     def entry(self, number: int) -> dict[str, Any]:
         kind = self.rng.choices(self.kinds, weights=self.kind_weights)[0]
+        if kind == "FigureReported":
+            return self.figure(number)
         when = self.when()
-        if kind == "FigureReported" and "/" not in when:
-            start = self.year()
-            when = f"{start}/{min(LAST_YEAR, start + self.rng.randint(1, 6))}"
-        planned = kind != "FigureReported" and self.rng.random() < PLANNED_SHARE
+        planned = self.rng.random() < PLANNED_SHARE
         if planned:
             when = f"{LAST_YEAR - self.rng.randint(0, 3)}-{self.rng.randint(1, 12):02d}"
-        slug = f"{when[:4].strip('[./') or 'x'}-{KIND_SLUGS[kind]}-{number}"
+        record = self.happening(number, kind, when, planned=planned)
+        record["quantities"] = self.quantities(kind, when)
+        return record
+
+    def entries(self, size: int) -> Iterator[dict[str, Any]]:
+        """``size`` entries; a figure is followed by a competing claim one time in five."""
+        figure: dict[str, Any] | None = None
+        for number in range(1, size + 1):
+            if figure is not None and self.rng.random() < CLAIM_SHARE:
+                record, figure = self.claim(figure, number), None
+            else:
+                record = self.entry(number)
+                figure = record if record["kind"] == "FigureReported" else None
+            yield record
+
+    def happening(self, number: int, kind: str, when: str, *, planned: bool) -> dict[str, Any]:
+        """An entry's record, without its quantities."""
         actors = sorted(set(self.rng.sample(self.actors, self.rng.randint(0, 2))))
         return {
-            "type": "entry", "id": slug, "kind": kind, "status": "planned" if planned else "happened",
+            "type": "entry", "id": self.slug(when, kind, number), "kind": kind, "status": "planned" if planned else "happened",
             "title": {"en": f"{kind} number {number}", "vi": f"Sự kiện số {number}"},
             "when": when, "partners": self.pick_partners(kind), "actors": actors,
-            "quantities": self.quantities(kind, when), "sources": [self.source(number, when)],
+            "quantities": [], "sources": [self.source(number, when)],
         }  # fmt: skip
+
+    @staticmethod
+    def slug(when: str, kind: str, number: int) -> str:
+        year = re.search(r"\d{4}", when)
+        return f"{year.group() if year else 'x'}-{KIND_SLUGS[kind]}-{number}"
 
     def follow_ups(self, record: dict[str, Any], number: int) -> Iterator[dict[str, Any]]:
         """A second source for some entries; the outcome of some plans."""
@@ -265,8 +338,7 @@ def generate(size: int, seed: int, chronicle: TextIO, changes: TextIO) -> tuple[
         chronicle.write(_line(node.record()))
         lines += 1
     changed = 0
-    for number in range(1, size + 1):
-        record = gen.entry(number)
+    for number, record in enumerate(gen.entries(size), start=1):
         chronicle.write(_line(record))
         lines += 1
         for extra in gen.follow_ups(record, number):
@@ -284,7 +356,7 @@ def _line(record: dict[str, Any]) -> str:
 
 
 def paths(out: Path, size: int, seed: int) -> tuple[Path, Path]:
-    return out / f"chronicle-{size}-s{seed}.jsonl", out / f"changes-{size}-s{seed}.jsonl"
+    return out / f"chronicle-{size}-s{seed}-v{FORMAT}.jsonl", out / f"changes-{size}-s{seed}-v{FORMAT}.jsonl"
 
 
 def ensure(out: Path, size: int, seed: int) -> tuple[Path, Path]:

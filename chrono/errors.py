@@ -88,3 +88,7 @@ class StoreError(ChronoError):
 
 class Conflict(ChronoError):
     """Another writer changed the same entry at the same time."""
+
+
+class NotBundled(ChronoError):
+    """A store that holds entries, but none of the bundled chronicle's, was asked to update it."""

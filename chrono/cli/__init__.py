@@ -23,9 +23,10 @@ __all__ = ["COMMANDS", "EXAMPLES", "build_parser", "main", "run"]
 # Which module holds each command's handler (``cmd_<name>``).
 HANDLERS = {
     **dict.fromkeys(("timeline", "partners", "partner", "counters", "explain", "state", "show", "log"), "queries"),
-    **dict.fromkeys(("record", "import", "correct", "retract", "rebuild"), "writes"),
+    **dict.fromkeys(("record", "import", "correct", "retract", "rebuild", "update-chronicle"), "writes"),
     **dict.fromkeys(("audit", "replay", "diff"), "audits"),
     "export": "exports",
+    "draft": "drafting",
 }
 
 EXIT_BAD_INPUT = 2
@@ -43,7 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--page and --limit cannot be negative")
     args.argv = list(sys.argv[1:] if argv is None else argv)  # the command line, to title an --svg picture
     module = importlib.import_module(f"chrono.cli.{HANDLERS[args.command]}")
-    handler: Callable[[argparse.Namespace], int] = getattr(module, "cmd_" + args.command)
+    handler: Callable[[argparse.Namespace], int] = getattr(module, "cmd_" + args.command.replace("-", "_"))
     if not args.debug:
         _quiet_libraries(args.store)
     try:

@@ -63,11 +63,22 @@ EXAMPLES = {
     "correct": ["chrono correct 2024-wenshan-delegation --set when=2024-03-12 --reason 'minutes give the day'"],
     "retract": ["chrono retract 2024-wenshan-delegation --reason 'recorded twice'"],
     "log": ["chrono log", "chrono log --format csv > log.csv"],
+    "draft": [
+        "chrono draft article.txt > drafts.yaml",
+        "chrono draft article.txt --published 2024-03-15 --source 'Báo Hà Giang, 2024-03-15' --out drafts.yaml",
+        "chrono draft article.txt --format jsonl > drafts.jsonl",
+    ],
+    "update-chronicle": ["chrono update-chronicle --dry-run", "chrono update-chronicle", "chrono update-chronicle --dry-run --format json"],
     "export": [
         "chrono export --format jsonl > chronicle.jsonl",
         "chrono export --format csv > chronicle.csv",
         "chrono export --format md > chronicle.md",
         "chrono export --format events > log.jsonl",
+        "chrono export --format html > chronicle.html",
+        "chrono --lang vi export --format timelinejs --partner yunnan > yunnan-timeline.json",
+        "chrono export --format ics --kind AgreementSigned > agreements.ics",
+        "chrono export --format plover --as-of 2021-12-31 > events-2021.jsonl",
+        "chrono export --format quickstatements > wikidata.qs",
     ],
 }
 
@@ -139,6 +150,7 @@ def _counters_options(parser: argparse.ArgumentParser) -> None:
 def _explain_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("metric", help="e.g. agreements, twinnings, aid_value")
     parser.add_argument("--partner", help="only what touches this partner (and its descendants)")
+    _paging_options(parser)
     _query_options(parser)
 
 
@@ -205,6 +217,11 @@ def _correct_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quote", help="verbatim passage backing the correction")
 
 
+def _update_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dry-run", action="store_true", help="show what would be recorded, and record nothing")
+    _format_option(parser, ("table", "json"))
+
+
 def _retract_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("id")
     parser.add_argument("--reason", required=True)
@@ -217,11 +234,32 @@ def _log_options(parser: argparse.ArgumentParser) -> None:
 
 def _export_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--format", choices=("jsonl", "events", "csv", "md"), default="jsonl",
+        "--format", choices=("jsonl", "events", "csv", "md", "timelinejs", "ics", "plover", "quickstatements", "html"), default="jsonl",
         help="jsonl: entries and partners, re-importable; events: every stored event; "
-        "csv: entries in the import columns (partners not included); md: a readable report",
+        "csv: entries in the import columns (partners not included); md: a readable report; "
+        "timelinejs: TimelineJS3 JSON; ics: iCalendar; plover: PLOVER event records (JSON Lines); "
+        "quickstatements: Wikidata QuickStatements V1; html: one self-contained timeline page",
     )  # fmt: skip
-    parser.add_argument("--lang", choices=("en", "vi"), default=argparse.SUPPRESS, help="language of the Markdown report")
+    parser.add_argument("--lang", choices=("en", "vi"), default=argparse.SUPPRESS, help="language of titles, names and dates")
+    parser.add_argument("--as-of", help="real-world date (EDTF): only entries begun by then (html: where the slider starts)")
+    parser.add_argument("--known-at", help="recording time: the chronicle as the store held it then")
+    parser.add_argument("--partner", action="append", default=[], help="partner id or name (with its descendants)")
+    parser.add_argument("--kind", action="append", default=[], help="entry kind, e.g. AgreementSigned")
+    parser.add_argument("--exact", action="store_true", help="only the partners named, not their descendants")
+    parser.add_argument("--group", choices=("partner", "kind"), default="partner", help="timelinejs groups and html lanes")
+    parser.add_argument("--qids", type=Path, metavar="FILE", help="JSON of Wikidata ids: {partners, kinds, documents: {name: Q-id}}")
+    parser.set_defaults(start=None, end=None, status=[], retracted=False)
+
+
+def _draft_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("article", type=Path, help="the article, a UTF-8 plain-text file ('-' for standard input)")
+    parser.add_argument("--lang", dest="article_lang", choices=("vi", "en"), help="the article's language (default: guessed from its letters)")
+    parser.add_argument("--published", help="EDTF date the article was published (default: its dateline, if any)")
+    parser.add_argument("--source", help="the document's name in the drafts' sources (default: the file's name)")
+    parser.add_argument("--publisher", default="", help="who published it")
+    parser.add_argument("--home", metavar="P", help="partner id of the chronicle's own side (default: the store's most frequent actor)")
+    parser.add_argument("--format", choices=("yaml", "jsonl"), default="yaml", help="yaml: for review (default); jsonl: for scripts")
+    parser.add_argument("--out", type=Path, metavar="FILE", help="write the drafts to FILE instead of standard output")
 
 
 # The commands, in the order --help lists them: name, purpose, options.
@@ -241,8 +279,10 @@ COMMANDS: tuple[tuple[str, str, Callable[[argparse.ArgumentParser], None]], ...]
     ("import", "Import JSON Lines, CSV or YAML files, all or nothing.", _import_options),
     ("correct", "Correct some fields of an entry.", _correct_options),
     ("retract", "Retract an entry (it stays in the log).", _retract_options),
+    ("update-chronicle", "Record the bundled chronicle's later corrections and additions in this store.", _update_options),
     ("log", "The event log in recording order.", _log_options),
     ("export", "Export the chronicle or its full event log.", _export_options),
+    ("draft", "Draft entries from a news article, for review (never into the store).", _draft_options),
 )
 
 TABULAR = ("table", "json", "csv", "md")

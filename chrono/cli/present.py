@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from chrono.render import shapes
+from chrono.interchange import shapes
 
 
 @attrs.frozen

@@ -11,6 +11,7 @@ from chrono.when.axes import parse_as_of, parse_known_at
 
 if TYPE_CHECKING:
     from chrono.events.application import Chronicle
+    from chrono.projections.results import Axes
 
 
 # The commands that may create the store they name; the others, queries
@@ -34,15 +35,21 @@ def open_chronicle(args: argparse.Namespace) -> Chronicle:
 class Reading:
     """A query's store, caught-up read model, time axes and partner registry."""
 
-    def __init__(self, args: argparse.Namespace) -> None:
+    def __init__(self, args: argparse.Namespace, app: Chronicle | None = None) -> None:
         from chrono.projections.readmodel import fresh
 
-        self.app = open_chronicle(args)
+        self.app = app if app is not None else open_chronicle(args)
         self.model = fresh(self.app)
         self.known_at = parse_known_at(getattr(args, "known_at", None))
         self.as_of_text = getattr(args, "as_of", None)
         self.as_of = parse_as_of(self.as_of_text)
         self.partners = self.model.partners(self.known_at)
+
+    @property
+    def axes(self) -> Axes:
+        from chrono.projections.results import Axes
+
+        return Axes(self.as_of, self.known_at)
 
     def entries(self, partner_ids: Any = None) -> list[Any]:
         return self.model.entries(self.known_at, partner_ids)

@@ -1,4 +1,4 @@
-"""Commands that write: record, import, correct, retract, and rebuild the read model.
+"""Commands that write: record, import, correct, retract, update the bundled chronicle, rebuild the read model.
 
 Each write is one transaction; what it recorded and the head digest after it
 are reported on stderr.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from chrono.cli.present import err
+from chrono.cli.present import err, present
 from chrono.cli.reading import open_chronicle
 from chrono.errors import Problem, Rejected
 
@@ -119,3 +119,13 @@ def cmd_correct(args: argparse.Namespace) -> int:
 def cmd_retract(args: argparse.Namespace) -> int:
     app = open_chronicle(args)
     return _report(app, app.retract(args.id, args.reason))
+
+
+def cmd_update_chronicle(args: argparse.Namespace) -> int:
+    from chrono.bundled import update
+    from chrono.render.update import UpdateView
+
+    app = open_chronicle(args)
+    result = update(app, dry_run=args.dry_run)
+    present(args, json=result.to_json, view=lambda: UpdateView(result, args.lang))
+    return 0 if result.report is None else _report(app, result.report)

@@ -26,7 +26,7 @@ from chrono.events.values import Facts, Partner, Source
 if TYPE_CHECKING:
     # The drafts are the writes' input: records (and their parsing) are
     # imported by the methods that take them, not by every reader.
-    from chrono.events.commands import Citation, Command, Draft, Origin, Outcome, PartnerDraft
+    from chrono.events.commands import Citation, Command, Correction, Draft, Origin, Outcome, PartnerDraft, Retraction
 
 RETRIES = 3
 PAGE = 500
@@ -281,7 +281,7 @@ class _Batch:
         self.problems.append(Problem(origin.file, origin.line, field, message))
 
     def add(self, command: Command) -> None:
-        from chrono.events.commands import Citation, Draft, PartnerDraft
+        from chrono.events.commands import Citation, Correction, Draft, PartnerDraft, Retraction
 
         if isinstance(command, PartnerDraft):
             self.add_partner(command)
@@ -289,6 +289,10 @@ class _Batch:
             self.add_entry(command)
         elif isinstance(command, Citation):
             self.add_citation(command)
+        elif isinstance(command, Correction):
+            self.add_correction(command)
+        elif isinstance(command, Retraction):
+            self.add_retraction(command)
         else:
             self.add_outcome(command)
 
@@ -353,8 +357,45 @@ class _Batch:
             self.unchanged.append(citation.slug)
             return
         entry.cite(citation.source)
+        self._record(entry, citation.slug)
+
+    def _record(self, entry: Entry, slug: str) -> None:
+        """``entry`` has a new event to save, recorded under ``slug``."""
         self.changed[entry.id] = entry
-        self.recorded.append(citation.slug)
+        self.recorded.append(slug)
+
+    def add_correction(self, correction: Correction) -> None:
+        from chrono.events.kinds import KINDS
+
+        entry = self._target(correction.slug, correction.origin)
+        if entry is None:
+            return
+        effective = entry.facts.differences(entry.facts.changed(correction.changes))
+        if not effective:
+            self.unchanged.append(correction.slug)
+            return
+        before = len(self.problems)
+        for field in ("partners", "actors"):
+            for pid in effective.get(field, ()):
+                if not self.known_partner(pid):
+                    self.fail(correction.origin, f"set.{field}", f"unknown partner {pid!r}")
+        cameo = effective.get("cameo")
+        if cameo and cameo not in KINDS[entry.kind].cameo:
+            self.fail(correction.origin, "set.cameo", f"CAMEO code {cameo!r} does not fit {entry.kind}")
+        if len(self.problems) > before:
+            return
+        entry.correct(effective, correction.reason, correction.source)
+        self._record(entry, correction.slug)
+
+    def add_retraction(self, retraction: Retraction) -> None:
+        entry = self._target(retraction.slug, retraction.origin)
+        if entry is None:
+            return
+        if entry.retracted:
+            self.unchanged.append(retraction.slug)
+            return
+        entry.retract(retraction.reason)
+        self._record(entry, retraction.slug)
 
     def add_outcome(self, outcome: Outcome) -> None:
         entry = self._target(outcome.slug, outcome.origin)
@@ -367,13 +408,12 @@ class _Batch:
             self.unchanged.append(outcome.slug)
             return
         entry.record_outcome(outcome.outcome, outcome.when, outcome.source)
-        self.changed[entry.id] = entry
-        self.recorded.append(outcome.slug)
+        self._record(entry, outcome.slug)
 
 
 def _referenced(commands: Iterable[Command]) -> Iterator[UUID]:
     """The ids of every aggregate the commands create, change or refer to."""
-    from chrono.events.commands import Draft, PartnerDraft
+    from chrono.events.commands import Correction, Draft, PartnerDraft
 
     partners: set[str] = set()  # a few hundred, named again by most entries
     for command in commands:
@@ -387,6 +427,9 @@ def _referenced(commands: Iterable[Command]) -> Iterator[UUID]:
             partners.update(command.facts.actors)
         else:
             yield entry_uuid(command.slug)
+            if isinstance(command, Correction):
+                partners.update(command.changes.get("partners") or ())
+                partners.update(command.changes.get("actors") or ())
     for pid in sorted(partners):
         yield partner_uuid(pid)
 

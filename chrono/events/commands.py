@@ -7,6 +7,8 @@ shapes' business (``chrono.interchange.records``).
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 
 from chrono.events.values import Facts, Partner, Source
@@ -54,4 +56,24 @@ class Outcome:
     origin: Origin
 
 
-Command = PartnerDraft | Draft | Citation | Outcome
+@attrs.frozen
+class Correction:
+    """New values for some of an entry's facts (a ``correct`` record)."""
+
+    slug: str
+    changes: dict[str, Any] = attrs.field(hash=False)
+    reason: str
+    source: Source | None
+    origin: Origin
+
+
+@attrs.frozen
+class Retraction:
+    """An entry that should not have been recorded (a ``retract`` record)."""
+
+    slug: str
+    reason: str
+    origin: Origin
+
+
+Command = PartnerDraft | Draft | Citation | Outcome | Correction | Retraction

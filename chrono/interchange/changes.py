@@ -8,8 +8,8 @@ from typing import Any
 import attrs
 
 from chrono.events.commands import Origin
-from chrono.events.values import OUTCOMES, QUALIFIERS, STATUSES, Facts, Quantity
-from chrono.interchange.fields import Checker, RecordProblems, choice_field, edtf_field, ids_field, read_cameo, read_quantities, text_field
+from chrono.events.values import QUALIFIERS, Facts, Quantity
+from chrono.interchange.fields import Checker, RecordProblems, correction_status, edtf_field, ids_field, read_cameo, read_quantities, text_field
 from chrono.interchange.schema import QUANTITY, unknown_keys
 
 CORRECTABLE = ("when", "status", "title.en", "title.vi", "partners", "actors", "note", "cameo", "quantities")
@@ -29,7 +29,7 @@ def parse_changes(kind: str, facts: Facts, assignments: list[str], origin: Origi
         if field == "when":
             changes["when"] = check.check(field, partial(edtf_field, value))
         elif field == "status":
-            changes["status"] = check.check(field, partial(_status, value))
+            changes["status"] = check.check(field, partial(correction_status, value))
         elif field in ("partners", "actors"):
             changes[field] = check.check(field, partial(ids_field, [part.strip() for part in value.split(",") if part.strip()]))
         elif field == "title.en":
@@ -47,12 +47,6 @@ def parse_changes(kind: str, facts: Facts, assignments: list[str], origin: Origi
     if check.problems:
         raise RecordProblems(check.problems)
     return changes
-
-
-def _status(value: str) -> str:
-    if value in OUTCOMES:
-        raise ValueError(f"{value!r} is an outcome, not a status: record it with an outcome record (docs/records.md)")
-    return choice_field(value, STATUSES, "")
 
 
 def _quantities(value: str, check: Checker) -> tuple[Quantity, ...] | None:

@@ -246,6 +246,13 @@ def read_status(data: Mapping[str, Any]) -> str:
     return "planned" if status in OUTCOMES else status
 
 
+def correction_status(value: Any) -> str:
+    """A corrected status: happened or planned (an outcome is recorded with an outcome record)."""
+    if isinstance(value, str) and value in OUTCOMES:
+        raise ValueError(f"{value!r} is an outcome, not a status: record it with an outcome record (docs/records.md)")
+    return choice_field(value, STATUSES, "happened")
+
+
 class RecordProblems(Exception):
     """Internal: the problems of one record, gathered by the batch."""
 

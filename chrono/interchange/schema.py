@@ -34,7 +34,10 @@ RECORDS: Final[dict[str, frozenset[str]]] = {
     "cite": frozenset({"type", "id", "source"}),
     "outcome": frozenset({"type", "id", "outcome", "when", "source"}),
     "event": frozenset({"type", "position", "originator_id", "originator_version", "topic", "state"}),
+    "correct": frozenset({"type", "id", "set", "reason", "source"}),
+    "retract": frozenset({"type", "id", "reason"}),
 }
+SETTABLE: Final = frozenset({"when", "status", "title", "partners", "actors", "note", "cameo", "quantities"})
 # What each nested object of a record may hold: (field, its keys, a list of them?).
 NESTED: Final[dict[str, tuple[tuple[str, frozenset[str], bool], ...]]] = {
     "entry": (
@@ -45,6 +48,8 @@ NESTED: Final[dict[str, tuple[tuple[str, frozenset[str], bool], ...]]] = {
     "cite": (("source", SOURCE, False),),
     "outcome": (("source", SOURCE, False), ("when", WHEN, False)),
     "event": (),
+    "correct": (("set", SETTABLE, False), ("source", SOURCE, False)),
+    "retract": (),
 }  # fmt: skip
 # Dates inside the nested objects, which may be written as the export writes them.
 DATED: Final = {"quantities": ("period", "observed"), "sources": ("published",), "source": ("published",)}

@@ -203,7 +203,7 @@ def _ancestors(ids: set[str], partners: Mapping[str, Partner]) -> set[str]:
 
 
 def _conflicts(entries: Iterable[Entry]) -> Iterator[Finding]:
-    """Figures of the same metric, unit and scope over overlapping periods that disagree."""
+    """Figures of the same metric, unit and scope for the same period or observed date that disagree."""
     groups: dict[tuple[str, str, tuple[str, ...]], list[tuple[Entry, Any]]] = defaultdict(list)
     for entry in entries:
         if entry.kind != "FigureReported":
@@ -214,20 +214,17 @@ def _conflicts(entries: Iterable[Entry]) -> Iterator[Finding]:
     for (metric, unit, _), items in sorted(groups.items()):
         for index, (first, q1) in enumerate(items):
             for second, q2 in items[index + 1 :]:
-                p1 = q1.period or first.facts.when
-                p2 = q2.period or second.facts.when
-                if first.slug != second.slug and q1.value != q2.value and _overlap(p1, p2) and "planned" not in (first.status, second.status):
+                p1 = q1.observed or q1.period or first.facts.when
+                p2 = q2.observed or q2.period or second.facts.when
+                # Competing claims (DESIGN.md section 6) are about the same period or the same observed
+                # date: a total over years and one year inside it are a whole and its part.
+                same = q1.stock == q2.stock and (p1.earliest_key, p1.latest_key) == (p2.earliest_key, p2.latest_key)
+                if first.slug != second.slug and q1.value != q2.value and same and "planned" not in (first.status, second.status):
                     yield Finding(
                         "conflict",
                         f"{metric} ({unit}): {q1.value} for {p1.edtf} in {first.slug} vs {q2.value} for {p2.edtf} in {second.slug}",
                         id=first.slug,
                     )
-
-
-def _overlap(a: Any, b: Any) -> bool:
-    low = max(a.earliest_key or (-(10**9), 1, 1), b.earliest_key or (-(10**9), 1, 1))
-    high = min(a.latest_key or (10**9, 12, 31), b.latest_key or (10**9, 12, 31))
-    return bool(low <= high)
 
 
 def _guarded(check: str, problems: list[Finding], run: Any, fallback: Any) -> Any:

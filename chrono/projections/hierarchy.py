@@ -55,3 +55,20 @@ def ancestry(pid: str, partners: Mapping[str, Partner]) -> list[Partner]:
         chain.append(partners[current])
         current = partners[current].parent
     return chain[::-1]
+
+
+def top_down(partners: Mapping[str, Partner]) -> list[Partner]:
+    """Every partner, each after its parent (then by id): the order an import can read them in."""
+    below = children(partners)
+    roots = sorted(pid for pid, p in partners.items() if not p.parent or p.parent not in partners)
+    out: list[Partner] = []
+    stack = roots[::-1]
+    seen: set[str] = set()
+    while stack:
+        pid = stack.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        out.append(partners[pid])
+        stack.extend(sorted(below.get(pid, []), reverse=True))
+    return out + [p for pid, p in sorted(partners.items()) if pid not in seen]  # a cycle in the registry: still every partner

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from functools import lru_cache
+from itertools import groupby
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -31,13 +32,15 @@ from chrono.collector import cycles_collected_after
 from chrono.events.application import Chronicle
 from chrono.events.entry import Entry, PartnerRecord
 from chrono.events.values import Partner
-from chrono.projections import chain
+from chrono.projections import chain, tallies
+from chrono.projections.counting.rule import counts, day_key, parts, year_of
 from chrono.projections.schema import COLUMNS, DERIVED, VERSION, Dialect, drops, indexes, order_key, statements, tables
+from chrono.projections.tallies import Tallies, start_year
 from chrono.when import When
 
 NAME = f"chronicle-v{VERSION}"
 INDEXING = f"{NAME}/indexing"  # present while a rebuild has the secondary indexes dropped
-TOTALS = f"{NAME}/totals"  # the position the running totals were made at (projections.totals)
+STALE_TALLIES = f"{NAME}/tallies-stale"  # present when a partner moved: the entry counts are made again from the rows
 ANALYSED = f"{NAME}/analysed"  # the position PostgreSQL's planner statistics were gathered at
 RESTATE = 10_000  # events caught up before the statistics are gathered again (and a tenth of the log)
 PAGE = 1000
@@ -55,15 +58,7 @@ def time_key(moment: datetime) -> str:
     return moment.replace(tzinfo=None).isoformat(timespec="microseconds")
 
 
-KEY_LIMIT = 2**62  # far years (EDTF's Y-notation) are clamped to fit 64-bit columns
-
-
-def date_key(key: tuple[int, int, int] | None) -> int | None:
-    """A (year, month, day) bound as one integer, yyyymmdd, in the same order."""
-    if key is None:
-        return None
-    year, month, day = key
-    return max(-KEY_LIMIT, min(KEY_LIMIT, year * 10000 + month * 100 + day))
+date_key = day_key  # a (year, month, day) bound as one integer, yyyymmdd
 
 
 def whole(value: Decimal) -> int | None:
@@ -107,8 +102,6 @@ class _Rows:
         self.superseded_partners: list[tuple[str, str, int]] = []
 
     def entry(self, entry: Entry, position: int, recorded: str, topic: str | None, state: bytes | None) -> None:
-        from chrono.projections.counters import contribution_parts, counted  # only catching up needs them
-
         aggregate, revision, slug, when = entry.id.hex, entry.version, entry.slug, entry.facts.when
         key = _key_of(when)
         self.revisions.append((
@@ -116,16 +109,17 @@ class _Rows:
             date_key(when.earliest_key), date_key(when.latest_key), key, position, topic, state,
         ))  # fmt: skip
         links = {(pid, "partner") for pid in entry.facts.partners} | {(pid, "actor") for pid in entry.facts.actors}
-        self.links.extend((aggregate, revision, pid, role, slug, key, int(entry.retracted), recorded) for pid, role in sorted(links))
-        live = int(counted(entry))
-        scope = ",".join(sorted(set(entry.facts.partners)))
-        for part in contribution_parts(entry):
-            part_when = part.when
+        earliest, latest = date_key(when.earliest_key), date_key(when.latest_key)
+        self.links.extend(
+            (aggregate, revision, pid, role, slug, key, int(entry.retracted), entry.kind, entry.status, earliest, latest, recorded)
+            for pid, role in sorted(links)
+        )
+        live = int(counts(entry.status, entry.retracted))
+        for part in parts(entry.kind, slug, entry.facts):
             self.contributions.append((
-                aggregate, revision, part.order[-1], slug, entry.kind, part.metric, part.unit, str(part.value),
-                whole(part.value), date_key(part_when.earliest_key), date_key(part_when.latest_key),
-                _year(part_when), int(part.figure), live, scope, part_when.edtf,
-                _key_of(part_when) + key, recorded,
+                aggregate, revision, part.index, slug, entry.kind, part.metric, part.unit, str(part.low), whole(part.low),
+                None if part.high is None else str(part.high), int(part.approximate), part.measure, part.earliest, part.latest,
+                year_of(part.earliest, part.latest), live, ",".join(part.scope), part.when.edtf, _key_of(part.when) + key, recorded,
             ))  # fmt: skip
 
     def partner(self, record: PartnerRecord, recorded: str, topic: str | None, state: bytes | None) -> None:
@@ -153,11 +147,6 @@ def _key_of(when: When) -> str:
     return order_key(when.sort_key)
 
 
-def _year(when: Any) -> int | None:
-    key = when.latest_key or when.earliest_key
-    return None if key is None else max(-KEY_LIMIT, min(KEY_LIMIT, int(key[0])))
-
-
 class ReadModel:
     """The chronicle's read model in the same store as its log."""
 
@@ -172,6 +161,7 @@ class ReadModel:
         # and the version each is last seen at (the tables have no keys yet).
         self._held: dict[str, Any] = {}
         self._last: dict[str, int] | None = None
+        self._parent_map: dict[str, str | None] | None = None
         if retry_busy(self._create):
             retry_busy(self._index)
 
@@ -197,7 +187,6 @@ class ReadModel:
             for statement in statements(self.dialect)[1:]:
                 cursor.execute(statement)
             cursor.execute(self.sql("INSERT INTO {t:tracking} (name, position) VALUES (?, 0)"), (NAME,))
-            cursor.execute(self.sql("INSERT INTO {t:tracking} (name, position) VALUES (?, -1)"), (TOTALS,))
         return False
 
     def sql(self, statement: str) -> str:
@@ -232,11 +221,14 @@ class ReadModel:
             if not page:
                 if done and self.dialect.postgres and not self.rebuilding:
                     self._restate()
+                if done and not self.rebuilding:
+                    retry_busy(self._recount)
                 return done
             try:
                 current = retry_busy(lambda: self._process(start, page))  # noqa: B023 (called at once)
             except _Restarted:
                 self._held.clear()  # another process wrote pages we did not see: read states from the rows
+                self._parent_map = None
                 continue
             self._hold(current)
             done += len(page)
@@ -256,11 +248,10 @@ class ReadModel:
             for statement in [*drops(self.dialect), *tables(self.dialect)[1:]]:
                 cursor.execute(statement)
             cursor.execute(self.sql("UPDATE {t:tracking} SET position = 0 WHERE name = ?"), (NAME,))
-            cursor.execute(self.sql("UPDATE {t:tracking} SET position = -1 WHERE name = ?"), (TOTALS,))
-            cursor.execute(self.sql("DELETE FROM {t:tracking} WHERE name LIKE ?"), (f"{TOTALS}/%",))  # projections.totals' facets
-            cursor.execute(self.sql("DELETE FROM {t:tracking} WHERE name = ?"), (INDEXING,))
+            cursor.execute(self.sql("DELETE FROM {t:tracking} WHERE name IN (?, ?)"), (INDEXING, STALE_TALLIES))
             cursor.execute(self.sql("INSERT INTO {t:tracking} (name, position) VALUES (?, 0)"), (INDEXING,))
         self._last = self._later_versions()
+        self._parent_map = {}
         try:
             done = self.catch_up(progress)
         finally:
@@ -339,9 +330,11 @@ class ReadModel:
             events = [self.app.mapper.to_domain_event(notification) for notification in page]
             current = self._current(cursor, events)
             rows = _Rows()
+            counted = Tallies(self._parents(cursor))
             for notification, event in zip(page, events, strict=True):
-                self._apply(notification, event, current, rows)
+                self._apply(notification, event, current, rows, counted)
             rows.write(cursor, self)
+            self._count(cursor, counted)
             links = chain.walk(page, self._link_at(cursor, start))
             self.insert(cursor, "chain", [(position, digest.hex()) for position, digest in links])
         return current
@@ -405,12 +398,14 @@ class ReadModel:
         for row in self._rows("SELECT position, hash FROM {t:chain} ORDER BY position", ()):
             yield int(_value(row, "position")), str(_value(row, "hash"))
 
-    def _apply(self, notification: Any, event: Any, current: dict[str, Any], rows: _Rows) -> None:
+    def _apply(self, notification: Any, event: Any, current: dict[str, Any], rows: _Rows, counted: Tallies) -> None:
         aggregate_id = event.originator_id.hex
         version = event.originator_version
         previous = current.get(aggregate_id)
         if version > 1 and (previous is None or previous.version != version - 1):
             raise ValueError(f"event {version} of {event.originator_id} follows no stored revision {version - 1}")
+        if isinstance(previous, Entry):  # counted out before the event changes it in place
+            counted.entry(previous.facts, previous.kind, previous.status, previous.retracted, -1)
         aggregate = event.mutate(previous)
         current[aggregate_id] = aggregate
         recorded = time_key(event.timestamp)
@@ -422,8 +417,49 @@ class ReadModel:
             superseded.append((recorded, aggregate_id, version - 1))
         if isinstance(aggregate, Entry):
             rows.entry(aggregate, notification.id, recorded, topic, state)
+            counted.entry(aggregate.facts, aggregate.kind, aggregate.status, aggregate.retracted, 1)
         elif isinstance(aggregate, PartnerRecord):
             rows.partner(aggregate, recorded, topic, state)
+            counted.partner(aggregate.partner.id, aggregate.partner.parent)
+
+    def _recount(self) -> None:
+        """Make the entry counts again from the rows, if a partner moved since they were made."""
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(self.sql("SELECT name FROM {t:tracking} WHERE name = ?"), (STALE_TALLIES,))
+            if not cursor.fetchall():
+                return
+            counted = Tallies(self._parents(cursor))
+            cursor.execute(self.sql(
+                "SELECT r.aggregate, r.kind, r.status, r.retracted, r.earliest, p.partner FROM {t:revisions} r"
+                " LEFT JOIN {t:revision_partners} p ON p.aggregate = r.aggregate AND p.revision = r.revision"
+                " WHERE r.superseded_at IS NULL ORDER BY r.aggregate"
+            ))  # fmt: skip
+            rows = cursor.fetchall()
+            for _, links in groupby(rows, key=lambda row: _value(row, "aggregate")):
+                members = list(links)
+                first = members[0]
+                key = (str(_value(first, "kind")), str(_value(first, "status")), int(_value(first, "retracted")), start_year(_value(first, "earliest")))
+                counted.add([str(_value(row, "partner")) for row in members if _value(row, "partner") is not None], key)
+            cursor.execute(self.sql("DELETE FROM {t:tallies}"))
+            cursor.execute(self.sql("DELETE FROM {t:tracking} WHERE name = ?"), (STALE_TALLIES,))
+            counted.stale = False
+            self._count(cursor, counted)
+
+    def _parents(self, cursor: Any) -> dict[str, str | None]:
+        """Every partner's parent as the read model holds it now (kept between pages)."""
+        if self._parent_map is None:
+            cursor.execute(self.sql("SELECT id, parent FROM {t:partners} WHERE superseded_at IS NULL"))
+            self._parent_map = {str(_value(row, "id")): _value(row, "parent") for row in cursor.fetchall()}
+        return self._parent_map
+
+    def _count(self, cursor: Any, counted: Tallies) -> None:
+        """Write a page's changes to the entry counts (``projections.tallies``)."""
+        self._parent_map = counted.parents
+        rows = counted.rows()
+        if rows:
+            cursor.executemany(self.sql(tallies.UPSERT), rows)
+        if counted.stale:
+            cursor.execute(self.sql("INSERT INTO {t:tracking} (name, position) VALUES (?, 0) ON CONFLICT (name) DO NOTHING"), (STALE_TALLIES,))
 
     # A revision's state decodes with the application's own mapper: the
     # creation event itself for a first revision, else a snapshot.
@@ -489,6 +525,33 @@ class ReadModel:
         rows = self._rows(query, [aggregate for aggregate, _ in chosen])
         by_id = {str(_value(row, "aggregate")): row for row in rows if (str(_value(row, "aggregate")), int(_value(row, "revision"))) in wanted}
         return [self._row_aggregate(by_id[aggregate]) for aggregate, _ in chosen]
+
+    def revisions_of(self, found: Sequence[tuple[str, int]]) -> list[Entry]:
+        """The entry revisions ``found`` (aggregate, revision), decoded, in that order."""
+        by_key: dict[tuple[str, int], Entry] = {}
+        for first in range(0, len(found), 500):
+            chunk = found[first : first + 500]
+            marks = ", ".join("?" for _ in chunk)
+            query = f"SELECT r.aggregate, r.revision, {_STATE} FROM {self.stated('revisions')} WHERE r.aggregate IN ({marks})"
+            wanted = set(chunk)
+            for row in self._rows(query, [aggregate for aggregate, _ in chunk]):
+                key = (str(_value(row, "aggregate")), int(_value(row, "revision")))
+                if key in wanted:
+                    by_key[key] = self._row_aggregate(row)
+        return [by_key[key] for key in found if key in by_key]
+
+    def entries_by_id(self, slugs: Sequence[str], known_at: datetime | None = None) -> dict[str, Entry]:
+        """The entries with these ids as known at ``known_at`` (those known then), by id."""
+        found: dict[str, Entry] = {}
+        where, known = self.known(known_at, "r")
+        for first in range(0, len(slugs), 500):
+            chunk = list(slugs[first : first + 500])
+            marks = ", ".join("?" for _ in chunk)
+            query = f"SELECT r.aggregate, r.revision, {_STATE} FROM {self.stated('revisions')} WHERE r.entry IN ({marks}) AND {where}"
+            for row in self._rows(query, [*chunk, *known]):
+                entry = self._row_aggregate(row)
+                found[entry.slug] = entry
+        return found
 
     @staticmethod
     def key(entry: Entry) -> tuple[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from decimal import Decimal
@@ -10,29 +11,54 @@ from typing import Any
 import attrs
 
 from chrono.events.entry import Entry, PartnerRecord
-from chrono.events.kinds import KINDS, OBSERVATION
+from chrono.projections.counting import Family, Part, counts, judge, parts, tally
 
-Contribution = dict[tuple[str, str], Decimal]
-
-
-def contribution(entry: Entry | None) -> Contribution:
-    """What an entry adds to the counters when everything it states has happened."""
-    if entry is None or entry.retracted or entry.status not in ("happened", "held"):
-        return {}
-    totals: Contribution = {}
-    if entry.kind != OBSERVATION:
-        info = KINDS[entry.kind]
-        totals[(info.metric, info.unit)] = Decimal(1)
-    for quantity in entry.facts.quantities:
-        key = (quantity.metric, quantity.unit)
-        totals[key] = totals.get(key, Decimal(0)) + quantity.value
-    return totals
+Key = tuple[str, str]
+Contribution = dict[Key, Decimal]
+FAR = 99991231  # replay counts as of the far future: every closed date has passed
 
 
-def _delta(before: Contribution, after: Contribution) -> Contribution:
-    keys = sorted(set(before) | set(after))
-    changes = {key: after.get(key, Decimal(0)) - before.get(key, Decimal(0)) for key in keys}
-    return {key: value for key, value in changes.items() if value}
+class _Counters:
+    """The counters as of the far future while the log is walked: what each step changed.
+
+    Only the counters an event touches are judged again (``counting``), so a
+    step costs what its counters hold, not the whole chronicle.
+    """
+
+    def __init__(self) -> None:
+        self.parts: dict[Key, dict[tuple[str, int], Part]] = defaultdict(dict)
+        self.values: dict[Key, Decimal] = {}
+        self.parents: dict[str, str | None] = {}
+        self.family = Family({})
+
+    def partner(self, record: PartnerRecord) -> Contribution:
+        self.parents[record.partner.id] = record.partner.parent
+        self.family = Family(self.parents)
+        return self._judge(list(self.parts))  # a new place in the hierarchy can change what a figure covers
+
+    def entry(self, before: Entry | None, after: Entry) -> Contribution:
+        touched: set[Key] = set()
+        for entry, keep in ((before, False), (after, True)):
+            if entry is None or not counts(entry.status, entry.retracted):
+                continue
+            for part in parts(entry.kind, entry.slug, entry.facts):
+                touched.add(part.key)
+                if keep:
+                    self.parts[part.key][(part.entry, part.index)] = part
+                else:
+                    self.parts[part.key].pop((part.entry, part.index), None)
+        return self._judge(sorted(touched))
+
+    def _judge(self, keys: Iterable[Key]) -> Contribution:
+        changes: Contribution = {}
+        for key in keys:
+            made = tally(judge(self.parts[key].values(), FAR, self.family))
+            value = made.definite + made.possible
+            change = value - self.values.get(key, Decimal(0))
+            self.values[key] = value
+            if change:
+                changes[key] = change
+        return changes
 
 
 @attrs.frozen
@@ -46,7 +72,8 @@ class Step:
         subject: the entry or partner id.
         effect: a one-line account for people.
         timeline: how many live entries the timeline holds after it.
-        counters: how each (metric, unit) changed, ignoring dates.
+        counters: how each (metric, unit) changed: its definite and possible
+            value as of the far future just after the event, less just before.
     """
 
     position: int
@@ -97,6 +124,7 @@ def replay(events: Iterable[tuple[int, Any]], until: int | None = None) -> Itera
     """Each event in log order with its effect, up to position ``until``."""
     aggregates: dict[Any, Any] = {}
     live = 0
+    counters = _Counters()
     for position, event in events:
         if until is not None and position > until:
             return
@@ -107,8 +135,8 @@ def replay(events: Iterable[tuple[int, Any]], until: int | None = None) -> Itera
         subject = after.slug if isinstance(after, Entry) else after.partner.id
         if isinstance(after, Entry):
             live += int(not after.retracted) - int(snapshot is not None and not snapshot.retracted)
-        counters = _delta(contribution(snapshot), contribution(after)) if isinstance(after, Entry) else {}
-        yield Step(position, event.timestamp, type(event).__name__, subject, _effect(event, snapshot, after), live, counters)
+        changed = counters.entry(snapshot, after) if isinstance(after, Entry) else counters.partner(after)
+        yield Step(position, event.timestamp, type(event).__name__, subject, _effect(event, snapshot, after), live, changed)
 
 
 def _copy(aggregate: Any) -> Any:

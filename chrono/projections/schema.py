@@ -8,7 +8,7 @@ and the chronicle's total order is a text key (``order_key``) that sorts as
 ``When.sort_key`` does, so that a page of a timeline is an index scan.
 
 ``contributions`` holds what each entry revision adds to the counters (one
-row per counter it feeds, see ``projections.counters``), so that counters
+row per counter it feeds, see ``projections.counting``), so that counters
 are SQL aggregates over indexed columns rather than a fold of every entry.
 
 The layout has a version (``VERSION``): a store whose read model was built by
@@ -21,10 +21,12 @@ from functools import lru_cache
 
 import attrs
 
-VERSION = 8
-TABLES = ("tracking", "revisions", "revision_partners", "partners", "chain", "contributions", "totals_keys", "totals")
-# Every table but tracking, and the tables of read models of earlier layouts.
-DERIVED = ("revision_partners", "revisions", "partners", "chain", "contributions", "totals", "totals_keys")
+VERSION = 11
+TABLES = ("tracking", "revisions", "revision_partners", "partners", "chain", "contributions", "tallies")
+# Every table but tracking.
+DERIVED = ("revision_partners", "revisions", "partners", "chain", "contributions", "tallies")
+# Tables of read models of earlier layouts, dropped with the derived ones.
+OBSOLETE = ("totals", "totals_keys")
 
 
 @attrs.frozen
@@ -55,15 +57,15 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "aggregate", "revision", "entry", "recorded_at", "kind", "status", "retracted",
         "earliest", "latest", "order_key", "position", "topic", "state",
     ),
-    "revision_partners": ("aggregate", "revision", "partner", "role", "entry", "order_key", "retracted", "recorded_at"),
+    "revision_partners": (
+        "aggregate", "revision", "partner", "role", "entry", "order_key", "retracted", "kind", "status", "earliest", "latest", "recorded_at",
+    ),
     "contributions": (
-        "aggregate", "revision", "part", "entry", "kind", "metric", "unit", "value", "whole",
-        "earliest", "latest", "year", "figure", "counted", "scope", "edtf", "order_key", "recorded_at",
+        "aggregate", "revision", "part", "entry", "kind", "metric", "unit", "low", "whole", "high", "approximate",
+        "measure", "earliest", "latest", "year", "counted", "scope", "edtf", "order_key", "recorded_at",
     ),
     "partners": ("aggregate", "revision", "id", "parent", "recorded_at", "topic", "state"),
     "chain": ("position", "hash"),
-    "totals": ("facet", "grp", "metric", "unit", "axis", "day", "total", "count"),
-    "totals_keys": ("facet", "grp", "metric", "unit", "axis", "last_day", "total", "count"),
 }  # fmt: skip
 
 
@@ -96,6 +98,7 @@ def _ddl(dialect: Dialect) -> list[str]:
         "CREATE TABLE IF NOT EXISTS {t:revision_partners} ("
         " aggregate TEXT NOT NULL, revision INTEGER NOT NULL, partner TEXT NOT NULL, role TEXT NOT NULL,"
         f" entry {key} NOT NULL, order_key {key} NOT NULL, retracted INTEGER NOT NULL,"
+        " kind TEXT NOT NULL, status TEXT NOT NULL, earliest BIGINT, latest BIGINT,"
         " recorded_at TEXT NOT NULL, superseded_at TEXT)",
         # The keys are unique indexes rather than primary keys, so that a
         # rebuild appends rows to bare tables and sorts each key once at the end.
@@ -104,39 +107,40 @@ def _ddl(dialect: Dialect) -> list[str]:
         "CREATE UNIQUE INDEX IF NOT EXISTS chrono_partners_key ON {t:partners} (aggregate, revision)",
         "CREATE UNIQUE INDEX IF NOT EXISTS chrono_contributions_key ON {t:contributions} (aggregate, revision, part)",
         "CREATE INDEX IF NOT EXISTS chrono_revision_partners_order ON {t:revision_partners} (partner, order_key, entry)",
+        # The chronicle's order, for timeline pages: every revision (as known
+        # at a time), and the current, live ones (as known now).
+        "CREATE INDEX IF NOT EXISTS chrono_revisions_order ON {t:revisions} (order_key, entry)",
+        "CREATE INDEX IF NOT EXISTS chrono_revisions_live ON {t:revisions} (order_key, entry) WHERE superseded_at IS NULL AND retracted = 0",
+        "CREATE INDEX IF NOT EXISTS chrono_revisions_entry ON {t:revisions} (entry, revision)",
+        "CREATE INDEX IF NOT EXISTS chrono_revisions_planned ON {t:revisions} (latest) WHERE superseded_at IS NULL AND status = 'planned'",
         "CREATE TABLE IF NOT EXISTS {t:partners} ("
         " aggregate TEXT NOT NULL, revision INTEGER NOT NULL, id TEXT NOT NULL, parent TEXT,"
         " recorded_at TEXT NOT NULL, superseded_at TEXT,"
         f" topic TEXT, state {blob})",
         "CREATE TABLE IF NOT EXISTS {t:chain} (position BIGINT PRIMARY KEY, hash TEXT NOT NULL)",
-        # What each entry revision adds to the counters: ``part`` 0 is the one
-        # its kind counts, ``part`` i the i-th quantity; ``scope`` is the
-        # revision's partner ids, sorted and comma-joined. ``whole`` is the value
-        # when it is a whole number that fits 64 bits (SQL sums it exactly),
-        # else NULL and ``value`` (the exact decimal) is summed in Python.
+        # What each entry revision adds to the counters (projections.counting):
+        # ``part`` 0 is the one its kind counts, ``part`` i the i-th quantity;
+        # ``low``/``high`` the value bounds (NULL high: open), ``measure``
+        # event, flow or stock; ``scope`` the revision's partner ids, sorted
+        # and comma-joined. ``whole`` is ``low`` when it is a whole number
+        # that fits 64 bits (SQL sums it exactly), else NULL.
         "CREATE TABLE IF NOT EXISTS {t:contributions} ("
         f" aggregate TEXT NOT NULL, revision INTEGER NOT NULL, part INTEGER NOT NULL, entry {key} NOT NULL,"
-        " kind TEXT NOT NULL, metric TEXT NOT NULL, unit TEXT NOT NULL, value TEXT NOT NULL, whole BIGINT,"
-        " earliest BIGINT, latest BIGINT, year BIGINT, figure INTEGER NOT NULL, counted INTEGER NOT NULL, scope TEXT NOT NULL,"
+        " kind TEXT NOT NULL, metric TEXT NOT NULL, unit TEXT NOT NULL, low TEXT NOT NULL, whole BIGINT, high TEXT,"
+        " approximate INTEGER NOT NULL, measure TEXT NOT NULL,"
+        " earliest BIGINT, latest BIGINT, year BIGINT, counted INTEGER NOT NULL, scope TEXT NOT NULL,"
         f" edtf TEXT NOT NULL, order_key {key} NOT NULL, recorded_at TEXT NOT NULL, superseded_at TEXT)",
-        # Running totals per facet (a partner's family and a grouping, '' for
-        # everything ungrouped), group ('' for none), counter, axis (lo, hi,
-        # cv) and day: projections.totals.
-        "CREATE TABLE IF NOT EXISTS {t:totals} (facet TEXT NOT NULL, grp TEXT NOT NULL, metric TEXT NOT NULL, unit TEXT NOT NULL,"
-        " axis TEXT NOT NULL, day BIGINT NOT NULL, total TEXT NOT NULL, count BIGINT NOT NULL, PRIMARY KEY (facet, grp, metric, unit, axis, day))",
-        # Each key's last running total (NULL while it has only pending
-        # steps): an as-of date after its last day needs no seek in totals.
-        "CREATE TABLE IF NOT EXISTS {t:totals_keys} (facet TEXT NOT NULL, grp TEXT NOT NULL, metric TEXT NOT NULL, unit TEXT NOT NULL,"
-        " axis TEXT NOT NULL, last_day BIGINT, total TEXT, count BIGINT, PRIMARY KEY (facet, grp, metric, unit, axis))",
-        "CREATE INDEX IF NOT EXISTS chrono_contributions_sums ON {t:contributions}"
-        " (superseded_at, counted, figure, metric, unit, latest, earliest, whole, aggregate)",
+        "CREATE INDEX IF NOT EXISTS chrono_contributions_sums ON {t:contributions} (superseded_at, counted, metric, unit, latest, earliest, whole, aggregate)",
+        # How many current entries each scope holds (projections.tallies).
+        "CREATE TABLE IF NOT EXISTS {t:tallies} (scope TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL,"
+        " retracted INTEGER NOT NULL, year BIGINT NOT NULL, n BIGINT NOT NULL, PRIMARY KEY (scope, kind, status, retracted, year))",
     ]
     return [dialect.sql(statement) for statement in ddl]
 
 
 def drops(dialect: Dialect) -> list[str]:
     """Statements that drop every derived table (to rebuild another layout)."""
-    return [dialect.sql(f"DROP TABLE IF EXISTS {{t:{name}}}") for name in DERIVED]
+    return [f"DROP TABLE IF EXISTS {dialect.table(name)}" for name in (*DERIVED, *OBSOLETE)]
 
 
 def order_key(key: tuple[int | str, ...]) -> str:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from collections.abc import Mapping
+from datetime import datetime
 from decimal import Decimal
 from itertools import groupby
 from typing import Any
@@ -14,17 +14,12 @@ from rich.table import Table
 from rich.text import Text
 
 from chrono.events.values import Partner
+from chrono.projections.results import Counters, Explanation
 from chrono.render.charts import bar
+from chrono.render.figures import amount, low_text, range_text
 from chrono.render.labels import kind_label, label
-from chrono.render.text import cell, data_table, number, partner_name, plain, when_text
+from chrono.render.text import cell, data_table, partner_name, plain, when_text
 from chrono.render.theme import kind_style
-
-
-def value_range(definite: Decimal, possible: Decimal, lang: str) -> Text:
-    """``definite–definite+possible`` when some contributions are only possible, else empty."""
-    if not possible:
-        return Text("")
-    return Text(f"{number(definite, lang)}–{number(definite + possible, lang)}", style="chrono.possible")
 
 
 def caption(title: str, lang: str, as_of: Any, known_at: datetime | None, partner: str | None = None) -> Text:
@@ -48,22 +43,17 @@ class CountersView:
     compared (or added) with one another.
     """
 
-    def __init__(
-        self, rows: Sequence[Any], partners: Mapping[str, Partner], lang: str = "en", *,
-        by: str | None = None, as_of: Any = None, known_at: datetime | None = None, partner: str | None = None,
-    ) -> None:  # fmt: skip
-        self.rows = list(rows)
+    def __init__(self, answer: Counters, partners: Mapping[str, Partner], lang: str = "en") -> None:
+        self.answer = answer
+        self.rows = list(answer.counters)
         self.partners = partners
         self.lang = lang
-        self.by = by
-        self.as_of = as_of
-        self.known_at = known_at
-        self.partner = partner
+        self.by = answer.by
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        lang = self.lang
-        name = partner_name(self.partner, self.partners, lang) if self.partner else None
-        yield caption(label(lang, "counters"), lang, self.as_of, self.known_at, name)
+        lang, answer = self.lang, self.answer
+        name = partner_name(answer.partner, self.partners, lang) if answer.partner else None
+        yield caption(label(lang, "counters"), lang, answer.as_of, answer.known_at, name)
         if not self.rows:
             yield Text(label(lang, "none"), style="chrono.muted")
             return
@@ -89,12 +79,11 @@ class CountersView:
     def _flat(self, width: int) -> Table:
         lang = self.lang
         table = self._table(width)
-        table.add_column(label(lang, "definite"), justify="right", style="chrono.definite", overflow="fold")
+        table.add_column(label(lang, "definite"), justify="right", overflow="fold")
         table.add_column(label(lang, "range"), justify="right", overflow="fold")
         table.add_column(label(lang, "covered"), justify="right", style="chrono.muted")
         for row in self.rows:
-            table.add_row(*self._metric(row.metric, row.unit, width), number(row.definite, lang),
-                          value_range(row.definite, row.possible, lang), str(len(row.covered) or ""))  # fmt: skip
+            table.add_row(*self._metric(row.metric, row.unit, width), low_text(row, lang), range_text(row, lang), str(row.covered.total or ""))
         return table
 
     def _group_text(self, group: str | None) -> Text:
@@ -112,7 +101,7 @@ class CountersView:
         groups = [self._group_text(row.group) for row in self.rows]
         widest = max(g.cell_len for g in groups)
         table.add_column(label(lang, "year" if self.by == "year" else "group"), overflow="fold", min_width=min(widest, max(6, width // 8)))
-        table.add_column(label(lang, "definite"), justify="right", style="chrono.definite", overflow="fold")
+        table.add_column(label(lang, "definite"), justify="right", overflow="fold")
         table.add_column(label(lang, "range"), justify="right", overflow="fold")
         # The bars need no header, and get what width is left, so that nothing else is squeezed.
         bar_width = max(6, min(40, width - 90))
@@ -124,97 +113,135 @@ class CountersView:
             for index, row in enumerate(group):
                 cells = self._metric(metric, unit, width) if index == 0 else [Text("")] * (2 if width >= NARROW else 1)
                 table.add_row(
-                    *cells, groups[position], number(row.definite, lang), value_range(row.definite, row.possible, lang),
+                    *cells, groups[position], low_text(row, lang), range_text(row, lang),
                     bar(row.definite, row.possible, top, bar_width), end_section=index == len(group) - 1,
                 )  # fmt: skip
                 position += 1
         return table
 
 
-COUNTER_COLUMNS = ("metric", "unit", "partner", "group", "definite", "possible", "upper", "covered", "contributors", "possible_contributors")
+COUNTER_COLUMNS = (
+    "metric", "unit", "partner", "group", "definite", "possible", "high", "approximate", "conflicts",
+    "contributors", "possible_contributors", "covered",
+)  # fmt: skip
 
 
-def counter_rows(rows: Sequence[Any]) -> list[tuple[str, ...]]:
+def counter_rows(answer: Counters) -> list[tuple[str, ...]]:
     return [
-        tuple(cell(v) for v in (row.metric, row.unit, row.partner, row.group, row.definite, row.possible, row.definite + row.possible,
-                                list(row.covered), list(row.contributors), list(row.possible_contributors)))
-        for row in rows
-    ]  # fmt: skip
+        tuple(
+            cell(v)
+            for v in (
+                row.metric,
+                row.unit,
+                row.partner,
+                row.group,
+                row.definite,
+                row.possible,
+                row.high,
+                row.approximate,
+                ["/".join(c.entries) for c in row.conflicts],
+                list(row.contributors.ids),
+                list(row.possible_contributors.ids),
+                list(row.covered.ids),
+            )
+        )
+        for row in answer.counters
+    ]
 
 
 class ExplainView:
-    """``chrono explain``: the counters of a metric, each contribution, and its sources."""
+    """``chrono explain``: the counters of a metric, a page of its contributions, and their sources."""
 
-    def __init__(self, data: Mapping[str, Any], partners: Mapping[str, Partner], lang: str = "en", *,
-                 known_at: datetime | None = None) -> None:  # fmt: skip
-        self.data = data
-        self.partners = partners
+    def __init__(self, answer: Explanation, lang: str = "en") -> None:
+        self.answer = answer
+        self.partners = answer.partners
         self.lang = lang
-        self.known_at = known_at
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        lang = self.lang
-        data = self.data
-        partner = partner_name(data["partner"], self.partners, lang) if data.get("partner") else None
-        yield caption(label(lang, "explain", metric=data["metric"]), lang, date.fromisoformat(data["as_of"]), self.known_at, partner)
+        lang, answer = self.lang, self.answer
+        partner = partner_name(answer.partner, self.partners, lang) if answer.partner else None
+        yield caption(label(lang, "explain", metric=answer.metric), lang, answer.as_of, answer.known_at, partner)
+        if not answer.counters:
+            yield Text(label(lang, "none"), style="chrono.muted")
+            return
         summary = data_table()
         for column in ("unit", "definite", "range"):
             summary.add_column(label(lang, column), justify="left" if column == "unit" else "right")
-        for counter in data.get("counters", []):
-            definite, possible = Decimal(str(counter["definite"])), Decimal(str(counter["possible"]))
-            summary.add_row(plain(counter["unit"]), number(definite, lang), value_range(definite, possible, lang))
-        if not data.get("counters"):
-            yield Text(label(lang, "none"), style="chrono.muted")
-            return
+        for counter in answer.counters:
+            summary.add_row(plain(counter.unit), low_text(counter, lang), range_text(counter, lang))
         yield summary
         yield self._contributions(options.max_width)
-        for slug, entry in data["entries"].items():
+        page = answer.page
+        if page.total > len(answer.contributions):
+            yield Text(label(lang, "page", first=page.first, last=page.last, total=page.total, page=page.number, pages=page.pages), style="chrono.muted")
+        for slug, entry in answer.entries.items():
             yield self._entry_panel(slug, entry)
 
     def _contributions(self, console_width: int) -> Table:
         lang = self.lang
         table = data_table()
-        contributions = self.data.get("contributions", [])
-        longest = max((len(item["id"]) for item in contributions), default=10)
+        contributions = self.answer.contributions
+        longest = max((len(item.entry) for item in contributions), default=10)
         for column in ("entry", "certainty", "value", "unit", "date", "covered_by"):
             # Ids are read as a whole: the entry column keeps them on one line where it can.
             wide = min(longest, max(12, console_width // 4)) if column == "entry" else None
             table.add_column(label(lang, column), overflow="fold", justify="right" if column == "value" else "left", min_width=wide)
         for item in contributions:
+            style = f"chrono.{item.certainty}" if item.certainty != "covered" else "chrono.muted"
+            value = amount(item.value, lang) + (" ≠" if item.conflict else "")
             table.add_row(
-                plain(item["id"], "chrono.id"), plain(item["certainty"], f"chrono.{item['certainty']}" if item["certainty"] != "covered" else "chrono.muted"),
-                number(item["value"], lang), plain(item["unit"]), plain(when_text(item["when"], lang), "chrono.date"),
-                plain(item.get("covered_by") or ""),
+                plain(item.entry, "chrono.id"), plain(item.certainty, style), plain(value), plain(item.unit),
+                plain(when_text(item.when, lang), "chrono.date"), plain(item.covered_by or ""),
             )  # fmt: skip
         return table
 
-    def _entry_panel(self, slug: str, entry: Mapping[str, Any]) -> Panel:
+    def _entry_panel(self, slug: str, entry: Any) -> Panel:
         lang = self.lang
-        head = plain(when_text(entry["when"]["edtf"], lang), "chrono.date")
+        facts = entry.facts
+        head = plain(facts.when.display(lang), "chrono.date")
         head.append(" · ")
-        head.append(kind_label(entry["kind"], lang), style=kind_style(entry["kind"]))
+        head.append(kind_label(entry.kind, lang), style=kind_style(entry.kind))
         head.append(" · ")
-        head.append(entry["title"].get(lang) or entry["title"]["en"], style="chrono.title")
+        head.append(facts.title.get(lang), style="chrono.title")
         parts: list[RenderableType] = [head]
-        for source in entry["sources"]:
-            line = plain(source["document"], "chrono.muted")
+        for source in entry.sources:
+            line = plain(source.document, "chrono.muted")
             line.append(": “")
-            line.append(source["quote"], style="chrono.quote")
+            line.append(source.quote, style="chrono.quote")
             line.append("”")
             parts.append(line)
-        for correction in entry.get("corrections", []):
-            changes = ", ".join(f"{k}={v}" for k, v in (correction.get("changes") or {}).items())
-            note = f"{label(lang, 'marker.corrected')} {correction['recorded_at'][:19]}: {changes} — {correction.get('reason')}"
+        for correction in self.answer.corrections.get(slug, ()):
+            changes = ", ".join(f"{k}={v}" for k, v in correction.changes.items())
+            note = f"{label(lang, 'marker.corrected')} {correction.recorded_at.isoformat()[:19]}: {changes} — {correction.reason}"
             parts.append(plain(note, "chrono.corrected"))
         return Panel(Group(*parts), title=plain(slug, "chrono.id"), title_align="left", border_style="chrono.gutter")
 
 
-EXPLAIN_COLUMNS = ("id", "kind", "unit", "value", "certainty", "when", "entry_when", "figure", "covered_by", "conflicts_with", "documents")
+EXPLAIN_COLUMNS = ("id", "kind", "unit", "measure", "value", "low", "high", "certainty", "when", "covered_by", "conflicts_with", "documents")
 
 
-def explain_rows(data: Mapping[str, Any]) -> list[tuple[str, ...]]:
+def explain_rows(answer: Explanation) -> list[tuple[str, ...]]:
+    def documents(slug: str) -> list[str]:
+        entry = answer.entries.get(slug)
+        return [s.document for s in entry.sources] if entry is not None else []
+
     return [
-        tuple(cell(v) for v in (item["id"], item["kind"], item["unit"], item["value"], item["certainty"], item["when"], item["entry_when"],
-                                item["figure"], item["covered_by"], item["conflicts_with"], [s["document"] for s in item["sources"]]))
-        for item in data.get("contributions", [])
-    ]  # fmt: skip
+        tuple(
+            cell(v)
+            for v in (
+                item.entry,
+                item.kind,
+                item.unit,
+                item.measure,
+                item.value,
+                item.low,
+                item.high,
+                item.certainty,
+                item.when,
+                item.covered_by,
+                [e for e in item.conflict.entries if e != item.entry] if item.conflict else [],
+                documents(item.entry),
+            )
+        )
+        for item in answer.contributions
+    ]

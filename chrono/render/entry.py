@@ -13,6 +13,7 @@ from rich.text import Text
 from chrono.events.entry import Entry
 from chrono.events.kinds import KINDS
 from chrono.events.values import Partner
+from chrono.interchange.shapes import plain_value
 from chrono.render.labels import kind_label, label, quantity_dated
 from chrono.render.text import cell, data_table, names, number, plain, status_text
 from chrono.render.theme import kind_style
@@ -31,17 +32,6 @@ def revision_json(event: Any) -> dict[str, Any]:
     if hasattr(event, "changes"):
         data["changes"] = {k: plain_value(v) for k, v in event.changes.items()}
     return data
-
-
-def plain_value(value: Any) -> Any:
-    """A changed field's value as JSON: dates as EDTF, names and amounts as their JSON."""
-    if hasattr(value, "edtf"):
-        return value.edtf
-    if isinstance(value, tuple):
-        return [plain_value(v) for v in value]
-    if hasattr(value, "to_json"):
-        return value.to_json()
-    return str(value) if not isinstance(value, str | int | float | bool | None) else value
 
 
 def revision_details(event: Any) -> str:

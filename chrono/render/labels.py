@@ -40,7 +40,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "no_changes": "No changes.", "from_to": "from {since} to {until}", "log": "Event log",
         "rev": "rev", "note": "Note", "codes": "Codes", "quote": "Quote", "reason": "Reason",
         "partners_title": "Partners", "explain": "Behind {metric}", "figure": "reported figure",
-        "legend": "Legend", "original": "Originally", "observed": "as of {date}",
+        "legend": "Legend", "original": "Originally", "observed": "as of {date}", "disagree": "sources disagree", "more": "and {n} more",
     },
     "vi": {
         "date": "Thời gian", "kind": "Loại", "partners": "Đối tác", "title": "Tiêu đề", "status": "Trạng thái",
@@ -72,7 +72,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "no_changes": "Không có thay đổi.", "from_to": "từ {since} đến {until}", "log": "Nhật ký sự kiện",
         "rev": "lần", "note": "Ghi chú", "codes": "Mã", "quote": "Trích dẫn", "reason": "Lý do",
         "partners_title": "Đối tác", "explain": "Căn cứ của {metric}", "figure": "số liệu báo cáo",
-        "legend": "Chú thích", "original": "Ban đầu", "observed": "tính đến {date}",
+        "legend": "Chú thích", "original": "Ban đầu", "observed": "tính đến {date}", "disagree": "các nguồn không thống nhất", "more": "và {n} mục khác",
     },
 }  # fmt: skip
 

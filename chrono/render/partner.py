@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from datetime import datetime
-from typing import Any
+from collections.abc import Iterator, Mapping
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.panel import Panel
@@ -14,12 +12,14 @@ from rich.tree import Tree
 
 from chrono.events.entry import Entry
 from chrono.events.values import Partner
-from chrono.projections import hierarchy
+from chrono.projections.counting import POSSIBLE
+from chrono.projections.results import Counter, History, Since
 from chrono.render.charts import bar
+from chrono.render.figures import low_text, range_text
 from chrono.render.labels import kind_label, label, level_label
-from chrono.render.text import cell, plain, when_text
+from chrono.render.text import cell, plain
 from chrono.render.theme import kind_style
-from chrono.render.timeline import Page, TimelineView
+from chrono.render.timeline import TimelineView
 
 SIDE_BY_SIDE = 100  # from this width the hierarchy and the relationship sit side by side
 
@@ -42,18 +42,15 @@ def _partner_label(partner: Partner, lang: str, *, strong: bool = False, count: 
     return text
 
 
-def lineage_tree(found: Any, partners: Mapping[str, Partner], lang: str) -> Tree:
+def lineage_tree(found: History, lang: str) -> Tree:
     """Ancestors down to the partner, then its children with their entry counts."""
     chain: list[Partner] = list(found.lineage) or [found.partner]
     root = Tree(_partner_label(chain[0], lang, strong=len(chain) == 1), guide_style="chrono.gutter")
     node = root
     for partner in chain[1:]:
         node = node.add(_partner_label(partner, lang, strong=partner.id == found.partner.id))
-    touched = [{*d.entry.facts.partners, *d.entry.facts.actors} for d in found.entries]
-    below = hierarchy.children(partners)
-    for child in _children(partners).get(found.partner.id, []):
-        family = hierarchy.descendants(child.id, partners, below)
-        node.add(_partner_label(child, lang, count=sum(1 for ids in touched if ids & family)))
+    for child, count in found.children:
+        node.add(_partner_label(child, lang, count=count))
     return root
 
 
@@ -66,28 +63,51 @@ def _entry_line(entry: Entry | None, lang: str) -> Text:
     return text
 
 
-def relationship_grid(found: Any, lang: str) -> Table:
+def since_text(since: Since | None, lang: str) -> Text:
+    """When a state began, from its earliest entry, marked when only possible."""
+    if since is None:
+        return Text("—", style="chrono.muted")
+    text = plain(since.entry.facts.when.display(lang))
+    if since.certainty == POSSIBLE:
+        text.append(f" ({label(lang, 'marker.possible')})", style="chrono.possible")
+    return text
+
+
+def agreements_text(counter: Counter | None, lang: str) -> Text:
+    """The agreements counter as ``counters`` shows it (its range too, when it has one)."""
+    if counter is None:
+        return Text("0", style="chrono.definite")
+    text = low_text(counter, lang)
+    spread = range_text(counter, lang)
+    if spread:
+        text.append(" (")
+        text.append_text(spread)
+        text.append(")")
+    return text
+
+
+def relationship_grid(found: History, lang: str) -> Table:
     """Since when, how many agreements, which mechanisms, first and latest contact."""
-    state = found.state
+    state = found.relationship
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="chrono.heading", no_wrap=True)
     grid.add_column(overflow="fold")
-    grid.add_row(label(lang, "relations_since"), plain(when_text(state["relations_since"], lang)))
-    grid.add_row(label(lang, "twinned_since"), plain(when_text(state["twinned_since"], lang)))
-    agreements = state["agreements"]
-    text = Text(str(agreements["definite"]), style="chrono.definite")
-    if agreements["possible"]:
-        text.append(f" ({label(lang, 'possible_n', n=agreements['possible'])})", style="chrono.possible")
-    grid.add_row(label(lang, "agreements"), text)
-    by_slug = {d.entry.slug: d.entry for d in found.entries}
-    mechanisms = Text(str(len(state["mechanisms"])), style="chrono.definite")
-    for slug in state["mechanisms"]:
+    grid.add_row(label(lang, "relations_since"), since_text(state.relations_since, lang))
+    grid.add_row(label(lang, "twinned_since"), since_text(state.twinned_since, lang))
+    grid.add_row(label(lang, "agreements"), agreements_text(state.agreements, lang))
+    mechanisms = Text(str(state.mechanisms.total), style="chrono.definite")
+    for slug in state.mechanisms.ids[:SHOWN_MECHANISMS]:
         mechanisms.append("\n• ")
-        mechanisms.append(by_slug[slug].facts.title.get(lang) if slug in by_slug else slug)
+        mechanisms.append(slug)
+    if state.mechanisms.total > SHOWN_MECHANISMS:
+        mechanisms.append("\n" + label(lang, "more", n=state.mechanisms.total - SHOWN_MECHANISMS), style="chrono.muted")
     grid.add_row(label(lang, "mechanisms"), mechanisms)
     grid.add_row(label(lang, "first_contact"), _entry_line(found.first_contact, lang))
     grid.add_row(label(lang, "latest_contact"), _entry_line(found.latest_contact, lang))
     return grid
+
+
+SHOWN_MECHANISMS = 5
 
 
 def kind_counts(counts: Mapping[str, int], lang: str, width: int = 16) -> Table:
@@ -105,23 +125,16 @@ def kind_counts(counts: Mapping[str, int], lang: str, width: int = 16) -> Table:
 class PartnerHistoryView:
     """``chrono partner P``: the partner's place, the relationship's state, its history."""
 
-    def __init__(
-        self, found: Any, partners: Mapping[str, Partner], lang: str = "en", *,
-        as_of: Any = None, known_at: datetime | None = None, rows: Sequence[Any] | None = None, page: Page | None = None,
-    ) -> None:  # fmt: skip
+    def __init__(self, found: History, lang: str = "en") -> None:
         self.found = found
-        self.partners = partners
+        self.partners = found.timeline.partners
         self.lang = lang
-        self.as_of = as_of
-        self.known_at = known_at
-        self.rows = list(found.entries) if rows is None else list(rows)
-        self.page = page
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        lang = self.lang
-        tree = lineage_tree(self.found, self.partners, lang)
-        state = Group(relationship_grid(self.found, lang), Text(""), Text(label(lang, "counts"), style="chrono.heading"),
-                      kind_counts(self.found.counts, lang))  # fmt: skip
+        lang, found = self.lang, self.found
+        tree = lineage_tree(found, lang)
+        state = Group(relationship_grid(found, lang), Text(""), Text(label(lang, "counts"), style="chrono.heading"),
+                      kind_counts(found.relationship.counts, lang))  # fmt: skip
         body: RenderableType
         if options.max_width >= SIDE_BY_SIDE:
             body = Table.grid(padding=(0, 3))
@@ -130,11 +143,13 @@ class PartnerHistoryView:
             body.add_row(Group(Text(label(lang, "hierarchy"), style="chrono.heading"), tree), state)
         else:
             body = Group(Text(label(lang, "hierarchy"), style="chrono.heading"), tree, Text(""), state)
-        partner = self.found.partner
+        partner = found.partner
         title = plain(partner.name.get(lang), "chrono.partner.strong")
         title.append(f" · {level_label(partner.level, lang)} · {partner.id}", style="chrono.muted")
         yield Panel(body, title=title, title_align="left", border_style="chrono.gutter")
-        yield TimelineView(self.rows, self.partners, lang, as_of=self.as_of, known_at=self.known_at, page=self.page)
+        line = found.timeline
+        yield TimelineView(line.entries, self.partners, lang, as_of=line.axes.as_of, known_at=line.axes.known_at, page=line.page,
+                           by=line.by, total=line.total)  # fmt: skip
 
 
 class PartnerTreeView:

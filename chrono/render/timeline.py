@@ -8,19 +8,18 @@ text wraps inside its column; nothing is cut.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from itertools import groupby
 from typing import Any
 
-import attrs
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, JustifyMethod, RenderResult
 from rich.segment import Segment
 from rich.text import Text
 
 from chrono.events.values import Partner
+from chrono.projections.results import Page
 from chrono.render.labels import kind_label, label
 from chrono.render.text import GLYPHS, cell, marks, names, number, plain
 from chrono.render.theme import kind_style
@@ -30,36 +29,6 @@ DEFAULT_PAGE = 20
 DECADE_SPAN = 40  # years between the first and the last start beyond which groups are decades
 RULE, TICK, CROSS = "│", "┬", "┼"
 QUALIFIER_SIGNS = {"at_least": "≥", "at_most": "≤", "about": "~", "exact": ""}
-
-
-@attrs.frozen
-class Page:
-    """Which slice of a timeline is shown: page ``number`` of ``size`` entries out of ``total``."""
-
-    number: int
-    size: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.size))
-
-    @property
-    def first(self) -> int:
-        return (self.number - 1) * self.size + 1
-
-    @property
-    def last(self) -> int:
-        return min(self.number * self.size, self.total)
-
-
-def paginate(rows: Sequence[Any], page: int | None, limit: int) -> tuple[list[Any], Page | None]:
-    """The rows to show: page ``page`` of ``limit`` rows (20 when no limit), else the first ``limit``."""
-    if not page:
-        return list(rows[:limit] if limit else rows), None
-    size = limit if limit > 0 else DEFAULT_PAGE
-    start = (page - 1) * size
-    return list(rows[start : start + size]), Page(page, size, len(rows))
 
 
 def grouping(whens: Sequence[When]) -> str:
@@ -99,12 +68,13 @@ class TimelineView:
         page: which page ``rows`` is, when paging.
         by: ``year`` or ``decade``; decided from ``rows`` when None.
         caption: whether to print the heading line (a partner history has its own).
+        total: how many entries the answer holds in all (``len(rows)`` when None).
     """
 
     def __init__(
         self, rows: Sequence[Any], partners: Mapping[str, Partner], lang: str = "en", *,
         as_of: Any = None, known_at: datetime | None = None, page: Page | None = None,
-        by: str | None = None, caption: bool = True,
+        by: str | None = None, caption: bool = True, total: int | None = None,
     ) -> None:  # fmt: skip
         self.rows = list(rows)
         self.partners = partners
@@ -114,6 +84,7 @@ class TimelineView:
         self.page = page
         self.by = by or grouping([row.entry.facts.when for row in self.rows])
         self.caption = caption
+        self.total = total
 
     # -- layout -----------------------------------------------------------
 
@@ -159,7 +130,7 @@ class TimelineView:
 
     def _caption(self) -> Text:
         lang = self.lang
-        total = self.page.total if self.page else len(self.rows)
+        total = self.page.total if self.page else self.total if self.total is not None else len(self.rows)
         text = Text(label(lang, "timeline"), style="chrono.heading")
         text.append(" · " + (label(lang, "one_entry") if total == 1 else label(lang, "entries", n=total)), style="chrono.muted")
         if self.as_of is not None:

@@ -32,10 +32,11 @@ import pytest
 from chrono.errors import ChronoError
 from chrono.events.commands import Origin
 from chrono.interchange.records import parse_record
-from chrono.projections import sqlcounters
+from chrono.interchange.shapes import entry_json
+from chrono.projections import answers
 from chrono.projections.audit import audit
 from chrono.projections.readmodel import ReadModel, fresh
-from chrono.render.shapes import entry_json
+from chrono.projections.results import Axes
 from chrono.store import open_store
 from chrono.when import When
 from tests.factories import PARTNERS, entry
@@ -159,7 +160,7 @@ def reader(url: str, done: Any) -> dict[str, Any]:
             rounds += 1
         model = fresh(app)
         partners = model.partners()
-        counters = sqlcounters.counters(model, pendulum.Date(2030, 1, 1))
+        counters = answers.counters(model, Axes(pendulum.Date(2030, 1, 1))).counters
         return {
             "position": model.position(), "rounds": rounds, "head": str(model.head()),
             "documents": {e.slug: entry_json(e, partners) for e in model.entries()},

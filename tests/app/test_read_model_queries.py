@@ -17,13 +17,14 @@ from bench.generate import generate
 from chrono.events.commands import Origin
 from chrono.interchange.changes import parse_changes
 from chrono.interchange.importing import import_files
-from chrono.projections import counters as reference
-from chrono.projections import readmodel, sqlcounters
+from chrono.projections import answers, readmodel
 from chrono.projections.hierarchy import descendants
+from chrono.projections.queries.timeline import Filter
 from chrono.projections.readmodel import ReadModel, fresh
-from chrono.projections.views import ordered
+from chrono.projections.results import Axes
 from chrono.store import open_store
 from tests.factories import PARTNERS, entry, jsonl
+from tests.reference import Fold
 
 SIZE = 600
 
@@ -44,58 +45,74 @@ def model(store_url: str) -> ReadModel:
     return fresh(app)
 
 
+def ordered(entries: list) -> list:
+    return sorted(entries, key=lambda e: (e.facts.when.sort_key, e.slug))
+
+
 def test_history_pages_are_the_timeline_in_order(model: ReadModel) -> None:
     partners = model.partners()
+    axes = Axes(pendulum.Date(2030, 1, 1))
     for pid in ("china", "cn-p1", "cn-p2-f3", "cn-p1-f1-c1-t1", "japan", "home-d2", "org-3"):
         family = descendants(pid, partners)
         expected = [e.slug for e in ordered(model.entries(partners=family)) if not e.retracted]
         pages: list[str] = []
-        after = None
+        number = 1
         while True:
-            page = model.page(family, limit=7, after=after)
-            pages += [e.slug for e in page]
-            if len(page) < 7:
+            page = answers.timeline(model, axes, Filter(partners=frozenset(family)), page=number, limit=7)
+            pages += [d.entry.slug for d in page.entries]
+            assert page.total == len(expected), pid
+            if len(page.entries) < 7:
                 break
-            after = model.key(page[-1])
+            number += 1
         assert pages == expected, pid
-        assert [e.slug for e in model.page(family, limit=50)] == expected[:50]
+        assert [d.entry.slug for d in answers.timeline(model, axes, Filter(partners=frozenset(family)), limit=50).entries] == expected[:50]
 
 
-def test_sql_counters_agree_on_a_synthetic_chronicle(model: ReadModel) -> None:
-    entries, partners = model.entries(), model.partners()
+def test_timeline_filters_are_the_plain_filter(model: ReadModel) -> None:
+    day = 20051231
+    axes = Axes(pendulum.Date(2005, 12, 31))
+    everything = ordered([e for e in model.entries() if not e.retracted])
+    found = answers.timeline(model, axes, Filter(kinds=frozenset({"VisitMade", "TalksHeld"}), begun_by=day))
+    expected = [
+        e.slug
+        for e in everything
+        if e.kind in ("VisitMade", "TalksHeld") and (e.facts.when.earliest_key is None or e.facts.when.earliest_key <= (2005, 12, 31))
+    ]
+    assert [d.entry.slug for d in found.entries] == expected and found.total == len(expected)
+    planned = answers.timeline(model, axes, Filter(statuses=frozenset({"planned"}), start=20230101), page=2, limit=3)
+    expected = [e.slug for e in everything if e.status == "planned" and (e.facts.when.latest_key is None or e.facts.when.latest_key >= (2023, 1, 1))]
+    assert [d.entry.slug for d in planned.entries] == expected[3:6] and planned.total == len(expected)
+
+
+def test_counters_agree_with_the_reference_fold_on_a_synthetic_chronicle(model: ReadModel) -> None:
+    entries, parents = model.entries(), {pid: p.parent for pid, p in model.partners().items()}
     for day in ("1999-12-31", "2021-12-31", "2026-01-01"):
         as_of = pendulum.Date.fromisoformat(day)
-        for partner, by in ((None, None), (None, "year"), ("cn-p1", None), ("china", "partner"), ("home", "kind")):
-            expected = reference.counters(entries, partners, as_of, partner=partner, by=by)
-            assert sqlcounters.counters(model, as_of, None, partner, by) == expected, (day, partner, by)
-            numbers = [(c.metric, c.unit, c.group, c.definite, c.possible) for c in expected]
-            got = sqlcounters.counters(model, as_of, None, partner, by, ids=False)  # the running totals when ungrouped
-            assert [(c.metric, c.unit, c.group, c.definite, c.possible) for c in got] == numbers, (day, partner, by)
+        key = as_of.year * 10000 + as_of.month * 100 + as_of.day
+        for partner in (None, "cn-p1", "china", "home"):
+            expected = Fold(entries, parents, partner).counters(key)
+            got = answers.counters(model, Axes(as_of), partner).counters
+            assert {(c.metric, c.unit): (c.definite, c.possible, c.high) for c in got} == {k: v[:3] for k, v in expected.items()}, (day, partner)
+
+
+def test_grouped_counters_add_up_to_the_ungrouped_ones(model: ReadModel) -> None:
+    axes = Axes(pendulum.Date(2021, 12, 31))
+    whole = {(c.metric, c.unit): c.definite for c in answers.counters(model, axes).counters}
+    for by in ("year", "kind"):
+        sums: dict[tuple[str, str], object] = {}
+        for c in answers.counters(model, axes, by=by).counters:
+            sums[(c.metric, c.unit)] = sums.get((c.metric, c.unit), 0) + c.definite  # type: ignore[operator]
+        assert sums == whole, by
 
 
 def test_a_rebuild_gives_the_same_answers(model: ReadModel) -> None:
-    as_of = pendulum.Date(2021, 12, 31)
-    before = sqlcounters.counters(model, as_of, by="year")
-    family = descendants("cn-p3", model.partners())
-    page = [e.slug for e in model.page(family)]
+    axes = Axes(pendulum.Date(2021, 12, 31))
+    before = answers.counters(model, axes, by="year")
+    family = frozenset(descendants("cn-p3", model.partners()))
+    page = [d.entry.slug for d in answers.timeline(model, axes, Filter(partners=family), limit=20).entries]
     model.rebuild()
-    assert sqlcounters.counters(model, as_of, by="year") == before
-    assert [e.slug for e in model.page(family)] == page
-
-
-@pytest.mark.parametrize("by", ["year", "kind", "partner"])
-def test_grouped_tables_look_the_same_without_contributor_lists(model: ReadModel, by: str) -> None:
-    # `chrono counters --by X` asks for no lists (its table shows no ids): it must print the same table.
-    from chrono.render.counters import CountersView
-    from tests.unit.render_kit import render
-
-    as_of, partners = pendulum.Date(2021, 12, 31), model.partners()
-    for partner in (None, "cn-p1"):
-        listed = sqlcounters.counters(model, as_of, None, partner, by)
-        bare = sqlcounters.counters(model, as_of, None, partner, by, ids=False)
-        assert bare != listed  # the lists are gone ...
-        view = [render(CountersView(rows, partners, by=by, as_of=as_of, partner=partner), 120) for rows in (listed, bare)]
-        assert view[0] == view[1]  # ... and the table does not show them
+    assert answers.counters(model, axes, by="year") == before
+    assert [d.entry.slug for d in answers.timeline(model, axes, Filter(partners=family), limit=20).entries] == page
 
 
 def _statistics(model: ReadModel) -> tuple[int, int | None]:
@@ -123,3 +140,37 @@ def test_postgres_planner_statistics_are_gathered_as_the_log_grows(postgres_url:
     import_files(app, [(jsonl([entry("e-last")]), "last.jsonl")])
     model.catch_up()
     assert _statistics(model) == (columns, analysed)  # one event is not a tenth, nor RESTATE
+
+
+def _counts_both_ways(model: ReadModel, pid: str | None, **fields: object) -> tuple[int, int]:
+    """A filter's total from the kept counts, and by counting its rows (no scope: the counts cannot be used)."""
+    from chrono.projections.queries import timeline as queries
+
+    partners = frozenset(descendants(pid, model.partners())) if pid else None
+    kept = queries.count(model, Filter(partners=partners, scope=pid or "", **fields), None)  # type: ignore[arg-type]
+    rows = queries._counted(model, Filter(partners=partners, **fields), None)  # type: ignore[arg-type]
+    return kept, sum(rows.values())
+
+
+@pytest.mark.parametrize("pid", [None, "china", "cn-p2", "cn-p1-f1-c1", "japan", "home", "home-d3"])
+def test_kept_counts_equal_counting_the_rows(model: ReadModel, pid: str | None) -> None:
+    for fields in ({}, {"begun_by": 20050615}, {"begun_by": 19991231, "kinds": frozenset({"VisitMade"})},
+                   {"statuses": frozenset({"happened", "held"}), "end": 20201231}, {"retracted": True, "begun_by": 20240101}):  # fmt: skip
+        kept, counted = _counts_both_ways(model, pid, **fields)
+        assert kept == counted, (pid, fields)
+
+
+def test_counts_are_made_again_when_a_partner_moves(model: ReadModel) -> None:
+    import attrs
+
+    from chrono.events.entry import PartnerRecord, partner_uuid
+
+    app = model.app
+    before = _counts_both_ways(model, "cn-p1")
+    # No command moves a partner yet; the aggregate can, and the counts must follow.
+    record = app.repository.get(partner_uuid("cn-p2-f1"))
+    record.trigger_event(PartnerRecord.Amended, partner=attrs.evolve(record.partner, parent="cn-p1"))
+    app.save(record)
+    model.catch_up()
+    after = _counts_both_ways(model, "cn-p1")
+    assert after[0] == after[1] > before[0]

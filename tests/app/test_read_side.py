@@ -8,10 +8,11 @@ import pendulum
 import pytest
 
 from chrono.interchange.bundled import import_bundled
-from chrono.projections.memory import TimelineQuery
+from chrono.interchange.shapes import entry_json
+from chrono.projections import answers
+from chrono.projections.queries.timeline import Filter
 from chrono.projections.readmodel import ReadModel, fresh
-from chrono.projections.views import history, timeline
-from chrono.render.shapes import entry_json
+from chrono.projections.results import Axes
 from chrono.store import open_store
 from chrono.when import When
 
@@ -25,7 +26,8 @@ def bundled(store_url: str):
 
 def _certainty(app, slug: str, day: str) -> str | None:
     model = fresh(app)
-    rows = timeline(model.entries(), TimelineQuery(), pendulum.Date.fromisoformat(day), strict=True)
+    as_of = pendulum.Date.fromisoformat(day)
+    rows = answers.timeline(model, Axes(as_of), Filter(begun_by=as_of.year * 10000 + as_of.month * 100 + as_of.day)).entries
     found = [row.certainty for row in rows if row.entry.slug == slug]
     return found[0] if found else None
 
@@ -39,14 +41,14 @@ def test_thien_bao_twinning_as_of_three_dates(bundled) -> None:
 
 def test_van_son_history_includes_its_descendants_in_date_order(bundled) -> None:
     model = fresh(bundled)
-    partners = model.partners()
-    found = history("van-son", model.entries(), partners, pendulum.Date(2030, 1, 1))
-    slugs = [row.entry.slug for row in found.entries]
+    axes = Axes(pendulum.Date(2030, 1, 1))
+    found = answers.history(model, axes, "van-son")
+    slugs = [row.entry.slug for row in found.timeline.entries]
     assert "2018-thien-bao-commune-twinning" in slugs  # Thiên Bảo is under Malipo, under Văn Sơn
-    keys = [(row.entry.facts.when.sort_key, row.entry.slug) for row in found.entries]
+    keys = [(row.entry.facts.when.sort_key, row.entry.slug) for row in found.timeline.entries]
     assert keys == sorted(keys)
-    exact = history("van-son", model.entries(), partners, pendulum.Date(2030, 1, 1), exact=True)
-    assert "2018-thien-bao-commune-twinning" not in [row.entry.slug for row in exact.entries]
+    exact = answers.history(model, axes, "van-son", exact=True)
+    assert "2018-thien-bao-commune-twinning" not in [row.entry.slug for row in exact.timeline.entries]
     assert [p.id for p in found.lineage] == ["china", "yunnan", "van-son"]
 
 

@@ -7,9 +7,9 @@ import json
 import pytest
 
 from chrono.errors import Rejected
+from chrono.interchange import shapes
 from chrono.interchange.changes import parse_quantity_text
 from chrono.interchange.importing import import_files
-from chrono.render import shapes
 from chrono.store import open_store
 from tests.factories import PARTNERS, entry, jsonl
 

@@ -34,11 +34,11 @@ from chrono.errors import Rejected, UnknownEntry
 from chrono.events.kinds import KINDS
 from chrono.interchange.importing import commands
 from chrono.interchange.reading import read_records
+from chrono.projections import answers
 from chrono.projections.audit import audit
-from chrono.projections.counters import counters
-from chrono.projections.memory import TimelineQuery
+from chrono.projections.queries.timeline import Filter
 from chrono.projections.readmodel import ReadModel
-from chrono.projections.views import history, timeline
+from chrono.projections.results import Axes
 from chrono.store import open_store
 from chrono.when import When
 from tests.factories import PARTNERS, entry, jsonl
@@ -310,18 +310,16 @@ class ChronicleMachine(RuleBasedStateMachine):
         as_of = pendulum.date(as_of.year, as_of.month, as_of.day)
         read = ReadModel(self.app)
         read.catch_up()
-        partners = read.partners()
-        entries = read.entries()
-        rows = timeline(entries, TimelineQuery(), as_of, strict=False)
+        rows = answers.timeline(read, Axes(as_of), Filter()).entries
         assert [(d.entry.slug, d.certainty) for d in rows] == expected_timeline(self.model, as_of)
         for pid, family in FAMILY.items():
-            found = history(pid, read.entries(partners=family), partners, as_of)
-            assert [(d.entry.slug, d.certainty) for d in found.entries] == expected_timeline(self.model, as_of, family)
-        assert seen_counters(counters(entries, partners, as_of)) == expected_counters(self.model, as_of)
+            found = answers.history(read, Axes(as_of), pid).timeline.entries
+            assert [(d.entry.slug, d.certainty) for d in found] == expected_timeline(self.model, as_of, family)
+        assert seen_counters(answers.counters(read, Axes(as_of)).counters) == expected_counters(self.model, as_of)
         moment, then = self.history[min(int(pick * len(self.history)), len(self.history) - 1)]
         known = read.entries(known_at=moment)
         assert {e.slug: _fields(e) for e in known} == then
-        assert seen_counters(counters(known, read.partners(moment), as_of)) == expected_counters(then, as_of)
+        assert seen_counters(answers.counters(read, Axes(as_of, moment)).counters) == expected_counters(then, as_of)
 
     @invariant()
     def audit_passes(self) -> None:

@@ -10,7 +10,7 @@ from rich.console import Console, RenderableType
 
 from chrono.events.entry import Entry
 from chrono.events.values import Facts, Names, Partner, Quantity, Source
-from chrono.projections.views import Dated
+from chrono.projections.results import Dated
 from chrono.render.theme import CHRONO_THEME
 from chrono.when import When
 

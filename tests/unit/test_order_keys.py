@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from chrono.projections.readmodel import time_key
 from chrono.projections.schema import order_key
 from chrono.when import When
-from tests.property.test_counter_properties import edtf
+from tests.strategies import edtf
 
 FAR = ["Y170000002", "Y-170000002", "-0044", "-0044-03-15", "0000", "0001", "9999-12-31", "../2012", "2012/.."]
 

@@ -96,6 +96,10 @@ def test_the_chronicle_as_a_markdown_report() -> None:
 
 
 def test_state_markdown_is_tables_under_headings() -> None:
-    data = {"as_of": "2021-12-31", "known_at": None, "relationships": {}, "counters": [], "latest": [], "overdue": [], "activity": {"years": []}}
-    md_text = state_markdown(data, PARTNERS, "vi")
+    from datetime import date
+
+    from chrono.projections.results import Activity, Axes, Counters, State
+
+    empty = State(Axes(date(2021, 12, 31)), (), Counters(date(2021, 12, 31), None, None, None, ()), (), (), Activity((), 0), PARTNERS)
+    md_text = state_markdown(empty, "vi")
     assert md_text.startswith("# Tình hình") and "## Số liệu cộng dồn" in md_text

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pendulum
 import pytest
 
-from chrono.projections.views import history
+from chrono.projections.results import Axes, Counter, Dated, History, IdPage, Relationship, Since, Timeline
 from chrono.render.partner import PARTNER_COLUMNS, PartnerHistoryView, PartnerTreeView, partner_rows
 from tests.unit.render_kit import LONG_VI, PARTNERS, make_entry, render, words
 
@@ -21,9 +23,16 @@ def entries() -> list:
     ]
 
 
-def history_view(pid: str = "van-son", lang: str = "en") -> PartnerHistoryView:
-    found = history(pid, entries(), PARTNERS, AS_OF, strict=True)
-    return PartnerHistoryView(found, PARTNERS, lang, as_of=AS_OF)
+def history_view(lang: str = "en") -> PartnerHistoryView:
+    """Wenshan's history as ``answers.history`` would give it for these entries."""
+    _, twinning, programme, mechanism = entries()
+    shown = tuple(Dated(e, "definite") for e in (twinning, programme, mechanism))
+    agreements = Counter("agreements", "agreement", "van-son", None, Decimal(1), Decimal(0), Decimal(1), contributors=IdPage(("2021-programme",), 1))
+    state = Relationship("van-son", None, Since(twinning, "definite"), agreements, IdPage(("2022-mechanism",), 1), {"TwinningSigned": 1})
+    line = Timeline(Axes(AS_OF), shown, None, 3, "year", PARTNERS)
+    lineage = (PARTNERS["china"], PARTNERS["yunnan"], PARTNERS["van-son"])
+    found = History(PARTNERS["van-son"], lineage, ((PARTNERS["malipo"], 1),), state, twinning, mechanism, line)
+    return PartnerHistoryView(found, lang)
 
 
 def test_the_tree_runs_from_the_ancestors_down_to_the_partner_and_its_children() -> None:
@@ -39,7 +48,7 @@ def test_the_tree_runs_from_the_ancestors_down_to_the_partner_and_its_children()
 def test_the_relationship_state_and_contacts() -> None:
     out = render(history_view(), 160)
     assert "twinned since" in out and "agreements" in out and "mechanisms" in out
-    assert "Periodic talks" in out  # the mechanism by its title
+    assert "2022-mechanism" in out  # the mechanism by its id
     first = next(line for line in out.splitlines() if "first contact" in line)
     assert "Commune twinning" in first and "2018" in first
     latest = next(line for line in out.splitlines() if "latest contact" in line)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pendulum
 import pytest
 
-from chrono.render.timeline import RULE, Page, TimelineView, grouping, paginate, timeline_rows
+from chrono.projections.results import Page
+from chrono.render.timeline import RULE, TimelineView, grouping, timeline_rows
 from chrono.when import When
 from tests.unit.render_kit import LONG_VI, PARTNERS, chronicle, dated, make_entry, render, words
 
@@ -112,30 +113,13 @@ def test_markup_in_data_prints_as_written() -> None:
 
 def test_paging_shows_the_page_and_how_to_get_the_next() -> None:
     rows = chronicle()
-    shown, page = paginate(rows, 2, 3)
-    assert [r.entry.slug for r in shown] == [r.entry.slug for r in rows[3:6]]
-    assert page == Page(2, 3, len(rows))
-    out = render(view(shown, page=page), 100)
+    out = render(view(rows[3:6], page=Page(2, 3, len(rows))), 100)
     assert "entries 4–6 of 7 · page 2 of 3" in out and "--page 3" in out
-    last, page3 = paginate(rows, 3, 3)
-    assert "--page 4" not in render(view(last, page=page3), 100)
-
-
-def test_paging_without_a_limit_uses_pages_of_twenty() -> None:
-    rows = [dated(make_entry(f"e{i}", "2020")) for i in range(45)]
-    shown, page = paginate(rows, 3, 0)
-    assert len(shown) == 5 and page is not None and page.pages == 3
+    assert "--page 4" not in render(view(rows[6:], page=Page(3, 3, len(rows))), 100)
 
 
 def test_a_page_beyond_the_end_says_so() -> None:
-    shown, page = paginate(chronicle(), 9, 3)
-    assert shown == []
-    assert "No entries on page 9: the last page is 3." in render(view(shown, page=page), 100)
-
-
-def test_limit_without_page_is_the_first_entries() -> None:
-    shown, page = paginate(chronicle(), 0, 2)
-    assert page is None and len(shown) == 2
+    assert "No entries on page 9: the last page is 3." in render(view([], page=Page(9, 3, 7)), 100)
 
 
 def test_empty_timeline() -> None:

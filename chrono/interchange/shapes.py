@@ -12,6 +12,7 @@ from typing import Any
 from chrono.events.entry import Entry
 from chrono.events.kinds import KINDS
 from chrono.events.values import Names, Partner
+from chrono.interchange import jsonl
 
 
 def partner_ref(pid: str, partners: Mapping[str, Partner]) -> dict[str, Any]:
@@ -66,6 +67,16 @@ def _plain(value: Any) -> Any:
 
 
 def dumps(data: Any) -> str:
-    from chrono.interchange.jsonl import dumps  # one line of JSON, that stays one line and prints as text
+    """One line of JSON, that stays one line and prints as text (``jsonl.dumps``)."""
+    return jsonl.dumps(data, default=_plain)
 
-    return dumps(data, default=_plain)
+
+def plain_value(value: Any) -> Any:
+    """A changed field's value as JSON: dates as EDTF, names and amounts as their JSON."""
+    if hasattr(value, "edtf"):
+        return value.edtf
+    if isinstance(value, tuple):
+        return [plain_value(v) for v in value]
+    if hasattr(value, "to_json"):
+        return value.to_json()
+    return str(value) if not isinstance(value, str | int | float | bool | None) else value

@@ -1,0 +1,148 @@
+"""The values a draft is made of: guessed fields with the words they came
+from, and the import-shape records ``chrono import`` reads.
+
+A draft's review notes go in a ``draft`` block beside the record's own
+fields; ``chrono import`` takes that block off before it reads a record
+(``chrono.interchange.records.DRAFT_NOTES``), so that a reviewed draft imports as
+it stands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any, Final
+
+import attrs
+
+from chrono.events.slugs import derive_slug
+from chrono.events.values import Names, Partner
+from chrono.interchange.numbers import Amount
+from chrono.interchange.records import DRAFT_NOTES
+from chrono.when import When
+
+
+@attrs.frozen
+class Guess:
+    """One guessed field of a draft.
+
+    Attributes:
+        field: the field guessed (``kind``, ``when``, ``partners.van-son``, ...).
+        phrase: the words of the article it was read from ("" if none).
+        confidence: from 0 (a placeholder) to 1 (as the text says it).
+        note: why, where the phrase alone does not say.
+    """
+
+    field: str
+    phrase: str
+    confidence: float
+    note: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"from": self.phrase, "confidence": round(self.confidence, 2)}
+        if self.note:
+            out["note"] = self.note
+        return out
+
+
+@attrs.frozen
+class EntryDraft:
+    """A drafted entry: the import record and how each field was guessed.
+
+    Attributes:
+        record: the entry in the import shape (no ``draft`` block).
+        guesses: the guessed fields.
+        start: the offset of its sentence in the article (for the order).
+        same_as: an entry of the store this probably repeats, or None.
+    """
+
+    record: dict[str, Any]
+    guesses: tuple[Guess, ...]
+    start: int
+    same_as: str | None = None
+
+    @property
+    def quote(self) -> str:
+        return str(self.record["sources"][0]["quote"])
+
+    def with_notes(self) -> dict[str, Any]:
+        """The record with its review notes in the ``draft`` block."""
+        notes: dict[str, Any] = {}
+        for guess in self.guesses:
+            head, _, tail = guess.field.partition(".")
+            if tail:
+                notes.setdefault(head, {})[tail] = guess.to_json()
+            else:
+                notes[head] = guess.to_json()
+        if self.same_as:
+            notes["same_as"] = self.same_as
+        return {**self.record, DRAFT_NOTES: notes}
+
+
+@attrs.frozen
+class PartnerDraft:
+    """A partner the article names that the registry does not hold."""
+
+    partner: Partner
+    phrase: str
+    confidence: float
+
+    def with_notes(self) -> dict[str, Any]:
+        record = {"type": "partner", **self.partner.to_json()}
+        record[DRAFT_NOTES] = {"partner": Guess("partner", self.phrase, self.confidence, "a new partner: check the name, level and parent").to_json()}
+        return record
+
+
+KIND_TITLES: Final = {
+    "TwinningSigned": ("Twinning with {}", "Kết nghĩa với {}"),
+    "AgreementSigned": ("Agreement with {}", "Thỏa thuận với {}"),
+    "RelationsEstablished": ("Relations with {}", "Quan hệ với {}"),
+    "MechanismEstablished": ("Cooperation mechanism with {}", "Cơ chế hợp tác với {}"),
+    "TalksHeld": ("Talks with {}", "Hội đàm với {}"),
+    "ConferenceHeld": ("Conference with {}", "Hội nghị với {}"),
+    "VisitMade": ("Delegation visit with {}", "Trao đổi đoàn với {}"),
+    "AidProvided": ("Aid with {}", "Viện trợ với {}"),
+    "CooperationCarriedOut": ("Cooperation with {}", "Hợp tác với {}"),
+    "FigureReported": ("Figures reported with {}", "Số liệu với {}"),
+}
+
+
+def title(kind: str, partners: Sequence[str], registry: Mapping[str, Partner], metrics: Sequence[str]) -> dict[str, str]:
+    """A placeholder title from the kind, the partners and the metrics."""
+    en, vi = KIND_TITLES[kind]
+    names = [registry[p].name if p in registry else Names(en=p, vi=p) for p in partners[:3]]
+    if not names:
+        en, vi = en.split(" with ")[0], vi.split(" với ")[0]
+        if metrics:
+            en, vi = f"{en}: {', '.join(metrics[:3])}", f"{vi}: {', '.join(metrics[:3])}"
+        return {"en": en, "vi": vi}
+    return {"en": en.format(", ".join(n.en for n in names)), "vi": vi.format(", ".join(n.vi or n.en for n in names))}
+
+
+def quantity(amount: Amount, period: str | None = None, observed: str | None = None) -> dict[str, Any]:
+    record: dict[str, Any] = {"metric": amount.metric, "value": plain_number(amount.value), "unit": amount.unit, "qualifier": amount.qualifier}
+    if period:
+        record["period"] = period
+    if observed:
+        record["observed"] = observed
+    return record
+
+
+def plain_number(value: Decimal) -> str:
+    """A decimal without exponent or trailing zeros: 2.548E+9 is "2548000000"."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def entry_record(
+    kind: str, status: str, when: str, *, names: dict[str, str], partners: list[str], actors: list[str],
+    quantities: list[dict[str, Any]], source: dict[str, Any],
+) -> dict[str, Any]:  # fmt: skip
+    """An entry in the import shape, its id derived as ``chrono import`` would."""
+    slug = derive_slug(kind, When.parse(when), Names(en=names["en"], vi=names["vi"]))
+    record: dict[str, Any] = {"type": "entry", "id": slug, "kind": kind, "status": status, "title": names, "when": when}
+    record.update({"partners": partners, "actors": actors})
+    if quantities:
+        record["quantities"] = quantities
+    record["sources"] = [source]
+    return record

@@ -1,0 +1,71 @@
+"""The kind and status a sentence suggests, from its verbs and nouns.
+
+Each cue is a pattern over folded text, strong (the kind itself: "ký kết
+nghĩa", "hội đàm", "signed ... agreement") or weak (a word many kinds use:
+"hợp tác", "trao đổi", "cooperation"). The first strong cue in the order of
+``CUES`` wins; without one, the first weak cue. "dự kiến", "sẽ", "kế hoạch",
+"expected", "will" make a draft planned.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+import attrs
+
+from chrono.interchange.fold import fold
+
+# (kind, strong Vietnamese cue, strong English cue), in order of precedence.
+CUES: Final = (
+    ("TwinningSigned", r"ket nghia", r"twinn|sister[- ]cit"),
+    ("AgreementSigned",
+     r"ky(?: ket)? (?:\w+ ){0,3}(?:thoa thuan|chuong trinh|ban ghi nho|hop dong|van ban)"
+     r"|(?:thoa thuan|hop dong)\b.{0,80}\bda ky|ky ket thoa thuan",
+     r"sign\w* (?:\w+ ){0,4}(?:agreement|memorand|programme|program|contract)|(?:agreement|memorandum) (?:\w+ ){0,4}signed"),
+    ("RelationsEstablished", r"thiet lap (?:moi )?quan he|quan he (?:hop tac )?huu nghi|day manh quan he",
+     r"(?:established|set up) (?:\w+ ){0,2}relations|friendship relations"),
+    ("MechanismEstablished", r"co che|thanh lap|nhom cong tac lien hop|uy ban cong tac lien hop", r"mechanism|working group|joint committee|founded|set up a"),
+    ("TalksHeld", r"hoi dam|hoi kien", r"\btalks\b|held talks"),
+    ("ConferenceHeld", r"hoi nghi|hoi thao|giao ban|dien dan|hoi cho", r"conference|forum|workshop|seminar|summit"),
+    ("VisitMade", r"chuyen tham|doan dai bieu|tham va lam viec|den tham|tiep doan|don tiep", r"\bvisit|delegation"),
+    ("AidProvided", r"trao tang|tai tro|vien tro|hoc bong|tang qua", r"donat|\baid\b|grant|scholarship|funded"),
+    ("CooperationCarriedOut", r"tuan tra|phoi hop|hop tac|xuc tien|giao luu|trao doi|dua .{0,40}lao dong", r"cooperat|patrol|exchange|promot"),
+)  # fmt: skip
+PLANNED: Final = {
+    "vi": r"\bdu kien\b|\bse\b|\bke hoach\b|\bmong muon\b|\bdu dinh\b|\bthoi gian toi\b",
+    "en": r"\bexpect(?:s|ed)?\b|\bwill\b|\bplan(?:s|ned)? to\b|\bscheduled\b",
+}
+# Ongoing: kept up, not begun ("tiếp tục duy trì", "thường xuyên").
+ONGOING: Final = {"vi": r"\btiep tuc\b|\bduy tri\b|\bthuong xuyen\b|\bdang\b|\bdinh ky\b", "en": r"\bcontinu|\bmaintain|\bregular|\bongoing\b"}
+# A level on the day it was stated: a stock, not a flow.
+LEVEL: Final = {"vi": r"\bhien (?:nay|tai|co)\b|\btinh den nay\b|\bco \d", "en": r"\bcurrently\b|\bat present\b|\bto date\b|\bas of\b|\bnow has\b"}
+WEAK: Final = ("CooperationCarriedOut",)
+
+
+@attrs.frozen
+class KindGuess:
+    """A guessed kind, the words it came from and how sure it is."""
+
+    kind: str
+    phrase: str
+    confidence: float
+
+
+def guess_kind(text: str, lang: str) -> KindGuess | None:
+    """The kind ``text`` suggests, or None when no cue is in it."""
+    folded = fold(text)
+    column = 1 if lang == "vi" else 2
+    for cue in CUES:
+        m = re.search(str(cue[column]), folded)
+        if m is not None:
+            confidence = 0.4 if cue[0] in WEAK else 0.7
+            return KindGuess(str(cue[0]), text[m.start() : m.end()], confidence)
+    return None
+
+
+def cue(text: str, lang: str, table: dict[str, str]) -> str | None:
+    """The words of ``text`` that match ``table``'s cue in ``lang``, or None."""
+    folded = fold(text)
+    m = re.search(table[lang], folded)
+    return None if m is None else text[m.start() : m.end()]

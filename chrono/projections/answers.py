@@ -1,0 +1,279 @@
+"""One function per question people ask, each returning a typed result (``results``).
+
+The command line, exports and tests all ask here; every number comes from
+``counting``, every read from the indexed tables (``queries``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from chrono.events.application import Chronicle
+from chrono.events.entry import Entry
+from chrono.events.kinds import KINDS, OBSERVATION
+from chrono.interchange.shapes import plain_value
+from chrono.projections.counting import COVERED, DEFINITE, EVENT, POSSIBLE, Family, Judged, Part, certainty, day_key, judge, tally, year_of
+from chrono.projections.counting.claims import Claim
+from chrono.projections.hierarchy import ancestry
+from chrono.projections.queries import timeline as queries_timeline
+from chrono.projections.queries.parts import family, parts
+from chrono.projections.queries.timeline import Filter
+from chrono.projections.readmodel import ReadModel
+from chrono.projections.results import (
+    Activity,
+    Axes,
+    Conflict,
+    Contribution,
+    Correction,
+    Counter,
+    Counters,
+    Dated,
+    Explanation,
+    History,
+    IdPage,
+    Page,
+    Relationship,
+    Since,
+    State,
+    Timeline,
+)
+
+GROUPINGS = ("year", "kind", "partner")
+LIST_LIMIT = 20  # ids shown per list of a counter, unless asked for more
+
+
+def counters(model: ReadModel, axes: Axes, partner: str | None = None, by: str | None = None, *, limit: int | None = LIST_LIMIT) -> Counters:
+    """The counters on ``axes``, overall or for ``partner``'s family, grouped ``by``."""
+    if by is not None and by not in GROUPINGS:
+        raise ValueError(f"cannot group counters by {by!r} (choose one of {', '.join(GROUPINGS)})")
+    _, wanted, judged = _judged(model, axes, partner)
+    return Counters(axes.as_of, axes.known_at, partner, by, _tallied(judged, partner, by, wanted, limit))
+
+
+def _judged(
+    model: ReadModel, axes: Axes, partner: str | None, metric: str | None = None, *, wanted: frozenset[str] | None = None
+) -> tuple[Family, frozenset[str] | None, dict[tuple[str, str], list[Judged]]]:
+    """Every counted contribution judged on ``axes``, per counter (of ``partner``'s family, or of ``wanted``)."""
+    tree = family(model, axes.known_at)
+    if wanted is None and partner is not None:
+        wanted = tree.of(partner)
+    day = int(day_key(axes.as_of) or 0)
+    found = parts(model, axes.known_at, wanted, metric)
+    return tree, wanted, {key: judge(members, day, tree) for key, members in sorted(found.items())}
+
+
+def _tallied(
+    judged: dict[tuple[str, str], list[Judged]], partner: str | None, by: str | None, wanted: frozenset[str] | None, limit: int | None
+) -> tuple[Counter, ...]:
+    out: list[Counter] = []
+    for key, items in judged.items():
+        buckets: dict[str | None, list[Judged]] = defaultdict(list)
+        for item in items:
+            for group in groups(item.part, by, wanted):
+                buckets[group].append(item)
+        out += [_counter(key, partner, group, members, limit) for group, members in buckets.items()]
+    out.sort(key=lambda c: (c.metric, c.unit, _group_order(c.group, by)))
+    return tuple(out)
+
+
+def groups(part: Part, by: str | None, wanted: frozenset[str] | None) -> list[str | None]:
+    """The groups a contribution falls in: its year, its kind, or each partner of its scope
+    (those in ``wanted`` when some are); None when it has none."""
+    if by is None:
+        return [None]
+    if by == "year":
+        year = year_of(part.earliest, part.latest)
+        return [None if year is None else str(year)]
+    if by == "kind":
+        return [part.kind]
+    ids = list(part.scope)
+    if wanted is not None:
+        ids = [pid for pid in ids if pid in wanted] or ids
+    return [*ids] if ids else [None]
+
+
+def _group_order(group: str | None, by: str | None) -> tuple[int, int, str]:
+    if group is None:
+        return (0, 0, "")
+    if by == "year":
+        return (1, int(group), "")
+    return (1, 0, group)
+
+
+def _counter(key: tuple[str, str], partner: str | None, group: str | None, items: Sequence[Judged], limit: int | None) -> Counter:
+    made = tally(items)
+    return Counter(
+        *key, partner, group, made.definite, made.possible, made.high, made.approximate,
+        tuple(conflict(claim) for claim in made.conflicts),
+        _page(made.contributors, limit), _page(made.possible_contributors, limit), _page(made.covered, limit),
+    )  # fmt: skip
+
+
+def conflict(claim: Claim) -> Conflict:
+    """Competing claims as listed: each report and the value it states."""
+    return Conflict(tuple(m.entry for m in claim.members), tuple(m.high if m.high is not None else m.low for m in claim.members))
+
+
+def _page(ids: Sequence[str], limit: int | None) -> IdPage:
+    return IdPage(tuple(ids if limit is None else ids[:limit]), len(ids))
+
+
+def explain(model: ReadModel, axes: Axes, metric: str, partner: str | None = None, *, page: int = 1, size: int = LIST_LIMIT) -> Explanation:
+    """The counters of ``metric`` (one per unit) and page ``page`` of the contributions behind them:
+    per unit, definite, then possible, then covered, each in date order."""
+    _, wanted, judged = _judged(model, axes, partner, metric)
+    rank = {DEFINITE: 0, POSSIBLE: 1, COVERED: 2}
+    ordered = [item for items in judged.values() for item in sorted(items, key=lambda item: rank[item.state])]
+    start = (max(1, page) - 1) * size
+    shown = tuple(_contribution(item) for item in ordered[start : start + size])
+    slugs = list(unique(item.entry for item in shown))
+    entries = model.entries_by_id(slugs, axes.known_at)
+    return Explanation(
+        metric, partner, axes.as_of, axes.known_at, _tallied(judged, partner, None, wanted, 0), shown, Page(max(1, page), size, len(ordered)),
+        entries, {slug: _corrections(model.app, slug, axes.known_at) for slug in slugs}, model.partners(axes.known_at),
+    )  # fmt: skip
+
+
+def _corrections(app: Chronicle, slug: str, known_at: datetime | None) -> tuple[Correction, ...]:
+    found: list[Any] = [event for event in app.revisions(slug) if isinstance(event, Entry.Corrected)]
+    return tuple(
+        Correction(event.timestamp, {k: plain_value(v) for k, v in event.changes.items()}, event.reason)
+        for event in found
+        if known_at is None or event.timestamp <= known_at
+    )
+
+
+def _contribution(item: Judged) -> Contribution:
+    part = item.part
+    stated = part.high if part.high is not None else part.low
+    clash = conflict(item.claim) if item.claim is not None and item.claim.conflict else None
+    return Contribution(part.entry, part.kind, part.unit, part.measure, item.low, item.high, stated, item.state, part.when.edtf, item.covered_by, clash)
+
+
+DEFAULT_PAGE = 20
+DECADE_SPAN = 40  # years between the first and the last start beyond which a timeline groups by decade
+
+
+def timeline(model: ReadModel, axes: Axes, flt: Filter, *, page: int = 0, limit: int = 0) -> Timeline:
+    """The entries ``flt`` holds, in the chronicle's order: page ``page`` of ``limit``
+    (20 without one), or the first ``limit`` entries, or (neither) all of them."""
+    size = limit if limit > 0 else DEFAULT_PAGE if page else 0
+    offset = (page - 1) * size if page else 0
+    total = queries_timeline.count(model, flt, axes.known_at)
+    wanted = size if size else total
+    found = model.revisions_of(queries_timeline.keys(model, flt, axes.known_at, offset, wanted))
+    day = int(day_key(axes.as_of) or 0)
+    dated = tuple(Dated(entry, certainty(*_bounds(entry), day)) for entry in found)
+    return Timeline(axes, dated, Page(page, size, total) if page else None, total, _grouping(model, flt, axes), model.partners(axes.known_at))
+
+
+def _bounds(entry: Entry) -> tuple[int | None, int | None]:
+    when = entry.facts.when
+    return day_key(when.earliest_key), day_key(when.latest_key)
+
+
+def _grouping(model: ReadModel, flt: Filter, axes: Axes) -> str:
+    """``decade`` when the entries' starts span more than DECADE_SPAN years, else ``year``."""
+    first = model.revisions_of(queries_timeline.keys(model, flt, axes.known_at, 0, 1))
+    last = model.revisions_of(queries_timeline.keys(model, flt, axes.known_at, 0, 1, backwards=True))
+    years = [e.facts.when.earliest_key[0] for e in (*first, *last) if e.facts.when.earliest_key is not None]
+    return "decade" if years and max(years) - min(years) > DECADE_SPAN else "year"
+
+
+HAPPENED = frozenset({"happened", "held"})
+OVERDUE_SHOWN = 20
+
+
+def history(model: ReadModel, axes: Axes, pid: str, *, exact: bool = False, strict: bool = False, page: int = 0, limit: int = 0) -> History:
+    """Partner ``pid``'s history (with its descendants unless ``exact``): its place, its
+    relationship as of ``axes``, and a page of its entries (only those begun by then if ``strict``)."""
+    registry = model.partners(axes.known_at)
+    tree = family(model, axes.known_at)
+    ids = frozenset({pid}) if exact else tree.of(pid)
+    day = int(day_key(axes.as_of) or 0)
+    shown = Filter(partners=ids, scope=None if exact else pid, begun_by=day if strict else None)
+    children = tuple(
+        (child, queries_timeline.count(model, Filter(partners=tree.of(child.id), scope=child.id, begun_by=shown.begun_by), axes.known_at))
+        for child in sorted((p for p in registry.values() if p.parent == pid), key=lambda p: p.id)
+    )  # fmt: skip
+    first = model.revisions_of(queries_timeline.keys(model, shown, axes.known_at, 0, 1))
+    counted = Filter(partners=ids, scope=shown.scope, statuses=HAPPENED, begun_by=day)
+    latest = model.revisions_of(queries_timeline.keys(model, counted, axes.known_at, 0, 1, backwards=True))
+    return History(
+        registry[pid], tuple(ancestry(pid, registry)), children, relationship(model, axes, pid, ids, exact=exact),
+        first[0] if first else None, latest[0] if latest else None, timeline(model, axes, shown, page=page, limit=limit),
+    )  # fmt: skip
+
+
+def relationship(model: ReadModel, axes: Axes, pid: str, ids: frozenset[str], *, exact: bool = False) -> Relationship:
+    """The state of the relationship with ``ids`` (``pid`` and those below it, or ``pid`` alone if ``exact``) as of ``axes``."""
+    day = int(day_key(axes.as_of) or 0)
+    scope = None if exact else pid
+
+    def since(kind: str) -> Since | None:
+        flt = Filter(partners=ids, scope=scope, kinds=frozenset({kind}), statuses=HAPPENED, begun_by=day)
+        found = model.revisions_of(queries_timeline.keys(model, flt, axes.known_at, 0, 1))
+        return Since(found[0], certainty(*_bounds(found[0]), day)) if found else None
+
+    mechanisms = Filter(partners=ids, scope=scope, kinds=frozenset({"MechanismEstablished"}), statuses=HAPPENED, begun_by=day)
+    shown = model.revisions_of(queries_timeline.keys(model, mechanisms, axes.known_at, 0, LIST_LIMIT))
+    _, _, judged = _judged(model, axes, None, "agreements", wanted=ids)
+    tallied = {(c.metric, c.unit): c for c in _tallied(judged, pid, None, ids, LIST_LIMIT)}
+    return Relationship(
+        pid, since("RelationsEstablished"), since("TwinningSigned"), tallied.get(("agreements", "agreement")),
+        IdPage(tuple(e.slug for e in shown), queries_timeline.count(model, mechanisms, axes.known_at)),
+        queries_timeline.kinds(model, Filter(partners=ids, scope=scope, statuses=HAPPENED, begun_by=day), axes.known_at),
+    )  # fmt: skip
+
+
+def state(model: ReadModel, axes: Axes, *, latest: int = 10) -> State:
+    """Everything as of ``axes``: relationships, counters, the latest happenings, overdue plans, activity."""
+    registry = model.partners(axes.known_at)
+    tree = family(model, axes.known_at)
+    day = int(day_key(axes.as_of) or 0)
+    relationships = tuple(
+        relationship(model, axes, partner.id, tree.of(partner.id))
+        for partner in sorted(registry.values(), key=lambda p: p.id)
+        if partner.parent is None and queries_timeline.foreign(model, tree.of(partner.id), axes.known_at)
+    )
+    begun = Filter(begun_by=day)
+    shown = queries_timeline.keys(model, begun, axes.known_at, 0, latest, backwards=True)[::-1]
+    recent = tuple(Dated(e, certainty(*_bounds(e), day)) for e in model.revisions_of(shown))
+    overdue = model.revisions_of(queries_timeline.overdue(model, day, axes.known_at, OVERDUE_SHOWN))
+    _, _, judged = _judged(model, axes, None)
+    made = Counters(axes.as_of, axes.known_at, None, None, _tallied(judged, None, None, None, LIST_LIMIT))
+    return State(axes, relationships, made, recent, tuple(overdue), activity(judged), registry)
+
+
+def activity(judged: dict[tuple[str, str], list[Judged]]) -> Activity:
+    """Counted happenings per year (``counting.year_of``), definite (covered ones too: they happened) and possible."""
+    kinds = {(info.metric, info.unit) for info in KINDS.values()}
+    definite: dict[int, int] = defaultdict(int)
+    possible: dict[int, int] = defaultdict(int)
+    undated = 0
+    for key, items in judged.items():
+        for item in items if key in kinds else ():
+            part = item.part
+            if part.measure != EVENT or part.kind == OBSERVATION:
+                continue
+            year = year_of(part.earliest, part.latest)
+            if year is None:
+                undated += 1
+            else:
+                (possible if item.state == POSSIBLE else definite)[year] += 1
+    years = sorted({*definite, *possible})
+    span = range(years[0], years[-1] + 1) if years else range(0)
+    if len(span) > MAX_YEARS:
+        span = range(0)
+        undated += sum(definite.values()) + sum(possible.values())
+    return Activity(tuple((year, definite[year], possible[year]) for year in span), undated)
+
+
+MAX_YEARS = 10_000  # a span of years wider than this is not drawn year by year
+
+
+def unique(ids: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(ids))

@@ -1,0 +1,71 @@
+"""Contributions as ``counting.Part``, read from ``chrono_contributions`` (no entry decoded)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import datetime
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from chrono.projections.counting import Family, Part
+from chrono.projections.readmodel import ReadModel
+from chrono.when import When
+
+Key = tuple[str, str]
+PART_COLUMNS = "c.entry, c.kind, c.part, c.metric, c.unit, c.low, c.high, c.approximate, c.measure, c.edtf, c.earliest, c.latest, c.scope"
+
+
+def family(model: ReadModel, known_at: datetime | None) -> Family:
+    """The partner hierarchy as known at ``known_at`` (no state decoded)."""
+    known, params = model.known(known_at, "p")
+    rows = model.rows(f"SELECT p.id, p.parent FROM {{t:partners}} p WHERE {known}", params)
+    return Family({str(row["id"]): row["parent"] for row in rows})
+
+
+def touching(model: ReadModel, ids: Iterable[str], known_at: datetime | None, alias: str = "c") -> tuple[str, list[Any]]:
+    """`` AND`` a condition on ``alias`` for the rows of entries touching one of ``ids`` (as partner or actor)."""
+    wanted = sorted(ids)
+    marks = ", ".join("?" for _ in wanted)
+    known, params = model.known(known_at, "f")
+    clause = f" AND {alias}.aggregate IN (SELECT f.aggregate FROM {{t:revision_partners}} f WHERE f.partner IN ({marks}) AND {known})"
+    return clause, [*wanted, *params]
+
+
+def parts(model: ReadModel, known_at: datetime | None, wanted: frozenset[str] | None = None, metric: str | None = None) -> dict[Key, list[Part]]:
+    """The counted contributions as known at ``known_at``, per counter; only those of
+    entries touching ``wanted`` (a partner's family) and of ``metric`` if given."""
+    known, params = model.known(known_at, "c")
+    where = f"{known} AND c.counted = 1"
+    if metric is not None:
+        where += " AND c.metric = ?"
+        params = [*params, metric]
+    if wanted is not None:
+        clause, more = touching(model, wanted, known_at)
+        where += clause
+        params = [*params, *more]
+    out: dict[Key, list[Part]] = defaultdict(list)
+    for part in _parts(model.rows(f"SELECT {PART_COLUMNS} FROM {{t:contributions}} c WHERE {where} ORDER BY c.order_key, c.entry, c.part", params)):
+        out[part.key].append(part)
+    return out
+
+
+def _parts(rows: Iterable[Mapping[str, Any]]) -> Iterator[Part]:
+    for row in rows:
+        high = row["high"]
+        yield Part(
+            str(row["entry"]), str(row["kind"]), int(row["part"]), str(row["metric"]), str(row["unit"]), _decimal(str(row["low"])),
+            None if high is None else _decimal(str(high)), bool(row["approximate"]), str(row["measure"]), When.parse(str(row["edtf"])),
+            row["earliest"], row["latest"], _scope(row["scope"]),
+        )  # fmt: skip
+
+
+@lru_cache(maxsize=1 << 12)
+def _decimal(text: str) -> Decimal:
+    return Decimal(text)
+
+
+@lru_cache(maxsize=1 << 12)
+def _scope(text: str | None) -> tuple[str, ...]:
+    return tuple(text.split(",")) if text else ()

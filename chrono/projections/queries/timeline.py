@@ -1,0 +1,266 @@
+"""Pages of the chronicle in its order, filtered, straight from the indexes.
+
+Without a partner, a page is one range of the revisions' order index. With
+partners (a family), each partner's entries are a range of the
+``revision_partners`` order index: a few rows are read from each, merged,
+and only the ranges that might hide one of the rows wanted are read
+further, so the cost grows with the number of partners and the depth of
+the page, never with the length of their histories. Only the entries of
+the page are decoded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from chrono.events.entry import Entry
+from chrono.projections.counting.rule import year_of
+from chrono.projections.readmodel import ReadModel
+from chrono.projections.schema import order_key
+
+Key = tuple[str, str]  # (order key, entry id): where an entry stands in the chronicle's order
+
+
+@attrs.frozen
+class Filter:
+    """Which entries a timeline holds.
+
+    Attributes:
+        partners: ids an entry must touch (as partner or actor); None for all.
+        scope: the one partner whose family ``partners`` is, if it is one
+            family: the entry counts of ``projections.tallies`` are kept per family.
+        kinds: kinds to keep (all when empty).
+        statuses: statuses to keep (all when empty).
+        start: keep entries whose dates may end on or after this day key.
+        end: keep entries whose dates may start on or before this day key.
+        begun_by: keep entries begun by this day key (an as-of date).
+        retracted: keep retracted entries too.
+    """
+
+    partners: frozenset[str] | None = None
+    scope: str | None = None
+    kinds: frozenset[str] = frozenset()
+    statuses: frozenset[str] = frozenset()
+    start: int | None = None
+    end: int | None = None
+    begun_by: int | None = None
+    retracted: bool = False
+
+    def where(self, model: ReadModel, known_at: datetime | None, alias: str) -> tuple[str, list[Any]]:
+        """The SQL condition (and its parameters) on ``alias`` (revisions or revision_partners)."""
+        clause, params = model.known(known_at, alias)
+        if not self.retracted:
+            clause += f" AND {alias}.retracted = 0"
+        for column, values in (("kind", self.kinds), ("status", self.statuses)):
+            if values:
+                clause += f" AND {alias}.{column} IN ({', '.join('?' for _ in values)})"
+                params += sorted(values)
+        if self.start is not None:
+            clause += f" AND ({alias}.latest IS NULL OR {alias}.latest >= ?)"
+            params.append(self.start)
+        bound = self.begins_before()
+        if bound is not None:
+            # Entries begun by a day are a prefix of the chronicle's order: a range of its index.
+            clause += f" AND {alias}.order_key < ?"
+            params.append(bound)
+        return clause, params
+
+    @property
+    def last_start(self) -> int | None:
+        """The last day an entry may begin on (``end`` and ``begun_by``), if any."""
+        days = [day for day in (self.end, self.begun_by) if day is not None]
+        return min(days) if days else None
+
+    def begins_before(self) -> str | None:
+        """The order key before which every entry begun by ``last_start`` lies."""
+        return None if self.last_start is None else start_key(self.last_start + 1)
+
+
+def keys(model: ReadModel, flt: Filter, known_at: datetime | None, offset: int, limit: int, *, backwards: bool = False) -> list[tuple[str, int]]:
+    """The (aggregate, revision) of entries ``offset`` to ``offset + limit`` in the chronicle's order (or from its end)."""
+    if limit <= 0:
+        return []
+    if flt.partners is None:
+        where, params = flt.where(model, known_at, "r")
+        order = "DESC" if backwards else ""
+        query = f"SELECT r.aggregate, r.revision FROM {{t:revisions}} r WHERE {where} ORDER BY r.order_key {order}, r.entry {order} LIMIT ? OFFSET ?"
+        return [(str(row["aggregate"]), int(row["revision"])) for row in model.rows(query, [*params, limit, offset])]
+    return _Merge(model, flt, known_at, backwards).first(offset + limit)[offset:]
+
+
+def stream(model: ReadModel, flt: Filter, known_at: datetime | None, chunk: int = 500) -> Iterator[Entry]:
+    """Every entry the filter holds, in the chronicle's order, decoded a chunk at a time
+    (keyset pages: memory stays flat however many there are)."""
+    after: Key | None = None
+    while True:
+        found = _after(model, flt, known_at, after, chunk)
+        if not found:
+            return
+        yield from model.revisions_of([(aggregate, revision) for aggregate, revision, _ in found])
+        if len(found) < chunk:
+            return
+        after = found[-1][2]
+
+
+def _after(model: ReadModel, flt: Filter, known_at: datetime | None, after: Key | None, limit: int) -> list[tuple[str, int, Key]]:
+    if flt.partners is not None:
+        return _Merge(model, flt, known_at, False, after).first_keys(limit)
+    where, params = flt.where(model, known_at, "r")
+    since = " AND (r.order_key, r.entry) > (?, ?)" if after is not None else ""
+    query = f"SELECT r.aggregate, r.revision, r.order_key, r.entry FROM {{t:revisions}} r WHERE {where}{since} ORDER BY r.order_key, r.entry LIMIT ?"
+    rows = model.rows(query, [*params, *(after or ()), limit])
+    return [(str(row["aggregate"]), int(row["revision"]), (str(row["order_key"]), str(row["entry"]))) for row in rows]
+
+
+def start_key(day: int) -> str:
+    """The smallest order key of an entry beginning on ``day`` (a day key; the day after a month's
+    last is fine: keys of real days compare the same way)."""
+    year, rest = divmod(day, 10000)
+    month, date = divmod(rest, 100)
+    return order_key((1, year, month, date))
+
+
+def count(model: ReadModel, flt: Filter, known_at: datetime | None) -> int:
+    """How many entries the filter holds."""
+    return sum(kinds(model, flt, known_at).values())
+
+
+def kinds(model: ReadModel, flt: Filter, known_at: datetime | None) -> dict[str, int]:
+    """How many entries the filter holds, by kind: from the kept counts where the question
+    allows (``projections.tallies``), else by counting rows."""
+    scope = "" if flt.partners is None else flt.scope
+    if known_at is None and flt.start is None and scope is not None:
+        return _tallied(model, flt, scope)
+    return _counted(model, flt, known_at)
+
+
+def _tallied(model: ReadModel, flt: Filter, scope: str) -> dict[str, int]:
+    """The kept counts of whole start years, and the rows of the last, partly asked-for year."""
+    last = flt.last_start
+    year = None if last is None else int(year_of(last, None) or 0)
+    where = "scope = ?"
+    params: list[Any] = [scope]
+    for column, values in (("kind", flt.kinds), ("status", flt.statuses)):
+        if values:
+            where += f" AND {column} IN ({', '.join('?' for _ in values)})"
+            params += sorted(values)
+    if not flt.retracted:
+        where += " AND retracted = 0"
+    if year is not None:
+        where += " AND year < ?"
+        params.append(year)
+    found: dict[str, int] = {}
+    for row in model.rows(f"SELECT kind, SUM(n) AS n FROM {{t:tallies}} WHERE {where} GROUP BY kind", params):
+        found[str(row["kind"])] = int(row["n"] or 0)
+    if year is not None and last is not None:
+        partial = attrs.evolve(flt, end=None, begun_by=last)
+        for kind, n in _counted(model, partial, None, since=start_key(year * 10000 + 101)).items():
+            found[kind] = found.get(kind, 0) + n
+    return {kind: n for kind, n in sorted(found.items()) if n}
+
+
+def _counted(model: ReadModel, flt: Filter, known_at: datetime | None, since: str | None = None) -> dict[str, int]:
+    """Count the rows, by kind (from the order key ``since``, if given)."""
+    if flt.partners is None:
+        where, params = flt.where(model, known_at, "r")
+        if since is not None:
+            where, params = where + " AND r.order_key >= ?", [*params, since]
+        query = f"SELECT r.kind, COUNT(*) AS n FROM {{t:revisions}} r WHERE {where} GROUP BY r.kind"
+    elif not flt.partners:
+        return {}
+    else:
+        where, params = flt.where(model, known_at, "p")
+        if since is not None:
+            where, params = where + " AND p.order_key >= ?", [*params, since]
+        marks = ", ".join("?" for _ in flt.partners)
+        query = f"SELECT p.kind, COUNT(DISTINCT p.aggregate) AS n FROM {{t:revision_partners}} p WHERE p.partner IN ({marks}) AND {where} GROUP BY p.kind"
+        params = [*sorted(flt.partners), *params]
+    return {str(row["kind"]): int(row["n"]) for row in sorted(model.rows(query, params), key=lambda row: str(row["kind"]))}
+
+
+def foreign(model: ReadModel, ids: frozenset[str], known_at: datetime | None) -> bool:
+    """Whether an entry names one of ``ids`` as a partner (the foreign side), not only as an actor."""
+    known, params = model.known(known_at, "p")
+    marks = ", ".join("?" for _ in ids)
+    query = f"SELECT 1 AS found FROM {{t:revision_partners}} p WHERE p.partner IN ({marks}) AND p.role = 'partner' AND {known} LIMIT 1"
+    return bool(model.rows(query, [*sorted(ids), *params]))
+
+
+def overdue(model: ReadModel, day: int, known_at: datetime | None, limit: int) -> list[tuple[str, int]]:
+    """Planned entries (not retracted) whose dates ended by ``day`` with no outcome recorded, in order."""
+    known, params = model.known(known_at, "r")
+    query = (
+        f"SELECT r.aggregate, r.revision FROM {{t:revisions}} r WHERE {known} AND r.status = 'planned' AND r.retracted = 0"
+        " AND r.latest IS NOT NULL AND r.latest <= ? ORDER BY r.order_key, r.entry LIMIT ?"
+    )
+    return [(str(row["aggregate"]), int(row["revision"])) for row in model.rows(query, [*params, day, limit])]
+
+
+def entries(model: ReadModel, found: Sequence[tuple[str, int]]) -> list[Entry]:
+    """The entries of ``found`` (aggregate, revision), decoded, in that order."""
+    return model.revisions_of(found)
+
+
+class _Merge:
+    """The first rows of the union of the partners' ordered ranges, without repeats."""
+
+    def __init__(self, model: ReadModel, flt: Filter, known_at: datetime | None, backwards: bool, after: Key | None = None) -> None:
+        self.model = model
+        self.where, self.params = flt.where(model, known_at, "p")
+        self.ids = sorted(flt.partners or ())
+        self.backwards = backwards
+        self.after = after
+
+    def first(self, wanted: int) -> list[tuple[str, int]]:
+        return [(aggregate, revision) for aggregate, revision, _ in self.first_keys(wanted)]
+
+    def first_keys(self, wanted: int) -> list[tuple[str, int, Key]]:
+        """The first ``wanted`` (aggregate, revision, key) after ``self.after``."""
+        if not self.ids or wanted <= 0:
+            return []
+        found: dict[str, tuple[str, str, int]] = {}
+        step = min(wanted, max(4, -(-2 * wanted // len(self.ids))))
+        ranges: list[tuple[str, Key | None]] = [(pid, self.after) for pid in self.ids]
+        while ranges:
+            ends = self._gather(ranges, step, found)
+            ranked = sorted((key[:2] for key in found.values()), reverse=self.backwards)
+            cutoff = ranked[wanted - 1] if len(ranked) >= wanted else None
+            ranges = [(pid, end) for pid, end in ends.items() if end is not None and (cutoff is None or self._before(end, cutoff))]
+            step = min(wanted, step * 4)
+        chosen = sorted(found.items(), key=lambda item: item[1][:2], reverse=self.backwards)[:wanted]
+        return [(aggregate, key[2], (key[0], key[1])) for aggregate, key in chosen]
+
+    def _before(self, one: Key, other: Key) -> bool:
+        return one > other if self.backwards else one < other
+
+    def _gather(self, ranges: Sequence[tuple[str, Key | None]], limit: int, found: dict[str, tuple[str, str, int]]) -> dict[str, Key | None]:
+        """Read up to ``limit`` rows after each (partner, key) into ``found``; each partner's last key where more may follow."""
+        ends: dict[str, Key | None] = {}
+        counts: dict[str, int] = {}
+        step = 1000 if self.model.dialect.postgres else 200
+        for start in range(0, len(ranges), step):
+            for row in self.model.rows(*self._query(ranges[start : start + step], limit)):
+                key = (str(row["order_key"]), str(row["entry"]))
+                pid = str(row["partner"])
+                found.setdefault(str(row["aggregate"]), (*key, int(row["revision"])))
+                counts[pid] = counts.get(pid, 0) + 1
+                ends[pid] = key
+        return {pid: (end if counts[pid] == limit else None) for pid, end in ends.items()}
+
+    def _query(self, ranges: Sequence[tuple[str, Key | None]], limit: int) -> tuple[str, list[Any]]:
+        columns = "p.partner, p.aggregate, p.revision, p.order_key, p.entry"
+        order, compare = ("DESC", "<") if self.backwards else ("", ">")
+        parts: list[str] = []
+        params: list[Any] = []
+        for index, (pid, after) in enumerate(ranges):
+            since = f" AND (p.order_key, p.entry) {compare} (?, ?)" if after is not None else ""
+            parts.append(
+                f"SELECT * FROM (SELECT {columns} FROM {{t:revision_partners}} p WHERE p.partner = ? AND {self.where}{since}"
+                f" ORDER BY p.order_key {order}, p.entry {order} LIMIT ?) AS s{index}"
+            )
+            params += [pid, *self.params, *(after or ()), limit]
+        return " UNION ALL ".join(parts), params

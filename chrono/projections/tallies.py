@@ -1,0 +1,75 @@
+"""How many entries each family holds, by kind, status and start year: timeline totals without counting rows.
+
+A paged answer says how many entries there are in all (DESIGN.md section 8).
+Counting them in SQL means reading every row of a family (COUNT DISTINCT
+over hundreds of thousands at a million entries), so the catch-up keeps the
+counts instead: each entry revision adds one, and the one it supersedes
+takes one away, under every *scope* it belongs to: '' (everything) and every
+partner at or above one of its partners or actors, each once. The counts of a
+family are then a few rows, whatever its size.
+
+A partner moved to another parent changes which families hold which entries:
+the counts are then made again from the rows (``stale``), as a rebuild does.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from chrono.projections.counting.rule import KEY_LIMIT, year_of
+
+EVERYTHING = ""
+OPEN_YEAR = -KEY_LIMIT  # the start year of an entry with an open start: before every year
+Key = tuple[str, str, str, int, int]  # scope, kind, status, retracted, start year
+
+
+class Tallies:
+    """Changes to the counts while a page of events is applied."""
+
+    def __init__(self, parents: Mapping[str, str | None]) -> None:
+        self.parents = dict(parents)
+        self.changes: dict[Key, int] = defaultdict(int)
+        self.stale = False
+
+    def entry(self, facts: Any, kind: str, status: str, retracted: bool, sign: int) -> None:
+        """Count one entry revision in (``sign`` 1) or out (-1)."""
+        start = facts.when.earliest_key
+        self.add((*facts.partners, *facts.actors), (kind, status, int(retracted), OPEN_YEAR if start is None else start[0]), sign)
+
+    def add(self, ids: Iterable[str], key: tuple[str, str, int, int], sign: int = 1) -> None:
+        """Count an entry (kind, status, retracted, start year) touching ``ids`` in every scope it belongs to."""
+        kind, status, retracted, year = key
+        year = max(-KEY_LIMIT, min(KEY_LIMIT, year))
+        for scope in self.scopes(ids):
+            self.changes[(scope, kind, status, retracted, year)] += sign
+
+    def scopes(self, ids: Iterable[str]) -> set[str]:
+        """'' and every partner at or above one of ``ids``."""
+        found = {EVERYTHING}
+        for pid in ids:
+            current: str | None = pid
+            while current is not None and current not in found:
+                found.add(current)
+                current = self.parents.get(current)
+        return found
+
+    def partner(self, pid: str, parent: str | None) -> None:
+        if pid in self.parents and self.parents[pid] != parent:
+            self.stale = True  # families changed shape: counted again from the rows
+        self.parents[pid] = parent
+
+    def rows(self) -> list[tuple[str, str, str, int, int, int]]:
+        return [(*key, n) for key, n in sorted(self.changes.items()) if n]
+
+
+UPSERT = (
+    "INSERT INTO {t:tallies} (scope, kind, status, retracted, year, n) VALUES (?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (scope, kind, status, retracted, year) DO UPDATE SET n = {t:tallies}.n + excluded.n"
+)
+
+
+def start_year(earliest: int | None) -> int:
+    """The start year of an entry whose earliest day key is ``earliest``."""
+    return OPEN_YEAR if earliest is None else int(year_of(earliest, None) or 0)

@@ -1,0 +1,281 @@
+"""The bundled chronicle in the formats of other tools, each checked by that tool's reader or schema."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import re
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chrono.cli import build_parser
+from chrono.cli.exports import export
+from chrono.cli.reading import Reading
+from chrono.events.application import Chronicle
+from chrono.events.entry import Entry, entry_uuid
+from chrono.events.kinds import KINDS
+from chrono.interchange.bundled import import_bundled
+from chrono.interchange.importing import import_files
+from chrono.projections.hierarchy import descendants
+from chrono.store import open_store
+from chrono.when.axes import parse_as_of
+from tests.factories import PARTNERS, entry, jsonl
+from tests.readers import check_plover, check_timelinejs, parse_quickstatements
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chronicle]:
+    app = open_store(str(tmp_path_factory.mktemp("bundled") / "store.sqlite"))
+    import_bundled(app)
+    yield app
+    app.close()
+
+
+def run(app: Chronicle, *argv: str) -> tuple[str, list[str]]:
+    """``chrono export ARGV`` on ``app``: what it writes, and what it says on stderr."""
+    args = build_parser(only={"export"}).parse_args(["export", *argv])
+    args.lang = getattr(args, "lang", "en")
+    out, notices = io.StringIO(), []
+    assert export(Reading(args, app), args, out, notices.append) == 0
+    return out.getvalue(), notices
+
+
+def live(app: Chronicle) -> list[Entry]:
+    return [e for e in app.snapshot().entries.values() if not e.retracted]
+
+
+def test_timelinejs_meets_its_documented_format_with_every_entry_and_eras(bundled: Chronicle) -> None:
+    text, notices = run(bundled, "--format", "timelinejs")
+    document = json.loads(text)
+    assert check_timelinejs(document) == []
+    entries = {e.slug: e for e in live(bundled)}
+    assert [s["unique_id"] for s in document["events"]] == sorted(entries, key=lambda s: (entries[s].facts.when.sort_key, s))
+    assert not notices
+    shown = {s["display_date"] for s in document["events"]}
+    assert {"4 July 2022 or earlier", "2019 (uncertain)", "late March 2024 (planned)", "until 4 July 2022"} <= shown
+    # Every interval with a start, and every relation, is an era too.
+    expected = [e for e in entries.values() if (e.facts.when.is_interval or e.kind == "RelationsEstablished") and e.facts.when.earliest_key]
+    assert len(document["eras"]) == len(expected) > 0
+
+
+def test_timelinejs_in_vietnamese_groups_below_the_partner_asked(bundled: Chronicle) -> None:
+    document = json.loads(run(bundled, "--format", "timelinejs", "--lang", "vi", "--partner", "yunnan")[0])
+    state = bundled.snapshot()
+    inside = descendants("yunnan", state.partners)
+    titles = {e.slug: e.facts.title.vi for e in live(bundled)}
+    assert document["events"]
+    for slide in document["events"]:
+        assert slide["text"]["headline"] == titles[slide["unique_id"]].replace("'", "&#x27;").replace('"', "&quot;")
+        touched = {*state.entries[slide["unique_id"]].facts.partners, *state.entries[slide["unique_id"]].facts.actors}
+        assert touched & inside
+    groups = {slide["group"] for slide in document["events"]}
+    children = {p.name.vi for p in state.partners.values() if p.parent == "yunnan"} | {"Vân Nam", "không có đối tác"}
+    assert groups <= children and len(groups) > 1
+    kinds = {slide["group"] for slide in json.loads(run(bundled, "--format", "timelinejs", "--group", "kind")[0])["events"]}
+    assert kinds <= set(KINDS) and len(kinds) > 3
+
+
+def test_ics_parses_with_icalendar_one_all_day_event_per_dated_entry(bundled: Chronicle) -> None:
+    from icalendar import Calendar
+
+    text, notices = run(bundled, "--format", "ics")
+    calendar = Calendar.from_ical(text)
+    events = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
+    entries = live(bundled)
+    dated = [e for e in entries if e.facts.when.earliest and e.facts.when.latest]
+    assert set(events) == {str(entry_uuid(e.slug)) for e in dated}
+    assert notices == [f"ics: left out {len(entries) - len(dated)} entries: no start or end a calendar can hold (open, unknown, or beyond years 1-9999)"]
+    for e in dated:
+        event = events[str(entry_uuid(e.slug))]
+        assert event.decoded("dtstart") == e.facts.when.earliest
+        assert (event.decoded("dtend") - e.facts.when.latest).days == 1
+        assert str(event["summary"]) == e.facts.title.en
+        assert str(event["status"]) == ("TENTATIVE" if e.status == "planned" else "CONFIRMED")
+        assert e.sources[0].quote in str(event["description"])
+        assert event["categories"].cats == [e.kind]
+
+
+def test_plover_records_have_plovers_fields_for_every_happening(bundled: Chronicle) -> None:
+    text, notices = run(bundled, "--format", "plover")
+    records = [json.loads(line) for line in text.splitlines()]
+    assert [check_plover(r) for r in records if check_plover(r)] == []
+    entries = {e.slug: e for e in live(bundled)}
+    happenings = {slug for slug, e in entries.items() if e.kind != "FigureReported"}
+    assert {r["id"] for r in records} == happenings
+    assert notices == [f"plover: left out {len(entries) - len(happenings)} entries: reported figures; PLOVER records events, not observations"]
+    for record in records:
+        e = entries[record["id"]]
+        assert [a["chrono_id"] for a in record["actor"]] == list(e.facts.actors)
+        assert [r["chrono_id"] for r in record["recipient"]] == list(e.facts.partners)
+        assert record["event"] == [KINDS[e.kind].plover]
+        assert record["text"] == e.sources[0].quote
+        assert record["date_added"] == e.created_on.isoformat()
+    chinese = [r for r in records if any(p["country_code"] == "CN" for p in r["recipient"])]
+    assert chinese and all(p["country_name"] == "China" for r in chinese for p in r["recipient"] if p["country_code"] == "CN")
+
+
+def test_quickstatements_parse_as_v1_commands_with_dates_and_quoted_references(bundled: Chronicle) -> None:
+    text, notices = run(bundled, "--format", "quickstatements")
+    commands = parse_quickstatements(text)
+    entries = sorted(live(bundled), key=lambda e: (e.facts.when.sort_key, e.slug))
+    items = _by_item(commands)
+    assert len(items) == len(entries)
+    for e, item in zip(entries, items, strict=True):
+        labels = {c["language"]: c["value"] for c in item if c["what"] == "label"}
+        assert labels == {"en": e.facts.title.en, "vi": e.facts.title.vi}
+        dates = [c for c in item if c["what"] == "statement" and c["property"] in ("P585", "P580", "P582")]
+        assert dates, e.slug
+        for statement in dates:
+            quotes = [s["value"]["text"] for group in statement["sources"] for s in group if s["property"] == "P1683"]
+            assert quotes == [" ".join(source.quote.split()) for source in e.sources]
+        assert not [c for c in item if c["what"] == "statement" and c["property"] == "P710"]  # no Q-ids given
+    participants = sum(len(e.facts.partners) + len(e.facts.actors) for e in entries)
+    assert text.count("/* P710 (participant)") == participants
+    assert notices == [f"quickstatements: {participants} participant statement(s) left as comments: no Wikidata id given for those partners (--qids FILE)"]
+
+
+def test_quickstatements_use_the_wikidata_ids_a_person_gave_and_nothing_else(bundled: Chronicle, tmp_path: Path) -> None:
+    qids = tmp_path / "qids.json"
+    qids.write_text(json.dumps({"partners": {"van-son": "Q1017574"}, "kinds": {"AgreementSigned": "Q321839"},
+                                "documents": {"000_c79a79b31e4fa503.txt": "Q4115189"}}), encoding="utf-8")  # fmt: skip
+    commands = parse_quickstatements(run(bundled, "--format", "quickstatements", "--qids", str(qids))[0])
+    statements = [c for c in commands if c["what"] == "statement"]
+    assert {c["value"]["id"] for c in statements if c["property"] == "P710"} == {"Q1017574"}
+    assert {c["value"]["id"] for c in statements if c["property"] == "P31"} == {"Q321839"}
+    stated_in = {s["value"]["id"] for c in statements for group in c["sources"] for s in group if s["property"] == "P248"}
+    assert stated_in == {"Q4115189"}
+    ids = {v["id"] for c in commands if c["what"] == "statement" for v in [c["value"]] if v["type"] == "item"}
+    assert ids <= {"Q1017574", "Q321839"}
+
+
+@pytest.mark.parametrize("content", ['{"partners": {"van-son": "wenshan"}}', '{"people": {}}', "not json"])
+def test_a_wrong_qids_file_is_refused_naming_it(bundled: Chronicle, tmp_path: Path, content: str) -> None:
+    from chrono.errors import Rejected
+
+    qids = tmp_path / "qids.json"
+    qids.write_text(content, encoding="utf-8")
+    with pytest.raises(Rejected, match=r"qids\.json"):
+        run(bundled, "--format", "quickstatements", "--qids", str(qids))
+
+
+def _by_item(commands: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    items: list[list[dict[str, Any]]] = []
+    for command in commands:
+        if command["what"] == "create":
+            items.append([])
+        else:
+            items[-1].append(command)
+    return items
+
+
+def page_blocks(page: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The entries and the meta data a page holds, read as the page's script reads them."""
+    entries = re.search(r'<script type="application/json" id="chrono-entries">(.*?)</script>', page, re.S)
+    meta = re.search(r'<script type="application/json" id="chrono-meta">(.*?)</script>', page, re.S)
+    assert entries and meta
+    return json.loads(entries[1]), json.loads(meta[1])
+
+
+def test_the_html_page_is_self_contained_and_allows_only_its_own_script_and_style(bundled: Chronicle) -> None:
+    page, _ = run(bundled, "--format", "html")
+    assert len(page.encode()) < 400_000
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page)
+    assert csp and "default-src 'none'" in csp[1]
+    script = re.findall(r"<script>(.*?)</script>", page, re.S)
+    style = re.findall(r"<style>(.*?)</style>", page, re.S)
+    for found, directive in ((script, "script-src"), (style, "style-src")):
+        assert len(found) == 1
+        digest = base64.b64encode(hashlib.sha256(found[0].encode()).digest()).decode()
+        assert f"{directive} 'sha256-{digest}'" in csp[1]
+    entries, _ = page_blocks(page)
+    # Retracted entries are in the page too: an earlier recording time shows them.
+    assert {e["id"] for e in entries} == set(bundled.snapshot().entries)
+
+
+def test_every_filter_of_the_timeline_holds_for_the_exports(bundled: Chronicle) -> None:
+    from chrono.cli.exports import select
+
+    state = bundled.snapshot()
+
+    def ids(*argv: str) -> set[str]:
+        args = build_parser(only={"export"}).parse_args(["export", *argv])
+        return {e.slug for e in select(Reading(args, bundled), args).entries}
+
+    day = parse_as_of("2018-12-31")
+    as_of = {e.slug for e in live(bundled) if e.facts.when.earliest is None or e.facts.when.earliest <= day}
+    assert ids("--as-of", "2018-12-31") == as_of
+    inside = descendants("van-son", state.partners)
+    touching = {e.slug for e in live(bundled) if {*e.facts.partners, *e.facts.actors} & inside}
+    assert ids("--partner", "Văn Sơn") == touching
+    assert any("thien-bao" in e.facts.partners for e in live(bundled) if e.slug in touching)  # descendants count
+    agreements = {e.slug for e in live(bundled) if e.kind == "AgreementSigned"}
+    plover = {json.loads(line)["id"] for line in run(bundled, "--format", "plover", "--kind", "AgreementSigned")[0].splitlines()}
+    assert plover == agreements
+    assert run(bundled, "--format", "timelinejs", "--known-at", "2000-01-01")[0].count('"unique_id"') == 0
+
+
+@pytest.fixture
+def corrected(tmp_path: Path) -> Chronicle:
+    """A store whose one entry was corrected and another retracted after they were recorded."""
+    app = open_store(str(tmp_path / "store.sqlite"))
+    nasty = "</script><script>window.__pwned=1</script><img src=x onerror=alert(1)>"
+    records = [*PARTNERS, entry("2021-van-son-programme"), entry("2019-visit", kind="VisitMade", when="2019-05", title={"en": nasty, "vi": nasty})]
+    import_files(app, [(jsonl(records), "records.jsonl")])
+    next_second()  # a page offers recording times to the second, as `log` prints them
+    app.correct("2021-van-son-programme", {"when": _when("2021-03")}, "minutes give the month", None)
+    app.retract("2019-visit", "recorded twice")
+    return app
+
+
+def next_second() -> None:
+    """Wait for the clock's next second, so that what is recorded next is recorded later to the second."""
+    now = datetime.now(UTC)
+    time.sleep(1.01 - now.microsecond / 1e6)
+
+
+def _when(text: str) -> Any:
+    from chrono.when import When
+
+    return When.parse(text)
+
+
+def test_the_page_holds_every_revision_and_offers_the_times_it_can_be_seen_as_known_at(corrected: Chronicle) -> None:
+    page, _ = run(corrected, "--format", "html")
+    entries, meta = page_blocks(page)
+    by_id = {e["id"]: e for e in entries}
+    assert [r["when"]["edtf"] for r in by_id["2021-van-son-programme"]["revs"]] == ["2021", "2021-03"]
+    assert [r["retracted"] for r in by_id["2019-visit"]["revs"]] == [False, True]
+    assert len(meta["knownAt"]) >= 2 and meta["knownAt"][0]["before"]
+    assert meta["knownAt"][0]["value"] < by_id["2021-van-son-programme"]["revs"][1]["t"]
+    # The title is data, never markup: it cannot close its block or open one.
+    assert "</script><script>window" not in page and "<img src=x" not in page
+
+
+def test_an_export_as_known_before_a_correction_shows_the_entry_as_it_stood(corrected: Chronicle) -> None:
+    correction = next(e for e in corrected.revisions("2021-van-son-programme") if type(e).__name__ == "Corrected")
+    before = (correction.timestamp.replace(microsecond=0) - timedelta(microseconds=1)).isoformat()
+    document = json.loads(run(corrected, "--format", "timelinejs", "--known-at", before)[0])
+    assert document["title"]["text"]["text"] == f"as known at {before[:10]} {before[11:19]} UTC"
+    slides = {s["unique_id"]: s for s in document["events"]}
+    assert slides["2021-van-son-programme"]["start_date"] == {"year": 2021}
+    assert "2019-visit" in slides  # not retracted yet
+    now = {s["unique_id"]: s for s in json.loads(run(corrected, "--format", "timelinejs")[0])["events"]}
+    assert now["2021-van-son-programme"]["start_date"] == {"year": 2021, "month": 3}
+    assert "2019-visit" not in now
+
+
+def test_the_event_log_is_exported_whole_and_refuses_filters(bundled: Chronicle) -> None:
+    from chrono.cli.exports import refuse_filters
+    from chrono.errors import Rejected
+
+    args = build_parser(only={"export"}).parse_args(["export", "--format", "events", "--kind", "VisitMade"])
+    with pytest.raises(Rejected, match="--kind"):
+        refuse_filters(args)
