@@ -100,3 +100,23 @@ def test_a_write_into_a_read_only_store_says_so(read_only_store: Path, tmp_path:
     assert result.returncode == 2, result.stderr
     assert result.stderr.startswith("chrono: error: ") and "the store is read-only" in result.stderr, result.stderr
     assert "damaged" not in result.stderr
+
+
+# -- deep, long and far -----------------------------------------------------------------------
+
+
+def test_a_partner_tree_five_thousand_deep_is_shown_and_walked(tmp_path: Path) -> None:
+    records = [{"type": "partner", "id": "p0", "name": {"en": "P0", "vi": "P0"}, "level": "country", "parent": None, "country": "CN"}]
+    records += [
+        {"type": "partner", "id": f"p{n}", "name": {"en": f"P{n}", "vi": f"P{n}"}, "level": "province", "parent": f"p{n - 1}", "country": "CN"}
+        for n in range(1, 5000)
+    ]
+    records.append(entry("2020-deep", partners=["p4999"], actors=[]))
+    store = str(tmp_path / "deep.sqlite")
+    assert cli("--store", store, "import", str(write_jsonl(tmp_path / "deep.jsonl", records)))[0] == 0
+    for command in (["partners"], ["partners", "--format", "csv"], ["partner", "p0", "--format", "json"], ["timeline", "--partner", "p0", "--format", "json"],
+                    ["counters", "--partner", "p0"], ["export"], ["state"]):  # fmt: skip
+        with no_hang(120):
+            code, _, err = cli("--store", store, *command)
+        assert code == 0, (command, err)
+    assert "2020-deep" in cli("--store", store, "timeline", "--partner", "p0", "--format", "json")[1]
