@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from chrono.cli import choices
 from chrono.cli.filters import timeline_filter
 from chrono.cli.present import Rows, present
 from chrono.cli.reading import Reading, open_chronicle
@@ -104,6 +105,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     reading = Reading(args)
     partner = _counter_partner(args, reading)
     found = answers.explain(reading.model, reading.axes, args.metric, partner, page=args.page or 1, size=args.limit or answers.LIST_LIMIT)
+    choices.metric(reading.model, args.metric, found)
 
     def rows() -> Rows:
         from chrono.render.counters import EXPLAIN_COLUMNS, explain_rows

@@ -53,3 +53,81 @@ def test_a_query_on_a_postgres_schema_without_a_store_creates_nothing(postgres_u
     schema = postgres_url.rsplit("schema=", 1)[1]
     with psycopg.connect(POSTGRES_URL) as connection:
         assert connection.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone() is None
+
+
+# -- closed choices refuse unknown values --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A store with the bundled chronicle (the default store of a fresh install)."""
+    store = str(tmp_path_factory.mktemp("bundled") / "s.sqlite")
+    from chrono.interchange.bundled import import_bundled
+    from chrono.store import open_store
+
+    app = open_store(store)
+    try:
+        import_bundled(app)
+    finally:
+        app.close()
+    return store
+
+
+@pytest.mark.parametrize(
+    ("command", "needle"),
+    [
+        (["timeline", "--status", "foo"], "--status: unknown status 'foo'; known: happened, planned, held, postponed, cancelled"),
+        (["timeline", "--status", "plannd"], "--status: unknown status 'plannd'; did you mean 'planned'?"),
+        (["timeline", "--kind", "agreementsigned"], "--kind: unknown kind 'agreementsigned'; did you mean 'AgreementSigned'?"),
+        (["export", "--kind", "Visit"], "--kind: unknown kind 'Visit'"),
+        (["explain", "agreement"], "metric: unknown metric 'agreement'; did you mean 'agreements'?"),
+        (["explain", "zebras"], "metric: unknown metric 'zebras'"),
+        (["partner", "atlantis"], "no partner matches 'atlantis'"),
+        (["partner", "Wenshn"], "no partner matches 'Wenshn'; did you mean 'van-son'?"),
+        (["timeline", "--partner", "Wenshn"], "did you mean 'van-son'?"),
+        (["counters", "--partner", "Yunan"], "did you mean 'yunnan'?"),
+        (["partner", "文山國"], "no partner matches '文山國'; it has no Latin letters or digits to compare"),
+        (["partner", ""], "no partner matches ''; it has no Latin letters or digits to compare"),
+        (["partner", "--", "---"], "no partner matches '---'; it has no Latin letters"),
+    ],
+)
+def test_an_unknown_value_for_a_closed_choice_is_refused_with_a_hint(bundled: str, command: list[str], needle: str) -> None:
+    code, out, err = cli("--store", bundled, *command)
+    assert code == 2, (out, err)
+    assert needle in err, err
+    assert len(err.strip().splitlines()) <= 2, err
+
+
+def test_known_values_still_answer_even_when_the_answer_is_empty(bundled: str) -> None:
+    code, _, err = cli("--store", bundled, "explain", "twinnings", "--as-of", "1900", "--format", "json")
+    assert code == 0, err
+    assert cli("--store", bundled, "timeline", "--status", "cancelled", "--format", "json")[0] == 0
+    assert cli("--store", bundled, "partner", "Văn Sơn", "--format", "json")[0] == 0
+    assert cli("--store", bundled, "partner", "van son", "--format", "json")[0] == 0
+
+
+def test_a_name_that_fits_two_partners_is_refused_with_both_ids(tmp_path: Path) -> None:
+    twins = [
+        *PARTNERS,
+        {"type": "partner", "id": "van-son-town", "name": {"en": "Van Son", "vi": "Văn Sơn"}, "level": "city", "parent": None, "country": "VN"},
+    ]
+    store = str(tmp_path / "s.sqlite")
+    assert cli("--store", store, "import", str(write_jsonl(tmp_path / "p.jsonl", twins)))[0] == 0
+    code, _, err = cli("--store", store, "partner", "Văn Sơn")
+    assert code == 2
+    assert "'Văn Sơn' fits 2 partners: van-son, van-son-town; give the id" in err
+    assert cli("--store", store, "partner", "van-son-town", "--format", "json")[0] == 0
+
+
+def test_a_name_in_chinese_matches_when_the_registry_holds_it(bundled: str) -> None:
+    import json
+
+    from chrono.interchange.bundled import bundled_files
+    from chrono.interchange.reading import read_records
+
+    zh = next(
+        r["name"]["zh"] for data, name in bundled_files() for r, _ in read_records(data, name) if r.get("type") == "partner" and r.get("name", {}).get("zh")
+    )
+    code, out, err = cli("--store", bundled, "partner", zh, "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["partner"]["name"]["zh"] == zh
