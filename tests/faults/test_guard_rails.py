@@ -131,3 +131,24 @@ def test_a_name_in_chinese_matches_when_the_registry_holds_it(bundled: str) -> N
     code, out, err = cli("--store", bundled, "partner", zh, "--format", "json")
     assert code == 0, err
     assert json.loads(out)["partner"]["name"]["zh"] == zh
+
+
+# -- times as chrono shows them ----------------------------------------------------------------
+
+
+def test_a_recording_time_shown_to_the_second_includes_that_second(tmp_path: Path) -> None:
+    import json
+    from datetime import datetime, timedelta
+
+    from tests.factories import entry
+
+    store = str(tmp_path / "s.sqlite")
+    assert cli("--store", store, "import", str(write_jsonl(tmp_path / "a.jsonl", [*PARTNERS, entry("2021-shown")])))[0] == 0
+    recorded = datetime.fromisoformat(json.loads(cli("--store", store, "show", "2021-shown", "--format", "json")[1])["recorded_at"])
+    shown = recorded.replace(microsecond=0).isoformat()  # as a table shows it: to the second
+    for at in (shown, shown.replace("+00:00", "Z"), recorded.strftime("%Y-%m-%dT%H:%M")):
+        code, out, err = cli("--store", store, "timeline", "--known-at", at, "--format", "json")
+        assert code == 0, err
+        assert [e["id"] for e in json.loads(out)["entries"]] == ["2021-shown"], at
+    earlier = (recorded.replace(microsecond=0) - timedelta(seconds=1)).isoformat()
+    assert json.loads(cli("--store", store, "timeline", "--known-at", earlier, "--format", "json")[1])["entries"] == []
