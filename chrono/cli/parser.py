@@ -20,6 +20,7 @@ EXAMPLES = {
         "chrono timeline --partner 'Van Son' --from 2018 --to 2021",
         "chrono timeline --kind AgreementSigned --as-of 2021-12-31",
         "chrono timeline --limit 10 --page 2",
+        "chrono timeline --ids --kind VisitMade",
         "chrono --lang vi timeline --partner thien-bao",
         "chrono timeline --format csv > timeline.csv",
     ],
@@ -130,6 +131,7 @@ def _timeline_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--status", action="append", default=[], help="happened, planned, held, postponed, cancelled")
     parser.add_argument("--retracted", action="store_true", help="include retracted entries")
     parser.add_argument("--exact", action="store_true", help="only the partners named, not their descendants")
+    parser.add_argument("--ids", action="store_true", help="show each entry's id (for show, correct and retract)")
     _paging_options(parser)
     _query_options(parser)
 

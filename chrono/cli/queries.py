@@ -30,7 +30,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         from chrono.render.timeline import TimelineView
 
         return TimelineView(found.entries, reading.partners, args.lang, as_of=reading.as_of, known_at=reading.known_at, page=found.page,
-                            by=found.by, total=found.total)  # fmt: skip
+                            by=found.by, total=found.total, ids=args.ids)  # fmt: skip
 
     present(args, json=found.to_json, view=view, rows=lambda: _timeline_rows("Timeline", found.entries, reading, args.lang))
     return 0

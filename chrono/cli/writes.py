@@ -74,7 +74,14 @@ def cmd_record(args: argparse.Namespace) -> int:
     }  # fmt: skip
     commands = _commands_from(record)
     app = open_chronicle(args)
-    return _report(app, app.submit(commands))
+    report = app.submit(commands)
+    _report(app, report)
+    # The new entry's id and recording time, on stdout for a script to keep;
+    # pasted into --known-at, the time (to the second) includes the entry.
+    slug = commands[0].slug
+    recorded = app.entry(slug).created_on.isoformat(timespec="seconds")
+    print(f"{'recorded' if slug in report.recorded else 'already recorded'} {slug} at {recorded}")
+    return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:

@@ -152,3 +152,29 @@ def test_a_recording_time_shown_to_the_second_includes_that_second(tmp_path: Pat
         assert [e["id"] for e in json.loads(out)["entries"]] == ["2021-shown"], at
     earlier = (recorded.replace(microsecond=0) - timedelta(seconds=1)).isoformat()
     assert json.loads(cli("--store", store, "timeline", "--known-at", earlier, "--format", "json")[1])["entries"] == []
+
+
+def test_record_prints_the_new_entry_s_id_and_recording_time(tmp_path: Path) -> None:
+    import json
+
+    store = str(tmp_path / "s.sqlite")
+    assert cli("--store", store, "import", str(write_jsonl(tmp_path / "p.jsonl", PARTNERS)))[0] == 0
+    words = ["record", "VisitMade", "--when", "2024-03", "--title", "Delegation to Wenshan", "--partner", "van-son", "--source", "m.pdf", "--quote", "q"]
+    code, out, err = cli("--store", store, *words)
+    assert code == 0, err
+    said, slug, at, when = out.split()
+    assert (said, slug, at) == ("recorded", "2024-visitmade-delegation-to-wenshan", "at")
+    shown = json.loads(cli("--store", store, "show", slug, "--format", "json")[1])
+    assert shown["recorded_at"].startswith(when.removesuffix("+00:00"))
+    found = json.loads(cli("--store", store, "timeline", "--known-at", when, "--format", "json")[1])["entries"]
+    assert [e["id"] for e in found] == [slug]
+    assert cli("--store", store, *words)[1].startswith(f"already recorded {slug} at {when}")
+
+
+def test_timeline_ids_shows_each_entry_s_id(tmp_path: Path) -> None:
+    from tests.factories import entry
+
+    store = str(tmp_path / "s.sqlite")
+    assert cli("--store", store, "import", str(write_jsonl(tmp_path / "a.jsonl", [*PARTNERS, entry("2021-with-an-id")])))[0] == 0
+    assert "2021-with-an-id" in cli("--store", store, "timeline", "--ids")[1]
+    assert "2021-with-an-id" not in cli("--store", store, "timeline")[1]
