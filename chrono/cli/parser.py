@@ -108,7 +108,10 @@ def build_parser(only: Collection[str] | None = None) -> argparse.ArgumentParser
         epilog="examples:\n  chrono timeline\n  chrono show 2018-thien-bao-commune-twinning\n  chrono --store team.sqlite import chronicle.jsonl",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--store", help="SQLite file or postgresql:// URL (default: CHRONO_STORE, else your data directory)")
+    from chrono import __version__
+
+    parser.add_argument("--version", action="version", version=f"chrono {__version__}")
+    parser.add_argument("--store", help=STORE_HELP)
     parser.add_argument("--lang", choices=("en", "vi"), default="en", help="language of titles, names and dates")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -116,7 +119,23 @@ def build_parser(only: Collection[str] | None = None) -> argparse.ArgumentParser
         command = commands.add_parser(name, **_help(purpose, name))
         if only is None or name in only:
             options(command)
+            _global_options(command)
     return parser
+
+
+STORE_HELP = "SQLite file or postgresql:// URL (default: CHRONO_STORE, else your data directory)"
+
+
+def _global_options(parser: argparse.ArgumentParser) -> None:
+    """The global options, accepted after the command too (``chrono timeline --store x.sqlite``).
+
+    SUPPRESS: when not given after the command, the value given before it
+    (or its default) stands.
+    """
+    parser.add_argument("--store", default=argparse.SUPPRESS, help=STORE_HELP)
+    if "--lang" not in parser._option_string_actions:
+        parser.add_argument("--lang", choices=("en", "vi"), default=argparse.SUPPRESS, help="language of titles, names and dates")
+    parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
 
 
 def _no_options(parser: argparse.ArgumentParser) -> None:

@@ -178,3 +178,29 @@ def test_timeline_ids_shows_each_entry_s_id(tmp_path: Path) -> None:
     assert cli("--store", store, "import", str(write_jsonl(tmp_path / "a.jsonl", [*PARTNERS, entry("2021-with-an-id")])))[0] == 0
     assert "2021-with-an-id" in cli("--store", store, "timeline", "--ids")[1]
     assert "2021-with-an-id" not in cli("--store", store, "timeline")[1]
+
+
+# -- the command line's own words ----------------------------------------------------------------
+
+
+def test_chrono_version_says_which_chrono(capsys: pytest.CaptureFixture[str]) -> None:
+    import chrono
+    from chrono.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out.strip() == f"chrono {chrono.__version__}"
+
+
+def test_global_options_are_taken_after_the_command_too(tmp_path: Path) -> None:
+    import json
+
+    store = str(tmp_path / "s.sqlite")
+    assert cli("import", str(write_jsonl(tmp_path / "p.jsonl", PARTNERS)), "--store", store)[0] == 0
+    code, out, err = cli("partners", "--format", "json", "--store", store)
+    assert code == 0, err
+    assert {p["id"] for p in json.loads(out)["partners"]} == {p["id"] for p in PARTNERS}
+    assert "Trung Quốc" in cli("partners", "--store", store, "--lang", "vi")[1]
+    assert cli("--store", str(tmp_path / "elsewhere.sqlite"), "partners", "--store", store)[0] == 0  # the later one stands
+    assert cli("--lang", "vi", "partners", "--store", store)[1] == cli("partners", "--store", store, "--lang", "vi")[1]
