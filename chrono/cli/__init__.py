@@ -40,6 +40,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(words)
     if getattr(args, "svg", None) is not None and args.format != "table":
         parser.error("--svg saves the table view: use it with --format table")
+    if getattr(args, "svg", None) is not None and _is_the_store(args):
+        parser.error(f"--svg {args.svg} is the store itself: save the picture to another file")
     if getattr(args, "page", 0) < 0 or getattr(args, "limit", 0) < 0:
         parser.error("--page and --limit cannot be negative")
     args.argv = list(sys.argv[1:] if argv is None else argv)  # the command line, to title an --svg picture
@@ -84,6 +86,15 @@ def _failed(error: Exception) -> int:
     first = (str(error).strip().splitlines() or [""])[0]
     _say(f"internal error: {type(error).__name__}: {first} (run again with --debug for the traceback, and report it)")
     return EXIT_INTERNAL
+
+
+def _is_the_store(args: argparse.Namespace) -> bool:
+    from chrono.store.config import is_store_file, locate
+
+    try:
+        return is_store_file(args.svg, locate(args.store))
+    except ChronoError:  # a store chrono cannot name: the command says so when it opens it
+        return False
 
 
 def _say(line: str) -> None:

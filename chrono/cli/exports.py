@@ -29,6 +29,7 @@ from chrono.events.entry import Entry
 from chrono.events.values import Partner
 from chrono.interchange import shapes
 from chrono.interchange.base import ExportOptions, Qids, Words, Written
+from chrono.interchange.controls import for_terminal
 from chrono.when.axes import parse_as_of, parse_known_at
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ FILTERS = ("as_of", "known_at", "partner", "kind")
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    out = sys.stdout
+    out = for_terminal(sys.stdout)  # the formats keep text exact; a terminal is shown its control characters
     if args.format == "events":
         refuse_filters(args)
         from chrono.interchange.eventlog import event_json

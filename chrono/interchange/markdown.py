@@ -10,15 +10,22 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from chrono.interchange.controls import clean, one_line
+
 _MD_SPECIAL = re.compile(r"([\\`*\[\]<>|#])")
 # An underscore inside a word (a file name, a metric) is never emphasis in CommonMark.
 _MD_UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
 
 
 def md(text: object) -> str:
-    """``text`` as literal Markdown inline text (one line)."""
-    escaped = _MD_UNDERSCORE.sub(r"\\_", _MD_SPECIAL.sub(r"\\\1", str(text)))
-    return escaped.replace("\r\n", "\n").replace("\n", "<br>")
+    """``text`` as literal Markdown inline text (one line).
+
+    Control characters are written out (``\\x1b``), so that the report shows
+    them as text in a terminal and a viewer alike; every line break (a lone
+    carriage return ends a line in CommonMark too) becomes ``<br>``.
+    """
+    escaped = _MD_UNDERSCORE.sub(r"\\_", _MD_SPECIAL.sub(r"\\\1", clean(one_line(str(text), "\n"))))
+    return escaped.replace("\n", "<br>")
 
 
 def markdown_table(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> str:

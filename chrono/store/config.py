@@ -51,6 +51,21 @@ class Location:
         return Path(self.url).expanduser()
 
 
+def is_store_file(path: Path, location: Location) -> bool:
+    """Whether writing ``path`` would write over the store at ``location``
+    (its file, or SQLite's -wal, -shm and -journal beside it)."""
+    if location.backend != "sqlite":
+        return False
+    store = location.path.resolve()
+    target = path.expanduser().resolve()
+    if target in {store, *(store.with_name(store.name + suffix) for suffix in ("-wal", "-shm", "-journal"))}:
+        return True
+    try:
+        return target.exists() and store.exists() and os.path.samefile(target, store)  # a hard link
+    except OSError:
+        return False
+
+
 def default_path() -> Path:
     """The default store, in the user's data directory."""
     import platformdirs
