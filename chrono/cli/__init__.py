@@ -156,6 +156,7 @@ def _quiet_stdout() -> None:
 def run() -> None:
     """Console entry point."""
     _defer_collection()
+    _writable_streams()
     code = main()
     # The process ends here. Python's shutdown would otherwise walk every
     # object the command made (modules, classes, the rows it showed) looking
@@ -165,6 +166,37 @@ def run() -> None:
     # left alone.
     gc.freeze()
     sys.exit(code)
+
+
+def _writable_streams() -> None:
+    """Stdout and stderr that can write any text, whatever their encoding.
+
+    On a terminal or pipe that is not UTF-8 (PYTHONIOENCODING=ascii, LANG=C
+    on an old system) a character it cannot encode was a UnicodeEncodeError
+    (exit 3): it is written as a \\uXXXX escape instead, which JSON reads
+    back as the same character.
+    """
+    import codecs
+
+    codecs.register_error("chrono-escape", _escape)
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+        if not encoding.startswith("utf") and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="chrono-escape")
+
+
+def _escape(error: UnicodeError) -> tuple[str, int]:
+    """JSON's escapes for the characters an encoding cannot hold (a surrogate pair past U+FFFF)."""
+    assert isinstance(error, UnicodeEncodeError)
+    out = []
+    for char in error.object[error.start : error.end]:
+        code = ord(char)
+        if code > 0xFFFF:
+            code -= 0x10000
+            out.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
+        else:
+            out.append(f"\\u{code:04x}")
+    return "".join(out), error.end
 
 
 FIRST_COLLECTION = 100_000  # objects made before the cyclic GC first runs

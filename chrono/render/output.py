@@ -6,9 +6,13 @@ has it (never with NO_COLOR or into a pipe), its width or COLUMNS.
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 from rich.console import Console, RenderableType
+
+NARROWEST = 20  # columns: below this no view says anything readable
 
 
 def make_console(*, stderr: bool = False, record: bool = False) -> Console:
@@ -16,7 +20,18 @@ def make_console(*, stderr: bool = False, record: bool = False) -> Console:
     from chrono.render.safe import safe_console
     from chrono.render.theme import CHRONO_THEME
 
-    return safe_console(theme=CHRONO_THEME, stderr=stderr, record=record)
+    return safe_console(theme=CHRONO_THEME, stderr=stderr, record=record, width=_width())
+
+
+def _width() -> int | None:
+    """The width to lay out in, when COLUMNS would have Rich print nothing (``COLUMNS=0``)
+    or squeeze a view past reading; None to let Rich follow the terminal or COLUMNS."""
+    columns = os.environ.get("COLUMNS", "").strip()
+    if not columns.isdigit() or int(columns) >= NARROWEST:
+        return None
+    if int(columns) > 0:
+        return NARROWEST
+    return max(NARROWEST, shutil.get_terminal_size((80, 24)).columns)
 
 
 def show(renderable: RenderableType, svg: Path | None = None, title: str = "chrono") -> None:

@@ -120,3 +120,53 @@ def test_a_partner_tree_five_thousand_deep_is_shown_and_walked(tmp_path: Path) -
             code, _, err = cli("--store", store, *command)
         assert code == 0, (command, err)
     assert "2020-deep" in cli("--store", store, "timeline", "--partner", "p0", "--format", "json")[1]
+
+
+# -- terminals that are not what chrono hopes ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small_store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    folder = tmp_path_factory.mktemp("small")
+    store = str(folder / "s.sqlite")
+    record = entry("2021-emoji", title={"en": "Văn Sơn 文山 🎉 programme", "vi": "Chương trình"})
+    assert cli("--store", store, "import", str(write_jsonl(folder / "a.jsonl", [*PARTNERS, record])))[0] == 0
+    return store
+
+
+def run(store: str, *args: str, env: dict[str, str] | None = None, stdin: int | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "chrono", "--store", store, *args], capture_output=True, text=True, timeout=120, check=False,
+        env={**os.environ, **(env or {})}, stdin=stdin, encoding="utf-8", errors="strict",
+    )  # fmt: skip
+
+
+def test_replay_step_without_a_terminal_stops_at_the_end_of_the_input(small_store: str) -> None:
+    result = run(small_store, "replay", "--step", stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, result.stderr
+    assert "stopped after 1 event(s): the input ended" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("args", "check"), [(["timeline"], "Programme"), (["partners", "--format", "csv"], "van-son"), (["partner", "Văn Sơn"], "Wenshan")])
+def test_a_terminal_that_is_not_utf8_gets_escapes_not_a_crash(small_store: str, args: list[str], check: str) -> None:
+    result = run(small_store, *args, env={"PYTHONIOENCODING": "ascii"})
+    assert result.returncode == 0, result.stderr
+    assert check.lower() in result.stdout.lower()
+    assert result.stdout.isascii()
+
+
+def test_json_to_a_terminal_that_is_not_utf8_is_valid_json_meaning_the_same(small_store: str) -> None:
+    import json
+
+    result = run(small_store, "show", "2021-emoji", "--format", "json", env={"PYTHONIOENCODING": "ascii"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.isascii()
+    assert json.loads(result.stdout)["title"]["en"] == "Văn Sơn 文山 🎉 programme"
+
+
+def test_columns_zero_still_prints_the_view(small_store: str) -> None:
+    for columns in ("0", "3"):
+        result = run(small_store, "timeline", env={"COLUMNS": columns})
+        assert result.returncode == 0, result.stderr
+        assert "2021" in result.stdout and "Văn" in result.stdout, (columns, result.stdout)
