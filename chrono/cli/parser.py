@@ -63,7 +63,7 @@ EXAMPLES = {
     ],
     "correct": ["chrono correct 2024-wenshan-delegation --set when=2024-03-12 --reason 'minutes give the day'"],
     "retract": ["chrono retract 2024-wenshan-delegation --reason 'recorded twice'"],
-    "log": ["chrono log", "chrono log --format csv > log.csv"],
+    "log": ["chrono log --limit 20", "chrono log --limit 20 --page 3", "chrono log --format csv > log.csv"],
     "draft": [
         "chrono draft article.txt > drafts.yaml",
         "chrono draft article.txt --published 2024-03-15 --source 'Báo Hà Giang, 2024-03-15' --out drafts.yaml",
@@ -165,6 +165,8 @@ def _partner_options(parser: argparse.ArgumentParser) -> None:
 def _counters_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--partner", help="only what touches this partner (and its descendants)")
     parser.add_argument("--by", choices=("year", "partner", "kind"), help="group the counters")
+    parser.add_argument("--ids", action="store_true", help="list the contributing entries (the first --limit of each list, 20 by default)")
+    parser.add_argument("--limit", type=int, default=20, help="with --ids: how many ids of each list (0: all)")
     _query_options(parser)
 
 
@@ -250,6 +252,7 @@ def _retract_options(parser: argparse.ArgumentParser) -> None:
 
 def _log_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--known-at", help="stop at this recording time")
+    _paging_options(parser)
     _format_option(parser, TABULAR)
 
 

@@ -8,9 +8,8 @@ from typing import Any
 from chrono.cli import choices
 from chrono.cli.filters import timeline_filter
 from chrono.cli.present import Rows, present
-from chrono.cli.reading import Reading, open_chronicle
+from chrono.cli.reading import Reading
 from chrono.interchange import shapes
-from chrono.when.axes import parse_known_at
 
 
 def _timeline_rows(title: str, rows: Any, reading: Reading, lang: str) -> Rows:
@@ -83,7 +82,7 @@ def cmd_counters(args: argparse.Namespace) -> int:
 
     reading = Reading(args)
     partner = _counter_partner(args, reading)
-    found = answers.counters(reading.model, reading.axes, partner, args.by)
+    found = answers.counters(reading.model, reading.axes, partner, args.by, ids=args.ids, limit=args.limit or None)
 
     def rows() -> Rows:
         from chrono.render.counters import COUNTER_COLUMNS, counter_rows
@@ -142,50 +141,56 @@ def cmd_state(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    app = open_chronicle(args)
-    known_at = parse_known_at(args.known_at)
+    reading = Reading(args)
+    app, known_at = reading.app, reading.known_at
     entry = app.entry(args.id, known_at)
-    state = app.snapshot()
     revisions = [event for event in app.revisions(args.id) if known_at is None or event.timestamp <= known_at]
 
     def json() -> Any:
         from chrono.render.entry import revision_json
 
-        return {**shapes.entry_json(entry, state.partners), "revisions": [revision_json(event) for event in revisions]}
+        return {**shapes.entry_json(entry, reading.partners), "revisions": [revision_json(event) for event in revisions]}
 
     def markdown() -> str:
         from chrono.render.report import entry_report
 
-        return entry_report(entry, revisions, state.partners, args.lang)
+        return entry_report(entry, revisions, reading.partners, args.lang)
 
     def view() -> Any:
         from chrono.render.entry import entry_panel
 
-        return entry_panel(entry, revisions, state.partners, args.lang)
+        return entry_panel(entry, revisions, reading.partners, args.lang)
 
     present(args, json=json, view=view, markdown=markdown)
     return 0
 
 
 def cmd_log(args: argparse.Namespace) -> int:
-    app = open_chronicle(args)
-    events = list(app.domain_events(parse_known_at(args.known_at)))
+    from chrono.projections import answers
+
+    reading = Reading(args)
+    found = answers.log(reading.model, reading.known_at, page=args.page, limit=args.limit)
+    if not args.page and not args.limit:  # every event: streamed, never held whole
+        from chrono.cli.streams import stream_log
+
+        stream_log(args, found)
+        return 0
 
     def json() -> Any:
-        from chrono.render.entry import log_json, subjects
+        from chrono.render.entry import log_json
 
-        names = subjects(events)
-        return {"events": [log_json(position, event, names) for position, event in events]}
+        return {"total": found.total, "page": found.page.to_json() if found.page else None,
+                "events": [log_json(position, event, found.names) for position, event in found.events]}  # fmt: skip
 
     def rows() -> Rows:
         from chrono.render.entry import LOG_COLUMNS, log_rows
 
-        return Rows("Event log", LOG_COLUMNS, log_rows(events))
+        return Rows("Event log", LOG_COLUMNS, log_rows(found.events, found.names))
 
     def view() -> Any:
         from chrono.render.entry import log_table
 
-        return log_table(events, args.lang)
+        return log_table(found.events, args.lang, found.names, found.page)
 
     present(args, json=json, view=view, rows=rows)
     return 0

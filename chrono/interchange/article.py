@@ -24,7 +24,7 @@ import attrs
 from chrono.interchange.date_phrases import find_dates
 from chrono.interchange.dates import DatePhrase, Reference
 from chrono.interchange.fold import fold
-from chrono.interchange.sentences import Sentence, paragraphs, sentences
+from chrono.interchange.sentences import Sentence, Span, paragraphs, sentences
 from chrono.when import When
 
 TRAILERS: Final = r"^(?:y kien ban doc|cung chuyen muc|tin lien quan|bai,? anh:|bai va anh:|related|comments|read more)\b"
@@ -44,6 +44,7 @@ class Article:
         reference: what relative phrases resolve against.
         body: the sentences of the body, in order.
         frame: a date phrase that frames the whole article, or None.
+        lines: the article's non-blank lines (``Sentence.paragraph`` indexes them).
     """
 
     text: str
@@ -53,6 +54,7 @@ class Article:
     reference: Reference
     body: tuple[Sentence, ...]
     frame: DatePhrase | None
+    lines: tuple[Span, ...] = ()
 
     @classmethod
     def read(cls, text: str, lang: str | None = None, published: When | None = None) -> Article:
@@ -65,7 +67,11 @@ class Article:
         body = tuple(s for s in sentences(text, lang) if start <= s.span.start < end and not s.text.startswith("|"))
         reference = Reference(published) if published else Reference(year=_estimated_year(body, lang))
         frame = _article_frame(body, lang, reference)
-        return cls(text, lang, title, published, reference, body, frame)
+        return cls(text, lang, title, published, reference, body, frame, tuple(lines))
+
+    def line(self, sentence: Sentence) -> str:
+        """The whole line (paragraph) a sentence is in."""
+        return self.lines[sentence.paragraph].text if sentence.paragraph < len(self.lines) else sentence.text
 
     def dates(self, sentence: Sentence) -> list[DatePhrase]:
         """The date phrases of a sentence, offsets within the sentence."""

@@ -64,8 +64,13 @@ def write_csv(columns: Sequence[str], rows: Iterable[Sequence[str]], out: TextIO
     is quoted like one holding a newline: a lone CR, unquoted, splits the row
     in most readers.
     """
+    write_rows([columns], out)
+    write_rows(rows, out)
+
+
+def write_rows(rows: Iterable[Sequence[Any]], out: TextIO) -> None:
+    """Rows as CSV lines, every cell neutralised (a long answer writes them a chunk at a time)."""
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([neutralise(c) for c in columns])
     for row in rows:
         writer.writerow([neutralise(str(c)) for c in row])
 

@@ -6,7 +6,11 @@ date phrase the ``when`` (or, without one, the date its paragraph or the
 article frames, or "on or before the article's date"); the partners it names
 its partners (foreign side) and actors (home side); its amounts the
 quantities, flows over the period that governs them or stocks observed on a
-date. Drafting works from a plain mapping of partners, without a store.
+date. A clause that proposes, or an item of a plan list, is a plan
+(``proposals``). The article's lead reports its news: what it drafts has
+happened. Headings, photo captions, a list's opening sentence and who
+attended a meeting just reported are not drafted on their own. Drafting
+works from a plain mapping of partners, without a store.
 """
 
 from __future__ import annotations
@@ -19,20 +23,26 @@ import attrs
 
 from chrono.events.values import Partner
 from chrono.interchange import draft_records as records
+from chrono.interchange import proposals
 from chrono.interchange.article import Article, opening_date
 from chrono.interchange.dates import DatePhrase
+from chrono.interchange.draft_dates import by_date, comparison, figure_quantities, happening_when, planned_when
 from chrono.interchange.draft_records import EntryDraft, Guess, PartnerDraft
 from chrono.interchange.fold import fold
-from chrono.interchange.kinds_guess import LEVEL, ONGOING, PLANNED, KindGuess, cue, guess_kind
+from chrono.interchange.kinds_guess import LEVEL, ONGOING, PLANNED, KindGuess, at_meeting, cue, guess_kind
 from chrono.interchange.numbers import Amount, find_amounts
 from chrono.interchange.partners_match import Mention, Registry
-from chrono.interchange.sentences import Sentence, Span, clauses
+from chrono.interchange.sentences import Sentence, Span, caption, clauses, heading
 from chrono.when import When
 
-COMPARISON: Final = {"vi": r"so voi\s+(?:\w+\s+){0,2}$", "en": r"(?:compared (?:with|to)|than(?: in)?)\s+(?:\w+\s+){0,1}$"}
-BOTH_SIDES: Final = {"vi": r"\b(?:hai|2) (?:ben|dia phuong|nuoc)\b|song phuong|doi dang", "en": r"\bboth sides\b|\bbilateral|\bcounterpart"}
+BOTH_SIDES: Final = {"vi": r"\b(?:hai|2) (?:ben|dia phuong|nuoc)\b|song phuong|doi dang", "en": r"\b(?:both|two) sides\b|\bbilateral|\bcounterpart"}
 # Done, not kept up (matched on the lower-cased text: folded, "đã" is "đa").
 DONE: Final = {"vi": r"\bđã\b|\blễ ký kết\b|\bvừa\b", "en": r"\bhas\b|\bhave\b|\bwas\b|\bwere\b|\bsigned\b|\bheld\b"}
+# Who attended a meeting (folded): said of the happening just reported.
+ATTENDANCE: Final = {
+    "vi": r"(?:tham du|cung du|du)\b[^.;]{0,80}?\bco\b",
+    "en": r"(?:also )?attending\b|present (?:at|were)\b|[\w ]{0,40}? (?:was|were) attended by\b",
+}
 
 
 @attrs.frozen
@@ -110,21 +120,34 @@ class _Drafter:
         self.proposed: dict[str, PartnerDraft] = {}
         self.frame: Context | None = None
         self.previous: tuple[Sentence, DatePhrase] | None = None
+        self.plans, self.intros = proposals.plan_items(article.body, article.lang, heading)
+        self.lead = next((s.paragraph for s in article.body if not heading(s.text)), None)
+        self.drafted: set[int] = set()  # paragraphs with a draft
 
     def sentence(self, sentence: Sentence) -> None:
-        if _heading(sentence.text):
+        if self._skipped(sentence):
             return
         lang, ref = self.article.lang, self.article.reference
         if sentence.index == 0:
             opening = opening_date(sentence, lang, ref)
             self.frame = Context(opening, "paragraph") if opening is not None and opening.shape != "point" else None
         context = self._context(sentence)
-        dates = [d for d in self.article.dates(sentence) if not _comparison(sentence.text, d, lang)]
+        dates = [d for d in self.article.dates(sentence) if not comparison(sentence.text, d, lang)]
         opening = opening_date(sentence, lang, ref)
         for clause in clauses(sentence.span):
             self._clause(sentence, clause, context, opening)
         points = [d for d in dates if d.shape == "point"]
         self.previous = (sentence, points[-1]) if points else None
+
+    def _skipped(self, sentence: Sentence) -> bool:
+        """A heading, a photo caption without a date, the opening of a plan
+        list (drafted through its items), or who attended what was just reported."""
+        if heading(sentence.text) or sentence.span.start in self.intros:
+            return True
+        if caption(self.article.line(sentence)) and not self.article.dates(sentence):
+            return True  # a dated caption may be the only word on its happening's date
+        reported = sentence.paragraph in self.drafted or sentence.paragraph - 1 in self.drafted
+        return reported and re.match(ATTENDANCE[self.article.lang], fold(sentence.text)) is not None
 
     def _context(self, sentence: Sentence) -> Context | None:
         if self.frame is not None and sentence.index > 0:
@@ -138,37 +161,63 @@ class _Drafter:
         lang = self.article.lang
         local = Span(clause.start - sentence.span.start, clause.end - sentence.span.start, clause.text)
         all_dates = [d for d in self.article.dates(sentence) if local.start <= d.start < local.end]
-        dates = [d for d in all_dates if not _comparison(sentence.text, d, lang)]
+        dates = [d for d in all_dates if not comparison(sentence.text, d, lang)]
         if not dates and opening is not None and opening.shape == "point" and opening.start < local.start:
             context = Context(opening, "sentence")
         amounts = find_amounts(clause.text, lang, skip=[(d.start - local.start, d.end - local.start) for d in all_dates])
-        kind = guess_kind(clause.text, lang)
-        whole = guess_kind(sentence.text, lang)
-        if kind is None or (kind.confidence < 0.7 and whole is not None and whole.confidence >= 0.7):
-            kind = whole  # a list item takes the kind its sentence names ("cơ chế ..., như: ...")
+        kind, plan = self._kind(sentence, clause)
         if not amounts and kind is None:
             return
-        mentions = self.registry.find(clause.text, lang) or self.registry.find(sentence.text, lang)
+        mentions = self._mentions(sentence, clause)
+        under_way = proposals.under_way(clause.text, lang) if plan is not None and kind is not None else None
+        if under_way is not None and kind is not None:  # "như dự án ... đang triển khai": a happening beside the plan
+            self._draft(sentence, clause, kind.kind, kind, dates=[], context=None, amounts=[], mentions=mentions, ongoing=under_way)
         if not amounts and not dates and kind is not None and kind.confidence < 0.7 and not self._other_side(clause.text, mentions):
             return  # "hợp tác" alone, with no one and no date: not a happening to draft
-        groups = _by_date(amounts, dates, all_dates, sentence.text, local)
+        groups = by_date(amounts, dates, all_dates, sentence.text, local)
         if len(groups) > 1 or (amounts and dates and groups[0][0] is not dates[0]):
             # Amounts of other dates than the happening's: each date's amounts
             # a figure, and the happening apart ("will visit in April, and
             # expects 2,000 visitors in the first half of 2024").
             if kind is not None and kind.confidence >= 0.7 and all(phrase is not dates[0] for phrase, _ in groups):
-                self._draft(sentence, clause, kind.kind, kind, dates=dates[:1], context=context, amounts=[], mentions=mentions)
+                self._draft(sentence, clause, kind.kind, kind, dates=dates[:1], context=context, amounts=[], mentions=mentions, plan=plan)
             for phrase, group in groups:
                 self._draft(sentence, clause, "FigureReported", None, dates=[phrase] if phrase else [], context=context, amounts=group, mentions=mentions)
         else:
-            self._draft(sentence, clause, kind.kind if kind else "FigureReported", kind, dates=dates, context=context, amounts=amounts, mentions=mentions)
+            self._draft(
+                sentence, clause, kind.kind if kind else "FigureReported", kind, dates=dates, context=context, amounts=amounts, mentions=mentions, plan=plan
+            )
+
+    def _kind(self, sentence: Sentence, clause: Span) -> tuple[KindGuess | None, str | None]:
+        """The kind of a clause, and the words that make it a plan (or None)."""
+        lang = self.article.lang
+        kind = guess_kind(clause.text, lang)
+        whole = guess_kind(sentence.text, lang)
+        if kind is None or (kind.confidence < 0.7 and whole is not None and whole.confidence >= 0.7):
+            kind = whole  # a list item takes the kind its sentence names ("cơ chế ..., như: ...")
+        kind = kind and at_meeting(kind, sentence.text, self.article.line(sentence), lang)
+        plan = self._plan(sentence, clause)
+        return (kind, None) if plan is None else (proposals.plan_kind(kind, plan), plan)
+
+    def _mentions(self, sentence: Sentence, clause: Span) -> list[Mention]:
+        return self.registry.find(clause.text, self.article.lang) or self.registry.find(sentence.text, self.article.lang)
+
+    def _plan(self, sentence: Sentence, clause: Span) -> str | None:
+        """The words that make a clause a plan: its own proposal, the opening
+        of the plan list it is an item of (unless it speaks of what is already
+        there), its own "sẽ", "dự kiến", or those of the words before the
+        colon of a list it is part of; None for a clause that is no plan."""
+        lang = self.article.lang
+        intro = self.plans.get(sentence.span.start)
+        if intro is not None and proposals.existing(clause.text, lang):
+            return None
+        own = proposals.proposal(clause.text, lang) or intro or cue(clause.text, lang, PLANNED)
+        return own or proposals.listed_after(sentence.text, clause.start - sentence.span.start, lang)
 
     def _draft(
         self, sentence: Sentence, clause: Span, kind: str, guessed: KindGuess | None, *, dates: list[DatePhrase],
-        context: Context | None, amounts: list[Amount], mentions: list[Mention],
+        context: Context | None, amounts: list[Amount], mentions: list[Mention], plan: str | None = None, ongoing: str | None = None,
     ) -> None:  # fmt: skip
-        from chrono.interchange.draft_dates import figure_quantities, happening_when
-
         lang = self.article.lang
         guesses: list[Guess] = []
         level = cue(clause.text, lang, LEVEL)
@@ -178,13 +227,15 @@ class _Drafter:
         if kind == "FigureReported":
             when, quantities, notes = figure_quantities(self.article, amounts, dates, context, level)
         else:
-            done = re.search(DONE[lang], sentence.text.lower()) is not None
-            when, notes = happening_when(self.article, dates, context, cue(clause.text, lang, ONGOING), done)
+            if plan is not None and ongoing is None:
+                when, notes = planned_when(self.article, dates, plan)
+            else:
+                when, notes = happening_when(self.article, dates, context, ongoing or cue(clause.text, lang, ONGOING), self._done(sentence, clause))
             quantities = [records.quantity(a) for a in amounts]
             notes += [Guess(f"quantities.{i}", a.text, 0.7 if a.sure else 0.4) for i, a in enumerate(amounts)]
         guesses += notes
         guesses.append(Guess("kind", guessed.phrase if guessed else "", guessed.confidence if guessed else 0.5))
-        status = self._status(clause.text, dates, when, guesses)
+        status = self._status(clause.text, dates, when, guesses, None if ongoing else plan)
         partners, actors = self._sides(mentions, guesses)
         metrics = [str(q["metric"]) for q in quantities]
         names = records.title(kind, partners, {**self.registry.partners, **{p.partner.id: p.partner for p in self.proposed.values()}}, metrics)
@@ -192,6 +243,14 @@ class _Drafter:
         source = {**self.source, "quote": sentence.text}
         record = records.entry_record(kind, status, when, names=names, partners=partners, actors=actors, quantities=quantities, source=source)
         self.entries.append(EntryDraft(record, tuple(guesses), sentence.span.start))
+        self.drafted.add(sentence.paragraph)
+
+    def _done(self, sentence: Sentence, clause: Span) -> bool:
+        """Whether a happening is told as done: a completion cue in its
+        sentence (in its own clause, for an item of a plan list), or the
+        article's lead, which reports the news."""
+        own = clause.text if sentence.span.start in self.plans else sentence.text
+        return re.search(DONE[self.article.lang], own.lower()) is not None or sentence.paragraph == self.lead
 
     def _other_side(self, text: str, mentions: list[Mention]) -> bool:
         """Whether a foreign side is named, or "both sides" spoken of."""
@@ -199,7 +258,11 @@ class _Drafter:
             return True
         return any(m.partner.country != self.home_country for m in mentions)
 
-    def _status(self, text: str, dates: list[DatePhrase], when: str, guesses: list[Guess]) -> str:
+    def _status(self, text: str, dates: list[DatePhrase], when: str, guesses: list[Guess], plan: str | None) -> str:
+        if plan is not None:
+            where = "" if plan in text else f"an item of a list opened by '{plan}'; "
+            guesses.append(Guess("status", plan, 0.6, f"{where}proposed or planned: check that it had not happened by the article's date"))
+            return "planned"
         words = cue(text, self.article.lang, PLANNED) or next((d.text for d in dates if d.planned), None)
         now = self.article.reference.ymd
         earliest = When.parse(when).earliest_key
@@ -248,30 +311,3 @@ class _Drafter:
             known = self.registry.partners.get(parent) or (self.proposed[parent].partner if parent in self.proposed else None)
             parent, seen = (known.parent if known else None), seen + 1
         return False
-
-
-def _heading(text: str) -> bool:
-    """A heading, kicker or caption credit: short and without a sentence's end."""
-    words = len(text.split())
-    return words < 4 or (words < 12 and not re.search(r"[.!?…”)]$", text))
-
-
-def _comparison(text: str, phrase: DatePhrase, lang: str) -> bool:
-    """A date something is compared with ("so với cùng kỳ năm 2020")."""
-    return re.search(COMPARISON[lang], fold(text[max(0, phrase.start - 30) : phrase.start])) is not None
-
-
-def _by_date(
-    amounts: list[Amount], dates: list[DatePhrase], all_dates: list[DatePhrase], text: str, local: Span,
-) -> list[tuple[DatePhrase | None, list[Amount]]]:  # fmt: skip
-    """Amounts grouped by the date that governs each: the last date before
-    it, or a compared date right before it ("năm 2020 - 174,8 triệu USD")."""
-    groups: dict[int, tuple[DatePhrase | None, list[Amount]]] = {}
-    for amount in amounts:
-        at = amount.start + local.start
-        governing = next((d for d in reversed(all_dates) if d.end <= at and re.fullmatch(r"\s*[-–:]?\s*", text[d.end : at])), None)
-        if governing is None and dates:  # the nearest date, before it (Vietnamese) or after it (English)
-            governing = min(dates, key=lambda d: (at - d.end) if d.end <= at else (d.start - amount.end - local.start))
-        key = -1 if governing is None else governing.start
-        groups.setdefault(key, (governing, []))[1].append(amount)
-    return list(groups.values())

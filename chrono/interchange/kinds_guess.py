@@ -36,11 +36,20 @@ PLANNED: Final = {
     "vi": r"\bdu kien\b|\bse\b|\bke hoach\b|\bmong muon\b|\bdu dinh\b|\bthoi gian toi\b",
     "en": r"\bexpect(?:s|ed)?\b|\bwill\b|\bplan(?:s|ned)? to\b|\bscheduled\b",
 }
-# Ongoing: kept up, not begun ("tiếp tục duy trì", "thường xuyên").
-ONGOING: Final = {"vi": r"\btiep tuc\b|\bduy tri\b|\bthuong xuyen\b|\bdang\b|\bdinh ky\b", "en": r"\bcontinu|\bmaintain|\bregular|\bongoing\b"}
+# Ongoing: kept up, not begun ("tiếp tục duy trì", "thường xuyên"); folded,
+# "đăng ký" (register) reads "dang ky" and is not "đang" (under way).
+ONGOING: Final = {"vi": r"\btiep tuc\b|\bduy tri\b|\bthuong xuyen\b|\bdang\b(?! ky\b)|\bdinh ky\b", "en": r"\bcontinu|\bmaintain|\bregular|\bongoing\b"}
 # A level on the day it was stated: a stock, not a flow.
 LEVEL: Final = {"vi": r"\bhien (?:nay|tai|co)\b|\btinh den nay\b|\bco \d", "en": r"\bcurrently\b|\bat present\b|\bto date\b|\bas of\b|\bnow has\b"}
+# A level said to hold now ("hiện có", "tính đến nay"): on the article's date,
+# whatever period its paragraph reviews; "Có 34/34 xã" holds at that period's end.
+NOW_LEVEL: Final = {"vi": r"\bhien (?:nay|tai|co)\b|\btinh den nay\b", "en": r"\bcurrently\b|\bat present\b|\bto date\b|\bnow has\b"}
 WEAK: Final = ("CooperationCarriedOut",)
+MEETINGS: Final = ("TalksHeld", "ConferenceHeld")
+# A delegation (the kind's words) and a verb of visiting (on the lower-cased
+# text: folded, "thăm" is "tham" of "tham dự", attend).
+DELEGATION: Final = {"vi": r"doan dai bieu", "en": r"delegation"}
+VISITING: Final = {"vi": r"\bthăm\b|\bsang làm việc\b|\bđến làm việc\b", "en": r"\bvisit"}
 
 
 @attrs.frozen
@@ -62,6 +71,22 @@ def guess_kind(text: str, lang: str) -> KindGuess | None:
             confidence = 0.4 if cue[0] in WEAK else 0.7
             return KindGuess(str(cue[0]), text[m.start() : m.end()], confidence)
     return None
+
+
+def at_meeting(kind: KindGuess, sentence: str, paragraph: str, lang: str) -> KindGuess:
+    """The kind of a sentence that names delegations and no visit, in a
+    paragraph that reports a meeting: the delegations came to the meeting
+    ("Đoàn đại biểu tỉnh Hà Giang do ... làm Trưởng đoàn ... Tham dự Hội đàm
+    có ..."). Any other kind is returned as it is."""
+    if kind.kind != "VisitMade" or not re.fullmatch(DELEGATION[lang], fold(kind.phrase)) or re.search(VISITING[lang], sentence.lower()):
+        return kind
+    column = 1 if lang == "vi" else 2
+    folded = fold(paragraph)
+    for entry in CUES:
+        m = re.search(str(entry[column]), folded) if entry[0] in MEETINGS else None
+        if m is not None:
+            return KindGuess(str(entry[0]), paragraph[m.start() : m.end()], 0.6)
+    return kind
 
 
 def cue(text: str, lang: str, table: dict[str, str]) -> str | None:

@@ -29,9 +29,13 @@ def md(text: object) -> str:
 
 
 def markdown_table(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    lines = ["| " + " | ".join(md(c) for c in columns) + " |", "|" + "|".join(" --- " for _ in columns) + "|"]
-    lines += ["| " + " | ".join(md(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
+    head = "| " + " | ".join(md(c) for c in columns) + " |\n" + "|" + "|".join(" --- " for _ in columns) + "|\n"
+    return head + markdown_rows(rows)
+
+
+def markdown_rows(rows: Iterable[Sequence[str]]) -> str:
+    """Rows of a Markdown table (a long answer writes them a chunk at a time)."""
+    return "".join("| " + " | ".join(md(c) for c in row) + " |\n" for row in rows)
 
 
 def markdown_document(title: str, meta: Sequence[str], sections: Sequence[tuple[str, str]]) -> str:

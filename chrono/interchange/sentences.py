@@ -4,15 +4,21 @@ Sentences come from sentencex (Wikimedia's rule-based segmenter, no model
 to load); an article's lines are its paragraphs, since news text puts a
 heading, a caption or a dateline on a line of its own. A clause is a part
 of a sentence between semicolons: "2 bên trao trả 384 lần/2.693 công dân" and
-"mỗi năm tỉnh Hà Giang cung cấp 2 suất học bổng" are drafted apart.
+"mỗi năm tỉnh Hà Giang cung cấp 2 suất học bổng" are drafted apart. A
+heading is short and has no sentence's end; a photo caption is a line that
+ends in its credit ("Toàn cảnh buổi Hội đàm. Ảnh: Duy Tuấn |").
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Final
 
 import attrs
+
+# A photo's credit ending its caption's line, matched on the lower-cased text.
+CREDIT: Final = r"(?:^|[\s.])(?:ảnh|photo)\s*:\s*[^.:!?|]{1,60}\|?\s*$"
 
 
 @attrs.frozen
@@ -75,6 +81,17 @@ def clauses(sentence: Span) -> list[Span]:
     parts.append((start, len(sentence.text)))
     spans = [_trimmed(sentence.text, a, b) for a, b in parts]
     return [Span(sentence.start + s.start, sentence.start + s.end, s.text) for s in spans if s.text]
+
+
+def heading(text: str) -> bool:
+    """A heading, kicker or caption credit: short and without a sentence's end."""
+    words = len(text.split())
+    return words < 4 or (words < 12 and not re.search(r"[.!?…”)]$", text))
+
+
+def caption(line: str) -> bool:
+    """Whether a line is a photo caption: it ends in the photo's credit."""
+    return re.search(CREDIT, line.lower()) is not None
 
 
 def _after_ellipses(article: str, start: int, end: int) -> Iterator[Span]:

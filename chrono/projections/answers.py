@@ -9,15 +9,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from chrono.events.application import Chronicle
 from chrono.events.entry import Entry
-from chrono.events.kinds import KINDS, OBSERVATION
+from chrono.events.kinds import KINDS
 from chrono.interchange.shapes import plain_value
-from chrono.projections.counting import COVERED, DEFINITE, EVENT, POSSIBLE, Family, Judged, Part, certainty, day_key, judge, tally, year_of
+from chrono.projections.counting import COVERED, DEFINITE, POSSIBLE, Family, Judged, certainty, day_key, judge, tally
 from chrono.projections.counting.claims import Claim
+from chrono.projections.counting.grouping import GROUPINGS, group_order, groups
 from chrono.projections.hierarchy import ancestry
+from chrono.projections.queries import log as queries_log
 from chrono.projections.queries import timeline as queries_timeline
 from chrono.projections.queries.parts import family, parts
 from chrono.projections.queries.timeline import Filter
@@ -34,6 +37,7 @@ from chrono.projections.results import (
     Explanation,
     History,
     IdPage,
+    Log,
     Page,
     Relationship,
     Since,
@@ -41,16 +45,41 @@ from chrono.projections.results import (
     Timeline,
 )
 
-GROUPINGS = ("year", "kind", "partner")
 LIST_LIMIT = 20  # ids shown per list of a counter, unless asked for more
 
 
-def counters(model: ReadModel, axes: Axes, partner: str | None = None, by: str | None = None, *, limit: int | None = LIST_LIMIT) -> Counters:
-    """The counters on ``axes``, overall or for ``partner``'s family, grouped ``by``."""
+def counters(model: ReadModel, axes: Axes, partner: str | None = None, by: str | None = None, *, ids: bool = False, limit: int | None = LIST_LIMIT) -> Counters:
+    """The counters on ``axes``, overall or for ``partner``'s family, grouped ``by``.
+
+    As known now they come from the running totals (``totals``), with how
+    many entries count but not which; asked for a past recording time, or
+    for the entries' ids (``ids``, the first ``limit`` of each list), every
+    contribution is judged from its row.
+    """
     if by is not None and by not in GROUPINGS:
         raise ValueError(f"cannot group counters by {by!r} (choose one of {', '.join(GROUPINGS)})")
+    if axes.known_at is None and not ids:
+        return Counters(axes.as_of, None, partner, by, _totalled(model, axes, partner, by))
     _, wanted, judged = _judged(model, axes, partner)
     return Counters(axes.as_of, axes.known_at, partner, by, _tallied(judged, partner, by, wanted, limit))
+
+
+def _totalled(model: ReadModel, axes: Axes, partner: str | None, by: str | None = None) -> tuple[Counter, ...]:
+    """The counters of a facet (a partner's family or everything, a grouping) from its running totals."""
+    from chrono.projections import totals  # a timeline does not need them
+
+    facet = totals.Facet(partner, by)
+    out = []
+    for found in totals.read(model, facet, int(day_key(axes.as_of) or 0)):
+        definite, possible, high, open_highs, approx, n_definite, n_possible, n_covered = found.values
+        out.append(Counter(
+            found.metric, found.unit, facet.partner, found.group, Decimal(str(definite)), Decimal(str(possible)),
+            None if int(open_highs) else Decimal(str(high)), int(approx) > 0,
+            tuple(sorted((Conflict(entries, values) for entries, values in found.conflicts), key=lambda c: c.entries)),
+            IdPage((), int(n_definite)), IdPage((), int(n_possible)), IdPage((), int(n_covered)),
+        ))  # fmt: skip
+    out.sort(key=lambda c: (c.metric, c.unit, group_order(c.group, facet.by)))
+    return tuple(out)
 
 
 def _judged(
@@ -75,40 +104,17 @@ def _tallied(
             for group in groups(item.part, by, wanted):
                 buckets[group].append(item)
         out += [_counter(key, partner, group, members, limit) for group, members in buckets.items()]
-    out.sort(key=lambda c: (c.metric, c.unit, _group_order(c.group, by)))
+    out.sort(key=lambda c: (c.metric, c.unit, group_order(c.group, by)))
     return tuple(out)
-
-
-def groups(part: Part, by: str | None, wanted: frozenset[str] | None) -> list[str | None]:
-    """The groups a contribution falls in: its year, its kind, or each partner of its scope
-    (those in ``wanted`` when some are); None when it has none."""
-    if by is None:
-        return [None]
-    if by == "year":
-        year = year_of(part.earliest, part.latest)
-        return [None if year is None else str(year)]
-    if by == "kind":
-        return [part.kind]
-    ids = list(part.scope)
-    if wanted is not None:
-        ids = [pid for pid in ids if pid in wanted] or ids
-    return [*ids] if ids else [None]
-
-
-def _group_order(group: str | None, by: str | None) -> tuple[int, int, str]:
-    if group is None:
-        return (0, 0, "")
-    if by == "year":
-        return (1, int(group), "")
-    return (1, 0, group)
 
 
 def _counter(key: tuple[str, str], partner: str | None, group: str | None, items: Sequence[Judged], limit: int | None) -> Counter:
     made = tally(items)
     return Counter(
         *key, partner, group, made.definite, made.possible, made.high, made.approximate,
-        tuple(conflict(claim) for claim in made.conflicts),
-        _page(made.contributors, limit), _page(made.possible_contributors, limit), _page(made.covered, limit),
+        tuple(sorted((conflict(claim) for claim in made.conflicts), key=lambda c: c.entries)),
+        _page(made.contributors, limit, made.counts[0]), _page(made.possible_contributors, limit, made.counts[1]),
+        _page(made.covered, limit, made.counts[2]),
     )  # fmt: skip
 
 
@@ -117,24 +123,65 @@ def conflict(claim: Claim) -> Conflict:
     return Conflict(tuple(m.entry for m in claim.members), tuple(m.high if m.high is not None else m.low for m in claim.members))
 
 
-def _page(ids: Sequence[str], limit: int | None) -> IdPage:
-    return IdPage(tuple(ids if limit is None else ids[:limit]), len(ids))
+def _page(ids: Sequence[str], limit: int | None, total: int) -> IdPage:
+    return IdPage(tuple(ids if limit is None else ids[:limit]), total)
 
 
 def explain(model: ReadModel, axes: Axes, metric: str, partner: str | None = None, *, page: int = 1, size: int = LIST_LIMIT) -> Explanation:
     """The counters of ``metric`` (one per unit) and page ``page`` of the contributions behind them:
-    per unit, definite, then possible, then covered, each in date order."""
-    _, wanted, judged = _judged(model, axes, partner, metric)
-    rank = {DEFINITE: 0, POSSIBLE: 1, COVERED: 2}
-    ordered = [item for items in judged.values() for item in sorted(items, key=lambda item: rank[item.state])]
-    start = (max(1, page) - 1) * size
-    shown = tuple(_contribution(item) for item in ordered[start : start + size])
+    per unit, definite, then possible, then covered; each in the order they stop counting, then by date.
+
+    As known now the contributions are read a page at a time from the kept
+    segments (``members``); at a past recording time they are worked out.
+    """
+    page = max(1, page)
+    day = int(day_key(axes.as_of) or 0)
+    if axes.known_at is None:
+        from chrono.projections import members
+        from chrono.projections.totals import Facet
+
+        made = tuple(c for c in _totalled(model, axes, partner) if c.metric == metric)
+        blocks = [(c.unit, state, n.total) for c in made for state, n in zip(members.STATES, (c.contributors, c.possible_contributors, c.covered), strict=True)]
+        members.refresh(model, Facet(partner).name, partner, metric)
+        shown = tuple(members.page(model, (Facet(partner).name, metric, day), blocks, (page - 1) * size, size))
+        total = sum(count for _, _, count in blocks)
+    else:
+        _, wanted, judged = _judged(model, axes, partner, metric)
+        made = _tallied(judged, partner, None, wanted, 0)
+        ordered = _held(model, axes, partner, metric, day)
+        shown, total = tuple(ordered[(page - 1) * size : page * size]), len(ordered)
     slugs = list(unique(item.entry for item in shown))
     entries = model.entries_by_id(slugs, axes.known_at)
     return Explanation(
-        metric, partner, axes.as_of, axes.known_at, _tallied(judged, partner, None, wanted, 0), shown, Page(max(1, page), size, len(ordered)),
+        metric, partner, axes.as_of, axes.known_at, made, shown, Page(page, size, total),
         entries, {slug: _corrections(model.app, slug, axes.known_at) for slug in slugs}, model.partners(axes.known_at),
     )  # fmt: skip
+
+
+def _held(model: ReadModel, axes: Axes, partner: str | None, metric: str, day: int) -> list[Contribution]:
+    """Every contribution to ``metric`` as of ``day``, in the order ``members.page`` lists them."""
+    from chrono.projections.counting.segments import segments
+    from chrono.projections.schema import order_key
+
+    tree = family(model, axes.known_at)
+    wanted = tree.of(partner) if partner is not None else None
+    rank = {DEFINITE: 0, POSSIBLE: 1, COVERED: 2}
+    found = []
+    for (_, unit), members in sorted(parts(model, axes.known_at, wanted, metric).items()):
+        for segment in segments(members, tree):
+            if segment.holds(day):
+                part = segment.part
+                found.append(((unit, rank[segment.state], segment.end, order_key(part.when.sort_key), part.entry, part.index), segment))
+    found.sort(key=lambda pair: pair[0])
+    return [_segment_contribution(segment) for _, segment in found]
+
+
+def _segment_contribution(segment: Any) -> Contribution:
+    part = segment.part
+    stated = part.high if part.high is not None else part.low
+    clash = conflict(segment.claim) if segment.claim is not None and segment.claim.conflict else None
+    return Contribution(part.entry, part.kind, part.unit, part.measure, segment.low, segment.high, stated, segment.state, part.when.edtf,
+                        segment.covered_by, clash)  # fmt: skip
 
 
 def _corrections(app: Chronicle, slug: str, known_at: datetime | None) -> tuple[Correction, ...]:
@@ -144,13 +191,6 @@ def _corrections(app: Chronicle, slug: str, known_at: datetime | None) -> tuple[
         for event in found
         if known_at is None or event.timestamp <= known_at
     )
-
-
-def _contribution(item: Judged) -> Contribution:
-    part = item.part
-    stated = part.high if part.high is not None else part.low
-    clash = conflict(item.claim) if item.claim is not None and item.claim.conflict else None
-    return Contribution(part.entry, part.kind, part.unit, part.measure, item.low, item.high, stated, item.state, part.when.edtf, item.covered_by, clash)
 
 
 DEFAULT_PAGE = 20
@@ -220,8 +260,12 @@ def relationship(model: ReadModel, axes: Axes, pid: str, ids: frozenset[str], *,
 
     mechanisms = Filter(partners=ids, scope=scope, kinds=frozenset({"MechanismEstablished"}), statuses=HAPPENED, begun_by=day)
     shown = model.revisions_of(queries_timeline.keys(model, mechanisms, axes.known_at, 0, LIST_LIMIT))
-    _, _, judged = _judged(model, axes, None, "agreements", wanted=ids)
-    tallied = {(c.metric, c.unit): c for c in _tallied(judged, pid, None, ids, LIST_LIMIT)}
+    if exact or axes.known_at is not None:
+        _, _, judged = _judged(model, axes, None, "agreements", wanted=ids)
+        made = _tallied(judged, pid, None, ids, LIST_LIMIT)
+    else:
+        made = _totalled(model, axes, pid)
+    tallied = {(c.metric, c.unit): c for c in made}
     return Relationship(
         pid, since("RelationsEstablished"), since("TwinningSigned"), tallied.get(("agreements", "agreement")),
         IdPage(tuple(e.slug for e in shown), queries_timeline.count(model, mechanisms, axes.known_at)),
@@ -243,27 +287,26 @@ def state(model: ReadModel, axes: Axes, *, latest: int = 10) -> State:
     shown = queries_timeline.keys(model, begun, axes.known_at, 0, latest, backwards=True)[::-1]
     recent = tuple(Dated(e, certainty(*_bounds(e), day)) for e in model.revisions_of(shown))
     overdue = model.revisions_of(queries_timeline.overdue(model, day, axes.known_at, OVERDUE_SHOWN))
-    _, _, judged = _judged(model, axes, None)
-    made = Counters(axes.as_of, axes.known_at, None, None, _tallied(judged, None, None, None, LIST_LIMIT))
-    return State(axes, relationships, made, recent, tuple(overdue), activity(judged), registry)
+    made = counters(model, axes)
+    return State(axes, relationships, made, recent, tuple(overdue), activity(counters(model, axes, by="year")), registry)
 
 
-def activity(judged: dict[tuple[str, str], list[Judged]]) -> Activity:
-    """Counted happenings per year (``counting.year_of``), definite (covered ones too: they happened) and possible."""
+def activity(by_year: Counters) -> Activity:
+    """How many contributions the kinds' counters have per year (``counting.year_of``): definite
+    (covered ones too: they happened) and possible; the chart of ``counters --by year``."""
     kinds = {(info.metric, info.unit) for info in KINDS.values()}
     definite: dict[int, int] = defaultdict(int)
     possible: dict[int, int] = defaultdict(int)
     undated = 0
-    for key, items in judged.items():
-        for item in items if key in kinds else ():
-            part = item.part
-            if part.measure != EVENT or part.kind == OBSERVATION:
-                continue
-            year = year_of(part.earliest, part.latest)
-            if year is None:
-                undated += 1
-            else:
-                (possible if item.state == POSSIBLE else definite)[year] += 1
+    for counter in by_year.counters:
+        if (counter.metric, counter.unit) not in kinds:
+            continue
+        done, maybe = counter.contributors.total + counter.covered.total, counter.possible_contributors.total
+        if counter.group is None:
+            undated += done + maybe
+        else:
+            definite[int(counter.group)] += done
+            possible[int(counter.group)] += maybe
     years = sorted({*definite, *possible})
     span = range(years[0], years[-1] + 1) if years else range(0)
     if len(span) > MAX_YEARS:
@@ -273,6 +316,20 @@ def activity(judged: dict[tuple[str, str], list[Judged]]) -> Activity:
 
 
 MAX_YEARS = 10_000  # a span of years wider than this is not drawn year by year
+
+
+def log(model: ReadModel, known_at: datetime | None = None, *, page: int = 0, limit: int = 0) -> Log:
+    """The event log in recording order: page ``page`` of ``limit`` (20 without one), the first
+    ``limit`` events, or (neither) every event, streamed."""
+    app = model.app
+    total = model.position() if known_at is None else queries_log.known(model, known_at)
+    if not page and not limit:
+        return Log(queries_log.named(model, app.domain_events(known_at)), queries_log.Names(model), None, total)
+    size = limit if limit > 0 else DEFAULT_PAGE
+    start = (page - 1) * size + 1 if page else 1
+    events = tuple(event for _, event in zip(range(size), app.domain_events(known_at, start=start), strict=False))
+    names = queries_log.names(model, {event.originator_id for _, event in events})
+    return Log(events, names, Page(page, size, total) if page else None, total)
 
 
 def unique(ids: Iterable[str]) -> tuple[str, ...]:

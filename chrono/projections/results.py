@@ -45,8 +45,9 @@ class IdPage:
     """A page of entry ids from a longer list.
 
     Attributes:
-        ids: the ids shown, in order.
-        total: how many there are in all.
+        ids: the ids shown, in order (none unless asked for).
+        total: how many contributions there are in all (an entry stating
+            two amounts of one counter is two).
     """
 
     ids: tuple[str, ...] = ()
@@ -434,3 +435,20 @@ class State:
             "latest": [d.to_json(self.partners) for d in self.latest],
             "overdue": [entry_brief(e) for e in self.overdue], "activity": self.activity.to_json(),
         }  # fmt: skip
+
+
+@attrs.frozen
+class Log:
+    """``chrono log``: events in recording order.
+
+    Attributes:
+        events: (position, event) pairs: a page, or (with no page) every event, streamed.
+        names: each aggregate's readable id (entry or partner), by its UUID.
+        page: which page, when paging; None when every event is shown.
+        total: how many events the log holds (as known at the time asked).
+    """
+
+    events: Any
+    names: Mapping[Any, str]
+    page: Page | None
+    total: int

@@ -21,12 +21,28 @@ from functools import lru_cache
 
 import attrs
 
-VERSION = 11
-TABLES = ("tracking", "revisions", "revision_partners", "partners", "chain", "contributions", "tallies")
+VERSION = 14
+TABLES = (
+    "tracking",
+    "revisions",
+    "revision_partners",
+    "partners",
+    "chain",
+    "contributions",
+    "tallies",
+    "totals_keys",
+    "totals_pending",
+    "totals",
+    "conflicts",
+    "members",
+)
 # Every table but tracking.
-DERIVED = ("revision_partners", "revisions", "partners", "chain", "contributions", "tallies")
+DERIVED = (
+    "revision_partners", "revisions", "partners", "chain", "contributions", "tallies",
+    "totals", "totals_keys", "totals_pending", "conflicts", "members",
+)  # fmt: skip
 # Tables of read models of earlier layouts, dropped with the derived ones.
-OBSOLETE = ("totals", "totals_keys")
+OBSOLETE: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -52,6 +68,7 @@ class Dialect:
         return self.placeholder == "%s"
 
 
+_TOTALS = ("definite", "possible", "high", "open_highs", "approx", "n_definite", "n_possible", "n_covered")
 COLUMNS: dict[str, tuple[str, ...]] = {
     "revisions": (
         "aggregate", "revision", "entry", "recorded_at", "kind", "status", "retracted",
@@ -66,6 +83,14 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "partners": ("aggregate", "revision", "id", "parent", "recorded_at", "topic", "state"),
     "chain": ("position", "hash"),
+    "totals": ("facet", "grp", "metric", "unit", "day", *_TOTALS),
+    "totals_keys": ("facet", "grp", "metric", "unit", "last_day", *_TOTALS),
+    "totals_pending": ("facet", "grp", "metric", "unit", "day", *_TOTALS),
+    "conflicts": ("facet", "grp", "metric", "unit", "start_day", "end_day", "entries", "claimed"),
+    "members": (
+        "facet", "metric", "unit", "state", "start_day", "end_day", "order_key", "entry", "part", "kind", "measure", "edtf",
+        "low", "high", "stated", "covered_by", "claim_entries", "claim_values",
+    ),
 }  # fmt: skip
 
 
@@ -131,11 +156,36 @@ def _ddl(dialect: Dialect) -> list[str]:
         " earliest BIGINT, latest BIGINT, year BIGINT, counted INTEGER NOT NULL, scope TEXT NOT NULL,"
         f" edtf TEXT NOT NULL, order_key {key} NOT NULL, recorded_at TEXT NOT NULL, superseded_at TEXT)",
         "CREATE INDEX IF NOT EXISTS chrono_contributions_sums ON {t:contributions} (superseded_at, counted, metric, unit, latest, earliest, whole, aggregate)",
+        # Running totals per facet, group, counter and day (projections.totals).
+        "CREATE TABLE IF NOT EXISTS {t:totals} (facet TEXT NOT NULL, grp TEXT NOT NULL, metric TEXT NOT NULL, unit TEXT NOT NULL,"
+        f" day BIGINT NOT NULL, {_TOTALS_DDL}, PRIMARY KEY (facet, grp, metric, unit, day))",
+        "CREATE TABLE IF NOT EXISTS {t:totals_keys} (facet TEXT NOT NULL, grp TEXT NOT NULL, metric TEXT NOT NULL, unit TEXT NOT NULL,"
+        f" last_day BIGINT NOT NULL, {_TOTALS_DDL}, PRIMARY KEY (facet, grp, metric, unit))",
+        # Steps of the writes since a facet's totals were made, not yet folded in (projections.totals).
+        "CREATE TABLE IF NOT EXISTS {t:totals_pending} (facet TEXT NOT NULL, grp TEXT NOT NULL, metric TEXT NOT NULL, unit TEXT NOT NULL,"
+        f" day BIGINT NOT NULL, {_TOTALS_DDL})",
+        "CREATE INDEX IF NOT EXISTS chrono_totals_pending_facet ON {t:totals_pending} (facet, day)",
+        "CREATE INDEX IF NOT EXISTS chrono_revisions_position ON {t:revisions} (position)",
+        # Each contribution's segments of days, per facet and metric, for ``explain`` (projections.members).
+        "CREATE TABLE IF NOT EXISTS {t:members} (facet TEXT NOT NULL, metric TEXT NOT NULL, unit TEXT NOT NULL, state TEXT NOT NULL,"
+        f" start_day BIGINT NOT NULL, end_day BIGINT NOT NULL, order_key {key} NOT NULL, entry {key} NOT NULL, part INTEGER NOT NULL,"
+        " kind TEXT NOT NULL, measure TEXT NOT NULL, edtf TEXT NOT NULL, low TEXT NOT NULL, high TEXT, stated TEXT NOT NULL,"
+        " covered_by TEXT, claim_entries TEXT, claim_values TEXT)",
+        "CREATE INDEX IF NOT EXISTS chrono_members_page ON {t:members} (facet, metric, unit, state, end_day, order_key, entry, part)",
+        "CREATE TABLE IF NOT EXISTS {t:conflicts} (facet TEXT NOT NULL, grp TEXT NOT NULL, metric TEXT NOT NULL, unit TEXT NOT NULL,"
+        " start_day BIGINT NOT NULL, end_day BIGINT NOT NULL, entries TEXT NOT NULL, claimed TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS chrono_conflicts_facet ON {t:conflicts} (facet, start_day)",
         # How many current entries each scope holds (projections.tallies).
         "CREATE TABLE IF NOT EXISTS {t:tallies} (scope TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL,"
         " retracted INTEGER NOT NULL, year BIGINT NOT NULL, n BIGINT NOT NULL, PRIMARY KEY (scope, kind, status, retracted, year))",
     ]
     return [dialect.sql(statement) for statement in ddl]
+
+
+_TOTALS_DDL = (
+    "definite TEXT NOT NULL, possible TEXT NOT NULL, high TEXT NOT NULL, open_highs BIGINT NOT NULL, approx BIGINT NOT NULL,"
+    " n_definite BIGINT NOT NULL, n_possible BIGINT NOT NULL, n_covered BIGINT NOT NULL"
+)
 
 
 def drops(dialect: Dialect) -> list[str]:

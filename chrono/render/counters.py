@@ -17,6 +17,7 @@ from chrono.events.values import Partner
 from chrono.projections.results import Counters, Explanation
 from chrono.render.charts import bar
 from chrono.render.figures import amount, low_text, range_text
+from chrono.render.grid import Column, Grid
 from chrono.render.labels import kind_label, label
 from chrono.render.text import cell, data_table, partner_name, plain, when_text
 from chrono.render.theme import kind_style
@@ -95,29 +96,29 @@ class CountersView:
             return plain(partner_name(group, self.partners, self.lang), "chrono.partner")
         return plain(group, "chrono.year")
 
-    def _grouped(self, width: int) -> Table:
+    def _grouped(self, width: int) -> Grid:
         lang = self.lang
-        table = self._table(width)
         groups = [self._group_text(row.group) for row in self.rows]
-        widest = max(g.cell_len for g in groups)
-        table.add_column(label(lang, "year" if self.by == "year" else "group"), overflow="fold", min_width=min(widest, max(6, width // 8)))
-        table.add_column(label(lang, "definite"), justify="right", overflow="fold")
-        table.add_column(label(lang, "range"), justify="right", overflow="fold")
         # The bars need no header, and get what width is left, so that nothing else is squeezed.
         bar_width = max(6, min(40, width - 90))
-        table.add_column("", no_wrap=True, width=bar_width)
+        columns = [Column(label(lang, "metric"))]
+        if width >= NARROW:
+            columns.append(Column(label(lang, "unit"), style="chrono.muted"))
+        columns += [Column(label(lang, "year" if self.by == "year" else "group")), Column(label(lang, "definite"), "right"),
+                    Column(label(lang, "range"), "right"), Column("", width=bar_width)]  # fmt: skip
+        grid = Grid(columns)
         position = 0
         for (metric, unit), members in groupby(self.rows, key=lambda r: (r.metric, r.unit)):
             group = list(members)
             top = max((r.definite + r.possible for r in group), default=Decimal(0))
             for index, row in enumerate(group):
                 cells = self._metric(metric, unit, width) if index == 0 else [Text("")] * (2 if width >= NARROW else 1)
-                table.add_row(
+                grid.add_row(
                     *cells, groups[position], low_text(row, lang), range_text(row, lang),
                     bar(row.definite, row.possible, top, bar_width), end_section=index == len(group) - 1,
                 )  # fmt: skip
                 position += 1
-        return table
+        return grid
 
 
 COUNTER_COLUMNS = (

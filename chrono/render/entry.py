@@ -149,12 +149,13 @@ def _subject(event: Any) -> str:
     return str(getattr(event, "slug", "") or (event.partner.id if hasattr(event, "partner") else ""))
 
 
-def log_table(events: Sequence[tuple[int, Any]], lang: str = "en") -> RenderableType:
-    """``chrono log``: every event in recording order, named by the entry or partner it concerns."""
+def log_table(events: Sequence[tuple[int, Any]], lang: str = "en", names: Mapping[Any, str] | None = None, page: Any = None,
+              *, title: bool = True) -> RenderableType:  # fmt: skip
+    """``chrono log``: events in recording order, named by the entry or partner they concern."""
     if not events:
         return Text(label(lang, "none"), style="chrono.muted")
-    names = subjects(events)
-    table = data_table(label(lang, "log"))
+    names = subjects(events) if names is None else names
+    table = data_table(label(lang, "log") if title else None)
     table.add_column(label(lang, "position"), justify="right")
     table.add_column(label(lang, "recorded"), overflow="fold")
     table.add_column(label(lang, "event"), overflow="fold")
@@ -168,14 +169,17 @@ def log_table(events: Sequence[tuple[int, Any]], lang: str = "en") -> Renderable
             subject.append(f": {details}")
         table.add_row(str(position), event.timestamp.isoformat(timespec="seconds"), plain(name, kind_style(name)),
                       str(event.originator_version), subject)  # fmt: skip
-    return table
+    if page is None:
+        return table
+    note = Text(label(lang, "page_events", first=page.first, last=page.last, total=page.total, page=page.number, pages=page.pages), style="chrono.muted")
+    return Group(table, note)
 
 
 LOG_COLUMNS = ("position", "recorded_at", "event", "revision", "subject", "details")
 
 
-def log_rows(events: Sequence[tuple[int, Any]]) -> list[tuple[str, ...]]:
-    names = subjects(events)
+def log_rows(events: Sequence[tuple[int, Any]], names: Mapping[Any, str] | None = None) -> list[tuple[str, ...]]:
+    names = subjects(events) if names is None else names
     return [
         tuple(cell(v) for v in (position, event.timestamp.isoformat(), type(event).__name__, event.originator_version,
                                 names.get(event.originator_id, str(event.originator_id)), revision_details(event)))

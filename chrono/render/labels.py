@@ -41,6 +41,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "rev": "rev", "note": "Note", "codes": "Codes", "quote": "Quote", "reason": "Reason",
         "partners_title": "Partners", "explain": "Behind {metric}", "figure": "reported figure",
         "legend": "Legend", "original": "Originally", "observed": "as of {date}", "disagree": "sources disagree", "more": "and {n} more",
+        "page_events": "events {first}–{last} of {total} · page {page} of {pages}",
     },
     "vi": {
         "date": "Thời gian", "kind": "Loại", "partners": "Đối tác", "title": "Tiêu đề", "status": "Trạng thái",
@@ -73,6 +74,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "rev": "lần", "note": "Ghi chú", "codes": "Mã", "quote": "Trích dẫn", "reason": "Lý do",
         "partners_title": "Đối tác", "explain": "Căn cứ của {metric}", "figure": "số liệu báo cáo",
         "legend": "Chú thích", "original": "Ban đầu", "observed": "tính đến {date}", "disagree": "các nguồn không thống nhất", "more": "và {n} mục khác",
+        "page_events": "sự kiện {first}–{last} trên {total} · trang {page}/{pages}",
     },
 }  # fmt: skip
 

@@ -91,3 +91,43 @@ def test_bad_as_of_is_exit_2(tmp_path: Path, env: dict[str, str]) -> None:
     result = chrono("timeline", "--as-of", "2019-02-29", env=env)
     assert result.returncode == 2
     assert "2019-02-29" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_counters_count_their_entries_and_list_them_when_asked(env: dict[str, str]) -> None:
+    bare = {(c["metric"], c["unit"]): c for c in query(env, "counters")["counters"]}
+    listed = {(c["metric"], c["unit"]): c for c in query(env, "counters", "--ids", "--limit", "0")["counters"]}
+    assert bare.keys() == listed.keys()
+    for key, counter in listed.items():
+        assert bare[key]["contributors"] == []  # the running totals count, they do not list
+        assert bare[key]["contributors_total"] == counter["contributors_total"] >= len(counter["contributors"])
+        assert {k: counter[k] for k in ("definite", "possible", "high", "conflicts")} == {
+            k: bare[key][k] for k in ("definite", "possible", "high", "conflicts")
+        }
+    assert any(counter["contributors"] for counter in listed.values())
+
+
+def test_the_partner_panel_says_what_counters_say(env: dict[str, str]) -> None:
+    for partner in ("van-son", "yunnan", "china"):
+        for day in ("2019-12-31", "2021-12-31", "2024-12-31"):
+            panel = query(env, "partner", partner, "--as-of", day)["state"]["agreements"]
+            counters = [c for c in query(env, "counters", "--partner", partner, "--as-of", day)["counters"] if c["metric"] == "agreements"]
+            assert (panel or None) == (counters[0] if counters else None), (partner, day)
+
+
+def test_explain_pages_add_up_to_its_total(env: dict[str, str]) -> None:
+    whole = query(env, "explain", "agreements", "--limit", "1000")
+    total = whole["page"]["total"]
+    assert total == len(whole["contributions"]) > 3
+    pages = [query(env, "explain", "agreements", "--limit", "3", "--page", str(n))["contributions"] for n in range(1, total // 3 + 2)]
+    assert [item for page in pages for item in page] == whole["contributions"]
+
+
+def test_the_log_is_read_a_page_at_a_time(env: dict[str, str]) -> None:
+    first = query(env, "log", "--limit", "5")
+    second = query(env, "log", "--limit", "5", "--page", "2")
+    assert [e["position"] for e in first["events"]] == [1, 2, 3, 4, 5]
+    assert [e["position"] for e in second["events"]] == [6, 7, 8, 9, 10]
+    assert second["page"]["total"] == first["total"] > 10
+    everything = query(env, "log")
+    assert len(everything["events"]) == first["total"]
+    assert everything["events"][:5] == first["events"]

@@ -143,3 +143,20 @@ def test_bar_scales_and_shades_the_possible_part() -> None:
     assert bar(0, 0, 10, 20).plain == ""
     assert bar(1, 0, 1000, 20).plain == EIGHTHS[1]  # never nothing for something
     assert all(len(w) for w in words("a b"))
+
+
+@pytest.mark.parametrize("width", [100, 160])
+def test_a_long_grouped_table_that_fits_is_laid_out_exactly_as_rich_would_lay_it_out(width: int) -> None:
+    rows = [counter(metric, unit, str(year % 7 * 13), str(year % 3), group=str(year)) for metric, unit in (("agreements", "agreement"), ("aid_value", "VND"))
+            for year in range(1990, 2030)]  # fmt: skip
+    grid = view(rows, by="year")._grouped(width)
+    assert render(grid, width) == render(grid._rich_table(), width)
+
+
+@pytest.mark.parametrize("width", [40, 60, 80])
+def test_a_table_wider_than_the_terminal_folds_its_widest_columns_and_cuts_nothing(width: int) -> None:
+    rows = [counter("border_regulation_violations_reported_by_both_sides", "violation", "390912000000", "42000000000", group=str(year))
+            for year in range(2000, 2004)]  # fmt: skip
+    out = render(view(rows, by="year")._grouped(width), width)
+    assert max(len(line) for line in out.splitlines()) <= width
+    assert "border_regulation_violations_reported_by_both_sides" in "".join(line.split("   ")[0].strip() for line in out.splitlines()[2:])

@@ -57,6 +57,8 @@ class Tally:
         contributors: ids of the entries counted as definite.
         possible_contributors: ids of the entries counted as possible.
         covered: ids of the entries a reported figure covers.
+        counts: how many contributions are definite, possible and covered
+            (an entry stating two amounts of one counter makes two).
     """
 
     definite: Decimal
@@ -67,6 +69,7 @@ class Tally:
     contributors: tuple[str, ...]
     possible_contributors: tuple[str, ...]
     covered: tuple[str, ...]
+    counts: tuple[int, int, int] = (0, 0, 0)
 
 
 def judge(parts: Iterable[Part], day: int, family: Family) -> list[Judged]:
@@ -119,8 +122,10 @@ def tally(judged: Iterable[Judged]) -> Tally:
     approximate = False
     conflicts: dict[int, Claim] = {}
     lists: dict[str, dict[str, None]] = {DEFINITE: {}, POSSIBLE: {}, COVERED: {}}
+    counts = {DEFINITE: 0, POSSIBLE: 0, COVERED: 0}
     for item in judged:
         lists[item.state][item.part.entry] = None
+        counts[item.state] += 1
         if item.state == COVERED:
             continue
         if item.state == DEFINITE:
@@ -133,5 +138,5 @@ def tally(judged: Iterable[Judged]) -> Tally:
             conflicts[id(item.claim)] = item.claim
     return Tally(
         definite, possible, total(highs), approximate, tuple(conflicts.values()),
-        tuple(lists[DEFINITE]), tuple(lists[POSSIBLE]), tuple(lists[COVERED]),
+        tuple(lists[DEFINITE]), tuple(lists[POSSIBLE]), tuple(lists[COVERED]), (counts[DEFINITE], counts[POSSIBLE], counts[COVERED]),
     )  # fmt: skip

@@ -46,12 +46,12 @@ def parts(model: ReadModel, known_at: datetime | None, wanted: frozenset[str] | 
         where += clause
         params = [*params, *more]
     out: dict[Key, list[Part]] = defaultdict(list)
-    for part in _parts(model.rows(f"SELECT {PART_COLUMNS} FROM {{t:contributions}} c WHERE {where} ORDER BY c.order_key, c.entry, c.part", params)):
+    for part in as_parts(model.rows(f"SELECT {PART_COLUMNS} FROM {{t:contributions}} c WHERE {where} ORDER BY c.order_key, c.entry, c.part", params)):
         out[part.key].append(part)
     return out
 
 
-def _parts(rows: Iterable[Mapping[str, Any]]) -> Iterator[Part]:
+def as_parts(rows: Iterable[Mapping[str, Any]]) -> Iterator[Part]:
     for row in rows:
         high = row["high"]
         yield Part(

@@ -1,0 +1,227 @@
+"""The counting rule over every day at once: what each contribution adds, and from when to when.
+
+``evaluate.judge`` answers for one day. As the day moves forward a
+contribution's judgement changes only on a few days of its own: it becomes
+possible on its first day, definite on its last, covered when the first
+claim that covers it becomes definite; a claim's low value stops or starts
+counting when a larger overlapping claim does. So every contribution's
+judgements are a few *segments* of days, and the judgement on any day is
+the segments that hold it. The read model stores running totals made from
+these (``projections.totals``); a property test holds them against
+``judge`` for every day.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+import attrs
+
+from chrono.projections.counting.claims import Claim, claims_of, covers, covers_part, dominates, overlap
+from chrono.projections.counting.evaluate import COVERED
+from chrono.projections.counting.rule import DEFINITE, POSSIBLE, Part
+from chrono.projections.counting.scopes import Family
+
+BEFORE = -(2**62) - 1  # the first day of a segment that has always held (an open start)
+NEVER = 2**62 + 1  # the end of a segment that never stops holding
+_ZERO = Decimal(0)
+
+
+@attrs.frozen
+class Segment:
+    """A contribution judged the same on every day from ``start`` up to ``end`` (not included).
+
+    Attributes:
+        part: the contribution.
+        state: ``definite``, ``possible`` or ``covered``.
+        start: its first day (a day key; ``BEFORE`` for always).
+        end: the first day it no longer holds (``NEVER`` for never).
+        low: what it adds to the low value.
+        high: what it adds to the high value (None: no upper bound).
+        approximate: whether what it adds is approximate.
+        covered_by: the entry id of the claim that covers it, if covered.
+        claim: the claim it belongs to, for a reported figure.
+    """
+
+    part: Part
+    state: str
+    start: int
+    end: int
+    low: Decimal
+    high: Decimal | None
+    approximate: bool = False
+    covered_by: str | None = None
+    claim: Claim | None = None
+
+    def holds(self, day: int) -> bool:
+        return self.start <= day < self.end
+
+
+def segments(parts: Iterable[Part], family: Family) -> list[Segment]:
+    """Every segment of the contributions of one counter (``judge`` on each day, at once)."""
+    events: list[Part] = []
+    figures: list[Part] = []
+    for part in parts:
+        (figures if part.figure else events).append(part)
+    claims = claims_of(figures, family)
+    periods = _Periods(claims, family)
+    out: list[Segment] = []
+    ends = {id(claim): periods.covered_from(claim) for claim in claims}
+    tops = {id(c): (c.latest, ends[id(c)]) for c in claims if c.latest is not None and c.latest < ends[id(c)][0]}
+    beaten = _beaten(claims, tops, family)
+    for claim in claims:
+        out += _claim_segments(claim, ends[id(claim)], tops.get(id(claim)), beaten.get(id(claim), []))
+    for part in events:
+        out += _event_segments(part, periods.covering(part))
+    return [segment for segment in out if segment.start < segment.end]
+
+
+def event_segments(events: Iterable[Part], figures: Iterable[Part], family: Family) -> list[Segment]:
+    """The segments of some happenings' contributions among a counter's figures (``segments`` for
+    those alone: a happening changes nothing for the others, only figures do)."""
+    periods = _Periods(claims_of(figures, family), family)
+    out = [segment for part in events for segment in _event_segments(part, periods.covering(part))]
+    return [segment for segment in out if segment.start < segment.end]
+
+
+def _start(day: int | None) -> int:
+    return BEFORE if day is None else day
+
+
+def _event_segments(part: Part, cover: tuple[int, str | None]) -> list[Segment]:
+    first, last = _start(part.earliest), NEVER if part.latest is None else part.latest
+    until, coverer = cover
+    out = [Segment(part, POSSIBLE, first, last, part.low, part.high, part.approximate)]
+    if last != NEVER:
+        out.append(Segment(part, DEFINITE, last, until, part.low, part.high, part.approximate))
+        out.append(Segment(part, COVERED, until, NEVER, _ZERO, _ZERO, covered_by=coverer))
+    return out
+
+
+def _claim_segments(
+    claim: Claim, cover: tuple[int, str | None], top: tuple[int, tuple[int, str | None]] | None, beaten: list[tuple[int, int]]
+) -> list[Segment]:
+    first = claim.first
+    last = NEVER if claim.latest is None else claim.latest
+    until, coverer = cover
+    out = _members(claim, POSSIBLE, _start(first.earliest), last, claim.low)
+    if top is not None:
+        for start, end, counted in _pieces(last, until, beaten):
+            out += _members(claim, DEFINITE, start, end, claim.low if counted else _ZERO)
+    if last != NEVER:
+        out += [Segment(m, COVERED, max(last, until), NEVER, _ZERO, _ZERO, covered_by=coverer, claim=claim) for m in claim.members]
+    return out
+
+
+def _members(claim: Claim, state: str, start: int, end: int, low: Decimal) -> list[Segment]:
+    """The claim's first report carries its values; the others are listed beside it."""
+    first, *others = claim.members
+    out = [Segment(first, state, start, end, low, claim.high, claim.approximate, claim=claim)]
+    return out + [Segment(m, state, start, end, _ZERO, _ZERO, claim=claim) for m in others]
+
+
+def _pieces(start: int, end: int, beaten: list[tuple[int, int]]) -> list[tuple[int, int, bool]]:
+    """[start, end) cut where ``beaten`` (merged day ranges) hold: (from, to, counted) pieces."""
+    out: list[tuple[int, int, bool]] = []
+    cursor = start
+    for first, last in beaten:
+        lo, hi = max(first, start), min(last, end)
+        if lo >= hi:
+            continue
+        if cursor < lo:
+            out.append((cursor, lo, True))
+        out.append((max(cursor, lo), hi, False))
+        cursor = max(cursor, hi)
+    if cursor < end:
+        out.append((cursor, end, True))
+    return out
+
+
+def _beaten(claims: Sequence[Claim], tops: dict[int, tuple[int, tuple[int, str | None]]], family: Family) -> dict[int, list[tuple[int, int]]]:
+    """For each top claim, the merged days on which an overlapping top claim with a larger low value also counts.
+
+    A sweep over the days the claims are tops compares only claims that are
+    tops at the same time, not every pair.
+    """
+    active = [c for c in claims if id(c) in tops]
+    spans = {id(c): (tops[id(c)][0], tops[id(c)][1][0]) for c in active}
+    order = sorted(active, key=lambda c: spans[id(c)][0])
+    running: list[Claim] = []
+    found: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for claim in order:
+        start, _ = spans[id(claim)]
+        running = [other for other in running if spans[id(other)][1] > start]
+        for other in running:
+            if overlap(claim, other, family):
+                for winner, loser in ((claim, other), (other, claim)):
+                    if dominates(winner, loser):
+                        found[id(loser)].append(spans[id(winner)])
+        running.append(claim)
+    return {key: _merged(ranges) for key, ranges in found.items()}
+
+
+def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for lo, hi in sorted(ranges):
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
+
+
+class _Periods:
+    """The claims of a counter by their last day, to find the first that covers something.
+
+    Claims are grouped by scope; for a contribution, only the groups whose
+    scope holds its own are searched (a binary search on the last day, then
+    a walk to the first whose region starts early enough).
+    """
+
+    def __init__(self, claims: Sequence[Claim], family: Family) -> None:
+        self.family = family
+        closed = sorted((c for c in claims if c.latest is not None), key=lambda c: c.rank)
+        by_scope: dict[tuple[str, ...], list[Claim]] = defaultdict(list)
+        for claim in closed:
+            by_scope[claim.first.scope].append(claim)
+        self.groups = [(scope, members, [int(c.latest or 0) for c in members]) for scope, members in by_scope.items()]
+        self._holding: dict[tuple[str, ...], list[int]] = {}
+
+    def _groups_for(self, scope: tuple[str, ...]) -> list[int]:
+        found = self._holding.get(scope)
+        if found is None:
+            found = self._holding[scope] = [i for i, (outer, _, _) in enumerate(self.groups) if self.family.holds(outer, scope)]
+        return found
+
+    def covering(self, part: Part) -> tuple[int, str | None]:
+        """(The first day a claim covers ``part``, that claim's entry), or (NEVER, None)."""
+        if part.latest is None:
+            return NEVER, None
+        best: Claim | None = None
+        for index in self._groups_for(part.scope):
+            _, members, lasts = self.groups[index]
+            for claim in members[bisect_left(lasts, part.latest) :]:
+                if best is not None and claim.rank >= best.rank:
+                    break
+                if covers_part(claim, part, self.family):
+                    best = claim
+                    break
+        return (NEVER, None) if best is None or best.latest is None else (best.latest, best.first.entry)
+
+    def covered_from(self, claim: Claim) -> tuple[int, str | None]:
+        """(The first day another claim covers ``claim``, that claim's entry), or (NEVER, None)."""
+        if claim.latest is None:
+            return NEVER, None
+        best: Claim | None = None
+        for index in self._groups_for(claim.first.scope):
+            _, members, lasts = self.groups[index]
+            for other in members[bisect_left(lasts, claim.latest) :]:
+                if best is not None and other.rank >= best.rank:
+                    break
+                if covers(other, claim, self.family):
+                    best = other
+                    break
+        return (NEVER, None) if best is None or best.latest is None else (best.latest, best.first.entry)

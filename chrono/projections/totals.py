@@ -1,0 +1,240 @@
+"""Running totals: the counters as of any day in a few index lookups.
+
+A counter's value as of a day is the sum of its contributions' segments that
+hold that day (``counting.segments``). Sorted by day, the segments' starts
+and ends are steps; their running sums, stored per day on which something
+changes, are the counter on every day. One set of running totals is kept per
+*facet*: the partner asked for (or everything) and the grouping; it is made
+from the contributions the first time the facet is asked for and made again
+when the read model has moved since (``refresh``).
+
+Each row holds, for a facet, group, counter and day: the low values of what
+is definite and of what is possible, the sum of the high values and how many
+of them are open, how many approximate values count, and how many
+contributions are definite, possible and covered. ``totals_keys`` keeps each
+key's last row, so that a day after it needs no seek. Competing claims that
+count are kept beside them with the days they count (``conflicts``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from chrono.projections.counting import COVERED, DEFINITE, Family, Part
+from chrono.projections.counting.grouping import groups
+from chrono.projections.counting.segments import NEVER, Segment, segments
+from chrono.projections.readmodel import NAME, ReadModel, retry_busy, rowcount
+
+NONE = ""  # the stored group of an ungrouped counter, or of a contribution in no group
+FIELDS = ("definite", "possible", "high", "open_highs", "approx", "n_definite", "n_possible", "n_covered")
+MAX_FACETS = 32  # facets kept at once besides the overall one; making one more drops the least recently made
+Key = tuple[str, str, str]  # group, metric, unit
+
+
+@attrs.frozen
+class Facet:
+    """Which counters one set of running totals answers.
+
+    Attributes:
+        partner: the partner whose family is counted, or None for everything.
+        by: the grouping (``year``, ``kind`` or ``partner``), or None.
+    """
+
+    partner: str | None = None
+    by: str | None = None
+
+    @property
+    def name(self) -> str:
+        return ";".join(f"{k}={v}" for k, v in (("partner", self.partner), ("by", self.by)) if v is not None)
+
+    @property
+    def tracking(self) -> str:
+        """The tracking row that holds the read model's position the totals were made at."""
+        return f"{NAME}/totals/{self.name}"
+
+
+@attrs.frozen
+class Found:
+    """A counter's running totals on a day, and the competing claims counted in it."""
+
+    group: str | None
+    metric: str
+    unit: str
+    values: tuple[Any, ...]
+    conflicts: tuple[tuple[tuple[str, ...], tuple[Decimal, ...]], ...] = ()
+
+
+def read(model: ReadModel, facet: Facet, day: int) -> list[Found]:
+    """Every counter of ``facet`` with something counted on ``day`` (made or made again first if needed)."""
+    refresh(model, facet)
+    values: dict[Key, tuple[Any, ...]] = {}
+    final = "SELECT * FROM {t:totals_keys} k WHERE k.facet = ? AND k.last_day <= ?"
+    for row in model.rows(final, [facet.name, day]):
+        values[(str(row["grp"]), str(row["metric"]), str(row["unit"]))] = tuple(row[f] for f in FIELDS)
+    columns = ", ".join("t." + f for f in FIELDS)
+    seek = (
+        f"SELECT k.grp, k.metric, k.unit, {columns} FROM {{t:totals_keys}} k JOIN {{t:totals}} t ON t.facet = k.facet AND t.grp = k.grp"
+        " AND t.metric = k.metric AND t.unit = k.unit AND t.day = (SELECT MAX(u.day) FROM {t:totals} u WHERE u.facet = k.facet"
+        " AND u.grp = k.grp AND u.metric = k.metric AND u.unit = k.unit AND u.day <= ?) WHERE k.facet = ? AND k.last_day > ?"
+    )
+    for row in model.rows(seek, [day, facet.name, day]):
+        values[(str(row["grp"]), str(row["metric"]), str(row["unit"]))] = tuple(row[f] for f in FIELDS)
+    for row in model.rows(f"SELECT grp, metric, unit, {', '.join(FIELDS)} FROM {{t:totals_pending}} WHERE facet = ? AND day <= ?", [facet.name, day]):
+        key = (str(row["grp"]), str(row["metric"]), str(row["unit"]))
+        values[key] = _added(values.get(key), tuple(row[f] for f in FIELDS))
+    clashes: dict[Key, list[tuple[tuple[str, ...], tuple[Decimal, ...]]]] = defaultdict(list)
+    query = "SELECT * FROM {t:conflicts} WHERE facet = ? AND start_day <= ? AND end_day > ? ORDER BY metric, unit, grp, entries"
+    for row in model.rows(query, [facet.name, day, day]):
+        values_text = str(row["claimed"]).split(",")
+        clashes[(str(row["grp"]), str(row["metric"]), str(row["unit"]))].append((tuple(str(row["entries"]).split(",")), tuple(Decimal(v) for v in values_text)))
+    return [
+        Found(group or None, metric, unit, found, tuple(clashes.get((group, metric, unit), ())))
+        for (group, metric, unit), found in sorted(values.items())
+        if int(found[5]) + int(found[6]) + int(found[7])
+    ]
+
+
+def _added(base: tuple[Any, ...] | None, step: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A running total with a pending step added (decimals are kept as text)."""
+    if base is None:
+        return step
+    return (*(str(Decimal(str(a)) + Decimal(str(b))) for a, b in zip(base[:3], step[:3], strict=True)),
+            *(int(a) + int(b) for a, b in zip(base[3:], step[3:], strict=True)))  # fmt: skip
+
+
+# -- making them ------------------------------------------------------------------
+
+
+def refresh(model: ReadModel, facet: Facet) -> None:
+    """Bring the facet's totals up to the read model: moved by what happenings changed since
+    they were made (``moves``), or made again when a figure or a partner changed."""
+    positions = {str(row["name"]): int(row["position"]) for row in model.rows("SELECT name, position FROM {t:tracking}", [])}
+    made, now = positions.get(facet.tracking), positions.get(NAME, 0)
+    if made is not None and made == now:
+        return
+    if made is not None:
+        from chrono.projections import moves
+
+        if moves.move(model, facet, made, now):
+            return
+    position, rows, keys, clashes = _made(model, facet)
+    retry_busy(lambda: _store(model, facet, made, position, (rows, keys, clashes)))
+
+
+def _made(model: ReadModel, facet: Facet) -> tuple[int, list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The read model's position and the facet's rows, from one consistent read."""
+    from chrono.projections.queries.parts import family, parts
+
+    position = model.position()
+    tree = family(model, None)
+    wanted = tree.of(facet.partner) if facet.partner is not None else None
+    rows: list[tuple[Any, ...]] = []
+    keys: list[tuple[Any, ...]] = []
+    clashes: list[tuple[Any, ...]] = []
+    for (metric, unit), members in sorted(parts(model, None, wanted).items()):
+        steps: dict[str, dict[int, list[Any]]] = defaultdict(dict)
+        for segment in segments(members, tree):
+            for group in groups(segment.part, facet.by, wanted):
+                step(steps[group or NONE], segment)
+                if segment.claim is not None and segment.claim.conflict and segment.part is segment.claim.first and segment.state != COVERED:
+                    clashes.append(_clash(facet, group or NONE, segment))
+        for group, by_day in steps.items():
+            made = list(_running(facet, (group, metric, unit), by_day))
+            rows += made
+            if made:
+                keys.append(made[-1])
+    return position, rows, keys, clashes
+
+
+def step(by_day: dict[int, list[Any]], segment: Segment, sign: int = 1) -> None:
+    """Put a segment's values on its first day and take them off on its end (``sign`` -1: the reverse)."""
+    vector = _vector(segment)
+    for day, direction in ((segment.start, sign), (segment.end, -sign)):
+        if day == NEVER:
+            continue
+        current = by_day.get(day)
+        if current is None:
+            current = by_day[day] = [Decimal(0), Decimal(0), Decimal(0), 0, 0, 0, 0, 0]
+        for index, value in enumerate(vector):
+            current[index] += direction * value
+
+
+def _vector(segment: Segment) -> tuple[Any, ...]:
+    if segment.state == COVERED:
+        return (0, 0, 0, 0, 0, 0, 0, 1)
+    definite = segment.state == DEFINITE
+    high = segment.high
+    return (
+        segment.low if definite else 0, 0 if definite else segment.low, high or 0, int(high is None), int(segment.approximate),
+        int(definite), int(not definite), 0,
+    )  # fmt: skip
+
+
+def _running(facet: Facet, key: Key, by_day: dict[int, list[Any]]) -> Iterator[tuple[Any, ...]]:
+    total: list[Any] = [Decimal(0), Decimal(0), Decimal(0), 0, 0, 0, 0, 0]
+    for day in sorted(by_day):
+        total = [a + b for a, b in zip(total, by_day[day], strict=True)]
+        yield (facet.name, *key, day, str(total[0]), str(total[1]), str(total[2]), *total[3:])
+
+
+def _clash(facet: Facet, group: str, segment: Segment) -> tuple[Any, ...]:
+    assert segment.claim is not None
+    members = segment.claim.members
+    claimed = ",".join(str(m.high if m.high is not None else m.low) for m in members)
+    return (facet.name, group, segment.part.metric, segment.part.unit, segment.start, segment.end, ",".join(m.entry for m in members), claimed)
+
+
+def _store(model: ReadModel, facet: Facet, made: int | None, position: int, tables: tuple[list[Any], list[Any], list[Any]]) -> None:
+    """Replace the facet's totals, unless another reader made them since we looked."""
+    rows, keys, clashes = tables
+    with model.datastore.transaction(commit=True) as cursor:
+        if made is None:
+            _drop_oldest(model, cursor)
+            statement = "INSERT INTO {t:tracking} (name, position) VALUES (?, ?) ON CONFLICT DO NOTHING"
+            cursor.execute(model.sql(statement), (facet.tracking, position))
+            ours = rowcount(cursor) == 1
+        else:
+            ours = model.advance(cursor, facet.tracking, made, position)
+        if not ours:
+            return  # someone else made them since: theirs will do
+        _forget(model, cursor, facet.name)
+        model.insert(cursor, "totals", rows)
+        model.insert(cursor, "totals_keys", keys)
+        model.insert(cursor, "conflicts", _merged_clashes(clashes))
+
+
+def _merged_clashes(clashes: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """A claim's possible and definite segments as one span of days (they follow each other)."""
+    spans: dict[tuple[Any, ...], list[int]] = {}
+    for row in clashes:
+        key = (*row[:4], *row[6:])
+        span = spans.setdefault(key, [row[4], row[5]])
+        span[0], span[1] = min(span[0], row[4]), max(span[1], row[5])
+    return [(*key[:4], start, end, *key[4:]) for key, (start, end) in spans.items()]
+
+
+def _drop_oldest(model: ReadModel, cursor: Any) -> None:
+    """Make room for one more facet: drop the totals made least recently, beyond ``MAX_FACETS``."""
+    cursor.execute(model.sql("SELECT name, position FROM {t:tracking} WHERE name LIKE ? ORDER BY position, name"), (f"{NAME}/totals/%",))
+    kept = [row for row in cursor.fetchall() if str(row["name"]) != Facet().tracking]
+    for row in kept[: max(0, len(kept) - MAX_FACETS + 1)]:
+        cursor.execute(model.sql("DELETE FROM {t:tracking} WHERE name = ?"), (row["name"],))
+        _forget(model, cursor, str(row["name"]).removeprefix(f"{NAME}/totals/"))
+
+
+def _forget(model: ReadModel, cursor: Any, name: str) -> None:
+    for table in ("totals", "totals_keys", "totals_pending", "conflicts"):
+        cursor.execute(model.sql(f"DELETE FROM {{t:{table}}} WHERE facet = ?"), (name,))
+
+
+def parts_of(model: ReadModel, facet: Facet) -> tuple[Family, dict[tuple[str, str], list[Part]]]:
+    """The family and the counted contributions a facet is made from (for tests and audits)."""
+    from chrono.projections.queries.parts import family, parts
+
+    tree = family(model, None)
+    return tree, parts(model, None, tree.of(facet.partner) if facet.partner is not None else None)
