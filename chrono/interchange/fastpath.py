@@ -15,7 +15,10 @@ from chrono.events.kinds import KINDS
 from chrono.events.slugs import SLUG, derive_slug
 from chrono.events.values import OUTCOMES, QUALIFIERS, STATUSES, Facts, Names, Quantity, Source
 from chrono.interchange.fields import absent, decimal_field
+from chrono.interchange.schema import CODES, QUANTITY, RECORDS, SOURCE, TITLE, WHEN
 from chrono.when import When
+
+ENTRY = RECORDS["entry"]  # the export's keys included
 
 
 class Unusual(ValueError):
@@ -40,6 +43,8 @@ def _given(value: Any) -> str:
 
 def _plain_when(value: Any) -> When:
     if type(value) is dict:
+        if not WHEN.issuperset(value):
+            raise Unusual
         value = value.get("edtf")
     if type(value) is not str:
         raise Unusual
@@ -58,7 +63,7 @@ def _plain_ids(value: Any) -> tuple[str, ...]:
 
 
 def _plain_quantity(data: Any) -> Quantity:
-    if type(data) is not dict:
+    if type(data) is not dict or not QUANTITY.issuperset(data):
         raise Unusual
     qualifier = data.get("qualifier")
     qualifier = "exact" if absent(qualifier) else qualifier
@@ -75,7 +80,7 @@ def _plain_quantity(data: Any) -> Quantity:
 
 
 def _plain_source(data: Any) -> Source:
-    if type(data) is not dict:
+    if type(data) is not dict or not SOURCE.issuperset(data):
         raise Unusual
     published = data.get("published")
     return Source(
@@ -93,13 +98,13 @@ def plain_entry(data: Mapping[str, Any], origin: Origin) -> Draft:
     Whatever it accepts, ``checked_entry`` accepts as the same draft.
     """
     kind, title, status = data.get("kind"), data.get("title"), data.get("status")
-    if type(kind) is not str or kind not in KINDS or type(title) is not dict:
+    if type(kind) is not str or kind not in KINDS or type(title) is not dict or not ENTRY.issuperset(data) or not TITLE.issuperset(title):
         raise Unusual
     status = "happened" if absent(status) else "planned" if status in OUTCOMES else status
     codes = data.get("codes")
     codes = {} if absent(codes) else codes
     retracted = data.get("retracted")  # an export writes false; by identity, as 0 == False
-    if status not in STATUSES or type(codes) is not dict or (retracted is not None and retracted is not False):
+    if status not in STATUSES or type(codes) is not dict or not CODES.issuperset(codes) or (retracted is not None and retracted is not False):
         raise Unusual
     allowed = KINDS[kind].cameo
     cameo = codes.get("cameo")

@@ -13,7 +13,7 @@ aliased, in YAML), checking its record's fields costs the same.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any, Final
 
 from chrono.interchange.controls import clean
@@ -56,39 +56,49 @@ DATED: Final = {"quantities": ("period", "observed"), "sources": ("published",),
 
 
 def unknown_fields(data: Mapping[Any, Any], record_type: str) -> list[tuple[str, str]]:
-    """Each field of ``data`` its type of record does not have, as (dotted field, reason)."""
-    found = list(_unknown(data, RECORDS[record_type], ""))
-    for field, keys, many in NESTED[record_type]:
+    """Each field of ``data`` its type of record does not have, as (dotted field, reason).
+
+    Every record of an import passes here: the usual record, with known
+    fields only, costs a set comparison per object and builds nothing.
+    """
+    found = _unknown(data, RECORDS[record_type], "")
+    for field, keys, many, dated in _WALKED[record_type]:
         value = data.get(field)
-        if not many:
-            items = [(f"{field}.", value)]
-        elif isinstance(value, list):
-            items = [(f"{field}.{index}.", item) for index, item in enumerate(value)]
-        else:
-            continue
-        for path, item in items:
-            if isinstance(item, Mapping):
-                found += _unknown(item, keys, path)
-                found += [problem for dated in DATED.get(field, ()) for problem in _dated(item.get(dated), f"{path}{dated}.")]
+        if many and type(value) is list:
+            for index, item in enumerate(value):
+                if type(item) is dict and not (keys.issuperset(item) and _dates_known(item, dated)):
+                    found += _nested(item, keys, dated, f"{field}.{index}.")
+        elif not many and type(value) is dict and not (keys.issuperset(value) and _dates_known(value, dated)):
+            found += _nested(value, keys, dated, f"{field}.")
     return found
 
 
-def _dated(value: Any, path: str) -> Iterator[tuple[str, str]]:
-    if isinstance(value, Mapping):
-        yield from _unknown(value, WHEN, path)
+# NESTED with the dated fields of each: the walk's own table, made once.
+_WALKED: Final = {kind: tuple((field, keys, many, DATED.get(field, ())) for field, keys, many in nested) for kind, nested in NESTED.items()}
+
+
+def _dates_known(item: dict[Any, Any], dated: tuple[str, ...]) -> bool:
+    return all(type(when := item.get(name)) is not dict or WHEN.issuperset(when) for name in dated)
+
+
+def _nested(item: dict[Any, Any], keys: frozenset[str], dated: tuple[str, ...], path: str) -> list[tuple[str, str]]:
+    found = _unknown(item, keys, path)
+    for name in dated:
+        when = item.get(name)
+        if isinstance(when, dict):
+            found += _unknown(when, WHEN, f"{path}{name}.")
+    return found
 
 
 def unknown_keys(data: Mapping[Any, Any], known: frozenset[str], path: str = "") -> list[tuple[str, str]]:
     """The keys of one object that are not ``known``, as (dotted field, reason)."""
-    return list(_unknown(data, known, path))
+    return _unknown(data, known, path)
 
 
-def _unknown(data: Mapping[Any, Any], known: frozenset[str], path: str) -> Iterator[tuple[str, str]]:
+def _unknown(data: Mapping[Any, Any], known: frozenset[str], path: str) -> list[tuple[str, str]]:
     if known.issuperset(data):  # the usual case, at the cost of one set comparison
-        return
-    for key in data:
-        if key not in known:
-            yield f"{path}{field_name(key)}", _hint(key, known)
+        return []
+    return [(f"{path}{field_name(key)}", _hint(key, known)) for key in data if key not in known]
 
 
 def field_name(key: Any) -> str:
