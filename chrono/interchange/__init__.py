@@ -16,7 +16,7 @@ other tools (``base``, ``timelinejs``, ``ics``, ``plover``, ``quickstatements``,
 ``html``); ``controls``: the control characters no output may carry to a terminal.
 
 Drafting from an article: ``draft_command``, ``drafting`` and the modules it uses
-(``article``, ``sentences``, ``date_phrases`` and ``dates``, ``numbers``, ``proposals``,
+(``article``, ``sentences``, ``dates`` and ``dates_grammar``, ``numbers``, ``proposals``,
 ``partners_match``, ``kinds_guess``, ``known``, ``draft_*``).
 
 Nothing here opens a store (a command hands its store to ``draft_command``).

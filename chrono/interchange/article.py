@@ -21,8 +21,7 @@ from typing import Final
 
 import attrs
 
-from chrono.interchange.date_phrases import find_dates
-from chrono.interchange.dates import DatePhrase, Reference
+from chrono.interchange.dates import DatePhrase, Reference, find_dates
 from chrono.interchange.fold import fold
 from chrono.interchange.sentences import Sentence, Span, paragraphs, sentences
 from chrono.when import When

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from chrono.interchange import dates as d
+from chrono.interchange import dates_grammar as d
 
 _NAMES: Final = (
     "january", "february", "march", "april", "may", "june", "july",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from chrono.interchange import dates as d
+from chrono.interchange import dates_grammar as d
 
 _ROMAN: Final = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _PART: Final = {"dau": "early", "giua": "mid", "cuoi": "late"}

@@ -67,8 +67,9 @@ def counters(model: ReadModel, axes: Axes, partner: str | None = None, by: str |
 def _totalled(model: ReadModel, axes: Axes, partner: str | None, by: str | None = None) -> tuple[Counter, ...]:
     """The counters of a facet (a partner's family or everything, a grouping) from its running totals."""
     from chrono.projections import totals  # a timeline does not need them
+    from chrono.projections.facets import Facet
 
-    facet = totals.Facet(partner, by)
+    facet = Facet(partner, by)
     out = []
     for found in totals.read(model, facet, int(day_key(axes.as_of) or 0)):
         definite, possible, high, open_highs, approx, n_definite, n_possible, n_covered = found.values
@@ -138,7 +139,7 @@ def explain(model: ReadModel, axes: Axes, metric: str, partner: str | None = Non
     day = int(day_key(axes.as_of) or 0)
     if axes.known_at is None:
         from chrono.projections import members
-        from chrono.projections.totals import Facet
+        from chrono.projections.facets import Facet
 
         made = tuple(c for c in _totalled(model, axes, partner) if c.metric == metric)
         blocks = [(c.unit, state, n.total) for c in made for state, n in zip(members.STATES, (c.contributors, c.possible_contributors, c.covered), strict=True)]
@@ -217,6 +218,9 @@ def _bounds(entry: Entry) -> tuple[int | None, int | None]:
 
 def _grouping(model: ReadModel, flt: Filter, axes: Axes) -> str:
     """``decade`` when the entries' starts span more than DECADE_SPAN years, else ``year``."""
+    kept = queries_timeline.years(model, flt, axes.known_at)
+    if kept is not None:
+        return "decade" if kept[1] - kept[0] > DECADE_SPAN else "year"
     first = model.revisions_of(queries_timeline.keys(model, flt, axes.known_at, 0, 1))
     last = model.revisions_of(queries_timeline.keys(model, flt, axes.known_at, 0, 1, backwards=True))
     years = [e.facts.when.earliest_key[0] for e in (*first, *last) if e.facts.when.earliest_key is not None]
@@ -281,7 +285,7 @@ def state(model: ReadModel, axes: Axes, *, latest: int = 10) -> State:
     relationships = tuple(
         relationship(model, axes, partner.id, tree.of(partner.id))
         for partner in sorted(registry.values(), key=lambda p: p.id)
-        if partner.parent is None and queries_timeline.foreign(model, tree.of(partner.id), axes.known_at)
+        if partner.parent is None and queries_timeline.foreign(model, partner.id, axes.known_at)
     )
     begun = Filter(begun_by=day)
     shown = queries_timeline.keys(model, begun, axes.known_at, 0, latest, backwards=True)[::-1]

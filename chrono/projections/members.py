@@ -12,11 +12,12 @@ counting and then in the chronicle's order, of those begun by it.
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import chain
 from typing import Any
 
 from chrono.projections.counting import COVERED, DEFINITE, POSSIBLE, Family
-from chrono.projections.counting.segments import Segment, segments
-from chrono.projections.readmodel import NAME, ReadModel, retry_busy, rowcount
+from chrono.projections.counting.segments import Among, Segment
+from chrono.projections.readmodel import NAME, ReadModel, Reads, retry_busy, rowcount
 from chrono.projections.results import Conflict, Contribution
 from chrono.projections.schema import order_key
 
@@ -32,18 +33,39 @@ def refresh(model: ReadModel, facet: str, partner: str | None, metric: str) -> N
     name = tracking(facet, metric)
     positions = {str(row["name"]): int(row["position"]) for row in model.rows("SELECT name, position FROM {t:tracking} WHERE name IN (?, ?)", [name, NAME])}
     made, now = positions.get(name), positions.get(NAME, 0)
-    if made == now:
-        return
-    from chrono.projections.queries.parts import family, parts
-
-    tree = family(model, None)
-    wanted = tree.of(partner) if partner is not None else None
-    rows = [_row(facet, segment) for (_, _), members in sorted(parts(model, None, wanted, metric).items()) for segment in _all(members, tree)]
-    retry_busy(lambda: _store(model, (facet, metric), (made, now), rows))
+    if made != now:
+        retry_busy(lambda: _make(model, (facet, partner, metric), made, now))
 
 
-def _all(members: list[Any], tree: Family) -> list[Segment]:
-    return segments(members, tree)
+def _make(model: ReadModel, key: tuple[str, str | None, str], made: int | None, now: int) -> None:
+    """The segments written as they are worked out, a batch at a time, in the transaction that claims them."""
+    from chrono.projections.queries.parts import by_counter
+
+    facet, partner, metric = key
+    name = tracking(facet, metric)
+    with model.datastore.transaction(commit=True) as cursor:
+        if made is None:
+            cursor.execute(model.sql("INSERT INTO {t:tracking} (name, position) VALUES (?, ?) ON CONFLICT DO NOTHING"), (name, now))
+            if rowcount(cursor) != 1:
+                return
+        elif not model.advance(cursor, name, made, now):
+            return  # another reader made them first
+        cursor.execute(model.sql("DELETE FROM {t:members} WHERE facet = ? AND metric = ?"), (facet, metric))
+        read = Reads(model, cursor)
+        tree = Family({str(row["id"]): row["parent"] for row in read.rows("SELECT id, parent FROM {t:partners} WHERE superseded_at IS NULL", [])})
+        wanted = tree.of(partner) if partner is not None else None
+        batch: list[tuple[Any, ...]] = []
+        for _, figures, happenings in by_counter(read, wanted, metric):
+            among = Among(figures, tree)
+            for segment in chain(among.figures(), (piece for part in happenings for piece in among.happening(part))):
+                batch.append(_row(facet, segment))
+                if len(batch) >= BATCH:
+                    model.insert(cursor, "members", batch)
+                    batch = []
+        model.insert(cursor, "members", batch)
+
+
+BATCH = 5000
 
 
 def _row(facet: str, segment: Segment) -> tuple[Any, ...]:
@@ -57,21 +79,6 @@ def _row(facet: str, segment: Segment) -> tuple[Any, ...]:
         part.kind, part.measure, part.when.edtf, str(segment.low), None if segment.high is None else str(segment.high), str(stated),
         segment.covered_by, *clash,
     )  # fmt: skip
-
-
-def _store(model: ReadModel, key: tuple[str, str], span: tuple[int | None, int], rows: list[tuple[Any, ...]]) -> None:
-    facet, metric = key
-    made, now = span
-    name = tracking(facet, metric)
-    with model.datastore.transaction(commit=True) as cursor:
-        if made is None:
-            cursor.execute(model.sql("INSERT INTO {t:tracking} (name, position) VALUES (?, ?) ON CONFLICT DO NOTHING"), (name, now))
-            if rowcount(cursor) != 1:
-                return
-        elif not model.advance(cursor, name, made, now):
-            return
-        cursor.execute(model.sql("DELETE FROM {t:members} WHERE facet = ? AND metric = ?"), (facet, metric))
-        model.insert(cursor, "members", rows)
 
 
 def page(model: ReadModel, key: tuple[str, str, int], blocks: list[tuple[str, str, int]], offset: int, size: int) -> list[Contribution]:

@@ -15,10 +15,10 @@ from typing import Any
 
 from chrono.projections.counting import Part
 from chrono.projections.counting.grouping import groups
-from chrono.projections.counting.segments import event_segments
+from chrono.projections.counting.segments import Among
+from chrono.projections.facets import NONE, Facet, step
 from chrono.projections.queries.parts import PART_COLUMNS, as_parts, family
 from chrono.projections.readmodel import ReadModel, retry_busy
-from chrono.projections.totals import NONE, Facet, step
 
 MOST_CHANGES = 2_000  # revisions moved one by one; beyond this, the totals are made again
 MOST_PENDING = 50_000  # pending steps kept beside a facet's totals before they are made again
@@ -44,11 +44,15 @@ def move(model: ReadModel, facet: Facet, made: int, now: int) -> bool:
         return False
     steps: dict[tuple[str, str, str], dict[int, list[Any]]] = defaultdict(dict)
     for key in sorted({part.key for part in (*before, *after)}):
-        figures = _figures(model, key, wanted)
+        moved = [p for p in (*before, *after) if p.key == key]
+        lasts = [p.latest for p in moved if p.latest is not None]
+        # Only a figure that ends on or after a happening's last day can cover it.
+        among = Among(_figures(model, key, wanted, min(lasts)) if lasts else [], tree)
         for members, sign in ((before, -1), (after, 1)):
-            for segment in event_segments([p for p in members if p.key == key], figures, tree):
-                for group in groups(segment.part, facet.by, wanted):
-                    step(steps[(group or NONE, *key)], segment, sign)
+            for part in (p for p in members if p.key == key):
+                for segment in among.happening(part):
+                    for group in groups(segment.part, facet.by, wanted):
+                        step(steps[(group or NONE, *key)], segment, sign)
     rows = [(facet.name, *key, day, str(v[0]), str(v[1]), str(v[2]), *v[3:]) for key, by_day in steps.items() for day, v in by_day.items() if any(v)]
     return bool(retry_busy(lambda: _store(model, facet, (made, now), rows)))
 
@@ -71,13 +75,17 @@ def _contributions(model: ReadModel, revisions: list[tuple[str, int]], wanted: f
     return found
 
 
-def _figures(model: ReadModel, key: tuple[str, str], wanted: frozenset[str] | None) -> list[Part]:
-    """The counted figures of one counter as recorded now (those of the facet)."""
+def _figures(model: ReadModel, key: tuple[str, str], wanted: frozenset[str] | None, last: int) -> list[Part]:
+    """The counted figures of one counter as recorded now (those of the facet) that end on or after ``last``
+    (a claim's figures share their dates, so claims are kept whole)."""
+    # The partial index chrono_contributions_figures holds exactly these; SQLite, without
+    # statistics, would rather read every row of the counter from the longer index.
+    hint = "" if model.dialect.postgres else " INDEXED BY chrono_contributions_figures"
     query = (
-        f"SELECT {PART_COLUMNS} FROM {{t:contributions}} c WHERE c.superseded_at IS NULL AND c.counted = 1"
-        " AND c.metric = ? AND c.unit = ? AND c.measure <> 'event'"
+        f"SELECT {PART_COLUMNS} FROM {{t:contributions}} c{hint} WHERE c.metric = ? AND c.unit = ? AND c.latest >= ?"
+        " AND c.superseded_at IS NULL AND c.counted = 1 AND c.measure <> 'event'"
     )
-    params: list[Any] = list(key)
+    params: list[Any] = [*key, last]
     if wanted is not None:
         marks = ", ".join("?" for _ in wanted)
         query += f" AND c.aggregate IN (SELECT f.aggregate FROM {{t:revision_partners}} f WHERE f.superseded_at IS NULL AND f.partner IN ({marks}))"

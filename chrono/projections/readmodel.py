@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -162,6 +163,8 @@ class ReadModel:
         self._held: dict[str, Any] = {}
         self._last: dict[str, int] | None = None
         self._parent_map: dict[str, str | None] | None = None
+        self._registries: dict[str | None, dict[str, Partner]] = {}
+        self._registered_at = -1
         if retry_busy(self._create):
             retry_busy(self._index)
 
@@ -431,7 +434,7 @@ class ReadModel:
                 return
             counted = Tallies(self._parents(cursor))
             cursor.execute(self.sql(
-                "SELECT r.aggregate, r.kind, r.status, r.retracted, r.earliest, p.partner FROM {t:revisions} r"
+                "SELECT r.aggregate, r.kind, r.status, r.retracted, r.earliest, p.partner, p.role FROM {t:revisions} r"
                 " LEFT JOIN {t:revision_partners} p ON p.aggregate = r.aggregate AND p.revision = r.revision"
                 " WHERE r.superseded_at IS NULL ORDER BY r.aggregate"
             ))  # fmt: skip
@@ -440,7 +443,8 @@ class ReadModel:
                 members = list(links)
                 first = members[0]
                 key = (str(_value(first, "kind")), str(_value(first, "status")), int(_value(first, "retracted")), start_year(_value(first, "earliest")))
-                counted.add([str(_value(row, "partner")) for row in members if _value(row, "partner") is not None], key)
+                linked = [(str(_value(row, "partner")), _value(row, "role")) for row in members if _value(row, "partner") is not None]
+                counted.add([pid for pid, role in linked if role == "partner"], [pid for pid, role in linked if role != "partner"], key)
             cursor.execute(self.sql("DELETE FROM {t:tallies}"))
             cursor.execute(self.sql("DELETE FROM {t:tracking} WHERE name = ?"), (STALE_TALLIES,))
             counted.stale = False
@@ -628,6 +632,17 @@ class ReadModel:
                 )  # fmt: skip
 
     def partners(self, known_at: datetime | None = None) -> dict[str, Partner]:
+        """The partner registry as known at ``known_at`` (read once per read model and time)."""
+        key = None if known_at is None else time_key(known_at)
+        found = self._registries.get(key)
+        if found is None or self._registered_at != self.position():
+            if self._registered_at != self.position():
+                self._registries.clear()
+                self._registered_at = self.position()
+            found = self._registries[key] = self._read_partners(known_at)
+        return dict(found)
+
+    def _read_partners(self, known_at: datetime | None) -> dict[str, Partner]:
         where, params = self.known(known_at, "r")
         query = f"SELECT r.aggregate, r.revision, {_STATE} FROM {self.stated('partners')} WHERE {where} ORDER BY r.id"
         records = [self._row_aggregate(row) for row in self._rows(query, params)]
@@ -652,10 +667,50 @@ class ReadModel:
         """The rows of a query over the read model's tables (``{t:name}``, ``?``)."""
         return list(self._rows(query, params))
 
+    @contextmanager
+    def reads(self) -> Iterator[Reads]:
+        """One consistent read of the tables (one read transaction; REPEATABLE READ on PostgreSQL),
+        for work that reads them in several queries and must see one state of them."""
+        with self.datastore.transaction(commit=False) as cursor:
+            if self.dialect.postgres:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            yield Reads(self, cursor)
+
     def _rows(self, query: str, params: Sequence[Any]) -> Iterator[Any]:
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute(self.sql(query), tuple(params))
             yield from cursor.fetchall()
+
+
+class Reads:
+    """Reads within one transaction (``ReadModel.reads``)."""
+
+    def __init__(self, model: ReadModel, cursor: Any) -> None:
+        self.model = model
+        self.cursor = cursor
+
+    def rows(self, query: str, params: Sequence[Any]) -> list[Any]:
+        self.cursor.execute(self.model.sql(query), tuple(params))
+        return list(self.cursor.fetchall())
+
+    def stream(self, query: str, params: Sequence[Any], size: int = 5000) -> Iterator[Any]:
+        """The rows of a query a chunk at a time, never all held: SQLite's cursor fetches as it goes;
+        on PostgreSQL a server-side cursor does (a client one downloads the whole answer). A cursor
+        of its own, so that other queries may run while it is read."""
+        if self.model.dialect.postgres:
+            with self.cursor.connection.cursor(name=f"chrono_stream_{id(self)}") as named:
+                named.execute(self.model.sql(query), tuple(params))
+                while chunk := named.fetchmany(size):
+                    yield from chunk
+            return
+        real = getattr(self.cursor, "sqlite_cursor", self.cursor)  # eventsourcing's wrapper has no fetchmany
+        own = real.connection.cursor()
+        try:
+            own.execute(self.model.sql(query), tuple(params))
+            while chunk := own.fetchmany(size):
+                yield from chunk
+        finally:
+            own.close()
 
 
 # Each table's rows are superseded by the next revision of the same aggregate

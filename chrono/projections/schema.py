@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import attrs
 
-VERSION = 14
+VERSION = 17
 TABLES = (
     "tracking",
     "revisions",
@@ -132,6 +132,8 @@ def _ddl(dialect: Dialect) -> list[str]:
         "CREATE UNIQUE INDEX IF NOT EXISTS chrono_partners_key ON {t:partners} (aggregate, revision)",
         "CREATE UNIQUE INDEX IF NOT EXISTS chrono_contributions_key ON {t:contributions} (aggregate, revision, part)",
         "CREATE INDEX IF NOT EXISTS chrono_revision_partners_order ON {t:revision_partners} (partner, order_key, entry)",
+        # A family's first entry of a kind (relations since, twinned since; timeline --kind K --partner P).
+        "CREATE INDEX IF NOT EXISTS chrono_revision_partners_kind ON {t:revision_partners} (partner, kind, order_key, entry)",
         # The chronicle's order, for timeline pages: every revision (as known
         # at a time), and the current, live ones (as known now).
         "CREATE INDEX IF NOT EXISTS chrono_revisions_order ON {t:revisions} (order_key, entry)",
@@ -156,6 +158,9 @@ def _ddl(dialect: Dialect) -> list[str]:
         " earliest BIGINT, latest BIGINT, year BIGINT, counted INTEGER NOT NULL, scope TEXT NOT NULL,"
         f" edtf TEXT NOT NULL, order_key {key} NOT NULL, recorded_at TEXT NOT NULL, superseded_at TEXT)",
         "CREATE INDEX IF NOT EXISTS chrono_contributions_sums ON {t:contributions} (superseded_at, counted, metric, unit, latest, earliest, whole, aggregate)",
+        # The figures of a counter, few among its rows, as a move of its totals reads them (projections.moves).
+        "CREATE INDEX IF NOT EXISTS chrono_contributions_figures ON {t:contributions} (metric, unit, latest)"
+        " WHERE superseded_at IS NULL AND counted = 1 AND measure <> 'event'",
         # Running totals per facet, group, counter and day (projections.totals).
         "CREATE TABLE IF NOT EXISTS {t:totals} (facet TEXT NOT NULL, grp TEXT NOT NULL, metric TEXT NOT NULL, unit TEXT NOT NULL,"
         f" day BIGINT NOT NULL, {_TOTALS_DDL}, PRIMARY KEY (facet, grp, metric, unit, day))",
@@ -176,8 +181,8 @@ def _ddl(dialect: Dialect) -> list[str]:
         " start_day BIGINT NOT NULL, end_day BIGINT NOT NULL, entries TEXT NOT NULL, claimed TEXT NOT NULL)",
         "CREATE INDEX IF NOT EXISTS chrono_conflicts_facet ON {t:conflicts} (facet, start_day)",
         # How many current entries each scope holds (projections.tallies).
-        "CREATE TABLE IF NOT EXISTS {t:tallies} (scope TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL,"
-        " retracted INTEGER NOT NULL, year BIGINT NOT NULL, n BIGINT NOT NULL, PRIMARY KEY (scope, kind, status, retracted, year))",
+        "CREATE TABLE IF NOT EXISTS {t:tallies} (scope TEXT NOT NULL, side TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL,"
+        " retracted INTEGER NOT NULL, year BIGINT NOT NULL, n BIGINT NOT NULL, PRIMARY KEY (scope, side, kind, status, retracted, year))",
     ]
     return [dialect.sql(statement) for statement in ddl]
 

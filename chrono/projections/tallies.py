@@ -22,7 +22,8 @@ from chrono.projections.counting.rule import KEY_LIMIT, year_of
 
 EVERYTHING = ""
 OPEN_YEAR = -KEY_LIMIT  # the start year of an entry with an open start: before every year
-Key = tuple[str, str, str, int, int]  # scope, kind, status, retracted, start year
+Key = tuple[str, str, str, str, int, int]  # scope, side, kind, status, retracted, start year
+PARTNER, ACTOR = "partner", "actor"  # the side an entry belongs to a scope by: through a partner, or only through an actor
 
 
 class Tallies:
@@ -36,14 +37,18 @@ class Tallies:
     def entry(self, facts: Any, kind: str, status: str, retracted: bool, sign: int) -> None:
         """Count one entry revision in (``sign`` 1) or out (-1)."""
         start = facts.when.earliest_key
-        self.add((*facts.partners, *facts.actors), (kind, status, int(retracted), OPEN_YEAR if start is None else start[0]), sign)
+        self.add(facts.partners, facts.actors, (kind, status, int(retracted), OPEN_YEAR if start is None else start[0]), sign)
 
-    def add(self, ids: Iterable[str], key: tuple[str, str, int, int], sign: int = 1) -> None:
-        """Count an entry (kind, status, retracted, start year) touching ``ids`` in every scope it belongs to."""
+    def add(self, partners: Iterable[str], actors: Iterable[str], key: tuple[str, str, int, int], sign: int = 1) -> None:
+        """Count an entry (kind, status, retracted, start year) with these partners and actors in every scope it
+        belongs to, once each: on the partner side where a partner brings it there, else on the actor side."""
         kind, status, retracted, year = key
         year = max(-KEY_LIMIT, min(KEY_LIMIT, year))
-        for scope in self.scopes(ids):
-            self.changes[(scope, kind, status, retracted, year)] += sign
+        through = self.scopes(partners)
+        for scope in self.scopes(actors) - through:
+            self.changes[(scope, ACTOR, kind, status, retracted, year)] += sign
+        for scope in through:
+            self.changes[(scope, PARTNER, kind, status, retracted, year)] += sign
 
     def scopes(self, ids: Iterable[str]) -> set[str]:
         """'' and every partner at or above one of ``ids``."""
@@ -60,13 +65,13 @@ class Tallies:
             self.stale = True  # families changed shape: counted again from the rows
         self.parents[pid] = parent
 
-    def rows(self) -> list[tuple[str, str, str, int, int, int]]:
+    def rows(self) -> list[tuple[str, str, str, str, int, int, int]]:
         return [(*key, n) for key, n in sorted(self.changes.items()) if n]
 
 
 UPSERT = (
-    "INSERT INTO {t:tallies} (scope, kind, status, retracted, year, n) VALUES (?, ?, ?, ?, ?, ?)"
-    " ON CONFLICT (scope, kind, status, retracted, year) DO UPDATE SET n = {t:tallies}.n + excluded.n"
+    "INSERT INTO {t:tallies} (scope, side, kind, status, retracted, year, n) VALUES (?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (scope, side, kind, status, retracted, year) DO UPDATE SET n = {t:tallies}.n + excluded.n"
 )
 
 

@@ -21,41 +21,19 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from itertools import chain
 from typing import Any
 
 import attrs
 
-from chrono.projections.counting import COVERED, DEFINITE, Family, Part
+from chrono.projections.counting import COVERED, Family, Part
 from chrono.projections.counting.grouping import groups
-from chrono.projections.counting.segments import NEVER, Segment, segments
+from chrono.projections.counting.segments import Among, Segment
+from chrono.projections.facets import FIELDS, NONE, Facet, step
 from chrono.projections.readmodel import NAME, ReadModel, retry_busy, rowcount
 
-NONE = ""  # the stored group of an ungrouped counter, or of a contribution in no group
-FIELDS = ("definite", "possible", "high", "open_highs", "approx", "n_definite", "n_possible", "n_covered")
 MAX_FACETS = 32  # facets kept at once besides the overall one; making one more drops the least recently made
 Key = tuple[str, str, str]  # group, metric, unit
-
-
-@attrs.frozen
-class Facet:
-    """Which counters one set of running totals answers.
-
-    Attributes:
-        partner: the partner whose family is counted, or None for everything.
-        by: the grouping (``year``, ``kind`` or ``partner``), or None.
-    """
-
-    partner: str | None = None
-    by: str | None = None
-
-    @property
-    def name(self) -> str:
-        return ";".join(f"{k}={v}" for k, v in (("partner", self.partner), ("by", self.by)) if v is not None)
-
-    @property
-    def tracking(self) -> str:
-        """The tracking row that holds the read model's position the totals were made at."""
-        return f"{NAME}/totals/{self.name}"
 
 
 @attrs.frozen
@@ -128,17 +106,24 @@ def refresh(model: ReadModel, facet: Facet) -> None:
 
 def _made(model: ReadModel, facet: Facet) -> tuple[int, list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """The read model's position and the facet's rows, from one consistent read."""
-    from chrono.projections.queries.parts import family, parts
+    with model.reads() as read:
+        return _made_in(read, facet)
 
-    position = model.position()
-    tree = family(model, None)
+
+def _made_in(read: Any, facet: Facet) -> tuple[int, list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    from chrono.projections.counting import Family
+    from chrono.projections.queries.parts import by_counter
+
+    position = int(read.rows("SELECT position FROM {t:tracking} WHERE name = ?", [NAME])[0]["position"])
+    tree = Family({str(row["id"]): row["parent"] for row in read.rows("SELECT id, parent FROM {t:partners} WHERE superseded_at IS NULL", [])})
     wanted = tree.of(facet.partner) if facet.partner is not None else None
     rows: list[tuple[Any, ...]] = []
     keys: list[tuple[Any, ...]] = []
     clashes: list[tuple[Any, ...]] = []
-    for (metric, unit), members in sorted(parts(model, None, wanted).items()):
+    for (metric, unit), figures, happenings in by_counter(read, wanted):
         steps: dict[str, dict[int, list[Any]]] = defaultdict(dict)
-        for segment in segments(members, tree):
+        among = Among(figures, tree)
+        for segment in chain(among.figures(), (piece for part in happenings for piece in among.happening(part))):
             for group in groups(segment.part, facet.by, wanted):
                 step(steps[group or NONE], segment)
                 if segment.claim is not None and segment.claim.conflict and segment.part is segment.claim.first and segment.state != COVERED:
@@ -149,30 +134,6 @@ def _made(model: ReadModel, facet: Facet) -> tuple[int, list[tuple[Any, ...]], l
             if made:
                 keys.append(made[-1])
     return position, rows, keys, clashes
-
-
-def step(by_day: dict[int, list[Any]], segment: Segment, sign: int = 1) -> None:
-    """Put a segment's values on its first day and take them off on its end (``sign`` -1: the reverse)."""
-    vector = _vector(segment)
-    for day, direction in ((segment.start, sign), (segment.end, -sign)):
-        if day == NEVER:
-            continue
-        current = by_day.get(day)
-        if current is None:
-            current = by_day[day] = [Decimal(0), Decimal(0), Decimal(0), 0, 0, 0, 0, 0]
-        for index, value in enumerate(vector):
-            current[index] += direction * value
-
-
-def _vector(segment: Segment) -> tuple[Any, ...]:
-    if segment.state == COVERED:
-        return (0, 0, 0, 0, 0, 0, 0, 1)
-    definite = segment.state == DEFINITE
-    high = segment.high
-    return (
-        segment.low if definite else 0, 0 if definite else segment.low, high or 0, int(high is None), int(segment.approximate),
-        int(definite), int(not definite), 0,
-    )  # fmt: skip
 
 
 def _running(facet: Facet, key: Key, by_day: dict[int, list[Any]]) -> Iterator[tuple[Any, ...]]:

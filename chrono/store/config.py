@@ -160,6 +160,10 @@ def _postgres_env(url: str) -> dict[str, str]:
         "POSTGRES_SCHEMA": schema,
         "POSTGRES_CONNECT_TIMEOUT": timeout,
         "POSTGRES_LOCK_TIMEOUT": str(lock_timeout()),
+        # eventsourcing ends a transaction left idle for 5 s; an import of a
+        # large file is one transaction (all or nothing) and a large read one
+        # too, so that limit lost both. The environment can still set one.
+        "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": os.environ.get("POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT", "0"),
         OPTIONS_VARIABLE: urlencode(options),
         # eventsourcing's recorder, without its pipeline deadlock on large
         # imports and its tenfold retry of a lock timeout (chrono.store.postgres).

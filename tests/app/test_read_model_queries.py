@@ -174,3 +174,15 @@ def test_counts_are_made_again_when_a_partner_moves(model: ReadModel) -> None:
     model.catch_up()
     after = _counts_both_ways(model, "cn-p1")
     assert after[0] == after[1] > before[0]
+
+
+def test_the_foreign_side_is_told_the_same_from_the_kept_counts_and_from_the_rows(model: ReadModel) -> None:
+    from datetime import UTC, datetime
+
+    from chrono.projections.queries import timeline as queries
+
+    now = datetime.now(UTC)
+    tops = [pid for pid, partner in model.partners().items() if partner.parent is None]
+    seen = {pid: queries.foreign(model, pid, None) for pid in tops}
+    assert seen == {pid: queries.foreign(model, pid, now) for pid in tops}
+    assert seen["china"] and not seen["vietnam"]  # the synthetic home side only ever acts

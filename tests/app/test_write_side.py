@@ -199,3 +199,13 @@ def test_an_import_gives_the_garbage_collector_back_as_it_found_it(store_url: st
     finally:
         gc.enable()
         app.close()
+
+
+@pytest.mark.postgres
+def test_a_long_postgres_transaction_is_not_cut_off_unless_the_environment_asks(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # eventsourcing ends a transaction idle for 5 s by default: an import of a large file (one transaction) was lost to it.
+    app = open_store(postgres_url)
+    assert app.recorder.datastore.idle_in_transaction_session_timeout == 0  # type: ignore[attr-defined]
+    monkeypatch.setenv("POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT", "30")
+    again = open_store(postgres_url)
+    assert again.recorder.datastore.idle_in_transaction_session_timeout == 30  # type: ignore[attr-defined]

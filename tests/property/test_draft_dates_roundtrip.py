@@ -7,7 +7,7 @@ import calendar
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chrono.interchange.date_phrases import parse_date
+from chrono.interchange.dates import parse_date
 from chrono.when import When
 
 # Years a news article speaks of: four digits (display writes year 5 as "5").

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chrono.interchange.date_phrases import find_dates, parse_date, scanner
-from chrono.interchange.dates import Reference
+from chrono.interchange.dates import Reference, find_dates, parse_date, scanner
 from chrono.when import When
 
 PUBLISHED = Reference(When.parse("2022-07-04"))

@@ -43,32 +43,30 @@ class Claim:
         low: the least low value among them.
         high: the greatest high value (None when one is open).
         approximate: whether one of them is approximate.
+        first: the first report, which stands for the claim.
+        reach: the first day of its region (a stock's is before every day).
+        latest: its last day (None: open).
+        rank: a total order of claims: by last day, first day, then the first report.
     """
 
     members: tuple[Part, ...]
     low: Decimal
     high: Decimal | None
     approximate: bool
+    # Worked out once: covering asks for them millions of times in a large chronicle.
+    first: Part = attrs.field(init=False)
+    reach: int = attrs.field(init=False)
+    latest: int | None = attrs.field(init=False)
+    rank: tuple[int, int, int, str, int] = attrs.field(init=False)
 
-    @property
-    def first(self) -> Part:
-        return self.members[0]
-
-    @property
-    def reach(self) -> int:
-        reach = self.first.reach
-        return _NEVER if reach is None else reach
-
-    @property
-    def latest(self) -> int | None:
-        return self.first.latest
-
-    @property
-    def rank(self) -> tuple[int, int, int, str, int]:
-        """A total order of claims: by last day, first day, then the first report."""
-        first = self.first
+    def __attrs_post_init__(self) -> None:
+        first = self.members[0]
+        reach = _NEVER if first.reach is None else first.reach
         earliest = _NEVER if first.earliest is None else first.earliest
-        return (first.latest if first.latest is not None else 2**63, self.reach, earliest, first.entry, first.index)
+        object.__setattr__(self, "first", first)
+        object.__setattr__(self, "reach", reach)
+        object.__setattr__(self, "latest", first.latest)
+        object.__setattr__(self, "rank", (first.latest if first.latest is not None else 2**63, reach, earliest, first.entry, first.index))
 
     @property
     def conflict(self) -> bool:

@@ -66,25 +66,42 @@ def segments(parts: Iterable[Part], family: Family) -> list[Segment]:
     figures: list[Part] = []
     for part in parts:
         (figures if part.figure else events).append(part)
-    claims = claims_of(figures, family)
-    periods = _Periods(claims, family)
-    out: list[Segment] = []
-    ends = {id(claim): periods.covered_from(claim) for claim in claims}
-    tops = {id(c): (c.latest, ends[id(c)]) for c in claims if c.latest is not None and c.latest < ends[id(c)][0]}
-    beaten = _beaten(claims, tops, family)
-    for claim in claims:
-        out += _claim_segments(claim, ends[id(claim)], tops.get(id(claim)), beaten.get(id(claim), []))
-    for part in events:
-        out += _event_segments(part, periods.covering(part))
-    return [segment for segment in out if segment.start < segment.end]
+    among = Among(figures, family)
+    return [*among.figures(), *(segment for part in events for segment in among.happening(part))]
 
 
 def event_segments(events: Iterable[Part], figures: Iterable[Part], family: Family) -> list[Segment]:
     """The segments of some happenings' contributions among a counter's figures (``segments`` for
     those alone: a happening changes nothing for the others, only figures do)."""
-    periods = _Periods(claims_of(figures, family), family)
-    out = [segment for part in events for segment in _event_segments(part, periods.covering(part))]
-    return [segment for segment in out if segment.start < segment.end]
+    among = Among(figures, family)
+    return [segment for part in events for segment in among.happening(part)]
+
+
+class Among:
+    """A counter's figures, judged once: their own segments, and what they make of each happening.
+
+    Happenings can then be streamed one at a time (a million of them need not be held).
+    """
+
+    def __init__(self, figures: Iterable[Part], family: Family) -> None:
+        self.family = family
+        self.claims = claims_of(figures, family)
+        self.periods = _Periods(self.claims, family)
+
+    def figures(self) -> list[Segment]:
+        """Every segment of the figures."""
+        claims, periods = self.claims, self.periods
+        ends = {id(claim): periods.covered_from(claim) for claim in claims}
+        tops = {id(c): (c.latest, ends[id(c)]) for c in claims if c.latest is not None and c.latest < ends[id(c)][0]}
+        beaten = _beaten(claims, tops, self.family)
+        out: list[Segment] = []
+        for claim in claims:
+            out += _claim_segments(claim, ends[id(claim)], tops.get(id(claim)), beaten.get(id(claim), []))
+        return [segment for segment in out if segment.start < segment.end]
+
+    def happening(self, part: Part) -> list[Segment]:
+        """The segments of one happening's contribution."""
+        return [segment for segment in _event_segments(part, self.periods.covering(part)) if segment.start < segment.end]
 
 
 def _start(day: int | None) -> int:
@@ -189,11 +206,19 @@ class _Periods:
             by_scope[claim.first.scope].append(claim)
         self.groups = [(scope, members, [int(c.latest or 0) for c in members]) for scope, members in by_scope.items()]
         self._holding: dict[tuple[str, ...], list[int]] = {}
+        # Which groups' scopes hold each partner, and those of no scope (which hold everything).
+        self._everywhere = [i for i, (outer, _, _) in enumerate(self.groups) if not outer]
+        self._by_partner: dict[str, set[int]] = defaultdict(set)
+        for index, (outer, _, _) in enumerate(self.groups):
+            for pid in family.closure(outer) if outer else ():
+                self._by_partner[pid].add(index)
 
     def _groups_for(self, scope: tuple[str, ...]) -> list[int]:
+        """The groups whose scope holds ``scope`` (``Family.holds``): those of no scope, and those holding each of its partners."""
         found = self._holding.get(scope)
         if found is None:
-            found = self._holding[scope] = [i for i, (outer, _, _) in enumerate(self.groups) if self.family.holds(outer, scope)]
+            held = set.intersection(*(self._by_partner.get(pid, set()) for pid in scope)) if scope else set()
+            found = self._holding[scope] = sorted({*self._everywhere, *held})
         return found
 
     def covering(self, part: Part) -> tuple[int, str | None]:
