@@ -112,7 +112,8 @@ def count_entries(path: Path) -> int:
 
 def apply_changes(url: str, changes: Path) -> dict[str, float]:
     """The corrections and retractions, one write each, as ``chrono correct`` and ``chrono retract`` make them."""
-    from chrono.events.records import Origin, parse_changes
+    from chrono.events.commands import Origin
+    from chrono.interchange.changes import parse_changes
     from chrono.store import open_store
 
     app = open_store(url)

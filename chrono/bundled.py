@@ -4,7 +4,7 @@ The bundled chronicle grows by new data files (``chrono/data/chronicle/``),
 never by editing old ones: a later reading of the articles adds partners,
 entries and sources, and ``correct`` and ``retract`` records for what an
 earlier file got wrong. A new store imports every file in one transaction
-(``chrono.importing.import_bundled``). A store filled by an older chrono
+(``chrono.interchange.bundled.import_bundled``). A store filled by an older chrono
 holds the earlier files only; ``update`` records what it lacks, as the
 events an analyst would have recorded (``Corrected``, ``Retracted``, new
 entries), so that ``--known-at`` before the update still shows what the
@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from chrono.errors import NotBundled, UnknownEntry
+from chrono.events.commands import Citation, Command, Correction, Draft, Outcome, PartnerDraft, Retraction
 from chrono.events.entry import entry_uuid, partner_uuid
-from chrono.events.records import Citation, Command, Correction, Draft, Outcome, PartnerDraft, Retraction
 from chrono.events.values import FACT_FIELDS
 
 if TYPE_CHECKING:
@@ -83,7 +83,9 @@ class Update:
 
 def bundled_commands() -> list[Command]:
     """Every record of the bundled chronicle, parsed, in the order a new store imports them."""
-    from chrono.importing import bundled_files, commands, stream_records
+    from chrono.interchange.bundled import bundled_files
+    from chrono.interchange.importing import commands
+    from chrono.interchange.reading import stream_records
 
     return commands(record for data, name in bundled_files() for record in stream_records(data, name))
 

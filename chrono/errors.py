@@ -21,7 +21,8 @@ class InvalidWhen(ChronoError, ValueError):
         self.reason = reason
         self.position = position
         where = f" at position {position}" if position is not None else ""
-        super().__init__(f"invalid date {text!r}{where}: {reason}")
+        shown = text if len(text) <= 60 else text[:60] + "…"  # a message stays one readable line
+        super().__init__(f"invalid date {shown!r}{where}: {reason}")
 
 
 class Problem:
@@ -75,10 +76,20 @@ class UnknownEntry(ChronoError, KeyError):
 
 
 class UnknownPartner(ChronoError, KeyError):
-    """No partner matches the given id or name."""
+    """No partner matches the given id or name (``args``: the query, and a hint if one)."""
 
     def __str__(self) -> str:
-        return f"no partner matches {self.args[0]!r}"
+        hint = f"; {self.args[1]}" if len(self.args) > 1 and self.args[1] else ""
+        return f"no partner matches {self.args[0]!r}{hint}"
+
+
+class AmbiguousPartner(ChronoError):
+    """A name that fits more than one partner: the caller is asked for an id."""
+
+    def __init__(self, query: str, ids: list[str]) -> None:
+        self.query = query
+        self.ids = ids
+        super().__init__(f"{query!r} fits {len(ids)} partners: {', '.join(ids)}; give the id")
 
 
 class StoreError(ChronoError):

@@ -40,6 +40,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(words)
     if getattr(args, "svg", None) is not None and args.format != "table":
         parser.error("--svg saves the table view: use it with --format table")
+    if getattr(args, "svg", None) is not None and _is_the_store(args):
+        parser.error(f"--svg {args.svg} is the store itself: save the picture to another file")
     if getattr(args, "page", 0) < 0 or getattr(args, "limit", 0) < 0:
         parser.error("--page and --limit cannot be negative")
     args.argv = list(sys.argv[1:] if argv is None else argv)  # the command line, to title an --svg picture
@@ -84,6 +86,15 @@ def _failed(error: Exception) -> int:
     first = (str(error).strip().splitlines() or [""])[0]
     _say(f"internal error: {type(error).__name__}: {first} (run again with --debug for the traceback, and report it)")
     return EXIT_INTERNAL
+
+
+def _is_the_store(args: argparse.Namespace) -> bool:
+    from chrono.store.config import is_store_file, locate
+
+    try:
+        return is_store_file(args.svg, locate(args.store))
+    except ChronoError:  # a store chrono cannot name: the command says so when it opens it
+        return False
 
 
 def _say(line: str) -> None:
@@ -145,6 +156,7 @@ def _quiet_stdout() -> None:
 def run() -> None:
     """Console entry point."""
     _defer_collection()
+    _writable_streams()
     code = main()
     # The process ends here. Python's shutdown would otherwise walk every
     # object the command made (modules, classes, the rows it showed) looking
@@ -154,6 +166,37 @@ def run() -> None:
     # left alone.
     gc.freeze()
     sys.exit(code)
+
+
+def _writable_streams() -> None:
+    """Stdout and stderr that can write any text, whatever their encoding.
+
+    On a terminal or pipe that is not UTF-8 (PYTHONIOENCODING=ascii, LANG=C
+    on an old system) a character it cannot encode was a UnicodeEncodeError
+    (exit 3): it is written as a \\uXXXX escape instead, which JSON reads
+    back as the same character.
+    """
+    import codecs
+
+    codecs.register_error("chrono-escape", _escape)
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+        if not encoding.startswith("utf") and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="chrono-escape")
+
+
+def _escape(error: UnicodeError) -> tuple[str, int]:
+    """JSON's escapes for the characters an encoding cannot hold (a surrogate pair past U+FFFF)."""
+    assert isinstance(error, UnicodeEncodeError)
+    out = []
+    for char in error.object[error.start : error.end]:
+        code = ord(char)
+        if code > 0xFFFF:
+            code -= 0x10000
+            out.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
+        else:
+            out.append(f"\\u{code:04x}")
+    return "".join(out), error.end
 
 
 FIRST_COLLECTION = 100_000  # objects made before the cyclic GC first runs

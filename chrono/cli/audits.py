@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from chrono.cli.present import Rows, present
+from chrono.cli.present import Rows, err, present
 from chrono.cli.reading import open_chronicle
 from chrono.cli.writes import file_problem
 from chrono.errors import Rejected
-from chrono.timeaxes import parse_known_at
+from chrono.when.axes import parse_known_at
 
 AUDIT_STAGES = ("chain", "decode", "projections", "chronicle")
 
@@ -53,9 +53,13 @@ def cmd_replay(args: argparse.Namespace) -> int:
         from chrono.render.output import make_console
 
         out = make_console()
-        for step in steps:
+        for done, step in enumerate(steps, start=1):
             out.print(replay_line(step))
-            input()
+            try:
+                input()
+            except EOFError:  # no terminal, or the end of what was piped in: stop here, as asked
+                err(f"stopped after {done} event(s): the input ended (--step waits for Enter after each)")
+                break
         return 0
     walked = []
     with progress("replaying the log", min(app.head_position(), args.until or app.head_position())) as tracker:

@@ -29,7 +29,8 @@ from chrono.events.entry import Entry
 from chrono.events.values import Partner
 from chrono.interchange import shapes
 from chrono.interchange.base import ExportOptions, Qids, Words, Written
-from chrono.timeaxes import parse_as_of, parse_known_at
+from chrono.interchange.controls import for_terminal
+from chrono.when.axes import parse_as_of, parse_known_at
 
 if TYPE_CHECKING:
     from chrono.events.application import Chronicle
@@ -41,23 +42,27 @@ FILTERS = ("as_of", "known_at", "partner", "kind")
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    out = sys.stdout
+    out = for_terminal(sys.stdout)  # the formats keep text exact; a terminal is shown its control characters
     if args.format == "events":
         refuse_filters(args)
+        from chrono.interchange.eventlog import event_json
+
         for notification in open_chronicle(args).stored_notifications():
-            out.write(shapes.dumps(shapes.stored_event_json(notification)) + "\n")
+            out.write(shapes.dumps(event_json(notification)) + "\n")
         return 0
     reading = Reading(args)
     if args.format in FORMATS:
         return export(reading, args, out, notice=err)
     chosen = select(reading, args)
-    if args.format in ("csv", "md"):
-        from chrono.render import exporters
+    if args.format == "csv":
+        from chrono.interchange.csvfile import chronicle_csv
 
-        if args.format == "csv":
-            exporters.chronicle_csv(chosen.entries, out)
-        else:
-            out.write(exporters.chronicle_markdown(list(chosen.entries), chosen.partners, args.lang))
+        chronicle_csv(chosen.entries, out)
+        return 0
+    if args.format == "md":
+        from chrono.render.report import chronicle_markdown
+
+        out.write(chronicle_markdown(list(chosen.entries), chosen.partners, args.lang))
         return 0
     from chrono.projections.hierarchy import top_down
 

@@ -7,21 +7,19 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from chrono.errors import Problem, Rejected
+from chrono.cli import choices
 from chrono.projections.queries.timeline import Filter
 
 
 def timeline_filter(args: argparse.Namespace, partners: Mapping[str, Any], begun_by: date | None) -> Filter:
     """The filter of ``--partner`` (with descendants unless ``--exact``), ``--kind``, ``--status``,
     ``--from``, ``--to`` and ``--retracted``; with ``begun_by``, only entries begun by that date."""
-    from chrono.events.kinds import KINDS
     from chrono.projections.counting import day_key
     from chrono.projections.hierarchy import descendants, find_partner
     from chrono.when import When
 
-    unknown = [kind for kind in args.kind if kind not in KINDS]
-    if unknown:
-        raise Rejected([Problem("command line", 0, "kind", f"unknown kind {unknown[0]!r} (known: {', '.join(KINDS)})")])
+    choices.kinds(args.kind)
+    choices.statuses(getattr(args, "status", ()))
     ids: set[str] | None = None
     scope: str | None = None
     exact = getattr(args, "exact", False)

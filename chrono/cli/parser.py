@@ -20,6 +20,7 @@ EXAMPLES = {
         "chrono timeline --partner 'Van Son' --from 2018 --to 2021",
         "chrono timeline --kind AgreementSigned --as-of 2021-12-31",
         "chrono timeline --limit 10 --page 2",
+        "chrono timeline --ids --kind VisitMade",
         "chrono --lang vi timeline --partner thien-bao",
         "chrono timeline --format csv > timeline.csv",
     ],
@@ -107,7 +108,10 @@ def build_parser(only: Collection[str] | None = None) -> argparse.ArgumentParser
         epilog="examples:\n  chrono timeline\n  chrono show 2018-thien-bao-commune-twinning\n  chrono --store team.sqlite import chronicle.jsonl",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--store", help="SQLite file or postgresql:// URL (default: CHRONO_STORE, else your data directory)")
+    from chrono import __version__
+
+    parser.add_argument("--version", action="version", version=f"chrono {__version__}")
+    parser.add_argument("--store", help=STORE_HELP)
     parser.add_argument("--lang", choices=("en", "vi"), default="en", help="language of titles, names and dates")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -115,7 +119,23 @@ def build_parser(only: Collection[str] | None = None) -> argparse.ArgumentParser
         command = commands.add_parser(name, **_help(purpose, name))
         if only is None or name in only:
             options(command)
+            _global_options(command)
     return parser
+
+
+STORE_HELP = "SQLite file or postgresql:// URL (default: CHRONO_STORE, else your data directory)"
+
+
+def _global_options(parser: argparse.ArgumentParser) -> None:
+    """The global options, accepted after the command too (``chrono timeline --store x.sqlite``).
+
+    SUPPRESS: when not given after the command, the value given before it
+    (or its default) stands.
+    """
+    parser.add_argument("--store", default=argparse.SUPPRESS, help=STORE_HELP)
+    if "--lang" not in parser._option_string_actions:
+        parser.add_argument("--lang", choices=("en", "vi"), default=argparse.SUPPRESS, help="language of titles, names and dates")
+    parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
 
 
 def _no_options(parser: argparse.ArgumentParser) -> None:
@@ -130,6 +150,7 @@ def _timeline_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--status", action="append", default=[], help="happened, planned, held, postponed, cancelled")
     parser.add_argument("--retracted", action="store_true", help="include retracted entries")
     parser.add_argument("--exact", action="store_true", help="only the partners named, not their descendants")
+    parser.add_argument("--ids", action="store_true", help="show each entry's id (for show, correct and retract)")
     _paging_options(parser)
     _query_options(parser)
 

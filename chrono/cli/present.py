@@ -15,6 +15,7 @@ from typing import Any
 import attrs
 
 from chrono.interchange import shapes
+from chrono.interchange.controls import for_terminal
 
 
 @attrs.frozen
@@ -47,16 +48,29 @@ def present(
     if fmt == "json":
         print_json(json())
     elif fmt == "md" and markdown is not None:
-        sys.stdout.write(markdown())
+        for_terminal(sys.stdout).write(markdown())
     elif fmt in ("csv", "md") and rows is not None:
-        from chrono.render.output import write_table
-
-        table = rows()
-        write_table(fmt, table.title, table.meta, table.columns, table.rows)
+        write_table(fmt, rows())
     else:
         from chrono.render.output import show
 
-        show(view(), getattr(args, "svg", None), title=command_line(args))
+        svg = getattr(args, "svg", None)
+        replacing = svg is not None and svg.exists()
+        show(view(), svg, title=command_line(args))
+        if replacing:
+            err(f"replaced {svg} with the picture")
+
+
+def write_table(fmt: str, table: Rows) -> None:
+    """A tabular answer as CSV or Markdown on stdout."""
+    if fmt == "csv":
+        from chrono.interchange.csvfile import write_csv
+
+        write_csv(table.columns, ([str(c) for c in row] for row in table.rows), for_terminal(sys.stdout))
+    else:
+        from chrono.interchange.markdown import rows_markdown
+
+        for_terminal(sys.stdout).write(rows_markdown(table.title, table.meta, table.columns, table.rows))
 
 
 def print_json(data: Any) -> None:
@@ -68,9 +82,19 @@ def err(message: str) -> None:
 
 
 def command_line(args: argparse.Namespace) -> str:
-    """The command as typed, without ``--svg FILE``: the title of its picture."""
+    """The command as typed, the title of its picture: without ``--svg FILE``,
+    a store URL's password, or any control character (XML has no room for them)."""
     import shlex
+
+    from chrono.interchange.controls import one_line, strip
+    from chrono.store.config import redacted
 
     words = list(getattr(args, "argv", None) or [args.command])
     kept = [w for i, w in enumerate(words) if not w.startswith("--svg") and not (i and words[i - 1] == "--svg")]
-    return "chrono " + shlex.join(kept)
+    shown = [_secretless(word, redacted) for word in kept]
+    return strip(one_line("chrono " + shlex.join(shown), " "))
+
+
+def _secretless(word: str, redacted: Callable[[str], str]) -> str:
+    option, equals, value = word.partition("=") if word.startswith("--") else ("", "", word)
+    return f"{option}{equals}{redacted(value)}" if "://" in value else word

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from chrono.cli import choices
 from chrono.cli.filters import timeline_filter
 from chrono.cli.present import Rows, present
 from chrono.cli.reading import Reading
@@ -28,7 +29,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         from chrono.render.timeline import TimelineView
 
         return TimelineView(found.entries, reading.partners, args.lang, as_of=reading.as_of, known_at=reading.known_at, page=found.page,
-                            by=found.by, total=found.total)  # fmt: skip
+                            by=found.by, total=found.total, ids=args.ids)  # fmt: skip
 
     present(args, json=found.to_json, view=view, rows=lambda: _timeline_rows("Timeline", found.entries, reading, args.lang))
     return 0
@@ -103,6 +104,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     reading = Reading(args)
     partner = _counter_partner(args, reading)
     found = answers.explain(reading.model, reading.axes, args.metric, partner, page=args.page or 1, size=args.limit or answers.LIST_LIMIT)
+    choices.metric(reading.model, args.metric, found)
 
     def rows() -> Rows:
         from chrono.render.counters import EXPLAIN_COLUMNS, explain_rows
@@ -150,7 +152,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         return {**shapes.entry_json(entry, reading.partners), "revisions": [revision_json(event) for event in revisions]}
 
     def markdown() -> str:
-        from chrono.render.exporters import entry_report
+        from chrono.render.report import entry_report
 
         return entry_report(entry, revisions, reading.partners, args.lang)
 

@@ -6,16 +6,30 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from chrono.cli.present import err
-from chrono.store import open_store
-from chrono.timeaxes import parse_as_of, parse_known_at
+from chrono.store import locate, open_location
+from chrono.when.axes import parse_as_of, parse_known_at
 
 if TYPE_CHECKING:
     from chrono.events.application import Chronicle
     from chrono.projections.results import Axes
 
 
+# The commands that may create the store they name; the others, queries
+# above all, refuse a store that does not exist (DESIGN.md section 8).
+CREATING = frozenset({"record", "import"})
+
+
 def open_chronicle(args: argparse.Namespace) -> Chronicle:
-    return open_store(args.store, notice=err)
+    """The store named by ``--store``; the default store, made now, is first
+    filled with the bundled chronicle, so that a fresh install has something to show."""
+    location = locate(args.store)
+    opened = open_location(location, create=location.is_default or args.command in CREATING)
+    if opened.created and opened.location.is_default:
+        from chrono.interchange.bundled import import_bundled
+
+        report = import_bundled(opened.app)
+        err(f"created {opened.location.path} with the bundled chronicle ({len(report.recorded)} records)")
+    return opened.app
 
 
 class Reading:

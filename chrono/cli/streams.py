@@ -7,25 +7,26 @@ import json
 import sys
 from typing import Any
 
-from chrono.cli.present import command_line
+from chrono.cli.present import command_line, err
 from chrono.interchange import shapes
+from chrono.interchange.controls import for_terminal
 
 
 def stream_log(args: argparse.Namespace, found: Any) -> None:
     """Every event of the log (``answers.log`` with no page): JSON, CSV, Markdown or tables, chunk by chunk."""
     from chrono.render.entry import LOG_COLUMNS, log_json, log_rows, log_table
 
-    out = sys.stdout
+    out = for_terminal(sys.stdout)  # CSV keeps the text exact; a terminal is shown its control characters
     first = True
     console = None
     if args.format == "json":
         out.write('{"total": ' + json.dumps(found.total) + ', "page": null, "events": [')
     elif args.format == "csv":
-        from chrono.render.exporters import write_csv
+        from chrono.interchange.csvfile import write_csv
 
         write_csv(LOG_COLUMNS, (), out)
     elif args.format == "md":
-        from chrono.render.exporters import markdown_table
+        from chrono.interchange.markdown import markdown_table
 
         out.write("# Event log\n\n" + markdown_table(LOG_COLUMNS, []))
     else:
@@ -39,11 +40,11 @@ def stream_log(args: argparse.Namespace, found: Any) -> None:
                 out.write(("" if first else ", ") + shapes.dumps(log_json(position, event, found.names)))
                 first = False
         elif args.format == "csv":
-            from chrono.render.exporters import write_rows
+            from chrono.interchange.csvfile import write_rows
 
             write_rows(log_rows(chunk, found.names), out)
         elif args.format == "md":
-            from chrono.render.exporters import markdown_rows
+            from chrono.interchange.markdown import markdown_rows
 
             out.write(markdown_rows(log_rows(chunk, found.names)))
         else:
@@ -56,4 +57,7 @@ def stream_log(args: argparse.Namespace, found: Any) -> None:
         if first:
             console.print(log_table([], args.lang))
         if getattr(args, "svg", None) is not None:
+            replacing = args.svg.exists()
             console.save_svg(str(args.svg), title=command_line(args))
+            if replacing:
+                err(f"replaced {args.svg} with the picture")

@@ -15,12 +15,12 @@ from chrono.errors import Problem, Rejected
 
 if TYPE_CHECKING:
     from chrono.events.application import Chronicle, Report
-    from chrono.events.records import Origin
+    from chrono.events.commands import Origin
 
 
 def _command_line_origin() -> Origin:
     """Where a record typed on the command line comes from, for its problems."""
-    from chrono.events.records import Origin
+    from chrono.events.commands import Origin
 
     return Origin("command line")
 
@@ -53,7 +53,8 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
 
 
 def _commands_from(record: dict[str, Any]) -> list[Any]:
-    from chrono.events.records import RecordProblems, parse_record
+    from chrono.interchange.fields import RecordProblems
+    from chrono.interchange.records import parse_record
 
     try:
         return parse_record(record, _command_line_origin())
@@ -62,7 +63,7 @@ def _commands_from(record: dict[str, Any]) -> list[Any]:
 
 
 def cmd_record(args: argparse.Namespace) -> int:
-    from chrono.events.records import parse_quantity_text
+    from chrono.interchange.changes import parse_quantity_text
 
     source = {"document": args.source, "quote": args.quote, "publisher": args.publisher, "published": args.published}
     record = {
@@ -73,11 +74,18 @@ def cmd_record(args: argparse.Namespace) -> int:
     }  # fmt: skip
     commands = _commands_from(record)
     app = open_chronicle(args)
-    return _report(app, app.submit(commands))
+    report = app.submit(commands)
+    _report(app, report)
+    # The new entry's id and recording time, on stdout for a script to keep;
+    # pasted into --known-at, the time (to the second) includes the entry.
+    slug = commands[0].slug
+    recorded = app.entry(slug).created_on.isoformat(timespec="seconds")
+    print(f"{'recorded' if slug in report.recorded else 'already recorded'} {slug} at {recorded}")
+    return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from chrono.importing import import_files
+    from chrono.interchange.importing import import_files
     from chrono.render.progress import progress
 
     files = []
@@ -97,7 +105,8 @@ def file_problem(name: str, message: str) -> Problem:
 
 
 def cmd_correct(args: argparse.Namespace) -> int:
-    from chrono.events.records import RecordProblems, parse_changes, source_from_record
+    from chrono.interchange.changes import parse_changes
+    from chrono.interchange.fields import RecordProblems, source_from_record
 
     app = open_chronicle(args)
     entry = app.entry(args.id)

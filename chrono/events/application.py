@@ -26,7 +26,7 @@ from chrono.events.values import Facts, Partner, Source
 if TYPE_CHECKING:
     # The drafts are the writes' input: records (and their parsing) are
     # imported by the methods that take them, not by every reader.
-    from chrono.events.records import Citation, Command, Correction, Draft, Origin, Outcome, PartnerDraft, Retraction
+    from chrono.events.commands import Citation, Command, Correction, Draft, Origin, Outcome, PartnerDraft, Retraction
 
 RETRIES = 3
 PAGE = 500
@@ -71,7 +71,7 @@ class Chronicle(Application[UUID]):
         Raises ``Rejected`` with every problem found, having written nothing.
         A concurrent writer's conflicting save is retried from a fresh read.
         """
-        from chrono.events.records import PartnerDraft
+        from chrono.events.commands import PartnerDraft
 
         # Partners first, so that a file may define them after their use.
         ordered = sorted(commands, key=lambda command: not isinstance(command, PartnerDraft))
@@ -281,7 +281,7 @@ class _Batch:
         self.problems.append(Problem(origin.file, origin.line, field, message))
 
     def add(self, command: Command) -> None:
-        from chrono.events.records import Citation, Correction, Draft, PartnerDraft, Retraction
+        from chrono.events.commands import Citation, Correction, Draft, PartnerDraft, Retraction
 
         if isinstance(command, PartnerDraft):
             self.add_partner(command)
@@ -413,7 +413,7 @@ class _Batch:
 
 def _referenced(commands: Iterable[Command]) -> Iterator[UUID]:
     """The ids of every aggregate the commands create, change or refer to."""
-    from chrono.events.records import Correction, Draft, PartnerDraft
+    from chrono.events.commands import Correction, Draft, PartnerDraft
 
     partners: set[str] = set()  # a few hundred, named again by most entries
     for command in commands:

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from chrono.errors import InvalidWhen, Problem, Rejected
 from chrono.events.values import Partner
+from chrono.interchange.controls import for_terminal
 from chrono.interchange.drafting import Drafts, draft_article
 from chrono.interchange.known import KnownEntry, mark_known
 from chrono.when import When
@@ -56,7 +57,7 @@ def run(args: argparse.Namespace, open_reading: Callable[[], StoreReading]) -> i
 
 
 def _article_text(path: Path) -> str:
-    from chrono.importing import read_text
+    from chrono.interchange.reading import read_text
 
     name = str(path)
     try:
@@ -82,10 +83,9 @@ def _output_path(out: Path | None, store: str | None) -> Path | None:
     """``--out``, refused when it names the store's own file."""
     if out is None:
         return None
-    from chrono.store import locate
+    from chrono.store.config import is_store_file, locate
 
-    location = locate(store)
-    if location.backend == "sqlite" and out.expanduser().resolve() == location.path.resolve():
+    if is_store_file(out, locate(store)):
         raise Rejected([Problem("command line", 0, "--out", f"{out} is the store itself; write the drafts to another file")])
     return out
 
@@ -110,7 +110,7 @@ def _write(drafts: Drafts, entries: list[Any], fmt: str, out: Path | None) -> No
             write_yaml(drafts, entries, stream, name=str(out) if out else "drafts.yaml")
 
     if out is None:
-        write(sys.stdout)
+        write(for_terminal(sys.stdout))
         return
     # Written beside the target and renamed over it: the file is whole or untouched.
     handle, temporary = tempfile.mkstemp(dir=out.expanduser().resolve().parent, prefix=".chrono-draft-")

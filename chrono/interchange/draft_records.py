@@ -3,7 +3,7 @@ from, and the import-shape records ``chrono import`` reads.
 
 A draft's review notes go in a ``draft`` block beside the record's own
 fields; ``chrono import`` takes that block off before it reads a record
-(``chrono.events.records.DRAFT_NOTES``), so that a reviewed draft imports as
+(``chrono.interchange.records.DRAFT_NOTES``), so that a reviewed draft imports as
 it stands.
 """
 
@@ -15,9 +15,10 @@ from typing import Any, Final
 
 import attrs
 
-from chrono.events.records import DRAFT_NOTES, derive_slug
+from chrono.events.slugs import derive_slug
 from chrono.events.values import Names, Partner
 from chrono.interchange.numbers import Amount
+from chrono.interchange.records import DRAFT_NOTES
 from chrono.when import When
 
 

@@ -20,7 +20,7 @@ from typing import Final
 
 import attrs
 
-from chrono.events.records import slugify
+from chrono.events.slugs import slugify
 from chrono.events.values import Names, Partner
 from chrono.interchange.fold import fold, plain
 

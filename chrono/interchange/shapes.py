@@ -6,14 +6,13 @@ an export can be imported again.
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from chrono.events.entry import Entry
 from chrono.events.kinds import KINDS
 from chrono.events.values import Names, Partner
+from chrono.interchange import jsonl
 
 
 def partner_ref(pid: str, partners: Mapping[str, Partner]) -> dict[str, Any]:
@@ -59,27 +58,6 @@ def partner_json(partner: Partner) -> dict[str, Any]:
     return {"type": "partner", **partner.to_json()}
 
 
-def stored_event_json(notification: Any) -> dict[str, Any]:
-    """One stored event exactly as the store holds it, with its log position.
-
-    The state is the transcoder's own JSON, so importing it again reproduces
-    the same stored bytes.
-    """
-    try:
-        state: Any = json.loads(notification.state)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        # Compressed or encrypted stores keep opaque bytes.
-        state = base64.b64encode(notification.state).decode()
-    return {
-        "type": "event",
-        "position": notification.id,
-        "originator_id": str(notification.originator_id),
-        "originator_version": notification.originator_version,
-        "topic": notification.topic,
-        "state": state,
-    }
-
-
 def _plain(value: Any) -> Any:
     if hasattr(value, "to_json"):
         return value.to_json()
@@ -89,7 +67,8 @@ def _plain(value: Any) -> Any:
 
 
 def dumps(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, default=_plain)
+    """One line of JSON, that stays one line and prints as text (``jsonl.dumps``)."""
+    return jsonl.dumps(data, default=_plain)
 
 
 def plain_value(value: Any) -> Any:

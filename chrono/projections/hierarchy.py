@@ -4,21 +4,49 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from chrono.errors import UnknownPartner
+from chrono.errors import AmbiguousPartner, UnknownPartner
 from chrono.events.values import Partner
 
 
 def find_partner(query: str, partners: Mapping[str, Partner]) -> Partner:
-    """The partner whose id or name (any language, diacritics optional) is ``query``."""
+    """The partner whose id or name (any language, diacritics optional) is ``query``.
+
+    A name that fits two partners is refused with both ids (``AmbiguousPartner``);
+    a query with nothing to compare (no Latin letter or digit, as ``文山`` or
+    ``""``) matches a name written exactly so, or nothing: never a partner
+    whose own name has no Latin letters either.
+    """
     if query in partners:
         return partners[query]
-    from chrono.events.records import slugify  # only lookups by name need the record parser
+    from chrono.events.slugs import slugify  # only lookups by name need slugs
 
-    wanted = slugify(query)
-    matches = [p for p in partners.values() if wanted in (slugify(p.name.en), slugify(p.name.vi), p.id) or query == p.name.zh]
-    if not matches:
-        raise UnknownPartner(query)
-    return matches[0]
+    wanted, written = slugify(query), query.strip()
+    matches = [
+        p for p in partners.values()
+        if (wanted and wanted in (slugify(p.name.en), slugify(p.name.vi), p.id)) or (written and written in (p.name.en, p.name.vi, p.name.zh))
+    ]  # fmt: skip
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise AmbiguousPartner(query, sorted(p.id for p in matches))
+    raise UnknownPartner(query, _hint(query, wanted, partners))
+
+
+def _hint(query: str, wanted: str, partners: Mapping[str, Partner]) -> str:
+    """Why nothing matched, and the nearest partner if one is near."""
+    import difflib
+
+    if not wanted:
+        return "it has no Latin letters or digits to compare with ids and names, and no name is written exactly so"
+    by_slug = {slug: p.id for p in partners.values() for slug in _slugs(p)}
+    near = difflib.get_close_matches(wanted[:100], sorted(by_slug), n=1, cutoff=0.6)
+    return f"did you mean {by_slug[near[0]]!r}?" if near else "chrono partners lists them all"
+
+
+def _slugs(partner: Partner) -> set[str]:
+    from chrono.events.slugs import slugify
+
+    return {partner.id, slugify(partner.name.en), slugify(partner.name.vi)} - {""}
 
 
 def children(partners: Mapping[str, Partner]) -> dict[str, list[str]]:

@@ -1,4 +1,4 @@
-"""Where views go: the terminal (or a pipe), an SVG picture, CSV or Markdown.
+"""Where views go: the terminal (or a pipe), and an SVG picture.
 
 The console is left to follow the terminal: colour only on a terminal that
 has it (never with NO_COLOR or into a pipe), its width or COLUMNS.
@@ -6,12 +6,13 @@ has it (never with NO_COLOR or into a pipe), its width or COLUMNS.
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterable, Sequence
+import os
+import shutil
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console, RenderableType
+
+NARROWEST = 20  # columns: below this no view says anything readable
 
 
 def make_console(*, stderr: bool = False, record: bool = False) -> Console:
@@ -19,7 +20,18 @@ def make_console(*, stderr: bool = False, record: bool = False) -> Console:
     from chrono.render.safe import safe_console
     from chrono.render.theme import CHRONO_THEME
 
-    return safe_console(theme=CHRONO_THEME, stderr=stderr, record=record)
+    return safe_console(theme=CHRONO_THEME, stderr=stderr, record=record, width=_width())
+
+
+def _width() -> int | None:
+    """The width to lay out in, when COLUMNS would have Rich print nothing (``COLUMNS=0``)
+    or squeeze a view past reading; None to let Rich follow the terminal or COLUMNS."""
+    columns = os.environ.get("COLUMNS", "").strip()
+    if not columns.isdigit() or int(columns) >= NARROWEST:
+        return None
+    if int(columns) > 0:
+        return NARROWEST
+    return max(NARROWEST, shutil.get_terminal_size((80, 24)).columns)
 
 
 def show(renderable: RenderableType, svg: Path | None = None, title: str = "chrono") -> None:
@@ -28,13 +40,3 @@ def show(renderable: RenderableType, svg: Path | None = None, title: str = "chro
     console.print(renderable)
     if svg is not None:
         console.save_svg(str(svg), title=title)
-
-
-def write_table(fmt: str, title: str, meta: Sequence[str], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """A tabular view as CSV or Markdown on stdout."""
-    from chrono.render import exporters
-
-    if fmt == "csv":
-        exporters.write_csv(columns, ([str(c) for c in row] for row in rows), sys.stdout)
-    else:
-        sys.stdout.write(exporters.rows_markdown(title, meta, columns, rows))

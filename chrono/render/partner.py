@@ -163,13 +163,14 @@ class PartnerTreeView:
         children = _children(self.partners)
         root = Tree(Text(label(self.lang, "partners_title"), style="chrono.heading"), guide_style="chrono.gutter")
 
-        def grow(node: Tree, parent: str | None) -> None:
+        # A walk with a stack, not a recursion: a registry may nest thousands deep.
+        stack: list[tuple[Tree, str | None]] = [(root, None)]
+        while stack:
+            node, parent = stack.pop()
             for partner in children.get(parent, []):
                 text = _partner_label(partner, self.lang)
                 text.append(f" · {partner.id}", style="chrono.id")
-                grow(node.add(text), partner.id)
-
-        grow(root, None)
+                stack.append((node.add(text), partner.id))
         yield root
 
 

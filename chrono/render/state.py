@@ -129,7 +129,7 @@ class StateView:
 
 def state_markdown(answer: State, lang: str) -> str:
     """``chrono state --format md``: the dashboard's panels as sections of tables."""
-    from chrono.render.exporters import markdown_document, markdown_table
+    from chrono.interchange.markdown import markdown_document, markdown_table
 
     partners = answer.partners
     relations = [

@@ -15,6 +15,7 @@ from rich.text import Text
 
 from chrono.events.entry import Entry
 from chrono.events.values import Partner
+from chrono.interchange.controls import one_line
 from chrono.render.labels import label, status_label
 from chrono.render.theme import kind_style
 
@@ -32,8 +33,9 @@ GLYPHS = {
 
 
 def plain(text: object, style: str = "") -> Text:
-    """``text`` as literal Text: no markup, no emoji codes."""
-    return Text(str(text), style=style)
+    """``text`` as literal Text: no markup, no emoji codes, and one line (a line
+    break in a title shows as ⏎: it cannot print what looks like another row)."""
+    return Text(one_line(str(text)), style=style)
 
 
 def partner_name(pid: str | None, partners: Mapping[str, Partner], lang: str) -> str:

@@ -69,12 +69,13 @@ class TimelineView:
         by: ``year`` or ``decade``; decided from ``rows`` when None.
         caption: whether to print the heading line (a partner history has its own).
         total: how many entries the answer holds in all (``len(rows)`` when None).
+        ids: whether each entry's details end with its id (``timeline --ids``).
     """
 
     def __init__(
         self, rows: Sequence[Any], partners: Mapping[str, Partner], lang: str = "en", *,
         as_of: Any = None, known_at: datetime | None = None, page: Page | None = None,
-        by: str | None = None, caption: bool = True, total: int | None = None,
+        by: str | None = None, caption: bool = True, total: int | None = None, ids: bool = False,
     ) -> None:  # fmt: skip
         self.rows = list(rows)
         self.partners = partners
@@ -85,6 +86,7 @@ class TimelineView:
         self.by = by or grouping([row.entry.facts.when for row in self.rows])
         self.caption = caption
         self.total = total
+        self.ids = ids
 
     # -- layout -----------------------------------------------------------
 
@@ -187,6 +189,8 @@ class TimelineView:
         for word, style in found.words:
             body.append(" · ", style="chrono.muted")
             body.append(word, style=style)
+        if self.ids:
+            body.append(f" · {entry.slug}", style="chrono.id")
         return title, body
 
     def _footer(self) -> Iterator[Text]:

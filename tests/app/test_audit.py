@@ -9,8 +9,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from chrono.importing import import_bundled, import_files
-from chrono.interchange.shapes import dumps, stored_event_json
+from chrono.interchange.bundled import import_bundled
+from chrono.interchange.eventlog import event_json
+from chrono.interchange.importing import import_files
+from chrono.interchange.shapes import dumps
 from chrono.projections.audit import audit
 from chrono.projections.chain import Digest
 from chrono.projections.readmodel import fresh
@@ -108,7 +110,7 @@ def test_a_changed_postgres_row_is_found(postgres_url: str) -> None:
 
 def _export(url: str) -> bytes:
     app = open_store(url)
-    return "".join(dumps(stored_event_json(n)) + "\n" for n in app.stored_notifications()).encode()
+    return "".join(dumps(event_json(n)) + "\n" for n in app.stored_notifications()).encode()
 
 
 @pytest.mark.postgres

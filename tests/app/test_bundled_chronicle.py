@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from chrono.events.records import Draft
-from chrono.importing import bundled_files, commands, import_bundled, read_records
+from chrono.events.commands import Draft
+from chrono.interchange.bundled import bundled_files, import_bundled
+from chrono.interchange.importing import commands
+from chrono.interchange.reading import read_records
 from chrono.store import open_store
 from chrono.when import When
 

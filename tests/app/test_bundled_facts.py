@@ -19,7 +19,7 @@ import pytest
 
 from chrono.events.entry import Entry
 from chrono.events.values import Quantity
-from chrono.importing import import_bundled
+from chrono.interchange.bundled import import_bundled
 from chrono.store import open_store
 from chrono.when import When
 from tests.app.test_bundled_chronicle import SEEDS, records

@@ -30,7 +30,8 @@ import pendulum
 import pytest
 
 from chrono.errors import ChronoError
-from chrono.events.records import Origin, parse_record
+from chrono.events.commands import Origin
+from chrono.interchange.records import parse_record
 from chrono.interchange.shapes import entry_json
 from chrono.projections import answers
 from chrono.projections.audit import audit

@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 
 from chrono.events.values import Names, Partner
-from chrono.importing import bundled_files, read_records
+from chrono.interchange.bundled import bundled_files
 from chrono.interchange.drafting import draft_article
+from chrono.interchange.reading import read_records
 from chrono.when import When
 
 SEEDS = Path(os.environ.get("CHRONO_SEEDS", Path(__file__).resolve().parents[3] / "shared" / "seeds"))

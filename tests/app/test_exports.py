@@ -21,10 +21,11 @@ from chrono.cli.reading import Reading
 from chrono.events.application import Chronicle
 from chrono.events.entry import Entry, entry_uuid
 from chrono.events.kinds import KINDS
-from chrono.importing import import_bundled, import_files
+from chrono.interchange.bundled import import_bundled
+from chrono.interchange.importing import import_files
 from chrono.projections.hierarchy import descendants
 from chrono.store import open_store
-from chrono.timeaxes import parse_as_of
+from chrono.when.axes import parse_as_of
 from tests.factories import PARTNERS, entry, jsonl
 from tests.readers import check_plover, check_timelinejs, parse_quickstatements
 

@@ -19,7 +19,7 @@ import pytest
 from bench import generate
 from bench.writes import apply_changes
 from chrono.events.entry import Entry
-from chrono.importing import import_files
+from chrono.interchange.importing import import_files
 from chrono.store import open_store
 from tests.app.test_exports import page_blocks
 from tests.e2e.test_cli import chrono

@@ -14,8 +14,9 @@ import pendulum
 import pytest
 
 from bench.generate import generate
-from chrono.events.records import Origin, parse_changes
-from chrono.importing import import_files
+from chrono.events.commands import Origin
+from chrono.interchange.changes import parse_changes
+from chrono.interchange.importing import import_files
 from chrono.projections import answers, readmodel
 from chrono.projections.hierarchy import descendants
 from chrono.projections.queries.timeline import Filter

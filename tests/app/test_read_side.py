@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pendulum
 import pytest
 
-from chrono.importing import import_bundled
+from chrono.interchange.bundled import import_bundled
 from chrono.interchange.shapes import entry_json
 from chrono.projections import answers
 from chrono.projections.queries.timeline import Filter

@@ -7,9 +7,9 @@ import json
 import pytest
 
 from chrono.errors import Rejected
-from chrono.events.records import parse_quantity_text
-from chrono.importing import import_files
 from chrono.interchange import shapes
+from chrono.interchange.changes import parse_quantity_text
+from chrono.interchange.importing import import_files
 from chrono.store import open_store
 from tests.factories import PARTNERS, entry, jsonl
 

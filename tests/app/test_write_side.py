@@ -9,7 +9,7 @@ import pytest
 
 from chrono.errors import Rejected, StoreError, UnknownEntry
 from chrono.events.application import Chronicle
-from chrono.importing import import_files
+from chrono.interchange.importing import import_files
 from chrono.store import open_store
 from tests.factories import PARTNERS, entry, jsonl
 

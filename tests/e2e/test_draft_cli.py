@@ -117,6 +117,10 @@ def test_drafts_are_never_written_over_the_store(tmp_path: Path, env: dict[str, 
     article.write_text(ARTICLE, encoding="utf-8")
     store = tmp_path / "team.sqlite"
     assert chrono("--store", str(store), "import", str(article.with_suffix(".jsonl")), env=env).returncode == 2  # no such file
+    assert chrono("--store", str(store), "draft", str(article), env=env).returncode == 2  # a query never creates a store
+    partner = {"type": "partner", "id": "ha-giang", "name": {"en": "Ha Giang", "vi": "Hà Giang"}, "level": "province", "country": "VN"}
+    (tmp_path / "p.jsonl").write_text(json.dumps(partner, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert chrono("--store", str(store), "import", str(tmp_path / "p.jsonl"), env=env).returncode == 0
     assert chrono("--store", str(store), "draft", str(article), env=env).returncode == 0
     size = store.stat().st_size
     result = chrono("--store", str(store), "draft", str(article), "--out", str(store), env=env)

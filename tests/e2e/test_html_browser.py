@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from chrono.importing import import_bundled, import_files
+from chrono.interchange.bundled import import_bundled
+from chrono.interchange.importing import import_files
 from chrono.store import open_store
 from chrono.when import When
 from tests.e2e.browser import Visit, chromium, unavailable

@@ -57,7 +57,8 @@ def in_terminal(*args: str, env: dict[str, str], columns: int = 100, cwd: Path |
 
 def bundled_events() -> int:
     """How many events a store made from the bundled chronicle holds: one per record."""
-    from chrono.importing import bundled_files, read_records
+    from chrono.interchange.bundled import bundled_files
+    from chrono.interchange.reading import read_records
 
     return sum(len(read_records(data, name)) for data, name in bundled_files())
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from chrono.importing import bundled_files, import_files
+from chrono.interchange.bundled import bundled_files
+from chrono.interchange.importing import import_files
 from chrono.store import open_store
 from tests.app.test_bundled_update import FIRST_EDITION, last_recorded
 from tests.e2e.test_cli import chrono

@@ -71,3 +71,52 @@ def postgres_schema(prefix: str = "chrono_fault") -> Iterator[str]:
     finally:
         with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
             connection.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+
+
+def cli(*argv: str) -> tuple[int, str, str]:
+    """The command line in this process: exit code, stdout and stderr."""
+    import contextlib
+    import io
+
+    from chrono.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(argv))
+    return code, out.getvalue(), err.getvalue()
+
+
+def same_entries(first: str, second: str) -> None:
+    """The two stores hold the same live entries, field for field (times aside)."""
+    from chrono.store import open_store
+
+    def entries(url: str) -> dict[str, Any]:
+        app = open_store(url)
+        try:
+            state = app.snapshot()
+            return {slug: (e.kind, e.status, e.facts, e.sources) for slug, e in state.entries.items() if not e.retracted}
+        finally:
+            app.close()
+
+    assert entries(first) == entries(second)
+
+
+@contextmanager
+def no_hang(seconds: float = 30) -> Iterator[None]:
+    """Fail, rather than wait for ever, if the block runs past ``seconds``.
+
+    A guard against hangs (an input that makes chrono loop or blow up),
+    far above any normal run: it measures nothing.
+    """
+    import signal
+
+    def expired(signum: int, frame: Any) -> None:
+        raise TimeoutError(f"still running after {seconds} s: a hang")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

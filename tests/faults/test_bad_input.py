@@ -27,7 +27,9 @@ from hypothesis import strategies as st
 
 from chrono.cli import main
 from chrono.errors import InvalidWhen, Rejected
-from chrono.importing import CSV_COLUMNS, commands, read_records
+from chrono.interchange.csvfile import CSV_COLUMNS
+from chrono.interchange.importing import commands
+from chrono.interchange.reading import read_records
 from chrono.projections.readmodel import fresh
 from chrono.store import open_store
 from chrono.when import When

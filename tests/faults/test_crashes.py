@@ -17,7 +17,8 @@ from typing import Any
 
 import pytest
 
-from chrono.importing import commands, read_records
+from chrono.interchange.importing import commands
+from chrono.interchange.reading import read_records
 from chrono.projections.audit import audit
 from chrono.projections.readmodel import ReadModel, fresh
 from chrono.store import open_store

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from chrono.errors import StoreError
-from chrono.importing import commands, read_records
+from chrono.interchange.importing import commands
+from chrono.interchange.reading import read_records
 from chrono.projections.readmodel import fresh
 from chrono.render.safe import clean, safe_console, strip
 from chrono.store import new_key, open_store
@@ -277,3 +278,13 @@ def test_an_encrypted_postgres_store_holds_no_plaintext() -> None:
             assert text not in dump and text.encode().hex() not in dump, text
         [line] = assert_clean_failure(chrono("--store", url, "timeline", env={"CHRONO_KEY": new_key()}))
         assert "is not the key of" in line
+
+
+@pytest.mark.usefixtures("open_umask")
+def test_an_empty_file_adopted_as_a_store_is_made_owner_only(tmp_path: Path) -> None:
+    path = tmp_path / "adopted.sqlite"
+    path.touch(mode=0o644)
+    path.chmod(0o644)
+    result = chrono("--store", str(path), "import", str(write_jsonl(tmp_path / "p.jsonl", PARTNERS)))
+    assert result.returncode == 0, result.stderr
+    assert mode(path) == 0o600

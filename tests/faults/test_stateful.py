@@ -32,7 +32,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from chrono.errors import Rejected, UnknownEntry
 from chrono.events.kinds import KINDS
-from chrono.importing import commands, read_records
+from chrono.interchange.importing import commands
+from chrono.interchange.reading import read_records
 from chrono.projections import answers
 from chrono.projections.audit import audit
 from chrono.projections.queries.timeline import Filter
@@ -328,7 +329,7 @@ class ChronicleMachine(RuleBasedStateMachine):
 
 
 def _origin() -> Any:
-    from chrono.events.records import Origin
+    from chrono.events.commands import Origin
 
     return Origin("test", 1)
 

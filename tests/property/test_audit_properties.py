@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chrono.importing import import_files
+from chrono.interchange.importing import import_files
 from chrono.projections.audit import audit
 from chrono.store import open_store
 from chrono.when import When

@@ -9,8 +9,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chrono.events.records import Origin, parse_changes
-from chrono.importing import import_files
+from chrono.events.commands import Origin
+from chrono.interchange.changes import parse_changes
+from chrono.interchange.importing import import_files
 from chrono.projections import answers
 from chrono.projections.readmodel import NAME, fresh
 from chrono.projections.results import Axes

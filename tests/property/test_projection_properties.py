@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from psycopg import sql
 
-from chrono.events.records import Origin, parse_record
+from chrono.events.commands import Origin
+from chrono.interchange.records import parse_record
 from chrono.projections.readmodel import fresh
 from chrono.store import open_store
 from chrono.when import When

@@ -18,8 +18,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from chrono.errors import Rejected
-from chrono.events.records import EXPECTED, Draft, Origin, RecordProblems, checked_entry, parse_entry, plain_entry
-from chrono.importing import import_files
+from chrono.events.commands import Draft, Origin
+from chrono.interchange.fastpath import plain_entry
+from chrono.interchange.fields import EXPECTED, RecordProblems
+from chrono.interchange.importing import import_files
+from chrono.interchange.records import checked_entry, parse_entry, strict_entry
 from chrono.store import open_store
 from tests.factories import PARTNERS, entry, jsonl
 from tests.faults.test_bad_input import FIELDS, json_values
@@ -43,7 +46,7 @@ WELL_FORMED: list[dict[str, Any]] = [
             {"document": "b.txt", "quote": "r", "published": "2022-07-04"},
         ],
     ),
-    entry(status="held", when={"edtf": "2021-05"}, title={"en": "Export shape", "vi": " ", "zh": "文山"}, partners=None),
+    entry(status="held", when={"edtf": "2021-05"}, title={"en": "Export shape", "vi": " "}, partners=None),
     {k: v for k, v in entry().items() if k not in ("id", "type")},  # the id derived from year, kind and title
 ]
 
@@ -61,7 +64,9 @@ NESTED = (
     "title.en", "title.vi", "title.zh", "codes.cameo", "partners.0", "actors.0", "sources.0", "sources.0.document",
     "sources.0.quote", "sources.0.publisher", "sources.0.title", "sources.0.published", "sources.1.quote",
     "quantities.0", "quantities.0.metric", "quantities.0.value", "quantities.0.unit", "quantities.0.qualifier",
-    "quantities.0.period", "quantities.1.value",
+    "quantities.0.period", "quantities.0.observed", "quantities.1.value", "retracted",
+    # fields the shapes do not have: the fast path must step aside for the checker to name them
+    "quantites", "sources.0.qoute", "quantities.0.perod", "codes.extra", "when.bogus",
 )  # fmt: skip
 paths = st.sampled_from([*FIELDS, *NESTED])
 
@@ -85,7 +90,7 @@ def put(record: dict[str, Any], path: str, value: Any) -> None:
 
 def checked(record: dict[str, Any]) -> Draft | list[tuple[str, int, str, str]]:
     try:
-        return checked_entry(record, ORIGIN)
+        return strict_entry(record, ORIGIN)  # the checking parser, with the shape's unknown fields
     except RecordProblems as error:
         return [(p.file, p.line, p.field, p.message) for p in error.problems]
 

@@ -24,8 +24,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chrono.events.application import Chronicle
-from chrono.events.records import Origin, parse_changes
-from chrono.importing import import_files
+from chrono.events.commands import Origin
+from chrono.interchange.changes import parse_changes
+from chrono.interchange.importing import import_files
 from chrono.projections import answers
 from chrono.projections.readmodel import fresh
 from chrono.projections.replay import replay

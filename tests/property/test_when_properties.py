@@ -20,9 +20,11 @@ from edtf import parse_edtf
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from chrono import when as when_module
 from chrono.errors import InvalidWhen
 from chrono.when import When
+from chrono.when.parsing import analyse
+from chrono.when.points import PLAIN_RE
+from chrono.when.value import make, plain_when
 
 with warnings.catch_warnings():
     # edtf_validate builds its grammar with pyparsing names deprecated in pyparsing 3.
@@ -163,13 +165,13 @@ def _fields(when: When) -> tuple[Any, ...]:
 
 
 @FAST
-@given(st.one_of(VALID, st.from_regex(when_module._PLAIN_RE, fullmatch=True), st.text(alphabet="0123456789-?~%X", max_size=12)))
+@given(st.one_of(VALID, st.from_regex(PLAIN_RE, fullmatch=True), st.text(alphabet="0123456789-?~%X", max_size=12)))
 def test_the_direct_path_for_plain_dates_equals_the_general_one(text: str) -> None:
-    direct = when_module._plain_when(text)
+    direct = plain_when(text)
     event("direct" if direct is not None else "general")
     if direct is None:
         return
-    general = when_module._make(text, when_module._analyse(text))
+    general = make(text, analyse(text))
     assert _fields(direct) == _fields(general)
 
 

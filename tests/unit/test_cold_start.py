@@ -53,8 +53,8 @@ def test_a_query_does_not_load_the_writers_the_other_views_or_logging(tmp_path: 
     )
     assert "chrono.projections.readmodel" in loaded  # it did run the query
     unused = {
-        "chrono.importing", "chrono.cli.writes", "chrono.cli.audits", "chrono.projections.sqlcounters", "chrono.projections.totals", "chrono.projections.audit",
-        "chrono.projections.replay", "chrono.render.counters", "chrono.render.entry", "chrono.render.exporters",
+        "chrono.interchange.importing", "chrono.interchange.records", "chrono.interchange.csvfile", "chrono.cli.writes", "chrono.cli.audits", "chrono.projections.sqlcounters", "chrono.projections.totals", "chrono.projections.audit",
+        "chrono.projections.replay", "chrono.render.counters", "chrono.render.entry", "chrono.render.report",
         "chrono.render.state", "chrono.render.partner", "yaml", "logging",
         # Today's date and the stored keys suffice: pendulum is for a When's bounds as dates.
         "pendulum",

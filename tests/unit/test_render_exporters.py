@@ -8,16 +8,10 @@ import io
 import pytest
 
 from chrono.events.values import Source
-from chrono.importing import CSV_COLUMNS, read_records
-from chrono.render.exporters import (
-    chronicle_csv,
-    chronicle_markdown,
-    entry_csv_rows,
-    markdown_table,
-    md,
-    neutralise,
-    write_csv,
-)
+from chrono.interchange.csvfile import CSV_COLUMNS, chronicle_csv, entry_csv_rows, neutralise, write_csv
+from chrono.interchange.markdown import markdown_table, md
+from chrono.interchange.reading import read_records
+from chrono.render.report import chronicle_markdown
 from chrono.render.state import state_markdown
 from chrono.when import When
 from tests.unit.render_kit import PARTNERS, SOURCE, make_entry, quantity
@@ -26,7 +20,7 @@ from tests.unit.render_kit import PARTNERS, SOURCE, make_entry, quantity
 @pytest.mark.parametrize(
     ("cell", "written"),
     [("=SUM(A1)", "'=SUM(A1)"), ("+1", "'+1"), ("-2", "'-2"), ("@cmd", "'@cmd"), ("\tx", "'\tx"), ("\rx", "'\rx"),
-     ("plain", "plain"), ("a=b", "a=b"), ("", "")],
+     ("plain", "plain"), ("a=b", "a=b"), ("", ""), ("'quoted", "''quoted"), ("ok\r=cmd", "ok\r'=cmd"), ("a\n@b", "a\n'@b")],
 )  # fmt: skip
 def test_cells_a_spreadsheet_would_run_are_neutralised(cell: str, written: str) -> None:
     assert neutralise(cell) == written

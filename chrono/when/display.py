@@ -1,7 +1,8 @@
-"""Human text for chrono.When in English ("en") and Vietnamese ("vi").
+"""Human text for EDTF dates in English ("en") and Vietnamese ("vi").
 
-Kept apart from chrono.when so that parsing stays small; When.display calls
-`display` here.  Negative years are shown as years BC ("-0100" is "100 BC"),
+It words the parts that ``chrono.when.parsing`` finds, and never imports
+``When`` (whose ``display`` method calls ``display`` here): the package's
+imports flow one way.  Negative years are shown as years BC ("-0100" is "100 BC"),
 following how chronicle authors write them rather than ISO 8601's
 astronomical numbering.
 """
@@ -10,7 +11,9 @@ from __future__ import annotations
 
 from typing import Final
 
-from chrono.when import _GROUPS, Precision, When, _Analysis, _days_in_month, _Member, _Point, parts_of
+from chrono.when.calendar import GROUPS, Precision, days_in_month
+from chrono.when.parsing import Analysis, parts_of
+from chrono.when.points import Member, Point
 
 LANGUAGES: Final = ("en", "vi")
 
@@ -45,16 +48,16 @@ _WORDS: Final = {
 }  # fmt: skip
 
 
-def display(when: When, lang: str = "en") -> str:
-    """The human text of `when` in `lang` ("en" or "vi"); ValueError otherwise."""
+def display(edtf: str, lang: str = "en") -> str:
+    """The human text of a valid EDTF string in `lang` ("en" or "vi"); ValueError otherwise."""
     if lang not in _WORDS:
         raise ValueError(f"unsupported language {lang!r}; expected one of {LANGUAGES}")
-    parts = parts_of(when)
+    parts = parts_of(edtf)
     if parts.members:
         return _set_text(parts.members, lang)
-    if not when.is_interval and parts.start is not None:
+    if not parts.flags[4] and parts.start is not None:  # not an interval
         return _point_text(parts.start, lang)
-    return _interval_text(when, parts, lang)
+    return _interval_text(parts, lang)
 
 
 def _year(year: int, lang: str) -> str:
@@ -71,7 +74,7 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def _point_text(p: _Point, lang: str, short: bool = False) -> str:
+def _point_text(p: Point, lang: str, short: bool = False) -> str:
     words = _WORDS[lang]
     text = _bare(p, lang, short)
     if "approximate" in p.qualifiers:
@@ -81,7 +84,7 @@ def _point_text(p: _Point, lang: str, short: bool = False) -> str:
     return text
 
 
-def _bare(p: _Point, lang: str, short: bool) -> str:
+def _bare(p: Point, lang: str, short: bool) -> str:
     """The date without qualifiers; `short` drops Vietnamese "năm" in lists."""
     en = lang == "en"
     y = _year(p.year, lang)
@@ -105,7 +108,7 @@ def _bare_year(y: str, en: bool, short: bool) -> str:
     return y if en or short else f"năm {y}"
 
 
-def _span_text(p: _Point, lang: str) -> str:
+def _span_text(p: Point, lang: str) -> str:
     """Decades and centuries (years with X digits), millennia."""
     number = abs(p.year)
     era = "" if p.year >= 0 else (" BC" if lang == "en" else " TCN")
@@ -128,7 +131,7 @@ def _group_text(group: int, y: str, lang: str) -> str:
         n = group - 32
         return f"Q{n} {y}" if en else f"quý {_ROMAN[n]}/{y}"
     if group <= 39:
-        first, last, _ = _GROUPS[group]
+        first, last, _ = GROUPS[group]
         return f"{_MONTHS_EN[first]}–{_MONTHS_EN[last]} {y}" if en else f"tháng {first}–{last}/{y}"
     if group == 40:
         return f"first half of {y}" if en else f"6 tháng đầu năm {y}"
@@ -142,27 +145,27 @@ def _time(time: str) -> str:
     return f"{clock} UTC{offset}" if offset else clock
 
 
-def _interval_text(when: When, parts: _Analysis, lang: str) -> str:
+def _interval_text(parts: Analysis, lang: str) -> str:
     words = _WORDS[lang]
     start, end = parts.start, parts.end
     if start is None:
         assert end is not None
         text = _point_text(end, lang)
-        return words["until"].format(text) if when.open_start else f"? – {text}"
+        return words["until"].format(text) if parts.flags[0] else f"? – {text}"
     if end is None:
         text = _point_text(start, lang)
-        return words["since"].format(text) if when.open_end else f"{text} – ?"
+        return words["since"].format(text) if parts.flags[1] else f"{text} – ?"
     if _plain_years(start, end):
         return f"{_year(start.year, lang)}–{_year(end.year, lang)}"
     return f"{_point_text(start, lang)} – {_point_text(end, lang)}"
 
 
-def _plain_years(a: _Point, b: _Point) -> bool:
+def _plain_years(a: Point, b: Point) -> bool:
     """Two plain AD years, written compactly as 2015–2020."""
     return all(p.plain and p.precision is Precision.YEAR and p.year >= 0 for p in (a, b))
 
 
-def _set_text(members: tuple[_Member, ...], lang: str) -> str:
+def _set_text(members: tuple[Member, ...], lang: str) -> str:
     words = _WORDS[lang]
     part = _part_of_month(members, lang)
     if part is not None:
@@ -174,7 +177,7 @@ def _set_text(members: tuple[_Member, ...], lang: str) -> str:
     return words["one_of"].format(", ".join(_member_text(m, lang) for m in members))
 
 
-def _member_text(member: _Member, lang: str) -> str:
+def _member_text(member: Member, lang: str) -> str:
     words = _WORDS[lang]
     first = _point_text(member.first, lang, short=True)
     if member.kind == "one":
@@ -188,7 +191,7 @@ def _member_text(member: _Member, lang: str) -> str:
     return f"{first} – {_point_text(member.last, lang, short=True)}"
 
 
-def _part_of_month(members: tuple[_Member, ...], lang: str) -> str | None:
+def _part_of_month(members: tuple[Member, ...], lang: str) -> str | None:
     """Say "early/mid-/late March 2024" when the set is exactly days 1-10, 11-20
     or 21-end of one month; None otherwise."""
     spans = []
@@ -207,7 +210,7 @@ def _part_of_month(members: tuple[_Member, ...], lang: str) -> str | None:
         if lo[2] > covered + 1:
             return None
         covered = max(covered, hi[2])
-    which = {(1, 10): "early", (11, 20): "mid", (21, _days_in_month(year, month)): "late"}.get((first, covered))
+    which = {(1, 10): "early", (11, 20): "mid", (21, days_in_month(year, month)): "late"}.get((first, covered))
     if which is None:
         return None
     y = _year(year, lang)

@@ -1,7 +1,8 @@
-"""chrono's PostgreSQL event recorder: eventsourcing's, with two faults fixed.
+"""chrono's PostgreSQL infrastructure: eventsourcing's, with the URL's options and two faults fixed.
 
-``chrono.store`` names this class in ``APPLICATION_RECORDER_TOPIC`` for
-PostgreSQL stores. It is imported only then (it pulls in psycopg).
+``chrono.store.config`` names these classes in ``PERSISTENCE_MODULE`` and
+``APPLICATION_RECORDER_TOPIC`` for PostgreSQL stores. They are imported only
+then (they pull in psycopg).
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from eventsourcing.persistence import StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresFactory
+from eventsourcing.utils import Environment, EnvType
+
+from chrono.store.config import driver_options
 
 
 class ChronoPostgresRecorder(PostgresApplicationRecorder):
@@ -35,3 +39,20 @@ class ChronoPostgresRecorder(PostgresApplicationRecorder):
                 return None
             self._insert_stored_events(cursor, stored_events, **kwargs)
             return self._fetch_ids_after_insert_events(cursor, stored_events, **kwargs)
+
+
+class ChronoPostgresFactory(PostgresFactory):
+    """eventsourcing's PostgreSQL factory, whose connections also take the store URL's options.
+
+    eventsourcing builds its pool from host, port, user, password and
+    database only: ``?sslmode=require`` would be dropped, and the connection
+    fall back to plain text without a word. The options are given to the
+    pool before it opens (libpq refuses those it does not know).
+    """
+
+    def __init__(self, env: Environment | EnvType | None) -> None:
+        super().__init__(env)
+        options = driver_options(dict(self.env))
+        kwargs = self.datastore.pool.kwargs
+        if options and isinstance(kwargs, dict):  # eventsourcing gives the pool a dict
+            kwargs.update(options)

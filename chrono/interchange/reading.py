@@ -1,0 +1,119 @@
+"""Reading records from JSON Lines, JSON, CSV and YAML files.
+
+Readers turn bytes into plain records with their line numbers; parsing them
+into commands, and rejecting what is wrong, happens in ``records`` and the
+application. A file that cannot be read at all (wrong encoding, truncated
+JSON) is rejected as a whole with the line where reading failed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from chrono.errors import Problem, Rejected
+from chrono.events.commands import Origin
+from chrono.interchange import csvfile, jsonl, yamlfile
+
+Record = tuple[Any, Origin]
+FORMATS = ("jsonl", "json", "csv", "yaml")
+
+
+def detect_format(name: str) -> str:
+    suffix = Path(name).suffix.lower().lstrip(".")
+    if suffix in ("yml", "yaml"):
+        return "yaml"
+    if suffix in ("jsonl", "ndjson"):
+        return "jsonl"
+    if suffix in FORMATS:
+        return suffix
+    raise Rejected([Problem(name, 0, "", "unknown file type: use .jsonl, .json, .csv or .yaml")])
+
+
+def read_text(data: bytes, name: str) -> str:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        if error.end == len(data) and error.reason == "unexpected end of data":
+            raise Rejected([Problem(name, line, "", "the file ends inside a character (truncated?)")]) from None
+        raise Rejected([Problem(name, line, "", "not UTF-8 text (save the file as UTF-8)")]) from None
+    return text
+
+
+def read_records(data: bytes, name: str, fmt: str | None = None) -> list[Record]:
+    """The plain records in a file's bytes, each with its origin."""
+    return list(stream_records(data, name, fmt))
+
+
+def stream_records(data: bytes, name: str, fmt: str | None = None) -> Iterator[Record]:
+    """``read_records`` one at a time, where the format allows.
+
+    A JSON Lines record is read when it is asked for, so that it can be
+    parsed and let go at once rather than a whole file's raw records being
+    held. An unreadable line still rejects the whole file, when it is reached.
+    """
+    fmt = fmt or detect_format(name)
+    text = read_text(data, name)
+    reader = {"jsonl": jsonl.read_lines, "json": jsonl.read_list, "csv": csvfile.read_rows, "yaml": yamlfile.read_yaml}[fmt]
+    # Text decoded from UTF-8 is valid, but JSON and YAML escapes (\ud800)
+    # can spell a lone surrogate, which no store can encode.
+    if fmt != "csv" and SURROGATE_ESCAPE.search(text):
+        records = list(reader(text, name))
+        _refuse_surrogates(records)
+        return iter(records)
+    return reader(text, name)
+
+
+SURROGATE_ESCAPE = re.compile(r"\\(u[dD][89a-fA-F]|U0000[dD][89a-fA-F])")
+
+
+def _refuse_surrogates(records: list[Record]) -> None:
+    problems = []
+    for data, origin in records:
+        field = _surrogate_field(data)
+        if field is not None:
+            problems.append(Problem(origin.file, origin.line, field, "is not valid Unicode text (an unpaired surrogate escape)"))
+    if problems:
+        raise Rejected(problems)
+
+
+def _surrogate_field(data: Any) -> str | None:
+    """The dotted path of the first text in ``data`` that UTF-8 cannot encode.
+
+    Iterative, as a record may be nested as deeply as the parser allowed;
+    and each list or mapping is walked once, however many times it appears:
+    YAML aliases make a tree of a thousand million leaves out of a few lines.
+    """
+    stack: list[tuple[str, Any]] = [("", data)]
+    walked: set[int] = set()
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str) and not _encodable(value):
+            return path or "(record)"
+        if not isinstance(value, dict | list) or id(value) in walked:
+            continue
+        walked.add(id(value))
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in items:
+            if isinstance(key, str) and not _encodable(key):
+                return path or "(record)"
+            stack.append((_deeper(path, key), item))
+    return None
+
+
+def _deeper(path: str, key: Any) -> str:
+    # The path names the field; past a few levels it says where it starts.
+    if len(path) > 120:
+        return path
+    return f"{path}.{key}" if path else str(key)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
