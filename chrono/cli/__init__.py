@@ -34,6 +34,9 @@ EXIT_INTERNAL = 3  # a bug: chrono failed in a way it does not expect
 EXIT_BROKEN_PIPE = 141  # as the shell reports a reader that went away (128 + SIGPIPE)
 
 
+MOST = 10**9  # the largest count or position an option takes (SQL integers are 64 bits; no answer is that long)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else argv
     parser = build_parser(only=set(words))
@@ -42,8 +45,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--svg saves the table view: use it with --format table")
     if getattr(args, "svg", None) is not None and _is_the_store(args):
         parser.error(f"--svg {args.svg} is the store itself: save the picture to another file")
-    if getattr(args, "page", 0) < 0 or getattr(args, "limit", 0) < 0:
-        parser.error("--page and --limit cannot be negative")
+    for option in ("page", "limit", "latest", "until"):
+        value = getattr(args, option, None)
+        if value is not None and not 0 <= value <= MOST:
+            parser.error(f"--{option} takes a whole number from 0 to {MOST:,}")
     args.argv = list(sys.argv[1:] if argv is None else argv)  # the command line, to title an --svg picture
     module = importlib.import_module(f"chrono.cli.{HANDLERS[args.command]}")
     handler: Callable[[argparse.Namespace], int] = getattr(module, "cmd_" + args.command.replace("-", "_"))

@@ -161,3 +161,9 @@ def test_help_has_examples() -> None:
     result = chrono("import", "--help")
     assert result.returncode == 0
     assert "examples:" in result.stdout and "chrono import" in result.stdout
+
+
+@pytest.mark.parametrize("option", ["--limit", "--page"])
+def test_a_count_too_large_for_the_store_is_bad_usage(tmp_path: Path, option: str) -> None:
+    result = chrono("timeline", option, "1" + "0" * 30, env={"XDG_DATA_HOME": str(tmp_path)})
+    assert result.returncode == 2 and "takes a whole number" in result.stderr

@@ -160,7 +160,9 @@ def check(app: Chronicle, moments: list[datetime], days: list[date], partner: st
             assert {(c.metric, c.unit): seen(c) for c in state.counters.counters} == expected, "state"
             for held in state.relationships:  # the dashboard's relationships are the partner panels' (but for listing mechanisms)
                 panel = answers.history(model, axes, held.partner).relationship
-                assert attrs.evolve(held, mechanisms=attrs.evolve(held.mechanisms, ids=())) == attrs.evolve(panel, mechanisms=attrs.evolve(panel.mechanisms, ids=()))
+                assert attrs.evolve(held, mechanisms=attrs.evolve(held.mechanisms, ids=())) == attrs.evolve(
+                    panel, mechanisms=attrs.evolve(panel.mechanisms, ids=())
+                )
     far = Fold(model.entries(), PARENTS).counters(99991231)
     running: dict[tuple[str, str], Decimal] = {}
     for step in replay(app.domain_events()):
