@@ -161,3 +161,12 @@ def test_overlapping_flows_may_say_less_than_the_happenings_they_do_not_share() 
     figures = [figure("f1", "4", "yunnan", period="2010/2013"), figure("f2", "5", "china", period="2012/2016")]
     assert [at(f"{year}-12-31", *entries, *figures).definite for year in (2013, 2015, 2016)] == [4, 6, 5]
     assert at("2016-12-31", *entries, *figures).high == 9
+
+
+@pytest.mark.parametrize("text", ["2018", "2018-12-31", "0001-01-01", "-0044-03-15", "Y-170000002", "Y170000002"])
+def test_the_year_of_a_date_is_its_own_year_whatever_its_sign(text: str) -> None:
+    from chrono.projections.counting import year_of
+
+    when = When.parse(text)
+    expected = (when.latest_key or when.earliest_key)[0]
+    assert year_of(day_key(when.earliest_key), day_key(when.latest_key)) == max(-(2**62) // 10000, expected)

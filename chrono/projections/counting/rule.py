@@ -88,8 +88,8 @@ def year_of(earliest: int | None, latest: int | None) -> int | None:
 
 
 def _year(key: int) -> int:
-    # yyyymmdd of a negative year is negative: floor division would be off by one.
-    return -((-key) // 10000) if key < 0 else key // 10000
+    # year * 10000 + mmdd: floor division gives the year back, negative years included.
+    return key // 10000
 
 
 @attrs.frozen
