@@ -23,7 +23,12 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
     reading = Reading(args)
     flt = timeline_filter(args, reading.partners, reading.as_of if reading.as_of_text else None)
-    found = answers.timeline(reading.model, reading.axes, flt, page=args.page, limit=args.limit)
+    found = answers.timeline(reading.model, reading.axes, flt, page=args.page, limit=args.limit, stream=True)
+    if not isinstance(found.entries, tuple):  # every entry asked for: written as they are read
+        from chrono.cli.streams import stream_timeline
+
+        stream_timeline(args, found)
+        return 0
 
     def view() -> Any:
         from chrono.render.timeline import TimelineView

@@ -61,3 +61,68 @@ def stream_log(args: argparse.Namespace, found: Any) -> None:
             console.save_svg(str(args.svg), title=command_line(args))
             if replacing:
                 err(f"replaced {args.svg} with the picture")
+
+
+CHUNK = 500  # entries a streamed timeline holds at once
+
+
+def stream_timeline(args: argparse.Namespace, found: Any) -> None:
+    """Every entry of a timeline (``answers.timeline`` streamed): JSON, CSV, Markdown or the view, chunk by chunk."""
+    from chrono.render.timeline import TIMELINE_COLUMNS, TimelineView, group_label, timeline_rows
+
+    out = for_terminal(sys.stdout)
+    partners, lang = found.partners, args.lang
+    head = {**found.axes.to_json(), "total": found.total}
+    console = None
+    if args.format == "json":
+        out.write(shapes.dumps(head)[:-1] + ', "entries": [')
+    elif args.format == "csv":
+        from chrono.interchange.csvfile import write_csv
+
+        write_csv(TIMELINE_COLUMNS, (), out)
+    elif args.format == "md":
+        from chrono.interchange.markdown import markdown_table
+
+        out.write("# Timeline\n\n" + markdown_table(TIMELINE_COLUMNS, []))
+    else:
+        from chrono.render.output import make_console
+
+        console = make_console(record=getattr(args, "svg", None) is not None)
+    first = True
+    chunks = _by_group(found.entries, lambda d: group_label(d.entry.facts.when, found.by, lang))
+    chunk = next(chunks, None)
+    while chunk is not None:
+        following = next(chunks, None)  # one chunk ahead: the last one shows the legend
+        if args.format == "json":
+            out.write(("" if first else ", ") + ", ".join(shapes.dumps(d.to_json(partners)) for d in chunk))
+        elif args.format == "csv":
+            from chrono.interchange.csvfile import write_rows
+
+            write_rows(timeline_rows(chunk, partners, lang), out)
+        elif args.format == "md":
+            from chrono.interchange.markdown import markdown_rows
+
+            out.write(markdown_rows(timeline_rows(chunk, partners, lang)))
+        else:
+            assert console is not None
+            axes = found.axes
+            console.print(TimelineView(chunk, partners, lang, as_of=axes.as_of, known_at=axes.known_at, by=found.by, total=found.total,
+                                       ids=getattr(args, "ids", False), caption=first, footer=following is None))  # fmt: skip
+        first = False
+        chunk = following
+    if args.format == "json":
+        out.write("]}\n")
+    elif console is not None and getattr(args, "svg", None) is not None:
+        console.save_svg(str(args.svg), title=command_line(args))
+
+
+def _by_group(items: Any, group: Any) -> Any:
+    """Chunks of about CHUNK items, each ending where a group does (a view's headings are not repeated)."""
+    chunk: list[Any] = []
+    for item in items:
+        if len(chunk) >= CHUNK and group(item) != group(chunk[-1]):
+            yield chunk
+            chunk = []
+        chunk.append(item)
+    if chunk:
+        yield chunk

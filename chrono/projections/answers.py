@@ -7,7 +7,7 @@ The command line, exports and tests all ask here; every number comes from
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -204,17 +204,25 @@ DEFAULT_PAGE = 20
 DECADE_SPAN = 40  # years between the first and the last start beyond which a timeline groups by decade
 
 
-def timeline(model: ReadModel, axes: Axes, flt: Filter, *, page: int = 0, limit: int = 0) -> Timeline:
+def timeline(model: ReadModel, axes: Axes, flt: Filter, *, page: int = 0, limit: int = 0, stream: bool = False) -> Timeline:
     """The entries ``flt`` holds, in the chronicle's order: page ``page`` of ``limit``
-    (20 without one), or the first ``limit`` entries, or (neither) all of them."""
+    (20 without one), or the first ``limit`` entries, or (neither) all of them; those,
+    with ``stream``, read a chunk at a time as they are used (``entries`` is then an iterator)."""
     size = limit if limit > 0 else DEFAULT_PAGE if page else 0
     offset = (page - 1) * size if page else 0
     total = queries_timeline.count(model, flt, axes.known_at)
-    wanted = size if size else total
-    found = model.revisions_of(queries_timeline.keys(model, flt, axes.known_at, offset, wanted))
+    if stream and not size:
+        entries: Any = dated(queries_timeline.stream(model, flt, axes.known_at), axes)
+    else:
+        entries = tuple(dated(model.revisions_of(queries_timeline.keys(model, flt, axes.known_at, offset, size or total)), axes))
+    return Timeline(axes, entries, Page(page, size, total) if page else None, total, _grouping(model, flt, axes), model.partners(axes.known_at))
+
+
+def dated(entries: Iterable[Entry], axes: Axes) -> Iterator[Dated]:
+    """Entries with their certainty as of ``axes`` (``counting.certainty``)."""
     day = int(day_key(axes.as_of) or 0)
-    dated = tuple(Dated(entry, certainty(*_bounds(entry), day)) for entry in found)
-    return Timeline(axes, dated, Page(page, size, total) if page else None, total, _grouping(model, flt, axes), model.partners(axes.known_at))
+    for entry in entries:
+        yield Dated(entry, certainty(*_bounds(entry), day))
 
 
 def _bounds(entry: Entry) -> tuple[int | None, int | None]:

@@ -68,6 +68,7 @@ class TimelineView:
         page: which page ``rows`` is, when paging.
         by: ``year`` or ``decade``; decided from ``rows`` when None.
         caption: whether to print the heading line (a partner history has its own).
+        footer: whether to print the legend and the paging line (a streamed timeline, after its last chunk).
         total: how many entries the answer holds in all (``len(rows)`` when None).
         ids: whether each entry's details end with its id (``timeline --ids``).
     """
@@ -75,7 +76,7 @@ class TimelineView:
     def __init__(
         self, rows: Sequence[Any], partners: Mapping[str, Partner], lang: str = "en", *,
         as_of: Any = None, known_at: datetime | None = None, page: Page | None = None,
-        by: str | None = None, caption: bool = True, total: int | None = None, ids: bool = False,
+        by: str | None = None, caption: bool = True, total: int | None = None, ids: bool = False, footer: bool = True,
     ) -> None:  # fmt: skip
         self.rows = list(rows)
         self.partners = partners
@@ -85,6 +86,7 @@ class TimelineView:
         self.page = page
         self.by = by or grouping([row.entry.facts.when for row in self.rows])
         self.caption = caption
+        self.footer = footer
         self.total = total
         self.ids = ids
 
@@ -105,7 +107,8 @@ class TimelineView:
         for line in self._rule_lines(console, width):
             yield from line
             yield Segment.line()
-        yield from self._footer()
+        if self.footer:
+            yield from self._footer()
 
     def _rule_lines(self, console: Console, width: int) -> Iterator[list[Segment]]:
         dates = [plain(row.entry.facts.when.display(self.lang), "chrono.date") for row in self.rows]
