@@ -64,7 +64,13 @@ def cmd_partner(args: argparse.Namespace) -> int:
     reading = Reading(args)
     partner = find_partner(args.partner, reading.partners)
     found = answers.history(reading.model, reading.axes, partner.id, exact=args.exact, strict=reading.as_of_text is not None,
-                            page=args.page, limit=args.limit)  # fmt: skip
+                            page=args.page, limit=args.limit, stream=True)  # fmt: skip
+    if not isinstance(found.timeline.entries, tuple):  # every entry asked for: written as they are read
+        from chrono.cli.streams import stream_timeline
+        from chrono.render.partner import PartnerHistoryView
+
+        stream_timeline(args, found.timeline, head=found.head_json(), before=PartnerHistoryView(found, args.lang, timeline=False))
+        return 0
 
     def view() -> Any:
         from chrono.render.partner import PartnerHistoryView

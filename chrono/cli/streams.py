@@ -66,13 +66,17 @@ def stream_log(args: argparse.Namespace, found: Any) -> None:
 CHUNK = 500  # entries a streamed timeline holds at once
 
 
-def stream_timeline(args: argparse.Namespace, found: Any) -> None:
-    """Every entry of a timeline (``answers.timeline`` streamed): JSON, CSV, Markdown or the view, chunk by chunk."""
+def stream_timeline(args: argparse.Namespace, found: Any, *, head: dict[str, Any] | None = None, before: Any = None) -> None:
+    """Every entry of a timeline (``answers.timeline`` streamed): JSON, CSV, Markdown or the view, chunk by chunk.
+
+    ``head`` holds the JSON answer's other keys (the axes and total by default); ``before`` is a view
+    printed ahead of the timeline (a partner's panel).
+    """
     from chrono.render.timeline import TIMELINE_COLUMNS, TimelineView, group_label, timeline_rows
 
     out = for_terminal(sys.stdout)
     partners, lang = found.partners, args.lang
-    head = {**found.axes.to_json(), "total": found.total}
+    head = head if head is not None else {**found.axes.to_json(), "total": found.total}
     console = None
     if args.format == "json":
         out.write(shapes.dumps(head)[:-1] + ', "entries": [')
@@ -88,6 +92,8 @@ def stream_timeline(args: argparse.Namespace, found: Any) -> None:
         from chrono.render.output import make_console
 
         console = make_console(record=getattr(args, "svg", None) is not None)
+        if before is not None:
+            console.print(before)
     first = True
     chunks = _by_group(found.entries, lambda d: group_label(d.entry.facts.when, found.by, lang))
     chunk = next(chunks, None)
@@ -107,7 +113,8 @@ def stream_timeline(args: argparse.Namespace, found: Any) -> None:
             assert console is not None
             axes = found.axes
             console.print(TimelineView(chunk, partners, lang, as_of=axes.as_of, known_at=axes.known_at, by=found.by, total=found.total,
-                                       ids=getattr(args, "ids", False), caption=first, footer=following is None))  # fmt: skip
+                                       ids=getattr(args, "ids", False), caption=first and before is None,
+                                       footer=following is None))  # fmt: skip
         first = False
         chunk = following
     if args.format == "json":

@@ -245,9 +245,12 @@ HAPPENED = frozenset({"happened", "held"})
 OVERDUE_SHOWN = 20
 
 
-def history(model: ReadModel, axes: Axes, pid: str, *, exact: bool = False, strict: bool = False, page: int = 0, limit: int = 0) -> History:
+def history(
+    model: ReadModel, axes: Axes, pid: str, *, exact: bool = False, strict: bool = False, page: int = 0, limit: int = 0, stream: bool = False
+) -> History:
     """Partner ``pid``'s history (with its descendants unless ``exact``): its place, its
-    relationship as of ``axes``, and a page of its entries (only those begun by then if ``strict``)."""
+    relationship as of ``axes``, and a page of its entries (only those begun by then if ``strict``;
+    every one, streamed, with ``stream`` and no page)."""
     registry = model.partners(axes.known_at)
     tree = family(model, axes.known_at)
     ids = frozenset({pid}) if exact else tree.of(pid)
@@ -262,7 +265,7 @@ def history(model: ReadModel, axes: Axes, pid: str, *, exact: bool = False, stri
     latest = model.revisions_of(queries_timeline.keys(model, counted, axes.known_at, 0, 1, backwards=True))
     return History(
         registry[pid], tuple(ancestry(pid, registry)), children, relationship(model, axes, pid, ids, exact=exact),
-        first[0] if first else None, latest[0] if latest else None, timeline(model, axes, shown, page=page, limit=limit),
+        first[0] if first else None, latest[0] if latest else None, timeline(model, axes, shown, page=page, limit=limit, stream=stream),
     )  # fmt: skip
 
 

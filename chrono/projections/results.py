@@ -374,7 +374,8 @@ class History:
     latest_contact: Any | None
     timeline: Timeline
 
-    def to_json(self) -> dict[str, Any]:
+    def head_json(self) -> dict[str, Any]:
+        """The answer but its entries: what a streamed history writes before them."""
         from chrono.interchange.shapes import entry_brief
 
         return {
@@ -383,9 +384,11 @@ class History:
             "first_contact": entry_brief(self.first_contact) if self.first_contact else None,
             "latest_contact": entry_brief(self.latest_contact) if self.latest_contact else None,
             "state": self.relationship.to_json(), "total": self.timeline.total,
-            **({"page": self.timeline.page.to_json()} if self.timeline.page else {}),
-            "entries": [d.to_json(self.timeline.partners) for d in self.timeline.entries],
         }  # fmt: skip
+
+    def to_json(self) -> dict[str, Any]:
+        paging = {"page": self.timeline.page.to_json()} if self.timeline.page else {}
+        return {**self.head_json(), **paging, "entries": [d.to_json(self.timeline.partners) for d in self.timeline.entries]}
 
 
 @attrs.frozen

@@ -125,10 +125,11 @@ def kind_counts(counts: Mapping[str, int], lang: str, width: int = 16) -> Table:
 class PartnerHistoryView:
     """``chrono partner P``: the partner's place, the relationship's state, its history."""
 
-    def __init__(self, found: History, lang: str = "en") -> None:
+    def __init__(self, found: History, lang: str = "en", *, timeline: bool = True) -> None:
         self.found = found
         self.partners = found.timeline.partners
         self.lang = lang
+        self.timeline = timeline  # False: the panel alone (a streamed history prints its timeline after it)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         lang, found = self.lang, self.found
@@ -147,6 +148,8 @@ class PartnerHistoryView:
         title = plain(partner.name.get(lang), "chrono.partner.strong")
         title.append(f" · {level_label(partner.level, lang)} · {partner.id}", style="chrono.muted")
         yield Panel(body, title=title, title_align="left", border_style="chrono.gutter")
+        if not self.timeline:
+            return
         line = found.timeline
         yield TimelineView(line.entries, self.partners, lang, as_of=line.axes.as_of, known_at=line.axes.known_at, page=line.page,
                            by=line.by, total=line.total)  # fmt: skip
