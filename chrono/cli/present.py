@@ -52,13 +52,22 @@ def present(
     elif fmt in ("csv", "md") and rows is not None:
         write_table(fmt, rows())
     else:
-        from chrono.render.output import show
+        from chrono.render.output import make_console
 
-        svg = getattr(args, "svg", None)
-        replacing = svg is not None and svg.exists()
-        show(view(), svg, title=command_line(args))
-        if replacing:
-            err(f"replaced {svg} with the picture")
+        console = make_console(record=getattr(args, "svg", None) is not None)
+        console.print(view())
+        save_picture(args, console)
+
+
+def save_picture(args: argparse.Namespace, console: Any) -> None:
+    """Save what ``console`` recorded as the ``--svg`` picture, if one was asked for, saying so if it replaced a file."""
+    svg = getattr(args, "svg", None)
+    if svg is None:
+        return
+    replacing = svg.exists()
+    console.save_svg(str(svg), title=command_line(args))
+    if replacing:
+        err(f"replaced {svg} with the picture")
 
 
 def write_table(fmt: str, table: Rows) -> None:

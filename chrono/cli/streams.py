@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from chrono.cli.present import command_line, err
+from chrono.cli.present import save_picture
 from chrono.interchange import shapes
 from chrono.interchange.controls import for_terminal
 
@@ -56,11 +56,7 @@ def stream_log(args: argparse.Namespace, found: Any) -> None:
     elif console is not None:
         if first:
             console.print(log_table([], args.lang))
-        if getattr(args, "svg", None) is not None:
-            replacing = args.svg.exists()
-            console.save_svg(str(args.svg), title=command_line(args))
-            if replacing:
-                err(f"replaced {args.svg} with the picture")
+        save_picture(args, console)
 
 
 CHUNK = 500  # entries a streamed timeline holds at once
@@ -119,8 +115,8 @@ def stream_timeline(args: argparse.Namespace, found: Any, *, head: dict[str, Any
         chunk = following
     if args.format == "json":
         out.write("]}\n")
-    elif console is not None and getattr(args, "svg", None) is not None:
-        console.save_svg(str(args.svg), title=command_line(args))
+    elif console is not None:
+        save_picture(args, console)
 
 
 def _by_group(items: Any, group: Any) -> Any:

@@ -88,15 +88,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     from chrono.interchange.importing import import_files
     from chrono.render.progress import progress
 
-    files = []
-    for path in args.files:
+    for path in args.files:  # before the store is opened (or made): a typo makes nothing
         try:
-            files.append((path.read_bytes(), str(path)))
+            path.open("rb").close()
         except OSError as error:
             raise Rejected([file_problem(str(path), error.strerror or str(error))]) from None
     app = open_chronicle(args)
     with progress("importing") as tracker:
-        report = import_files(app, files, progress=tracker.step)
+        report = import_files(app, args.files, progress=tracker.step)
     return _report(app, report)
 
 

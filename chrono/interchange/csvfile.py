@@ -75,8 +75,9 @@ def write_rows(rows: Iterable[Sequence[Any]], out: TextIO) -> None:
         writer.writerow([neutralise(str(c)) for c in row])
 
 
-def read_rows(text: str, name: str) -> Iterator[tuple[Any, Origin]]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+def read_rows(text: str | TextIO, name: str) -> Iterator[tuple[Any, Origin]]:
+    """The records of CSV ``text`` (or of a text file opened with ``newline=""``)."""
+    reader = csv.DictReader(io.StringIO(text, newline="") if isinstance(text, str) else text)
     try:
         _check_header(reader.fieldnames or (), name)
         pending: tuple[Any, Origin] | None = None
@@ -95,6 +96,8 @@ def read_rows(text: str, name: str) -> Iterator[tuple[Any, Origin]]:
             yield pending
     except csv.Error as error:
         raise Rejected([Problem(name, reader.line_num or 1, "", f"not valid CSV ({error})")]) from None
+    except UnicodeDecodeError:  # read from a file as it goes
+        raise Rejected([Problem(name, reader.line_num + 1, "", "not UTF-8 text (save the file as UTF-8)")]) from None
 
 
 def _check_header(columns: Sequence[str], name: str) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from chrono.collector import cycles_collected_after
@@ -11,8 +12,10 @@ from chrono.events.application import Chronicle, Report
 from chrono.events.commands import Command, Origin
 from chrono.interchange.eventlog import checked_events, stored_event
 from chrono.interchange.fields import RecordProblems
-from chrono.interchange.reading import Record, stream_records
+from chrono.interchange.reading import Record, stream_file, stream_records
 from chrono.interchange.records import parse_record
+
+File = Path | tuple[bytes, str]  # a file to read as it goes, or a file's bytes and name
 
 
 def commands(records: Iterable[Record]) -> list[Command]:
@@ -33,9 +36,7 @@ def _parse_into(parsed: list[Command], problems: list[Problem], data: Any, origi
         problems.extend(error.problems)
 
 
-def import_files(
-    app: Chronicle, files: Iterable[tuple[bytes, str]], progress: Callable[[str, int, int], None] | None = None,
-) -> Report:  # fmt: skip
+def import_files(app: Chronicle, files: Iterable[File], progress: Callable[[str, int, int], None] | None = None) -> Report:
     """Import files as one transaction: all their records, or nothing.
 
     A full-fidelity event export (records of type ``event``) goes into an
@@ -47,16 +48,22 @@ def import_files(
         return _import_files(app, list(files), progress or _silent)
 
 
-def _import_files(app: Chronicle, chosen: list[tuple[bytes, str]], step: Callable[[str, int, int], None]) -> Report:
+def _records(file: File) -> Iterator[Record]:
+    if isinstance(file, Path):
+        return stream_file(file)
+    return stream_records(*file)
+
+
+def _import_files(app: Chronicle, chosen: list[File], step: Callable[[str, int, int], None]) -> Report:
     events: list[Record] = []
     parsed: list[Command] = []
     problems: list[Problem] = []
     others = 0
     # Each record is parsed as it is read (see stream_records); a file that
     # cannot be read is rejected whatever problems the records before it had.
-    for done, (data, name) in enumerate(chosen):
+    for done, file in enumerate(chosen):
         step("read", done, len(chosen))
-        for record, origin in stream_records(data, name):
+        for record, origin in _records(file):
             if isinstance(record, dict) and record.get("type") == "event":
                 events.append((record, origin))
             else:

@@ -32,9 +32,9 @@ def dumps(data: Any, default: Any = None) -> str:
     return _ESCAPED.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
-def lines(text: str) -> Iterator[tuple[int, str]]:
-    """The lines of ``text`` with their numbers, split at ``\n`` only, one at a time."""
-    start, number = 0, 1
+def lines(text: str, first: int = 1) -> Iterator[tuple[int, str]]:
+    """The lines of ``text`` with their numbers (from ``first``), split at ``\n`` only, one at a time."""
+    start, number = 0, first
     while start < len(text):
         end = text.find("\n", start)
         end = len(text) if end < 0 else end
@@ -69,8 +69,9 @@ def strict_loads(text: str) -> Any:
     return _DECODER.decode(text)
 
 
-def read_lines(text: str, name: str) -> Iterator[tuple[Any, Origin]]:
-    for number, line in lines(text):
+def read_lines(text: str, name: str, first: int = 1) -> Iterator[tuple[Any, Origin]]:
+    """The records of JSON Lines ``text``, its first line numbered ``first``."""
+    for number, line in lines(text, first):
         if not line.strip(_BLANK):
             continue
         try:

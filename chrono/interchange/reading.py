@@ -8,10 +8,11 @@ JSON) is rejected as a whole with the line where reading failed.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from chrono.errors import Problem, Rejected
 from chrono.events.commands import Origin
@@ -36,7 +37,9 @@ def read_text(data: bytes, name: str) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
+        # utf-8-sig counts its offsets after the byte order mark it takes off
+        start = error.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
+        line = data[:start].count(b"\n") + 1
         if error.end == len(data) and error.reason == "unexpected end of data":
             raise Rejected([Problem(name, line, "", "the file ends inside a character (truncated?)")]) from None
         raise Rejected([Problem(name, line, "", "not UTF-8 text (save the file as UTF-8)")]) from None
@@ -65,6 +68,63 @@ def stream_records(data: bytes, name: str, fmt: str | None = None) -> Iterator[R
         _refuse_surrogates(records)
         return iter(records)
     return reader(text, name)
+
+
+def stream_file(path: Path, name: str | None = None) -> Iterator[Record]:
+    """The records of the file at ``path``, read from the file as they are asked for.
+
+    JSON Lines and CSV are read a line at a time, so that a file of any size
+    costs the memory of one record; a JSON list or a YAML document is one
+    value and is read whole. The problems are those of ``stream_records``.
+    """
+    name = name or str(path)
+    fmt = detect_format(name)
+    if fmt not in ("jsonl", "csv"):
+        yield from stream_records(_read_bytes(path, name), name, fmt)
+        return
+    with _open(path, name) as file:
+        if fmt == "jsonl":
+            yield from _stream_lines(file, name)
+        else:
+            yield from _stream_csv(file, name)
+
+
+def _read_bytes(path: Path, name: str) -> bytes:
+    with _open(path, name) as file:
+        return file.read()
+
+
+def _open(path: Path, name: str) -> IO[bytes]:
+    try:
+        return path.open("rb")
+    except OSError as error:
+        raise Rejected([Problem(name, 0, "", error.strerror or str(error))]) from None
+
+
+def _stream_lines(file: IO[bytes], name: str) -> Iterator[Record]:
+    surrogates: list[Record] = []
+    for number, raw in enumerate(file, start=1):
+        text = _decoded(raw, name, number, first=number == 1)
+        for record in jsonl.read_lines(text, name, number):
+            if SURROGATE_ESCAPE.search(text):
+                surrogates.append(record)
+                continue
+            yield record
+    if surrogates:
+        _refuse_surrogates(surrogates)
+
+
+def _decoded(raw: bytes, name: str, number: int, *, first: bool) -> str:
+    try:
+        return raw.decode("utf-8-sig" if first else "utf-8")
+    except UnicodeDecodeError as error:
+        if error.end == len(raw) and error.reason == "unexpected end of data" and not raw.endswith(b"\n"):
+            raise Rejected([Problem(name, number, "", "the file ends inside a character (truncated?)")]) from None
+        raise Rejected([Problem(name, number, "", "not UTF-8 text (save the file as UTF-8)")]) from None
+
+
+def _stream_csv(file: IO[bytes], name: str) -> Iterator[Record]:
+    yield from csvfile.read_rows(io.TextIOWrapper(file, encoding="utf-8-sig", newline=""), name)
 
 
 SURROGATE_ESCAPE = re.compile(r"\\(u[dD][89a-fA-F]|U0000[dD][89a-fA-F])")

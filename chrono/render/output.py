@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from pathlib import Path
 
-from rich.console import Console, RenderableType
+from rich.console import Console
 
 NARROWEST = 20  # columns: below this no view says anything readable
 
@@ -32,11 +31,3 @@ def _width() -> int | None:
     if int(columns) > 0:
         return NARROWEST
     return max(NARROWEST, shutil.get_terminal_size((80, 24)).columns)
-
-
-def show(renderable: RenderableType, svg: Path | None = None, title: str = "chrono") -> None:
-    """Print ``renderable``; with ``svg``, also save what was shown as an SVG picture."""
-    console = make_console(record=svg is not None)
-    console.print(renderable)
-    if svg is not None:
-        console.save_svg(str(svg), title=title)
