@@ -61,7 +61,8 @@ class Dialect:
         """``statement`` with ``{t:name}`` tables and ``?`` placeholders filled in."""
         for name in TABLES:
             statement = statement.replace("{t:" + name + "}", self.table(name))
-        return statement.replace("?", self.placeholder)
+        # an empty list of marks is an empty set in both (PostgreSQL refuses the bare "IN ()" SQLite takes)
+        return statement.replace("IN ()", "IN (SELECT NULL WHERE 1 = 0)").replace("?", self.placeholder)
 
     @property
     def postgres(self) -> bool:

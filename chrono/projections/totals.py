@@ -55,6 +55,8 @@ def read(model: ReadModel, facet: Facet, day: int, metric: str | None = None) ->
 
 def read_many(model: ReadModel, facets: Sequence[Facet], day: int, metric: str | None = None) -> dict[str, list[Found]]:
     """``read`` for several facets at once: a few queries however many facets (``state`` asks for one per relationship)."""
+    if not facets:  # PostgreSQL refuses an empty IN list
+        return {}
     refresh_all(model, facets)
     names = [facet.name for facet in facets]
     marks = ", ".join("?" for _ in names)
