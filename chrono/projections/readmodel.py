@@ -16,6 +16,7 @@ cipher alike), so nothing is encoded twice for the common case.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -165,6 +166,8 @@ class ReadModel:
         self._parent_map: dict[str, str | None] | None = None
         self._registries: dict[str | None, dict[str, Partner]] = {}
         self._registered_at = -1
+        self._followed = -1  # the last position a write this read model followed ended at
+        self._wrote = False  # whether it followed one since its last commit
         if retry_busy(self._create):
             retry_busy(self._index)
 
@@ -332,16 +335,49 @@ class ReadModel:
             if not self.advance(cursor, NAME, start, page[-1].id):
                 raise _Restarted
             events = [self.app.mapper.to_domain_event(notification) for notification in page]
-            current = self._current(cursor, events)
-            rows = _Rows()
-            counted = Tallies(self._parents(cursor))
-            for notification, event in zip(page, events, strict=True):
-                self._apply(notification, event, current, rows, counted)
-            rows.write(cursor, self)
-            self._count(cursor, counted)
-            links = chain.walk(page, self._link_at(cursor, start))
-            self.insert(cursor, "chain", [(position, digest.hex()) for position, digest in links])
+            return self._project(cursor, start, page, events)
+
+    def _project(self, cursor: Any, start: int, page: Sequence[Any], events: Sequence[Any]) -> dict[str, Any]:
+        """Derive every table's rows and the chain's links from ``page`` (the log after ``start``)."""
+        current = self._current(cursor, events)
+        rows = _Rows()
+        counted = Tallies(self._parents(cursor))
+        for notification, event in zip(page, events, strict=True):
+            self._apply(notification, event, current, rows, counted)
+        rows.write(cursor, self)
+        self._count(cursor, counted)
+        links = chain.walk(page, self._link_at(cursor, start))
+        self.insert(cursor, "chain", [(position, digest.hex()) for position, digest in links])
         return current
+
+    # -- following writes (``chrono.events.writing.Projector``) ----------
+
+    def project(self, cursor: Any, written: Sequence[Any], events: Sequence[Any]) -> None:
+        """Take the events a write has just stored, in the write's transaction.
+
+        Only where the read model had reached the log's head before them: one
+        that is behind (or being rebuilt) takes them from the log when it
+        catches up, in order.
+        """
+        position = "notification_id" if self.dialect.postgres else "rowid"  # eventsourcing's notification ids
+        cursor.execute(f"SELECT MAX({position}) AS head FROM {self._events_table()} WHERE {position} < {int(written[0].id)}")
+        start = int(_value(cursor.fetchone(), "head") or 0)
+        if not self.advance(cursor, NAME, start, written[-1].id):
+            return
+        if start != self._followed:  # another process wrote since: partners may have moved
+            self._parent_map = None
+        self._project(cursor, start, written, events)
+        self._followed = written[-1].id
+        self._wrote = True
+
+    def committed(self) -> None:
+        """After a write that this read model followed: the work done in transactions of its own."""
+        if not self._wrote:
+            return
+        self._wrote = False
+        if self.dialect.postgres:
+            self._restate()
+        retry_busy(self._recount)
 
     def advance(self, cursor: Any, name: str, start: int, position: int) -> bool:
         """Move the tracking row ``name`` from ``start`` to ``position``; False if
@@ -469,7 +505,9 @@ class ReadModel:
     # A revision's state decodes with the application's own mapper: the
     # creation event itself for a first revision, else a snapshot.
     def _freeze(self, aggregate: Any) -> bytes:
-        snapshot = type(aggregate).Snapshot.take(aggregate)
+        # Stamped with the revision's own time, not the clock's: a rebuild then
+        # writes the very bytes the first projection wrote.
+        snapshot = dataclasses.replace(type(aggregate).Snapshot.take(aggregate), timestamp=aggregate.modified_on)
         return bytes(self.app.mapper.to_stored_event(snapshot).state)
 
     def _thaw(self, topic: str, state: bytes, aggregate_id: Any, version: int) -> Any:
