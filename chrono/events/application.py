@@ -82,10 +82,15 @@ class Chronicle(Application[UUID]):
     @contextmanager
     def writing(self) -> Iterator[Writing]:
         """One transaction holding the log's write lock: all that is added to it, or nothing."""
+        projector = self.projector
+        if projector is not None:
+            projector.begin()
         with self.recorder.writing() as cursor:  # type: ignore[attr-defined]  # chrono.store's recorders
-            yield Writing(self.mapper, self.recorder, cursor, self.projector)  # type: ignore[arg-type]
-        if self.projector is not None:
-            self.projector.committed()
+            yield Writing(self.mapper, self.recorder, cursor, projector)  # type: ignore[arg-type]
+            if projector is not None:
+                projector.settle(cursor)
+        if projector is not None:
+            projector.committed()
 
     def submit(self, commands: Sequence[Command]) -> Report:
         """Check ``commands`` against the store and save them in one transaction.

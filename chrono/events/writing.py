@@ -54,8 +54,14 @@ class Recorder(Protocol):
 class Projector(Protocol):
     """What follows every write in its transaction (the read model)."""
 
+    def begin(self) -> None:
+        """A write starts."""
+
     def project(self, cursor: Any, written: Sequence[Notification], events: Sequence[Any]) -> None:
         """Take the events just written (stored and as domain events) in the write's transaction."""
+
+    def settle(self, cursor: Any) -> None:
+        """The write is about to commit: finish what was gathered over its chunks."""
 
     def committed(self) -> None:
         """The write's transaction committed (work that runs in a transaction of its own)."""
