@@ -30,12 +30,13 @@ from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import OperationalError, StoredEvent
 
 from chrono.collector import cycles_collected_after
+from chrono.errors import StoreDamaged
 from chrono.events.application import Chronicle
 from chrono.events.entry import Entry, PartnerRecord
 from chrono.events.values import Partner
-from chrono.projections import chain, tallies
+from chrono.projections import chain, ledger, tallies
 from chrono.projections.counting.rule import counts, day_key, parts, year_of
-from chrono.projections.schema import COLUMNS, DERIVED, VERSION, Dialect, drops, indexes, order_key, statements, tables
+from chrono.projections.schema import COLUMNS, DERIVED, VERSION, Dialect, drops, indexes, kept, order_key, statements, tables
 from chrono.projections.tallies import Tallies, start_year
 from chrono.when import When
 
@@ -151,8 +152,10 @@ def _key_of(when: When) -> str:
 class ReadModel:
     """The chronicle's read model in the same store as its log."""
 
-    def __init__(self, app: Chronicle) -> None:
+    def __init__(self, app: Chronicle, *, repair: bool = False) -> None:
+        """``repair``: a tracking row that is missing is made again (``chrono rebuild``), not reported."""
         self.app = app
+        self._repair = repair
         self.datastore: Any = app.recorder.datastore  # type: ignore[attr-defined]
         if hasattr(self.datastore, "schema"):
             self.dialect = Dialect("%s", "BYTEA", f"{self.datastore.schema}.", ' COLLATE "C"')
@@ -176,6 +179,7 @@ class ReadModel:
         """Create the tables, or drop and recreate those of another layout.
 
         Returns whether a rebuild left the secondary indexes to be made.
+        The chain is kept (``ledger``): a new layout links on from its head.
         """
         with self.datastore.transaction(commit=True) as cursor:
             self._lock(cursor)
@@ -184,6 +188,14 @@ class ReadModel:
             names = {str(_value(row, "name")) for row in cursor.fetchall()}
             if NAME in names:
                 return INDEXING in names
+        ledger.admit(self.app, self.dialect, NAME, repair=self._repair)  # the evidence is checked before anything is dropped
+        with self.datastore.transaction(commit=True) as cursor:
+            self._lock(cursor)
+            cursor.execute(self.sql("SELECT name FROM {t:tracking} WHERE name = ?"), (NAME,))
+            if cursor.fetchall():
+                return False  # made by another process meanwhile
+            for statement in kept(self.dialect):
+                cursor.execute(statement)
             for statement in drops(self.dialect):
                 cursor.execute(statement)
             cursor.execute(self.sql("DELETE FROM {t:tracking}"))
@@ -239,13 +251,16 @@ class ReadModel:
                 progress(len(page))
 
     def rebuild(self, progress: Any = None) -> int:
-        """Forget every row and process the whole log again.
+        """Forget every row and process the whole log again, once the log is
+        found to be the one the chain recorded (else ``StoreDamaged``, and
+        nothing is changed). The chain is kept as it is.
 
         The tables are made anew without their secondary indexes, which are
         built once at the end (much faster than updating them row by row); a
         marker in the tracking table says so until then, so that a rebuild
         cut short has its indexes made by the next process that opens it.
         """
+        ledger.verify(self.app)
         with self.datastore.transaction(commit=True) as cursor:
             self._lock(cursor)
             for statement in [*drops(self.dialect), *tables(self.dialect)[1:]]:
@@ -339,8 +354,7 @@ class ReadModel:
                 self._apply(notification, event, current, rows, counted)
             rows.write(cursor, self)
             self._count(cursor, counted)
-            links = chain.walk(page, self._link_at(cursor, start))
-            self.insert(cursor, "chain", [(position, digest.hex()) for position, digest in links])
+            ledger.extend(cursor, self.dialect, start, page)
         return current
 
     def advance(self, cursor: Any, name: str, start: int, position: int) -> bool:
@@ -383,12 +397,6 @@ class ReadModel:
                 for row in cursor.fetchall():
                     current[str(_value(row, "aggregate"))] = self._row_aggregate(row)
         return current
-
-    def _link_at(self, cursor: Any, position: int) -> bytes:
-        if position == 0:
-            return chain.GENESIS
-        cursor.execute(self.sql("SELECT hash FROM {t:chain} WHERE position = ?"), (position,))
-        return bytes.fromhex(_value(cursor.fetchone(), "hash"))
 
     def head(self) -> chain.Digest:
         """The chain's head: the last position processed and its link."""
@@ -470,6 +478,9 @@ class ReadModel:
     # creation event itself for a first revision, else a snapshot.
     def _freeze(self, aggregate: Any) -> bytes:
         snapshot = type(aggregate).Snapshot.take(aggregate)
+        # Stamped with its revision's time, not the clock's: a read model made
+        # again from the log holds the same bytes, which the audit compares.
+        object.__setattr__(snapshot, "timestamp", aggregate.modified_on)
         return bytes(self.app.mapper.to_stored_event(snapshot).state)
 
     def _thaw(self, topic: str, state: bytes, aggregate_id: Any, version: int) -> Any:
@@ -648,9 +659,17 @@ class ReadModel:
         records = [self._row_aggregate(row) for row in self._rows(query, params)]
         return {record.partner.id: record.partner for record in records}
 
+    def row_aggregate(self, row: Any) -> Any:
+        """The aggregate of a row read with ``STATE`` (``StoreDamaged`` if it cannot be read)."""
+        return self._row_aggregate(row)
+
     def _row_aggregate(self, row: Any) -> Any:
-        aggregate_id = UUID(_value(row, "aggregate"))
-        aggregate = self._thaw(str(_value(row, "topic")), _value(row, "state"), aggregate_id, int(_value(row, "revision")))
+        try:
+            aggregate_id = UUID(_value(row, "aggregate"))
+            aggregate = self._thaw(str(_value(row, "topic")), _value(row, "state"), aggregate_id, int(_value(row, "revision")))
+        except Exception as error:  # damaged bytes, a lost creation event, a wrong type: whatever they provoke
+            where = f"revision {_value(row, 'revision')!r} of {_value(row, 'aggregate')!r}"
+            raise StoreDamaged(f"the store is damaged: {where} cannot be read ({type(error).__name__}); run chrono audit") from error
         if isinstance(aggregate, Entry):
             aggregate.sources = tuple(aggregate.sources)
         return aggregate
@@ -733,6 +752,7 @@ _SUPERSEDE_SQLITE = (
 _SNAPSHOT_TOPIC = "eventsourcing.domain:Snapshot"
 # A revision's state: its snapshot, or for a first revision the creation event.
 _STATE = "COALESCE(r.topic, e.topic) AS topic, COALESCE(r.state, e.state) AS state"
+STATE = _STATE
 
 
 def rowcount(cursor: Any) -> int:

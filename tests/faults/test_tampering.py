@@ -1,0 +1,143 @@
+"""Tampering with a store by hand, as someone with access to its file or server would.
+
+For every kind of table (the log, the chain, each read-model table), on a
+real SQLite file and on real PostgreSQL rows: the audit fails, before and
+after ``rebuild``, before and after the tracking row is lost; no command
+launders the change, and none exits 3.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chrono.interchange.bundled import import_bundled
+from chrono.store import open_store
+from tests.conftest import POSTGRES_SKIP
+from tests.faults.helpers import cli, postgres_schema
+
+# The same change on either backend: {t} is the table, {one} a condition that picks one row.
+TAMPERS = {
+    "events": "UPDATE {events} SET state = {flipped} WHERE {events_id} = 57",
+    "chain": "UPDATE {p}chrono_chain SET hash = '{zeros}' WHERE position = 40",
+    "chain-row": "DELETE FROM {p}chrono_chain WHERE position = 41",
+    "revisions": "UPDATE {p}chrono_revisions SET status = 'planned' WHERE entry = '2018-thien-bao-commune-twinning'",
+    "revision_partners": "DELETE FROM {p}chrono_revision_partners WHERE partner = 'thien-bao'",
+    "partners": "UPDATE {p}chrono_partners SET parent = NULL WHERE id = 'thien-bao'",
+    "contributions": "UPDATE {p}chrono_contributions SET whole = 1000000, low = '1000000' WHERE metric = 'twinnings' AND entry LIKE '2018-thien-bao%'",
+    "tallies": "UPDATE {p}chrono_tallies SET n = n + 1 WHERE scope = 'thien-bao'",
+    "totals": "UPDATE {p}chrono_totals SET definite = '999' WHERE facet = 'by=year'",
+    "totals_keys": "UPDATE {p}chrono_totals_keys SET definite = '999' WHERE facet = ''",
+    "totals_pending": "UPDATE {p}chrono_totals_pending SET n_definite = n_definite + 5",
+    "conflicts": "INSERT INTO {p}chrono_conflicts VALUES ('', '', 'twinnings', 'twinning', 20180101, 20990101, 'a,b', '1,2')",
+    "members": "UPDATE {p}chrono_members SET low = '999'",
+    "tracking-facet": "UPDATE {p}chrono_tracking SET position = 3 WHERE name LIKE '%/totals/by=year'",
+}  # fmt: skip
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, Callable[[str], None]]]:
+    """A store holding the bundled chronicle, with running totals made, moved and explained; and a way to run SQL in it."""
+    if request.param == "sqlite":
+        path = str(tmp_path / "store.sqlite")
+        _fill(path)
+
+        def run(statement: str) -> None:
+            with sqlite3.connect(path) as connection:
+                connection.execute(_sql(statement, "", "stored_events", "rowid", "CAST(zeroblob(1) || state AS BLOB)"))
+
+        yield path, run
+        return
+    if POSTGRES_SKIP:
+        pytest.skip(POSTGRES_SKIP)
+    with postgres_schema("chrono_tamper") as url:
+        _fill(url)
+        schema = url.rsplit("schema=", 1)[1]
+
+        def run_pg(statement: str) -> None:
+            import psycopg
+
+            with psycopg.connect(url.split("?", 1)[0], autocommit=True) as connection:
+                flipped = "overlay(state placing '\\x20'::bytea from 30 for 1)"
+                connection.execute(_sql(statement, f"{schema}.", f"{schema}.chrono_events", "notification_id", flipped))
+
+        yield url, run_pg
+
+
+def _sql(statement: str, prefix: str, events: str, events_id: str, flipped: str) -> Any:
+    return statement.format(p=prefix, events=events, events_id=events_id, flipped=flipped, zeros="0" * 64)
+
+
+def _fill(url: str) -> None:
+    app = open_store(url)
+    try:
+        import_bundled(app)
+    finally:
+        app.close()
+    for argv in (
+        ["counters"], ["counters", "--by", "year"], ["explain", "twinnings"], ["partner", "thien-bao"],
+        ["correct", "2018-thien-bao-commune-twinning", "--set", "when=2018-05", "--reason", "minutes"], ["counters"],
+    ):  # fmt: skip
+        code, _, err = cli("--store", url, *argv)
+        assert code == 0, (argv, err)
+
+
+def _run(url: str, *argv: str) -> tuple[int, str, str]:
+    code, out, err = cli("--store", url, *argv)
+    assert code in {0, 1, 2}, (argv, code, err)
+    assert "Traceback" not in err and "internal error" not in err, err
+    return code, out, err
+
+
+def _fails(url: str) -> str:
+    code, out, _ = _run(url, "audit", "--format", "json")
+    assert code == 1, out
+    return out
+
+
+@pytest.mark.parametrize("tamper", sorted(TAMPERS))
+def test_no_command_launders_a_change(store: tuple[str, Callable[[str], None]], tamper: str) -> None:
+    url, run = store
+    assert _run(url, "audit")[0] == 0
+    run(TAMPERS[tamper])
+    _fails(url)
+    assert _run(url, "rebuild")[0] == 1  # refused (the log parted from its chain), or repaired on the record
+    _fails(url)
+    for query in (["timeline"], ["counters", "--by", "year"], ["partner", "thien-bao"], ["explain", "twinnings"]):
+        _run(url, *query)
+    _fails(url)
+    run("DELETE FROM {p}chrono_tracking WHERE name LIKE 'chronicle-v%' AND name NOT LIKE '%/%'")
+    code, _, err = _run(url, "timeline")
+    assert code == 1 and "tracking row" in err, err
+    _fails(url)
+    _run(url, "rebuild")
+    _fails(url)
+
+
+def test_a_lost_tracking_row_is_reported_not_rebuilt_over(store: tuple[str, Callable[[str], None]]) -> None:
+    url, run = store
+    run("UPDATE {p}chrono_tracking SET name = 'renamed' WHERE name LIKE 'chronicle-v%' AND name NOT LIKE '%/%'")
+    code, _, err = _run(url, "timeline")
+    assert code == 1 and "tracking row" in err and "missing or renamed" in err
+    out = _fails(url)
+    assert "tracking row" in out
+    # chrono rebuild makes it again, once the log is found to be the one the chain recorded: the tables
+    # were not changed, so it passes, and says nothing happened behind its back.
+    assert _run(url, "rebuild")[0] == 0
+    assert _run(url, "audit")[0] == 0
+
+
+def test_an_accepted_rebuild_passes_again(store: tuple[str, Callable[[str], None]]) -> None:
+    import json
+
+    url, run = store
+    run(TAMPERS["contributions"])
+    assert _run(url, "rebuild")[0] == 1
+    report = json.loads(_fails(url))
+    (anchor,) = [p for p in report["problems"] if p["check"] == "anchor"]
+    accepted = anchor["message"].rsplit("--accept-anchor ", 1)[1]
+    assert _run(url, "audit", "--accept-anchor", accepted)[0] == 0
