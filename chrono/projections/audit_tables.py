@@ -332,7 +332,7 @@ def _moved_facet(app: Any, scratch: Any, facet: str) -> Difference | None:
         steps = _series(_rows(app, stored, f"SELECT grp, metric, unit, day, {fields} FROM {{t:totals_pending}} WHERE facet = ?", [facet]), add=True)
         theirs = _series(_rows(scratch, made, f"SELECT grp, metric, unit, day, {fields} FROM {{t:totals}} WHERE facet = ?", [facet]))
     except (InvalidOperation, TypeError, ValueError) as error:
-        return Difference("totals", (facet,), f"chrono_totals of facet {facet!r} cannot be read ({type(error).__name__})", 1)
+        return Difference("totals", (facet,), f"chrono_totals and chrono_totals_pending of facet {facet!r} cannot be read ({type(error).__name__})", 1)
     keys_row = _rows(app, stored, f"SELECT grp, metric, unit, last_day, {fields} FROM {{t:totals_keys}} WHERE facet = ?", [facet])
     lasts = {tuple(row[:3]): tuple(row[3:]) for row in keys_row}
     raw_last = {}
@@ -353,7 +353,7 @@ def _moved_facet(app: Any, scratch: Any, facet: str) -> Difference | None:
             return Difference(
                 "totals",
                 (facet, *key),
-                f"chrono_totals of facet {facet!r}, counter {key[1]} ({key[2]}) group {key[0]!r}:"
+                f"chrono_totals and chrono_totals_pending of facet {facet!r}, counter {key[1]} ({key[2]}) group {key[0]!r}:"
                 " the running totals with their pending steps differ from the log's",
                 1,
             )

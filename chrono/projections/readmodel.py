@@ -34,7 +34,7 @@ from chrono.errors import StoreDamaged
 from chrono.events.application import Chronicle
 from chrono.events.entry import Entry, PartnerRecord
 from chrono.events.values import Partner
-from chrono.projections import chain, ledger, tallies
+from chrono.projections import chain, ledger, tallies, wellformed
 from chrono.projections.counting.rule import counts, day_key, parts, year_of
 from chrono.projections.schema import COLUMNS, DERIVED, VERSION, Dialect, drops, indexes, kept, order_key, statements, tables
 from chrono.projections.tallies import Tallies, start_year
@@ -667,6 +667,7 @@ class ReadModel:
         try:
             aggregate_id = UUID(_value(row, "aggregate"))
             aggregate = self._thaw(str(_value(row, "topic")), _value(row, "state"), aggregate_id, int(_value(row, "revision")))
+            wellformed.check(aggregate)
         except Exception as error:  # damaged bytes, a lost creation event, a wrong type: whatever they provoke
             where = f"revision {_value(row, 'revision')!r} of {_value(row, 'aggregate')!r}"
             raise StoreDamaged(f"the store is damaged: {where} cannot be read ({type(error).__name__}); run chrono audit") from error

@@ -141,3 +141,54 @@ def test_an_accepted_rebuild_passes_again(store: tuple[str, Callable[[str], None
     (anchor,) = [p for p in report["problems"] if p["check"] == "anchor"]
     accepted = anchor["message"].rsplit("--accept-anchor ", 1)[1]
     assert _run(url, "audit", "--accept-anchor", accepted)[0] == 0
+
+
+# Damage of shapes chrono never writes: each is a finding of the audit (exit 1) and a clear error of a query.
+DAMAGE = {
+    "state-as-text": "UPDATE stored_events SET state = CAST(state AS TEXT) WHERE rowid = 30",
+    "creation-event-deleted": (
+        "DELETE FROM stored_events WHERE originator_version = 1 AND originator_id ="
+        " (SELECT aggregate FROM chrono_revisions WHERE entry = '2018-thien-bao-commune-twinning' LIMIT 1)"
+    ),
+    "state-null": "UPDATE stored_events SET state = NULL WHERE rowid = 31",
+    "topic-null": "UPDATE stored_events SET topic = NULL WHERE rowid = 32",
+    "id-not-a-uuid": "UPDATE stored_events SET originator_id = 'zzz' WHERE rowid = 33",
+    "state-garbage": "UPDATE stored_events SET state = X'00FF00FF' WHERE rowid = 34",
+    "version-text": "UPDATE stored_events SET originator_version = 'x' WHERE rowid = 35",
+    "snapshot-as-text": "UPDATE chrono_revisions SET state = 'abc' WHERE state IS NOT NULL",
+    "chain-position-text": "UPDATE chrono_chain SET position = 'abc' WHERE position = 100",
+    "table-dropped": "DROP TABLE chrono_contributions",
+}
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGE))
+def test_damage_of_any_shape_is_a_finding(tmp_path: Path, damage: str) -> None:
+    path = str(tmp_path / "store.sqlite")
+    _fill(path)
+    with sqlite3.connect(path) as connection:
+        connection.execute(DAMAGE[damage])
+    _fails(path)
+    for query in (["timeline"], ["timeline", "--partner", "thien-bao"], ["show", "2018-thien-bao-commune-twinning"], ["counters"], ["state"]):
+        _run(path, *query)
+    assert _run(path, "rebuild")[0] == 1
+    _fails(path)
+
+
+@pytest.mark.postgres
+def test_damage_to_postgres_rows_is_a_finding() -> None:
+    import psycopg
+
+    with postgres_schema("chrono_damage") as url:
+        _fill(url)
+        schema = url.rsplit("schema=", 1)[1]
+        with psycopg.connect(url.split("?", 1)[0], autocommit=True) as connection:
+            connection.execute(f"UPDATE {schema}.chrono_events SET state = NULL WHERE notification_id = 31")
+            connection.execute(
+                f"DELETE FROM {schema}.chrono_events WHERE originator_version = 1 AND originator_id ="
+                f" (SELECT CAST(aggregate AS uuid) FROM {schema}.chrono_revisions WHERE entry = '2018-thien-bao-commune-twinning' LIMIT 1)"
+            )
+        out = _fails(url)
+        assert '"position": 31' in out
+        for query in (["timeline"], ["show", "2018-thien-bao-commune-twinning"], ["counters"]):
+            _run(url, *query)
+        assert _run(url, "rebuild")[0] == 1
