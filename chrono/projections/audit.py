@@ -143,6 +143,24 @@ def check_anchors(app: Chronicle, accepted: Sequence[chain.Digest]) -> tuple[lis
     return problems, findings
 
 
+def _excused(problems: list[Finding], witnessed: Sequence[Witnessed], accepted: list[Finding], app: Chronicle) -> tuple[list[Finding], list[Finding]]:
+    """Witnessed digests that an accepted re-anchoring replaced (noted before it, at or after its
+    position) are findings, not problems: the auditor accepted that the log changed there."""
+    if not accepted or not witnessed:
+        return problems, []
+    anchors = [a for a in ledger.anchors(app) if any(f.position == a.position for f in accepted)]
+    times = {noted.digest.position: noted.at for noted in witnessed}
+    kept: list[Finding] = []
+    excused: list[Finding] = []
+    for problem in problems:
+        at = times.get(problem.position or -1)
+        covered = problem.check == "witness" and at is not None and any(a.position <= (problem.position or 0) and at < a.anchored_at for a in anchors)
+        (excused if covered else kept).append(
+            problem if not covered else Finding("witness", problem.message + " (before an accepted re-anchoring)", problem.position)
+        )
+    return kept, excused
+
+
 def check_tables(app: Chronicle, problems: list[Finding], progress: Callable[[int], None] | None, chronicle: Callable[[Any], None]) -> None:
     """Every read-model table against one made from the log; ``chronicle`` then reads the one made (the log's truth)."""
     from chrono.projections import audit_tables
@@ -254,8 +272,9 @@ def audit(
     _guarded("read model", problems, lambda: fresh(app), None)
     chain_problems, head, count = _guarded("read", problems, lambda: check_chain(app, expect, witnessed), ([], chain.EMPTY, 0))
     anchor_problems, anchor_findings = _guarded("anchor", problems, lambda: check_anchors(app, accepted), ([], []))
+    chain_problems, excused = _excused(chain_problems, witnessed, [f for f in anchor_findings if f.check == "anchor"], app)
     problems = chain_problems + anchor_problems + problems
-    findings += anchor_findings
+    findings += anchor_findings + excused
     step("tables")
     day = today or date.today()
 
