@@ -78,7 +78,7 @@ def event_topics() -> frozenset[str]:
 
     from chrono.events.entry import Entry, PartnerRecord
 
-    entry_events = [*Entry.Recorded.__subclasses__(), Entry.Corrected, Entry.Retracted, Entry.SourceCited, Entry.OutcomeRecorded]
+    entry_events: list[type] = [*Entry.Recorded.__subclasses__(), Entry.Corrected, Entry.Retracted, Entry.SourceCited, Entry.OutcomeRecorded]
     return frozenset(get_topic(cls) for cls in [*entry_events, PartnerRecord.Registered, PartnerRecord.Amended])
 
 
