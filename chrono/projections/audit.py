@@ -179,7 +179,9 @@ def current(model: ReadModel) -> Iterator[Entry]:
     with model.reads() as read:
         query = f"SELECT r.aggregate, r.revision, {STATE} FROM {model.stated('revisions')} WHERE r.superseded_at IS NULL"
         for row in read.stream(query, ()):
-            yield model.row_aggregate(row)
+            # Not checked value by value: a read model made from the log just now; a damaged value
+            # fails the chronicle's checks, which says so.
+            yield model.row_aggregate(row, checked=False)
 
 
 def check_chronicle(entries: Iterable[Entry], partners: Mapping[str, Partner], today: date) -> tuple[list[Finding], list[Finding]]:

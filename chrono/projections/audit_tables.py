@@ -217,10 +217,10 @@ def _merge(table: str, width: int, columns: Sequence[str], stored: Iterator[tupl
     count = 0
     mine, theirs = next(stored, None), next(made, None)
     while mine is not None or theirs is not None:
-        if mine is not None and (theirs is None or _order(mine[:width]) < _order(theirs[:width])):
+        if mine is not None and (theirs is None or _before(mine[:width], theirs[:width])):
             note = (mine[:width], "is in the store but not in a read model made from the log")
             mine = next(stored, None)
-        elif theirs is not None and (mine is None or _order(theirs[:width]) < _order(mine[:width])):
+        elif theirs is not None and (mine is None or _before(theirs[:width], mine[:width])):
             note = (theirs[:width], "is missing from the store")
             theirs = next(made, None)
         else:
@@ -239,6 +239,14 @@ def _merge(table: str, width: int, columns: Sequence[str], stored: Iterator[tupl
     named = ", ".join(f"{c}={_shown(v)}" for c, v in zip(columns, key, strict=False))
     more = f" ({count} rows differ)" if count > 1 else ""
     return Difference(table, key, f"chrono_{table} row ({named}): {what}{more}", count)
+
+
+def _before(first: tuple[Any, ...], second: tuple[Any, ...]) -> bool:
+    """Whether key ``first`` sorts before ``second`` as SQL sorts them."""
+    try:
+        return first < second  # the keys of an undamaged table: values of one type per column
+    except TypeError:
+        return _order(first) < _order(second)
 
 
 def _order(key: tuple[Any, ...]) -> tuple[tuple[int, Any], ...]:

@@ -659,15 +659,17 @@ class ReadModel:
         records = [self._row_aggregate(row) for row in self._rows(query, params)]
         return {record.partner.id: record.partner for record in records}
 
-    def row_aggregate(self, row: Any) -> Any:
-        """The aggregate of a row read with ``STATE`` (``StoreDamaged`` if it cannot be read)."""
-        return self._row_aggregate(row)
+    def row_aggregate(self, row: Any, checked: bool = True) -> Any:
+        """The aggregate of a row read with ``STATE`` (``StoreDamaged`` if it cannot be read;
+        ``checked``: if it holds values of types chrono never writes there, too)."""
+        return self._row_aggregate(row, checked)
 
-    def _row_aggregate(self, row: Any) -> Any:
+    def _row_aggregate(self, row: Any, checked: bool = True) -> Any:
         try:
             aggregate_id = UUID(_value(row, "aggregate"))
             aggregate = self._thaw(str(_value(row, "topic")), _value(row, "state"), aggregate_id, int(_value(row, "revision")))
-            wellformed.check(aggregate)
+            if checked:
+                wellformed.check(aggregate)
         except Exception as error:  # damaged bytes, a lost creation event, a wrong type: whatever they provoke
             where = f"revision {_value(row, 'revision')!r} of {_value(row, 'aggregate')!r}"
             raise StoreDamaged(f"the store is damaged: {where} cannot be read ({type(error).__name__}); run chrono audit") from error
