@@ -21,7 +21,7 @@ from chrono.events.application import Chronicle
 from chrono.events.entry import Entry
 from chrono.events.values import Partner
 from chrono.projections import chain, ledger
-from chrono.projections.rawlog import raw_log, stored_links
+from chrono.projections.rawlog import raw_log, stored_links, tracked
 from chrono.projections.readmodel import STATE, ReadModel, fresh
 from chrono.projections.witness import Witnessed
 from chrono.store.failures import describe_failure, first_line
@@ -161,12 +161,29 @@ def _excused(problems: list[Finding], witnessed: Sequence[Witnessed], accepted: 
     return kept, excused
 
 
-def check_tables(app: Chronicle, problems: list[Finding], progress: Callable[[int], None] | None, chronicle: Callable[[Any], None]) -> None:
+def _behind(app: Chronicle, problems: list[Finding]) -> int | None:
+    """Where the read model stands when it could not be brought up to the log (its tables are
+    compared with the log up to there: a read model behind is not one that differs), else None."""
+    from chrono.projections.readmodel import NAME
+
+    position, head = tracked(app, NAME), app.head_position()
+    if position is None or position == head:
+        return None
+    if position > head:
+        problems.append(Finding("read model", f"the read model says it has read up to position {position}, beyond the log's last ({head})", position))
+        return None
+    problems.append(Finding("read model", f"the read model is at position {position} of {head}: its tables are compared with the log up to there", position))
+    return position
+
+
+def check_tables(
+    app: Chronicle, problems: list[Finding], progress: Callable[[int], None] | None, chronicle: Callable[[Any], None], until: int | None = None
+) -> None:
     """Every read-model table against one made from the log; ``chronicle`` then reads the one made (the log's truth)."""
     from chrono.projections import audit_tables
 
     try:
-        with audit_tables.reference(app, progress) as scratch:
+        with audit_tables.reference(app, progress, until) as scratch:
             for difference in audit_tables.differences(app, scratch):
                 problems.append(Finding("table", difference.message, id=f"chrono_{difference.table}"))
             chronicle(scratch)
@@ -272,6 +289,7 @@ def audit(
     findings: list[Finding] = []
     step("chain")
     _guarded("read model", problems, lambda: fresh(app), None)
+    until = _behind(app, problems)
     chain_problems, head, count = _guarded("read", problems, lambda: check_chain(app, expect, witnessed), ([], chain.EMPTY, 0))
     anchor_problems, anchor_findings = _guarded("anchor", problems, lambda: check_anchors(app, accepted), ([], []))
     chain_problems, excused = _excused(chain_problems, witnessed, [f for f in anchor_findings if f.check == "anchor"], app)
@@ -287,7 +305,7 @@ def audit(
         problems.extend(found)
         findings.extend(noted)
 
-    _guarded("table", problems, lambda: check_tables(app, problems, tick, chronicle), None)
+    _guarded("table", problems, lambda: check_tables(app, problems, tick, chronicle, until), None)
     return AuditReport(head=head, problems=tuple(problems), findings=tuple(findings), events=count)
 
 
@@ -299,8 +317,8 @@ def _guarded(check: str, problems: list[Finding], run: Any, fallback: Any) -> An
         problems.append(Finding(check, str(error), error.position))
     except Exception as error:  # damaged data can break a check anywhere
         failure = describe_failure(error)
-        if failure is not None:
-            problems.append(Finding(check, f"the store could not be read: {failure}"))
+        if failure is not None:  # a full disk, a lost connection, a lock: named as such
+            problems.append(Finding(check, failure))
         else:
             problems.append(Finding(check, f"could not be checked on this store ({type(error).__name__}: {first_line(error)})"))
     return fallback

@@ -62,9 +62,9 @@ class Unreadable(Exception):
     """The log could not be made into a read model (a damaged event): nothing to compare with."""
 
 
-def compare(app: Any, progress: Callable[[int], None] | None = None) -> list[Difference]:
-    """Every table of ``app``'s read model against one made from its log."""
-    with reference(app, progress) as scratch:
+def compare(app: Any, progress: Callable[[int], None] | None = None, until: int | None = None) -> list[Difference]:
+    """Every table of ``app``'s read model against one made from its log (up to position ``until``)."""
+    with reference(app, progress, until) as scratch:
         return list(differences(app, scratch))
 
 
@@ -72,8 +72,9 @@ def compare(app: Any, progress: Callable[[int], None] | None = None) -> list[Dif
 
 
 @contextmanager
-def reference(app: Any, progress: Callable[[int], None] | None = None) -> Iterator[Any]:
-    """A read model made from ``app``'s stored events in a scratch store, with the facets ``app`` holds."""
+def reference(app: Any, progress: Callable[[int], None] | None = None, until: int | None = None) -> Iterator[Any]:
+    """A read model made from ``app``'s stored events (up to position ``until``: where its own read
+    model stands) in a scratch store, with the facets ``app`` holds."""
     from chrono.events.application import Chronicle
 
     with tempfile.TemporaryDirectory(prefix="chrono-audit-") as directory:
@@ -81,25 +82,25 @@ def reference(app: Any, progress: Callable[[int], None] | None = None) -> Iterat
         env |= {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(Path(directory) / "reference.sqlite")}
         scratch = Chronicle(env=env)
         try:
-            _make(app, scratch, progress)
+            _make(app, scratch, progress, until)
             yield scratch
         finally:
             scratch.close()
 
 
-def _make(app: Any, scratch: Any, progress: Callable[[int], None] | None) -> None:
+def _make(app: Any, scratch: Any, progress: Callable[[int], None] | None, until: int | None) -> None:
     from chrono.projections.readmodel import ReadModel
 
     stages = _facets(app)
     model = ReadModel(scratch)
     copied, made = 0, False
-    for position in sorted(stages):
+    for position in sorted(p for p in stages if until is None or p <= until):
         copied = _copy(app, scratch, copied, position, progress)
         _project(model, made)
         made = True
         for make in stages[position]:
             make(model)
-    if _copy(app, scratch, copied, None, progress) > copied or not made:
+    if _copy(app, scratch, copied, until, progress) > copied or not made:
         _project(model, made)
 
 

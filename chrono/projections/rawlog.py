@@ -75,3 +75,15 @@ def stored_links(app: Any) -> Iterator[tuple[int, str]]:
         if len(rows) < PAGE:
             return
         after = int(rows[-1]["position"])
+
+
+def tracked(app: Any, name: str) -> int | None:
+    """The position of the tracking row ``name``, or None when there is none (or no tracking table)."""
+    dialect = dialect_of(app)
+    try:
+        with app.recorder.datastore.transaction(commit=False) as cursor:
+            cursor.execute(dialect.sql("SELECT position FROM {t:tracking} WHERE name = ?"), (name,))
+            row = cursor.fetchone()
+    except Exception:  # no tracking table (a store changed by hand): there is no position
+        return None
+    return row["position"] if row is not None and type(row["position"]) is int else None

@@ -318,3 +318,31 @@ def commands_of_log(path: Path) -> int:
     from tests.faults.helpers import cli
 
     return cli("--store", str(path.with_suffix(".sqlite")), "import", str(path))[0]
+
+
+def test_an_encrypted_stores_read_model_holds_only_what_readme_lists(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With every table made (running totals, explained segments, conflicts): the file's bytes hold no
+    title, quote, document, name, note or reason; README.md lists metrics, units and values as readable."""
+    from tests.faults.helpers import cli
+
+    key = new_key()
+    token = uuid.uuid4().hex[:10]
+    secret = {"title": f"Zebra summit {token}", "quote": f"Quokka quote {token}", "document": f"okapi-{token}.pdf",
+              "note": f"Narwhal note {token}", "reason": f"Axolotl reason {token}"}  # fmt: skip
+    records = [
+        *PARTNERS,
+        entry("2023-secret", kind="FigureReported", title={"en": secret["title"], "vi": ""}, note=secret["note"],
+              quantities=[{"metric": "aid_value", "value": "7", "unit": "USD", "period": "2023"}],
+              sources=[{"document": secret["document"], "quote": secret["quote"]}]),
+    ]  # fmt: skip
+    path = str(tmp_path / "secret.sqlite")
+    write_jsonl(tmp_path / "s.jsonl", records)
+    monkeypatch.setenv("CHRONO_KEY", key)
+    for argv in (["import", str(tmp_path / "s.jsonl")], ["counters", "--by", "year"], ["explain", "aid_value"], ["timeline"],
+                 ["correct", "2023-secret", "--set", "when=2023-05", "--reason", secret["reason"]], ["counters"], ["audit"]):  # fmt: skip
+        code, _, err = cli("--store", path, *argv)
+        assert code == 0, (argv, err)
+    stored = b"".join(Path(f"{path}{suffix}").read_bytes() for suffix in ("", "-wal") if Path(f"{path}{suffix}").exists())
+    for text in (*secret.values(), "Wenshan", "Văn Sơn"):
+        assert text.encode() not in stored, text
+    assert b"aid_value" in stored  # readable, as README.md says: counters are SQL sums over it
