@@ -66,6 +66,9 @@ def cmd_reanchor(args: argparse.Namespace) -> int:
     where = named(getattr(args, "witness", None))
     app = open_chronicle(args)
     anchor = ledger.reanchor(app, args.reason)
+    if anchor is None:
+        err("the log agrees with its chain: there is nothing to re-anchor")
+        return 0
     err(f"re-anchored the chain at position {anchor.position}: head {anchor.old_head} is now {anchor.new_head}")
     if where is not None:
         append(where, Digest.parse(anchor.new_head), f"re-anchored at position {anchor.position} from {anchor.old_head}: {anchor.reason}")

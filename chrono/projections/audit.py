@@ -149,7 +149,9 @@ def _excused(problems: list[Finding], witnessed: Sequence[Witnessed], accepted: 
     if not accepted or not witnessed:
         return problems, []
     anchors = [a for a in ledger.anchors(app) if any(f.position == a.position for f in accepted)]
-    times = {noted.digest.position: noted.at for noted in witnessed}
+    times: dict[int, str] = {}
+    for noted in witnessed:  # the earliest digest witnessed at each position (a later one may be the anchor's own)
+        times.setdefault(noted.digest.position, noted.at)
     kept: list[Finding] = []
     excused: list[Finding] = []
     for problem in problems:

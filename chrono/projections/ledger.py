@@ -129,19 +129,19 @@ def anchors(app: Any) -> list[Anchor]:
     return [Anchor(str(r["anchored_at"]), int(r["position"]), str(r["old_head"]), str(r["new_head"]), str(r["reason"])) for r in rows]
 
 
-def reanchor(app: Any, reason: str) -> Anchor:
+def reanchor(app: Any, reason: str) -> Anchor | None:
     """Re-anchor the chain at the first position where the log parts from it (an intended repair).
 
     The replaced links are kept in ``chain_replaced``, the act in ``anchors``;
     the links are recomputed up to the old head (later events are linked by
-    the catch-up as usual). A log that agrees with its chain is refused.
+    the catch-up as usual). A log that agrees with its chain is left alone (None).
     """
     if not reason.strip():
         raise StoreError("give the reason for re-anchoring (--reason): it is kept with the anchor")
     dialect = dialect_of(app)
     parting = chain.first_difference(chain.walk(raw_log(app)), stored_links(app))
     if parting is None:
-        raise StoreError("the log agrees with its chain: there is nothing to re-anchor")
+        return None
     old = head(app)
     previous = _link_before(app, dialect, parting.position)
     events = (raw for raw in raw_log(app, parting.position) if raw.id <= old.position)

@@ -192,3 +192,31 @@ def test_damage_to_postgres_rows_is_a_finding() -> None:
         for query in (["timeline"], ["show", "2018-thien-bao-commune-twinning"], ["counters"]):
             _run(url, *query)
         assert _run(url, "rebuild")[0] == 1
+
+
+def test_an_intended_repair_is_reanchored_on_the_record(tmp_path: Path) -> None:
+    import json
+
+    path, witness = str(tmp_path / "store.sqlite"), str(tmp_path / "digests.txt")
+    _fill(path)
+    assert _run(path, "--witness", witness, "retract", "2021-border-districts-twinning-plan", "--reason", "a plan")[0] == 0
+    assert _run(path, "--witness", witness, "audit")[0] == 0
+    assert _run(path, "reanchor", "--reason", "nothing to do")[0] == 0  # a log that agrees with its chain is left alone
+    with sqlite3.connect(path) as connection:  # the repair: an event's bytes replaced (a backup's)
+        (state,) = connection.execute("SELECT state FROM stored_events WHERE rowid = 57").fetchone()
+        connection.execute("UPDATE stored_events SET state = ? WHERE rowid = 57", (state.replace(b'"en":"', b'"en":" ', 1),))
+    assert _run(path, "rebuild")[0] == 1  # refused: the log parted from its chain at 57
+    code, _, err = _run(path, "--witness", witness, "reanchor", "--reason", "restored event 57 from the backup")
+    assert code == 0 and "re-anchored the chain at position 57" in err, err
+    report = json.loads(_fails(path))
+    (anchor,) = [p for p in report["problems"] if p["check"] == "anchor"]
+    assert "restored event 57 from the backup" in anchor["message"] and anchor["position"] == 57
+    new_head = anchor["message"].rsplit("--accept-anchor ", 1)[1]
+    assert _run(path, "audit", "--accept-anchor", new_head)[0] == 0
+    # The witness still holds the heads before the repair: they no longer hold, and are excused only by the accepted anchor.
+    assert _run(path, "--witness", witness, "audit")[0] == 1
+    code, out, _ = _run(path, "--witness", witness, "audit", "--accept-anchor", new_head, "--format", "json")
+    assert code == 0, out
+    assert any(f["check"] == "witness" for f in json.loads(out)["findings"])
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT COUNT(*) FROM chrono_chain_replaced").fetchone()[0] > 0
