@@ -96,6 +96,18 @@ class StoreError(ChronoError):
     """The store cannot be opened, read or written."""
 
 
+class StoreDamaged(StoreError):
+    """The store holds something chrono did not write: a finding, exit 1 (DESIGN.md section 7).
+
+    Attributes:
+        position: the log position it concerns, if any.
+    """
+
+    def __init__(self, message: str, position: int | None = None) -> None:
+        self.position = position
+        super().__init__(message)
+
+
 class Conflict(ChronoError):
     """Another writer changed the same entry at the same time."""
 

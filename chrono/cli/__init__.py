@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from chrono.cli.parser import COMMANDS, EXAMPLES, build_parser
-from chrono.errors import ChronoError, Problem, Rejected
+from chrono.errors import ChronoError, Problem, Rejected, StoreDamaged
 
 __all__ = ["COMMANDS", "EXAMPLES", "build_parser", "main", "run"]
 
@@ -24,11 +24,12 @@ __all__ = ["COMMANDS", "EXAMPLES", "build_parser", "main", "run"]
 HANDLERS = {
     **dict.fromkeys(("timeline", "partners", "partner", "counters", "explain", "state", "show", "log"), "queries"),
     **dict.fromkeys(("record", "import", "correct", "retract", "rebuild", "update-chronicle"), "writes"),
-    **dict.fromkeys(("audit", "replay", "diff"), "audits"),
+    **dict.fromkeys(("audit", "replay", "diff", "reanchor"), "audits"),
     "export": "exports",
     "draft": "drafting",
 }
 
+EXIT_FOUND = 1  # a check failed: the audit, or a store found damaged
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3  # a bug: chrono failed in a way it does not expect
 EXIT_BROKEN_PIPE = 141  # as the shell reports a reader that went away (128 + SIGPIPE)
@@ -78,6 +79,9 @@ def _failed(error: Exception) -> int:
             _say(str(problem))
         _say(f"error: rejected {len(error.problems)} problem(s); nothing was written")
         return EXIT_BAD_INPUT
+    if isinstance(error, StoreDamaged):
+        _say(f"error: {error}")
+        return EXIT_FOUND
     if isinstance(error, ChronoError):
         _say(f"error: {error}")
         return EXIT_BAD_INPUT

@@ -11,21 +11,35 @@ from chrono.cli.writes import file_problem
 from chrono.errors import Rejected
 from chrono.when.axes import parse_known_at
 
-AUDIT_STAGES = ("chain", "decode", "projections", "chronicle")
+AUDIT_STAGES = ("chain", "tables", "chronicle")
+
+
+def _digest(option: str, text: str) -> Any:
+    from chrono.projections.chain import Digest
+
+    try:
+        return Digest.parse(text)
+    except ValueError as error:
+        raise Rejected([file_problem(option, str(error))]) from None
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from chrono.projections.audit import audit
-    from chrono.projections.chain import Digest
+    from chrono.projections.witness import named, read
     from chrono.render.progress import progress
 
-    try:
-        expect = Digest.parse(args.expect) if args.expect else None
-    except ValueError as error:
-        raise Rejected([file_problem("--expect", str(error))]) from None
+    # An empty --expect is an unset shell variable, not "nothing to expect": bad usage, never a pass.
+    expect = _digest("--expect", args.expect) if args.expect is not None else None
+    accepted = [_digest("--accept-anchor", text) for text in args.accept_anchor]
+    where = named(getattr(args, "witness", None))
+    witnessed = read(where) if where is not None else []
     app = open_chronicle(args)
-    with progress("auditing", 4) as tracker:
-        report = audit(app, expect, progress=lambda stage: tracker.step(stage, AUDIT_STAGES.index(stage), len(AUDIT_STAGES)))
+    with progress("auditing", app.head_position()) as tracker:
+
+        def stage(name: str) -> None:
+            tracker.stage(f"auditing: {name}", app.head_position() if name == "tables" else None)
+
+        report = audit(app, expect, progress=stage, witnessed=witnessed, accepted=accepted, tick=tracker)
 
     def rows() -> Rows:
         from chrono.render.audit import AUDIT_COLUMNS, audit_rows
@@ -40,6 +54,28 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
     present(args, json=report.to_json, view=view, rows=rows)
     return 0 if report.ok else 1
+
+
+def cmd_reanchor(args: argparse.Namespace) -> int:
+    from chrono.projections import ledger
+    from chrono.projections.chain import Digest
+    from chrono.projections.readmodel import ReadModel
+    from chrono.projections.witness import append, named
+    from chrono.render.progress import progress
+
+    where = named(getattr(args, "witness", None))
+    app = open_chronicle(args)
+    anchor = ledger.reanchor(app, args.reason)
+    if anchor is None:
+        err("the log agrees with its chain: there is nothing to re-anchor")
+        return 0
+    err(f"re-anchored the chain at position {anchor.position}: head {anchor.old_head} is now {anchor.new_head}")
+    if where is not None:
+        append(where, Digest.parse(anchor.new_head), f"re-anchored at position {anchor.position} from {anchor.old_head}: {anchor.reason}")
+    with progress("rebuilding the read model", app.head_position()) as tracker:
+        ReadModel(app, repair=True).rebuild(tracker)
+    err(f"every audit reports this anchor until it is accepted: chrono audit --accept-anchor {anchor.new_head}")
+    return 0
 
 
 def cmd_replay(args: argparse.Namespace) -> int:

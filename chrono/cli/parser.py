@@ -45,6 +45,7 @@ EXAMPLES = {
     ],
     "rebuild": ["chrono rebuild"],
     "audit": ["chrono audit", "chrono audit --format json", "chrono audit --expect 148:HASH"],
+    "reanchor": ["chrono reanchor --reason 'restored event 57 from the 2024-03 backup'"],
     "replay": ["chrono replay --until 20", "chrono replay --known-at 2030-01-01 --format json", "chrono replay --format csv > replay.csv"],
     "diff": ["chrono diff --known-at 2025-01-01 --known-at 2030-12-31"],
     "show": [
@@ -60,6 +61,7 @@ EXAMPLES = {
         "chrono import chronicle.jsonl",
         "chrono --store copy.sqlite import chronicle.jsonl",
         "chrono --store copy.sqlite import chronicle.csv",
+        "chrono --store witnessed.sqlite --witness digests.txt import chronicle.jsonl",
     ],
     "correct": ["chrono correct 2024-wenshan-delegation --set when=2024-03-12 --reason 'minutes give the day'"],
     "retract": ["chrono retract 2024-wenshan-delegation --reason 'recorded twice'"],
@@ -114,6 +116,7 @@ def build_parser(only: Collection[str] | None = None) -> argparse.ArgumentParser
     parser.add_argument("--store", help=STORE_HELP)
     parser.add_argument("--lang", choices=("en", "vi"), default="en", help="language of titles, names and dates")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    parser.add_argument("--witness", help=WITNESS_HELP)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, purpose, options in COMMANDS:
         command = commands.add_parser(name, **_help(purpose, name))
@@ -123,6 +126,7 @@ def build_parser(only: Collection[str] | None = None) -> argparse.ArgumentParser
     return parser
 
 
+WITNESS_HELP = "a file or postgresql:// URL outside the store: writes append their head digest, the audit checks them all (default: CHRONO_WITNESS)"
 STORE_HELP = "SQLite file or postgresql:// URL (default: CHRONO_STORE, else your data directory)"
 
 
@@ -133,6 +137,7 @@ def _global_options(parser: argparse.ArgumentParser) -> None:
     (or its default) stands.
     """
     parser.add_argument("--store", default=argparse.SUPPRESS, help=STORE_HELP)
+    parser.add_argument("--witness", default=argparse.SUPPRESS, help=WITNESS_HELP)
     if "--lang" not in parser._option_string_actions:
         parser.add_argument("--lang", choices=("en", "vi"), default=argparse.SUPPRESS, help="language of titles, names and dates")
     parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
@@ -184,7 +189,15 @@ def _state_options(parser: argparse.ArgumentParser) -> None:
 
 def _audit_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--expect", metavar="POSITION:HASH", help="a head digest noted earlier that must still hold")
+    parser.add_argument(
+        "--accept-anchor", action="append", default=[], metavar="POSITION:HASH",
+        help="a re-anchoring of the chain you have reviewed, by the new head it printed (repeatable)",
+    )  # fmt: skip
     _format_option(parser, TABULAR)
+
+
+def _reanchor_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--reason", required=True, help="why the log was changed (kept with the anchor, shown by every audit)")
 
 
 def _replay_options(parser: argparse.ArgumentParser) -> None:
@@ -295,6 +308,7 @@ COMMANDS: tuple[tuple[str, str, Callable[[argparse.ArgumentParser], None]], ...]
     ("state", "Relationships, counters and the latest happenings as of a date.", _state_options),
     ("rebuild", "Rebuild the read model from the event log.", _no_options),
     ("audit", "Verify the hash chain, the projections and the chronicle.", _audit_options),
+    ("reanchor", "After an intended repair of the log: re-anchor the chain, on the record.", _reanchor_options),
     ("replay", "Walk the log, showing each event and its effect.", _replay_options),
     ("diff", "What changed in the chronicle between two recording times.", _diff_options),
     ("partners", "The partner registry, as a hierarchy.", _partners_options),

@@ -23,6 +23,11 @@ def open_chronicle(args: argparse.Namespace) -> Chronicle:
     """The store named by ``--store``; the default store, made now, is first
     filled with the bundled chronicle, so that a fresh install has something to show."""
     location = locate(args.store)
+    from chrono.projections.witness import check_apart, named
+
+    witness = named(getattr(args, "witness", None))  # an empty or misplaced witness is refused before anything is written
+    if witness is not None:
+        check_apart(witness, location)
     opened = open_location(location, create=location.is_default or args.command in CREATING)
     if opened.created and opened.location.is_default:
         from chrono.interchange.bundled import import_bundled

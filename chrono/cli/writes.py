@@ -46,25 +46,78 @@ def _caught_up(app: Chronicle) -> ReadModel:
     return model
 
 
-def _report(app: Chronicle, report: Report) -> int:
-    head = _caught_up(app).head()
+def _report(app: Chronicle, report: Report, args: argparse.Namespace | None = None) -> int:
+    """Say what a committed write recorded; catch the read model up, print the head digest and witness it.
+
+    The write is committed by now: a later step that fails says so, and that
+    the next command finishes it, rather than that nothing was written.
+    """
+    from chrono.projections.witness import named
+    from chrono.store.failures import cause
+
+    where = named(getattr(args, "witness", None))  # a bad witness is refused before anything is said
     if report.recorded:
         err(f"recorded {len(report.recorded)}, already there {len(report.unchanged)}")
     else:
         err(f"nothing new: all {len(report.unchanged)} record(s) were already recorded")
+    try:
+        head = _caught_up(app).head()
+    except Exception as error:  # the write stands whatever the catch-up met
+        err(f"warning: the write was committed, but updating the read model failed ({cause(error)}): the next command finishes it")
+        return 0
     err(f"head {head}")
+    if where is not None:
+        _witness(where, head)
     return 0
 
 
+def _witness(where: str, head: Any) -> None:
+    from chrono.projections.witness import append
+    from chrono.store.config import redacted
+    from chrono.store.failures import cause
+
+    try:
+        append(where, head)
+    except Exception as error:  # the write stands; the next write's digest covers this one's
+        err(f"warning: the write was committed, but its digest could not be written to the witness {redacted(where)} ({cause(error)})")
+
+
 def cmd_rebuild(args: argparse.Namespace) -> int:
+    """Make the read model again, once the log is found to be the one its chain recorded.
+
+    The tables are compared with the log first: a difference (a table changed
+    outside chrono) is repaired, but logged, and every later audit reports it
+    until it is accepted; the command then exits 1.
+    """
+    from chrono.projections import audit_tables, ledger
     from chrono.projections.readmodel import ReadModel
     from chrono.render.progress import progress
 
     app = open_chronicle(args)
+    ledger.verify(app)  # before anything: a log that parted from its chain is not rebuilt over
+    with progress("checking the read model against the log", app.head_position()) as tracker:
+        found = _differences(app, audit_tables, tracker)
+    if found:
+        ledger.record_incident(app, found)
     with progress("rebuilding the read model", app.head_position()) as tracker:
-        done = ReadModel(app).rebuild(tracker)
+        done = ReadModel(app, repair=True).rebuild(tracker)
     err(f"rebuilt the read model from {done} events; head at position {app.head_position()}")
+    if found:
+        err(f"the read model differed from the log ({found}): it was made again, and every audit reports this until it is accepted")
+        return 1
     return 0
+
+
+def _differences(app: Chronicle, audit_tables: Any, tracker: Any) -> str:
+    """The first table difference found, in a line ('' when the tables agree with the log)."""
+    try:
+        found = audit_tables.compare(app, tracker)
+    except Exception as error:  # a store damaged past reading: that is a difference too
+        return f"the tables could not be read ({type(error).__name__}: {str(error)[:120]})"
+    if not found:
+        return ""
+    more = f" and {len(found) - 1} more table(s)" if len(found) > 1 else ""
+    return str(found[0].message) + more
 
 
 def _commands_from(record: dict[str, Any]) -> list[Any]:
@@ -90,7 +143,7 @@ def cmd_record(args: argparse.Namespace) -> int:
     commands = _commands_from(record)
     app = _writer(args)
     report = app.submit(commands)
-    _report(app, report)
+    _report(app, report, args)
     # The new entry's id and recording time, on stdout for a script to keep;
     # pasted into --known-at, the time (to the second) includes the entry.
     slug = commands[0].slug
@@ -111,7 +164,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     app = _writer(args)
     with progress("importing") as tracker:
         report = import_files(app, args.files, progress=tracker.step)
-    return _report(app, report)
+    return _report(app, report, args)
 
 
 def file_problem(name: str, message: str) -> Problem:
@@ -134,12 +187,12 @@ def cmd_correct(args: argparse.Namespace) -> int:
             source = source_from_record({"document": args.source, "quote": args.quote}, _command_line_origin())
         except RecordProblems as error:
             raise Rejected(error.problems) from None
-    return _report(app, app.correct(args.id, changes, args.reason, source))
+    return _report(app, app.correct(args.id, changes, args.reason, source), args)
 
 
 def cmd_retract(args: argparse.Namespace) -> int:
     app = _writer(args)
-    return _report(app, app.retract(args.id, args.reason))
+    return _report(app, app.retract(args.id, args.reason), args)
 
 
 def cmd_update_chronicle(args: argparse.Namespace) -> int:
@@ -149,4 +202,4 @@ def cmd_update_chronicle(args: argparse.Namespace) -> int:
     app = _writer(args)
     result = update(app, dry_run=args.dry_run)
     present(args, json=result.to_json, view=lambda: UpdateView(result, args.lang))
-    return 0 if result.report is None else _report(app, result.report)
+    return 0 if result.report is None else _report(app, result.report, args)

@@ -20,7 +20,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, StoredEvent
 from eventsourcing.utils import Environment, EnvType
 
-from chrono.errors import Problem, Rejected, UnknownEntry
+from chrono.errors import Problem, Rejected, StoreDamaged, UnknownEntry
 from chrono.events.entry import Entry, PartnerRecord, entry_uuid, partner_uuid
 from chrono.events.transcodings import register_transcodings
 from chrono.events.values import Facts, Partner, Source
@@ -157,10 +157,13 @@ class Chronicle(Application[UUID]):
         try:
             if known_at is None:
                 found: Any = self.repository.get(entry_uuid(slug))
-                assert isinstance(found, Entry)
+                if not isinstance(found, Entry):  # its events make no entry: the store was changed by hand
+                    raise StoreDamaged(f"the store is damaged: the events of {slug!r} do not make an entry (a creation event removed?); run chrono audit")
                 return found
         except AggregateNotFoundError:
             raise UnknownEntry(slug) from None
+        except AssertionError:  # eventsourcing's check that a history begins with its creation event
+            raise StoreDamaged(f"the store is damaged: the events of {slug!r} do not begin with its creation event; run chrono audit") from None
         events: Iterable[Any] = self.events.get(entry_uuid(slug))
         folded = fold_events(e for e in events if e.timestamp <= known_at)
         if not folded:

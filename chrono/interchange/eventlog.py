@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+from functools import lru_cache
 from typing import Any
 
 from chrono.errors import Problem, Rejected
@@ -55,9 +56,10 @@ def stored_event(data: dict[str, Any], origin: Origin) -> Any:
     if unknown:
         raise Rejected([Problem(origin.file, origin.line, field, why) for field, why in unknown])
     topic = data.get("topic")
-    # Resolving a topic imports its module: only chrono's own events are let in.
-    if not isinstance(topic, str) or not topic.startswith("chrono."):
-        raise Rejected([Problem(origin.file, origin.line, "topic", f"{shown(topic)} is not a chrono event")])
+    # Resolving a topic imports its module: only the topics of chrono's own events, matched
+    # exactly, are let in (a prefix would let "chrono.__main__:run" re-run the command line).
+    if not isinstance(topic, str) or topic not in event_topics():
+        raise Rejected([Problem(origin.file, origin.line, "topic", f"{shown(topic)} is not one of chrono's events")])
     try:
         state = data["state"]
         raw = base64.b64decode(state) if isinstance(state, str) else json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode()
@@ -67,6 +69,17 @@ def stored_event(data: dict[str, Any], origin: Origin) -> Any:
         return StoredEvent(originator_id=UUID(data["originator_id"]), originator_version=version, topic=topic, state=raw)
     except (KeyError, ValueError, TypeError, AttributeError, OverflowError, RecursionError) as error:
         raise Rejected([Problem(origin.file, origin.line, "", f"not an exported event ({str(error)[:80]})")]) from None
+
+
+@lru_cache(maxsize=1)
+def event_topics() -> frozenset[str]:
+    """The topic of every event chrono writes into its log (an entry's and a partner's)."""
+    from eventsourcing.utils import get_topic
+
+    from chrono.events.entry import Entry, PartnerRecord
+
+    entry_events: list[type] = [*Entry.Recorded.__subclasses__(), Entry.Corrected, Entry.Retracted, Entry.SourceCited, Entry.OutcomeRecorded]
+    return frozenset(get_topic(cls) for cls in [*entry_events, PartnerRecord.Registered, PartnerRecord.Amended])
 
 
 def event_json(notification: Any) -> dict[str, Any]:

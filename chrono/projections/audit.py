@@ -10,18 +10,21 @@ referenced) are reported beside them: a chronicle keeps conflicts on purpose.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
-from itertools import zip_longest
 from typing import Any
 
 import attrs
 
-from chrono.events.application import Chronicle, fold_events
-from chrono.events.entry import Entry, PartnerRecord
+from chrono.errors import StoreDamaged
+from chrono.events.application import Chronicle
+from chrono.events.entry import Entry
 from chrono.events.values import Partner
-from chrono.projections import chain
-from chrono.projections.readmodel import ReadModel, time_key
+from chrono.projections import chain, ledger
+from chrono.projections.rawlog import raw_log, stored_links, tracked
+from chrono.projections.readmodel import STATE, ReadModel, fresh
+from chrono.projections.witness import Witnessed
+from chrono.store.failures import describe_failure, first_line
 
 
 @attrs.frozen
@@ -70,110 +73,153 @@ class AuditReport:
         }
 
 
-def check_chain(app: Chronicle, model: ReadModel, expect: chain.Digest | None = None) -> tuple[list[Finding], chain.Digest, int]:
+class _Walk:
+    """The recomputed chain, noting the head, the count and the links at the positions asked for as it goes."""
+
+    def __init__(self, app: Chronicle, wanted: set[int]) -> None:
+        self.links = chain.walk(raw_log(app))
+        self.wanted = wanted
+        self.seen: dict[int, str] = {0: chain.GENESIS.hex()}
+        self.head = chain.EMPTY
+        self.count = 0
+
+    def __iter__(self) -> Iterator[tuple[int, bytes]]:
+        for position, digest in self.links:
+            self.count += 1
+            self.head = chain.Digest(position, digest.hex())
+            if position in self.wanted:
+                self.seen[position] = self.head.hash
+            yield position, digest
+
+    def finish(self) -> None:
+        for _ in self:
+            pass
+
+
+def check_chain(
+    app: Chronicle, expect: chain.Digest | None = None, witnessed: Sequence[Witnessed] = (),
+) -> tuple[list[Finding], chain.Digest, int]:  # fmt: skip
     """Recompute the chain from the stored events and compare it with the stored one.
 
     Reports the first position where they part, and whether the link at a
-    digest noted earlier (``expect``) still holds.
+    digest noted earlier (``expect``, and each digest of a witness) still holds.
     """
     problems: list[Finding] = []
-    head = chain.Digest(0, chain.GENESIS.hex())
-    count = 0
-    broken: Finding | None = None
-    at_expected: str | None = chain.GENESIS.hex() if expect is not None and expect.position == 0 else None
-    for computed, stored in zip_longest(chain.walk(app.stored_notifications()), model.links()):
-        if computed is not None:
-            count += 1
-            head = chain.Digest(computed[0], computed[1].hex())
-            if expect is not None and computed[0] == expect.position:
-                at_expected = computed[1].hex()
-        if broken is None:
-            broken = _chain_mismatch(computed, stored)
-    if broken is not None:
-        problems.append(broken)
-    if expect is not None and at_expected is None:
-        problems.append(Finding("expect", f"position {expect.position} is not in the log (events removed?)", expect.position))
-    elif expect is not None and at_expected != expect.hash:
-        problems.append(Finding("expect", f"the log up to position {expect.position} has changed since {expect} was noted", expect.position))
-    return problems, head, count
+    walk = _Walk(app, {noted.digest.position for noted in witnessed} | ({expect.position} if expect else set()))
+    parting = chain.first_difference(walk, stored_links(app))
+    walk.finish()
+    if parting is not None:
+        problems.append(Finding("chain", parting.message, parting.position))
+    if expect is not None:
+        problems += _noted(expect, walk.seen.get(expect.position), "expect", f"since {expect} was noted")
+    for noted in witnessed:
+        problems += _noted(noted.digest, walk.seen.get(noted.digest.position), "witness", f"since {noted.digest} was witnessed at {noted.at}")
+    return problems, walk.head, walk.count
 
 
-def _chain_mismatch(computed: tuple[int, bytes] | None, stored: tuple[int, str] | None) -> Finding | None:
-    if computed is None and stored is not None:
-        return Finding("chain", f"the chain records position {stored[0]} but the log has no such event (removed?)", stored[0])
-    if computed is not None and stored is None:
-        return None  # written after the last catch-up; the chain is extended by the next one
-    assert computed is not None and stored is not None
-    if computed[0] != stored[0]:
-        position = min(computed[0], stored[0])
-        return Finding("chain", f"the log and the chain part ways at position {position} (an event removed or inserted)", position)
-    if computed[1].hex() != stored[1]:
-        return Finding("chain", f"the stored event at position {computed[0]} differs from the one the chain recorded", computed[0])
-    return None
+def _noted(digest: chain.Digest, found: str | None, check: str, since: str) -> list[Finding]:
+    if found is None:
+        return [Finding(check, f"position {digest.position} is not in the log (events removed?)", digest.position)]
+    if found != digest.hash:
+        return [Finding(check, f"the log up to position {digest.position} has changed {since}", digest.position)]
+    return []
 
 
-def decoded_events(app: Chronicle, problems: list[Finding]) -> list[Any]:
-    """The log's events; those that no longer decode are reported, not raised."""
-    events = []
-    for notification in app.stored_notifications():
-        try:
-            events.append(app.mapper.to_domain_event(notification))
-        except Exception as error:  # a damaged event may fail in many ways
-            problems.append(Finding("decode", f"the stored event at position {notification.id} cannot be read ({type(error).__name__})", notification.id))
-    return events
+def check_anchors(app: Chronicle, accepted: Sequence[chain.Digest]) -> tuple[list[Finding], list[Finding]]:
+    """Each re-anchoring of the chain: a problem until the auditor accepts it by its new head, then a finding."""
+    problems: list[Finding] = []
+    findings: list[Finding] = []
+    taken = {str(digest) for digest in accepted}
+    for anchor in ledger.anchors(app):
+        message = (f"the chain was re-anchored at position {anchor.position} on {anchor.anchored_at} ({anchor.reason}); "
+                   f"head before: {anchor.old_head}, after: {anchor.new_head}")  # fmt: skip
+        if anchor.reason.startswith("rebuild: "):
+            what = anchor.reason.removeprefix("rebuild: ")
+            message = f"on {anchor.anchored_at}, chrono rebuild found the read model differing from the log and made it again ({what})"
+        if anchor.new_head in taken:
+            findings.append(Finding("anchor", message + "; accepted", anchor.position))
+        else:
+            problems.append(Finding("anchor", message + f"; once reviewed, accept it with --accept-anchor {anchor.new_head}", anchor.position))
+    return problems, findings
 
 
-def check_projections(events: list[Any], model: ReadModel) -> list[Finding]:
-    """Rebuild every revision in memory and compare with the stored rows."""
-    expected: dict[tuple[str, int], tuple[str, str | None, Any]] = {}
-    aggregates: dict[Any, Any] = {}
-    for event in events:
-        try:
-            aggregate = event.mutate(aggregates.get(event.originator_id))
-        except Exception as error:  # an event that no longer fits its aggregate
-            return [Finding("projection", f"event {event.originator_version} of {event.originator_id} does not apply ({error})")]
-        aggregates[event.originator_id] = aggregate
-        key = (event.originator_id.hex, event.originator_version)
-        previous = (event.originator_id.hex, event.originator_version - 1)
-        if previous in expected:
-            recorded, _, document = expected[previous]
-            expected[previous] = (recorded, time_key(event.timestamp), document)
-        expected[key] = (time_key(event.timestamp), None, _document(aggregate))
-    problems = []
-    stored = {(a, r): (rec, sup, _document(agg)) for a, r, rec, sup, agg in model.revisions()}
-    for key in sorted(set(expected) | set(stored), key=lambda k: (k[0], k[1])):
-        if expected.get(key) != stored.get(key):
-            name = _name(expected.get(key) or stored.get(key))
-            problems.append(Finding("projection", f"revision {key[1]} of {name} differs from the log", id=name))
-    return problems[:20]
+def _excused(problems: list[Finding], witnessed: Sequence[Witnessed], accepted: list[Finding], app: Chronicle) -> tuple[list[Finding], list[Finding]]:
+    """Witnessed digests that an accepted re-anchoring replaced (noted before it, at or after its
+    position) are findings, not problems: the auditor accepted that the log changed there."""
+    if not accepted or not witnessed:
+        return problems, []
+    anchors = [a for a in ledger.anchors(app) if any(f.position == a.position for f in accepted)]
+    times: dict[int, str] = {}
+    for noted in witnessed:  # the earliest digest witnessed at each position (a later one may be the anchor's own)
+        times.setdefault(noted.digest.position, noted.at)
+    kept: list[Finding] = []
+    excused: list[Finding] = []
+    for problem in problems:
+        at = times.get(problem.position or -1)
+        covered = problem.check == "witness" and at is not None and any(a.position <= (problem.position or 0) and at < a.anchored_at for a in anchors)
+        (excused if covered else kept).append(
+            problem if not covered else Finding("witness", problem.message + " (before an accepted re-anchoring)", problem.position)
+        )
+    return kept, excused
 
 
-def _document(aggregate: Any) -> Any:
-    if isinstance(aggregate, Entry):
-        return ("entry", aggregate.slug, aggregate.kind, aggregate.facts, tuple(aggregate.sources), aggregate.retracted, aggregate.outcome)
-    if isinstance(aggregate, PartnerRecord):
-        return ("partner", aggregate.partner.id, aggregate.partner)
-    return None
+def _behind(app: Chronicle, problems: list[Finding]) -> int | None:
+    """Where the read model stands when it could not be brought up to the log (its tables are
+    compared with the log up to there: a read model behind is not one that differs), else None."""
+    from chrono.projections.readmodel import NAME
+
+    position, head = tracked(app, NAME), app.head_position()
+    if position is None or position == head:
+        return None
+    if position > head:
+        problems.append(Finding("read model", f"the read model says it has read up to position {position}, beyond the log's last ({head})", position))
+        return None
+    problems.append(Finding("read model", f"the read model is at position {position} of {head}: its tables are compared with the log up to there", position))
+    return position
 
 
-def _name(row: Any) -> str:
-    return str(row[2][1]) if row and row[2] else "?"
+def check_tables(
+    app: Chronicle, problems: list[Finding], progress: Callable[[int], None] | None, chronicle: Callable[[Any], None], until: int | None = None
+) -> None:
+    """Every read-model table against one made from the log; ``chronicle`` then reads the one made (the log's truth)."""
+    from chrono.projections import audit_tables
+
+    try:
+        with audit_tables.reference(app, progress, until) as scratch:
+            for difference in audit_tables.differences(app, scratch):
+                problems.append(Finding("table", difference.message, id=f"chrono_{difference.table}"))
+            chronicle(scratch)
+    except audit_tables.Unreadable as error:
+        problems.append(Finding("projection", f"the log cannot be made into a read model ({error})"))
+
+
+def current(model: ReadModel) -> Iterator[Entry]:
+    """The current revision of every entry, streamed."""
+    with model.reads() as read:
+        query = f"SELECT r.aggregate, r.revision, {STATE} FROM {model.stated('revisions')} WHERE r.superseded_at IS NULL"
+        for row in read.stream(query, ()):
+            # Not checked value by value: a read model made from the log just now; a damaged value
+            # fails the chronicle's checks, which says so.
+            yield model.row_aggregate(row, checked=False)
 
 
 def check_chronicle(entries: Iterable[Entry], partners: Mapping[str, Partner], today: date) -> tuple[list[Finding], list[Finding]]:
-    """Problems (a source without a quote) and findings about the chronicle."""
+    """Problems (a source without a quote) and findings about the chronicle, in one pass over the entries."""
     problems: list[Finding] = []
     findings: list[Finding] = []
-    live = [e for e in entries if not e.retracted]
     referenced: set[str] = set()
-    for entry in live:
+    claims = _Claims()
+    for entry in entries:
+        if entry.retracted:
+            continue
         referenced |= {*entry.facts.partners, *entry.facts.actors}
         if not entry.sources or any(not s.quote.strip() for s in entry.sources):
             problems.append(Finding("sources", "an entry without a quoted source", id=entry.slug))
         if entry.status == "planned" and entry.facts.when.ends_on_or_before(today):
             findings.append(Finding("overdue", f"planned for {entry.facts.when.edtf}, no outcome recorded", id=entry.slug))
         findings.extend(_dated_after_source(entry))
-    findings.extend(_conflicts(live))
+        claims.add(entry)
+    findings.extend(claims.conflicts())
     ancestors = _ancestors(referenced, partners)
     for pid in sorted(set(partners) - referenced - ancestors):
         findings.append(Finding("unreferenced", "a partner no entry refers to", id=pid))
@@ -202,65 +248,79 @@ def _ancestors(ids: set[str], partners: Mapping[str, Partner]) -> set[str]:
     return found
 
 
-def _conflicts(entries: Iterable[Entry]) -> Iterator[Finding]:
-    """Figures of the same metric, unit and scope for the same period or observed date that disagree."""
-    groups: dict[tuple[str, str, tuple[str, ...]], list[tuple[Entry, Any]]] = defaultdict(list)
-    for entry in entries:
-        if entry.kind != "FigureReported":
-            continue
+class _Claims:
+    """Figures grouped by what they claim: metric, unit, scope, stock or flow, and the period or
+    observed date. A group whose figures give more than one value is a conflict (DESIGN.md
+    section 6): found by grouping, never by comparing pairs. A total over years and one year
+    inside it are a whole and its part, not a conflict (their periods differ)."""
+
+    def __init__(self) -> None:
+        self.groups: dict[tuple[Any, ...], dict[Any, list[str]]] = defaultdict(dict)
+        self.periods: dict[tuple[Any, ...], str] = {}
+
+    def add(self, entry: Entry) -> None:
+        if entry.kind != "FigureReported" or entry.status == "planned":
+            return
         for quantity in entry.facts.quantities:
-            key = (quantity.metric, quantity.unit, tuple(sorted(entry.facts.partners)))
-            groups[key].append((entry, quantity))
-    for (metric, unit, _), items in sorted(groups.items()):
-        for index, (first, q1) in enumerate(items):
-            for second, q2 in items[index + 1 :]:
-                p1 = q1.observed or q1.period or first.facts.when
-                p2 = q2.observed or q2.period or second.facts.when
-                # Competing claims (DESIGN.md section 6) are about the same period or the same observed
-                # date: a total over years and one year inside it are a whole and its part.
-                same = q1.stock == q2.stock and (p1.earliest_key, p1.latest_key) == (p2.earliest_key, p2.latest_key)
-                if first.slug != second.slug and q1.value != q2.value and same and "planned" not in (first.status, second.status):
-                    yield Finding(
-                        "conflict",
-                        f"{metric} ({unit}): {q1.value} for {p1.edtf} in {first.slug} vs {q2.value} for {p2.edtf} in {second.slug}",
-                        id=first.slug,
-                    )
+            period = quantity.observed or quantity.period or entry.facts.when
+            key = (quantity.metric, quantity.unit, tuple(sorted(entry.facts.partners)), quantity.stock, period.earliest_key, period.latest_key)
+            self.periods.setdefault(key, period.edtf)
+            slugs = self.groups[key].setdefault(quantity.value, [])
+            if entry.slug not in slugs:
+                slugs.append(entry.slug)
 
-
-def _guarded(check: str, problems: list[Finding], run: Any, fallback: Any) -> Any:
-    """Run a check; a log damaged in ways it cannot read is a problem, not a crash."""
-    try:
-        return run()
-    except Exception as error:  # damaged data can break a check anywhere
-        problems.append(Finding(check, f"could not be checked on this log ({type(error).__name__}: {error})"))
-        return fallback
+    def conflicts(self) -> Iterator[Finding]:
+        for key, by_value in sorted(self.groups.items(), key=lambda item: repr(item[0])):
+            entries = {slug for slugs in by_value.values() for slug in slugs}
+            if len(by_value) < 2 or len(entries) < 2:
+                continue
+            metric, unit, edtf = key[0], key[1], self.periods[key]
+            claims = "; ".join(f"{value} in {', '.join(slugs)}" for value, slugs in sorted(by_value.items(), key=lambda item: item[1][0]))
+            yield Finding("conflict", f"{metric} ({unit}) for {edtf}: {claims}", id=min(entries))
 
 
 def audit(
-    app: Chronicle, expect: chain.Digest | None = None, today: date | None = None,
-    progress: Callable[[str], None] | None = None,
+    app: Chronicle, expect: chain.Digest | None = None, today: date | None = None, *,
+    progress: Callable[[str], None] | None = None, witnessed: Sequence[Witnessed] = (),
+    accepted: Sequence[chain.Digest] = (), tick: Callable[[int], None] | None = None,
 ) -> AuditReport:  # fmt: skip
-    """Run every check on ``app``'s store; ``progress`` hears the name of each stage as it starts."""
+    """Run every check on ``app``'s store; ``progress`` hears the name of each stage as it starts,
+    ``tick`` the number of events the reference read model has taken in as it goes."""
     step = progress or (lambda stage: None)
     problems: list[Finding] = []
-    model = ReadModel(app)
+    findings: list[Finding] = []
     step("chain")
-    _guarded("projection", problems, model.catch_up, 0)
-    chain_problems, head, count = check_chain(app, model, expect)
-    problems = chain_problems + problems
-    step("decode")
-    events = decoded_events(app, problems)
-    step("projections")
-    problems += _guarded("projection", problems, lambda: check_projections(events, model), [])
-    step("chronicle")
-    state = _guarded("chronicle", problems, lambda: fold_events(events), {})
+    _guarded("read model", problems, lambda: fresh(app), None)
+    until = _behind(app, problems)
+    chain_problems, head, count = _guarded("read", problems, lambda: check_chain(app, expect, witnessed), ([], chain.EMPTY, 0))
+    anchor_problems, anchor_findings = _guarded("anchor", problems, lambda: check_anchors(app, accepted), ([], []))
+    chain_problems, excused = _excused(chain_problems, witnessed, [f for f in anchor_findings if f.check == "anchor"], app)
+    problems = chain_problems + anchor_problems + problems
+    findings += anchor_findings + excused
+    step("tables")
     day = today or date.today()
-    chronicle_problems, findings = _guarded("chronicle", problems, lambda: _check_state(state, day), ([], []))
-    return AuditReport(head=head, problems=tuple(problems + chronicle_problems), findings=tuple(findings), events=count)
+
+    def chronicle(scratch: Any) -> None:
+        step("chronicle")
+        model = ReadModel(scratch)
+        found, noted = _guarded("chronicle", problems, lambda: check_chronicle(current(model), model.partners(), day), ([], []))
+        problems.extend(found)
+        findings.extend(noted)
+
+    _guarded("table", problems, lambda: check_tables(app, problems, tick, chronicle, until), None)
+    return AuditReport(head=head, problems=tuple(problems), findings=tuple(findings), events=count)
 
 
-def _check_state(state: dict[Any, Any], today: date) -> tuple[list[Finding], list[Finding]]:
-    # A damaged state can decode to the wrong types: that raises here, inside the guard.
-    entries = [a for a in state.values() if isinstance(a, Entry)]
-    partners = {a.partner.id: a.partner for a in state.values() if isinstance(a, PartnerRecord)}
-    return check_chronicle(entries, partners, today)
+def _guarded(check: str, problems: list[Finding], run: Any, fallback: Any) -> Any:
+    """Run a check; a store damaged in ways it cannot read is a problem, not a crash."""
+    try:
+        return run()
+    except StoreDamaged as error:
+        problems.append(Finding(check, str(error), error.position))
+    except Exception as error:  # damaged data can break a check anywhere
+        failure = describe_failure(error)
+        if failure is not None:  # a full disk, a lost connection, a lock: named as such
+            problems.append(Finding(check, failure))
+        else:
+            problems.append(Finding(check, f"could not be checked on this store ({type(error).__name__}: {first_line(error)})"))
+    return fallback

@@ -31,12 +31,13 @@ from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import OperationalError, StoredEvent
 
 from chrono.collector import cycles_collected_after
+from chrono.errors import StoreDamaged
 from chrono.events.application import Chronicle
 from chrono.events.entry import Entry, PartnerRecord
 from chrono.events.values import Partner
-from chrono.projections import chain, tallies
+from chrono.projections import chain, ledger, tallies, wellformed
 from chrono.projections.counting.rule import counts, day_key, parts, year_of
-from chrono.projections.schema import COLUMNS, DERIVED, VERSION, Dialect, drops, indexes, order_key, statements, tables
+from chrono.projections.schema import COLUMNS, DERIVED, VERSION, Dialect, drops, indexes, kept, order_key, statements, tables
 from chrono.projections.tallies import Tallies, start_year
 from chrono.when import When
 
@@ -153,8 +154,10 @@ def _key_of(when: When) -> str:
 class ReadModel:
     """The chronicle's read model in the same store as its log."""
 
-    def __init__(self, app: Chronicle) -> None:
+    def __init__(self, app: Chronicle, *, repair: bool = False) -> None:
+        """``repair``: a tracking row that is missing is made again (``chrono rebuild``), not reported."""
         self.app = app
+        self._repair = repair
         self.datastore: Any = app.recorder.datastore  # type: ignore[attr-defined]
         if hasattr(self.datastore, "schema"):
             self.dialect = Dialect("%s", "BYTEA", f"{self.datastore.schema}.", ' COLLATE "C"')
@@ -180,6 +183,7 @@ class ReadModel:
         """Create the tables, or drop and recreate those of another layout.
 
         Returns whether a rebuild left the secondary indexes to be made.
+        The chain is kept (``ledger``): a new layout links on from its head.
         """
         with self.datastore.transaction(commit=True) as cursor:
             self._lock(cursor)
@@ -188,6 +192,14 @@ class ReadModel:
             names = {str(_value(row, "name")) for row in cursor.fetchall()}
             if NAME in names:
                 return INDEXING in names
+        ledger.admit(self.app, self.dialect, NAME, repair=self._repair)  # the evidence is checked before anything is dropped
+        with self.datastore.transaction(commit=True) as cursor:
+            self._lock(cursor)
+            cursor.execute(self.sql("SELECT name FROM {t:tracking} WHERE name = ?"), (NAME,))
+            if cursor.fetchall():
+                return False  # made by another process meanwhile
+            for statement in kept(self.dialect):
+                cursor.execute(statement)
             for statement in drops(self.dialect):
                 cursor.execute(statement)
             cursor.execute(self.sql("DELETE FROM {t:tracking}"))
@@ -243,13 +255,16 @@ class ReadModel:
                 progress(len(page))
 
     def rebuild(self, progress: Any = None) -> int:
-        """Forget every row and process the whole log again.
+        """Forget every row and process the whole log again, once the log is
+        found to be the one the chain recorded (else ``StoreDamaged``, and
+        nothing is changed). The chain is kept as it is.
 
         The tables are made anew without their secondary indexes, which are
         built once at the end (much faster than updating them row by row); a
         marker in the tracking table says so until then, so that a rebuild
         cut short has its indexes made by the next process that opens it.
         """
+        ledger.verify(self.app)
         with self.datastore.transaction(commit=True) as cursor:
             self._lock(cursor)
             for statement in [*drops(self.dialect), *tables(self.dialect)[1:]]:
@@ -365,8 +380,7 @@ class ReadModel:
         rows.write(cursor, self)
         if self._held_counts is None:
             self._count(cursor, counted)
-        links = chain.walk(page, self._link_at(cursor, start))
-        self.insert(cursor, "chain", [(position, digest.hex()) for position, digest in links])
+        ledger.extend(cursor, self.dialect, start, page)
         return current
 
     # -- following writes (``chrono.events.writing.Projector``) ----------
@@ -449,12 +463,6 @@ class ReadModel:
                     current[str(_value(row, "aggregate"))] = self._row_aggregate(row)
         return current
 
-    def _link_at(self, cursor: Any, position: int) -> bytes:
-        if position == 0:
-            return chain.GENESIS
-        cursor.execute(self.sql("SELECT hash FROM {t:chain} WHERE position = ?"), (position,))
-        return bytes.fromhex(_value(cursor.fetchone(), "hash"))
-
     def head(self) -> chain.Digest:
         """The chain's head: the last position processed and its link."""
         rows = list(self._rows("SELECT position, hash FROM {t:chain} ORDER BY position DESC LIMIT 1", ()))
@@ -534,8 +542,8 @@ class ReadModel:
     # A revision's state decodes with the application's own mapper: the
     # creation event itself for a first revision, else a snapshot.
     def _freeze(self, aggregate: Any) -> bytes:
-        # Stamped with the revision's own time, not the clock's: a rebuild then
-        # writes the very bytes the first projection wrote.
+        # Stamped with the revision's own time, not the clock's: a read model made
+        # again from the log holds the very bytes, which the audit compares.
         snapshot = dataclasses.replace(type(aggregate).Snapshot.take(aggregate), timestamp=aggregate.modified_on)
         return bytes(self.app.mapper.to_stored_event(snapshot).state)
 
@@ -715,9 +723,20 @@ class ReadModel:
         records = [self._row_aggregate(row) for row in self._rows(query, params)]
         return {record.partner.id: record.partner for record in records}
 
-    def _row_aggregate(self, row: Any) -> Any:
-        aggregate_id = UUID(_value(row, "aggregate"))
-        aggregate = self._thaw(str(_value(row, "topic")), _value(row, "state"), aggregate_id, int(_value(row, "revision")))
+    def row_aggregate(self, row: Any, checked: bool = True) -> Any:
+        """The aggregate of a row read with ``STATE`` (``StoreDamaged`` if it cannot be read;
+        ``checked``: if it holds values of types chrono never writes there, too)."""
+        return self._row_aggregate(row, checked)
+
+    def _row_aggregate(self, row: Any, checked: bool = True) -> Any:
+        try:
+            aggregate_id = UUID(_value(row, "aggregate"))
+            aggregate = self._thaw(str(_value(row, "topic")), _value(row, "state"), aggregate_id, int(_value(row, "revision")))
+            if checked:
+                wellformed.check(aggregate)
+        except Exception as error:  # damaged bytes, a lost creation event, a wrong type: whatever they provoke
+            where = f"revision {_value(row, 'revision')!r} of {_value(row, 'aggregate')!r}"
+            raise StoreDamaged(f"the store is damaged: {where} cannot be read ({type(error).__name__}); run chrono audit") from error
         if isinstance(aggregate, Entry):
             aggregate.sources = tuple(aggregate.sources)
         return aggregate
@@ -800,6 +819,7 @@ _SUPERSEDE_SQLITE = (
 _SNAPSHOT_TOPIC = "eventsourcing.domain:Snapshot"
 # A revision's state: its snapshot, or for a first revision the creation event.
 _STATE = "COALESCE(r.topic, e.topic) AS topic, COALESCE(r.state, e.state) AS state"
+STATE = _STATE
 
 
 def rowcount(cursor: Any) -> int:

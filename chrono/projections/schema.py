@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import attrs
 
-VERSION = 17
+VERSION = 18
 TABLES = (
     "tracking",
     "revisions",
@@ -35,10 +35,15 @@ TABLES = (
     "totals",
     "conflicts",
     "members",
+    "anchors",
+    "chain_replaced",
 )
-# Every table but tracking.
+# The evidence: the hash chain, and the log of its re-anchorings with the links
+# they replaced. Never dropped, by a rebuild or a change of layout (ledger.py).
+KEPT = ("chain", "anchors", "chain_replaced")
+# Every table made from the log: all but tracking and the evidence.
 DERIVED = (
-    "revision_partners", "revisions", "partners", "chain", "contributions", "tallies",
+    "revision_partners", "revisions", "partners", "contributions", "tallies",
     "totals", "totals_keys", "totals_pending", "conflicts", "members",
 )  # fmt: skip
 # Tables of read models of earlier layouts, dropped with the derived ones.
@@ -84,6 +89,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "partners": ("aggregate", "revision", "id", "parent", "recorded_at", "topic", "state"),
     "chain": ("position", "hash"),
+    "anchors": ("anchored_at", "position", "old_head", "new_head", "reason"),
+    "chain_replaced": ("anchored_at", "position", "hash"),
     "totals": ("facet", "grp", "metric", "unit", "day", *_TOTALS),
     "totals_keys": ("facet", "grp", "metric", "unit", "last_day", *_TOTALS),
     "totals_pending": ("facet", "grp", "metric", "unit", "day", *_TOTALS),
@@ -102,6 +109,11 @@ def statements(dialect: Dialect) -> list[str]:
 
 def tables(dialect: Dialect) -> list[str]:
     return [statement for statement in _ddl(dialect) if "CREATE TABLE" in statement]
+
+
+def kept(dialect: Dialect) -> list[str]:
+    """The tracking table and the evidence's tables, made (if need be) whatever the layout."""
+    return [statement for statement in tables(dialect) if any(f"{dialect.table(name)} " in statement for name in ("tracking", *KEPT))]
 
 
 def indexes(dialect: Dialect) -> list[str]:
@@ -146,6 +158,10 @@ def _ddl(dialect: Dialect) -> list[str]:
         " recorded_at TEXT NOT NULL, superseded_at TEXT,"
         f" topic TEXT, state {blob})",
         "CREATE TABLE IF NOT EXISTS {t:chain} (position BIGINT PRIMARY KEY, hash TEXT NOT NULL)",
+        # Each re-anchoring of the chain (chrono reanchor), and the links it replaced.
+        "CREATE TABLE IF NOT EXISTS {t:anchors} (anchored_at TEXT NOT NULL, position BIGINT NOT NULL,"
+        " old_head TEXT NOT NULL, new_head TEXT NOT NULL, reason TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS {t:chain_replaced} (anchored_at TEXT NOT NULL, position BIGINT NOT NULL, hash TEXT NOT NULL)",
         # What each entry revision adds to the counters (projections.counting):
         # ``part`` 0 is the one its kind counts, ``part`` i the i-th quantity;
         # ``low``/``high`` the value bounds (NULL high: open), ``measure``

@@ -34,11 +34,31 @@ def audit_view(report: Any, lang: str = "en") -> RenderableType:
     verdict.append("\n")
     verdict.append(label(lang, "head", head=str(report.head), events=report.events), style="chrono.muted")
     parts: list[RenderableType] = [Panel(verdict, border_style="green" if ok else "red", expand=False)]
-    if report.problems:
-        parts.append(_findings_table(label(lang, "problems"), report.problems, lang, "chrono.fail"))
-    if report.findings:
-        parts.append(_findings_table(label(lang, "findings"), report.findings, lang, "chrono.finding"))
+    for title, items, style in (("problems", report.problems, "chrono.fail"), ("findings", report.findings, "chrono.finding")):
+        if items:
+            shown, left = _summarised(items)
+            parts.append(_findings_table(label(lang, title), shown, lang, style))
+            if left:
+                counts = ", ".join(f"{count} {check}" for check, count in left.items())
+                parts.append(Text(f"… and {sum(left.values())} more ({counts}): --format json lists them all", style="chrono.muted"))
     return Group(*parts)
+
+
+FIRST = 10  # items of each check shown in the view; JSON, CSV and Markdown give them all
+
+
+def _summarised(items: Sequence[Any]) -> tuple[list[Any], dict[str, int]]:
+    """The first ``FIRST`` items of each check, and how many of each are left out."""
+    shown: list[Any] = []
+    seen: dict[str, int] = {}
+    left: dict[str, int] = {}
+    for item in items:
+        seen[item.check] = seen.get(item.check, 0) + 1
+        if seen[item.check] <= FIRST:
+            shown.append(item)
+        else:
+            left[item.check] = left.get(item.check, 0) + 1
+    return shown, left
 
 
 AUDIT_COLUMNS = ("severity", "check", "position", "id", "message")

@@ -17,6 +17,7 @@ DISCONNECTED = (
 )  # fmt: skip
 READ_ONLY = ("readonly database", "read-only file system")
 DAMAGED = ("malformed", "not a database", "disk image", "file is encrypted")
+FULL = ("database or disk is full", "no space left on device", "could not extend file", "disk full", "disk quota exceeded")
 
 
 def describe_failure(error: BaseException) -> str | None:
@@ -33,6 +34,8 @@ def describe_failure(error: BaseException) -> str | None:
     if not isinstance(error, PersistenceError | sqlite3.Error) and not _is_psycopg_error(error):
         return None
     text = " ".join(str(error).split()).lower()
+    if any(marker in text for marker in FULL):
+        return "the disk holding the store is full; nothing was written: free some space and run the command again"
     if any(marker in text for marker in LOCKED):
         return (f"the store is locked by another writer (waited {lock_timeout()} s); nothing was written: "
                 "try again when it has finished")  # fmt: skip
@@ -45,6 +48,18 @@ def describe_failure(error: BaseException) -> str | None:
     if any(marker in text for marker in DAMAGED):
         return f"the store is damaged ({first_line(error)}); nothing was written: restore it from a copy"
     return f"the store failed: {first_line(error)}"
+
+
+def cause(error: BaseException) -> str:
+    """What stopped a step, in a few words (a full disk and a lost connection named as such)."""
+    text = " ".join(str(error).split()).lower()
+    if (isinstance(error, OSError) and error.errno == 28) or any(marker in text for marker in FULL):
+        return "the disk is full"
+    if any(marker in text for marker in DISCONNECTED):
+        return "the connection to the PostgreSQL server was lost"
+    if any(marker in text for marker in LOCKED):
+        return "the store is locked by another writer"
+    return first_line(error)
 
 
 def _is_psycopg_error(error: BaseException) -> bool:

@@ -126,5 +126,17 @@ def _read_sqlite(path: Path) -> tuple[set[str], dict[str, str], bool]:
         finally:
             connection.close()
     except sqlite3.DatabaseError as error:
+        if _full(path):  # SQLite cannot even open a file's shared memory on a full disk: not damage
+            raise StoreError(f"cannot open {path}: the disk holding it is full; free some space and run the command again") from None
         raise StoreError(f"{path} is damaged or not a chrono store ({error})") from None
     return tables, meta, has_events
+
+
+def _full(path: Path) -> bool:
+    """Whether the disk holding ``path`` has no room left."""
+    import shutil
+
+    try:
+        return shutil.disk_usage(path.resolve().parent).free < 65536
+    except OSError:
+        return False

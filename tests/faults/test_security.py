@@ -288,3 +288,61 @@ def test_an_empty_file_adopted_as_a_store_is_made_owner_only(tmp_path: Path) -> 
     result = chrono("--store", str(path), "import", str(write_jsonl(tmp_path / "p.jsonl", PARTNERS)))
     assert result.returncode == 0, result.stderr
     assert mode(path) == 0o600
+
+
+@pytest.mark.parametrize(
+    "topic",
+    ["chrono.__main__:run", "chrono.cli:main", "chrono.events.entry:Entry", "chrono.events.entry:Entry.Recorded",
+     "chrono.events.entry:Entry.VisitMade ", "Chrono.events.entry:Entry.VisitMade", "eventsourcing.domain:Snapshot", "os:system"],
+)  # fmt: skip
+def test_an_event_log_import_takes_only_chronos_own_topics_exactly(tmp_path: Path, topic: str) -> None:
+    import sys
+
+    source = str(tmp_path / "a.sqlite")
+    write_jsonl(tmp_path / "p.jsonl", PARTNERS)
+    assert chrono("--store", source, "import", str(tmp_path / "p.jsonl")).returncode == 0
+    lines = chrono("--store", source, "export", "--format", "events").stdout.splitlines()
+    event = json.loads(lines[0])
+    event["topic"] = topic
+    (tmp_path / "log.jsonl").write_text(json.dumps(event) + "\n")
+    before = set(sys.modules)
+    code = commands_of_log(tmp_path / "log.jsonl")
+    assert code == 2
+    assert not {name for name in set(sys.modules) - before if name.startswith(("chrono.__main__", "os"))}
+    result = chrono("--store", str(tmp_path / "b.sqlite"), "import", str(tmp_path / "log.jsonl"))
+    assert "is not one of chrono's events" in assert_clean_failure(result)[0]
+
+
+def commands_of_log(path: Path) -> int:
+    """The import of an event log in this process: its exit code (a module named by a topic would load here)."""
+    from tests.faults.helpers import cli
+
+    return cli("--store", str(path.with_suffix(".sqlite")), "import", str(path))[0]
+
+
+def test_an_encrypted_stores_read_model_holds_only_what_readme_lists(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With every table made (running totals, explained segments, conflicts): the file's bytes hold no
+    title, quote, document, name, note or reason; README.md lists metrics, units and values as readable."""
+    from tests.faults.helpers import cli
+
+    key = new_key()
+    token = uuid.uuid4().hex[:10]
+    secret = {"title": f"Zebra summit {token}", "quote": f"Quokka quote {token}", "document": f"okapi-{token}.pdf",
+              "note": f"Narwhal note {token}", "reason": f"Axolotl reason {token}"}  # fmt: skip
+    records = [
+        *PARTNERS,
+        entry("2023-secret", kind="FigureReported", title={"en": secret["title"], "vi": ""}, note=secret["note"],
+              quantities=[{"metric": "aid_value", "value": "7", "unit": "USD", "period": "2023"}],
+              sources=[{"document": secret["document"], "quote": secret["quote"]}]),
+    ]  # fmt: skip
+    path = str(tmp_path / "secret.sqlite")
+    write_jsonl(tmp_path / "s.jsonl", records)
+    monkeypatch.setenv("CHRONO_KEY", key)
+    for argv in (["import", str(tmp_path / "s.jsonl")], ["counters", "--by", "year"], ["explain", "aid_value"], ["timeline"],
+                 ["correct", "2023-secret", "--set", "when=2023-05", "--reason", secret["reason"]], ["counters"], ["audit"]):  # fmt: skip
+        code, _, err = cli("--store", path, *argv)
+        assert code == 0, (argv, err)
+    stored = b"".join(Path(f"{path}{suffix}").read_bytes() for suffix in ("", "-wal") if Path(f"{path}{suffix}").exists())
+    for text in (*secret.values(), "Wenshan", "Văn Sơn"):
+        assert text.encode() not in stored, text
+    assert b"aid_value" in stored  # readable, as README.md says: counters are SQL sums over it

@@ -1,0 +1,89 @@
+"""The event log and the chain read as stored, without eventsourcing's conversions.
+
+The audit and ``rebuild`` read the log through here: a row whose values are
+not of their column's type (a BLOB turned TEXT, a NULL, an id that is no
+UUID) comes back as it is, for the chain to find, instead of raising inside
+the persistence module. Rows are read a page at a time (bounded memory).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+
+from chrono.projections.schema import Dialect
+
+PAGE = 2000
+
+
+@attrs.frozen
+class Raw:
+    """One stored event's row, as stored."""
+
+    id: int
+    originator_id: Any
+    originator_version: Any
+    topic: Any
+    state: Any
+
+
+def dialect_of(app: Any) -> Dialect:
+    """The read model's SQL dialect on ``app``'s store."""
+    datastore = app.recorder.datastore
+    if hasattr(datastore, "schema"):
+        return Dialect("%s", "BYTEA", f"{datastore.schema}.", ' COLLATE "C"')
+    return Dialect("?", "BLOB", "")
+
+
+def raw_log(app: Any, start: int = 1) -> Iterator[Raw]:
+    """Every stored event from ``start`` on, in log order."""
+    dialect = dialect_of(app)
+    column = "notification_id" if dialect.postgres else "rowid"
+    table = f"{dialect.prefix}{app.recorder.events_table_name}"
+    query = (
+        f"SELECT {column} AS id, originator_id, originator_version, topic, state FROM {table}"
+        f" WHERE {column} >= {dialect.placeholder} ORDER BY {column} LIMIT {PAGE}"
+    )
+    while True:
+        with app.recorder.datastore.transaction(commit=False) as cursor:
+            cursor.execute(query, (start,))
+            rows = cursor.fetchall()
+        for row in rows:
+            yield Raw(int(row["id"]), row["originator_id"], row["originator_version"], row["topic"], row["state"])
+        if len(rows) < PAGE:
+            return
+        start = int(rows[-1]["id"]) + 1
+
+
+def stored_links(app: Any) -> Iterator[tuple[int, str]]:
+    """The stored chain, in log order, a page at a time (a damaged link comes back as text that is no hash)."""
+    dialect = dialect_of(app)
+    query = dialect.sql(f"SELECT position, hash FROM {{t:chain}} WHERE position > ? ORDER BY position LIMIT {PAGE}")
+    after = -(2**63)
+    while True:
+        with app.recorder.datastore.transaction(commit=False) as cursor:
+            cursor.execute(query, (after,))
+            rows = cursor.fetchall()
+        for row in rows:
+            position = row["position"]
+            if type(position) is not int:  # SQLite keeps text put in an integer column; it sorts after every number
+                yield -1, str(row["hash"])  # matches no event's position: the chain is found to part there
+                return
+            yield position, str(row["hash"])
+        if len(rows) < PAGE:
+            return
+        after = int(rows[-1]["position"])
+
+
+def tracked(app: Any, name: str) -> int | None:
+    """The position of the tracking row ``name``, or None when there is none (or no tracking table)."""
+    dialect = dialect_of(app)
+    try:
+        with app.recorder.datastore.transaction(commit=False) as cursor:
+            cursor.execute(dialect.sql("SELECT position FROM {t:tracking} WHERE name = ?"), (name,))
+            row = cursor.fetchone()
+    except Exception:  # no tracking table (a store changed by hand): there is no position
+        return None
+    return row["position"] if row is not None and type(row["position"]) is int else None
