@@ -353,6 +353,7 @@ def main(argv: list[str] | None = None) -> None:
             except Exception as error:
                 log(f"{backend}: stopped by {error!r}")
                 results[backend] = {}
+            write_report(args, started, results, when=None, cold=None, chrono=bench.chrono)  # kept if a later backend hangs
         log("When parsing, cold start against the bare import")
         when = cold = None
         try:  # a failure here must not lose the sizes measured before it
