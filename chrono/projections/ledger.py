@@ -28,6 +28,7 @@ from chrono.projections.rawlog import dialect_of, raw_log, stored_links
 from chrono.projections.schema import VERSION, Dialect
 
 LAYOUT = re.compile(r"chronicle-v(\d+)")
+REANCHORED = "re-anchored at position"  # how a re-anchoring's note begins in the witness
 
 
 def verify(app: Any) -> None:
