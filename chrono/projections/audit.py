@@ -142,7 +142,7 @@ def check_anchors(app: Chronicle, accepted: Sequence[chain.Digest], witnessed: S
                    f"head before: {anchor.old_head}, after: {anchor.new_head}")  # fmt: skip
         if anchor.reason.startswith("rebuild: "):
             what = anchor.reason.removeprefix("rebuild: ")
-            message = f"on {anchor.anchored_at}, chrono rebuild found the read model differing from the log and made it again ({what})"
+            message = f"on {anchor.anchored_at}, chrono found the read model differing from the log and made it again ({what})"
         if anchor.new_head in taken:
             findings.append(Finding("anchor", message + "; accepted", anchor.position))
         else:

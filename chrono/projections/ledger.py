@@ -163,6 +163,18 @@ def reanchor(app: Any, reason: str) -> Anchor | None:
     return Anchor(moment, parting.position, str(old), str(new), reason)
 
 
+def incident_in(cursor: Any, dialect: Dialect, what: str) -> None:
+    """``record_incident`` within the transaction of ``cursor`` (the one that repairs what it found)."""
+    cursor.execute(dialect.sql("SELECT position, hash FROM {t:chain} ORDER BY position DESC LIMIT 1"))
+    row = cursor.fetchone()
+    now = chain.EMPTY if row is None else chain.Digest(int(row["position"]), str(row["hash"]))
+    moment = datetime.now(UTC).isoformat(timespec="microseconds")
+    cursor.execute(
+        dialect.sql("INSERT INTO {t:anchors} (anchored_at, position, old_head, new_head, reason) VALUES (?, ?, ?, ?, ?)"),
+        (moment, now.position, str(now), str(now), f"rebuild: {what}"),
+    )
+
+
 def record_incident(app: Any, what: str) -> Anchor:
     """Log that the read model was found to differ from the log and was made again (``chrono rebuild``).
 
