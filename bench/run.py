@@ -359,8 +359,12 @@ def main(argv: list[str] | None = None) -> None:
                 log(f"{backend}: stopped by {error!r}")
                 results[backend] = {}
         log("When parsing, cold start against the bare import")
-        when = in_child("when", "") if bench.wanted("when") else None
-        cold = {"timeline_s": bench.cold(None)["seconds"], "bare_s": fixed.bare_import(bench.env)} if bench.wanted("cold-start") else None
+        when = cold = None
+        try:  # a failure here must not lose the sizes measured before it
+            when = in_child("when", "") if bench.wanted("when") else None
+            cold = {"timeline_s": bench.cold(None)["seconds"], "bare_s": fixed.bare_import(bench.env)} if bench.wanted("cold-start") else None
+        except Exception as error:
+            log(f"the fixed figures: stopped by {error!r}")
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)

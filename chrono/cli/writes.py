@@ -16,6 +16,7 @@ from chrono.errors import Problem, Rejected, StoreDamaged
 if TYPE_CHECKING:
     from chrono.events.application import Chronicle, Report
     from chrono.events.commands import Origin
+    from chrono.projections.readmodel import ReadModel
 
 
 def _command_line_origin() -> Origin:
@@ -25,15 +26,33 @@ def _command_line_origin() -> Origin:
     return Origin("command line")
 
 
+def _writer(args: argparse.Namespace) -> Chronicle:
+    """The store, its read model caught up and following each write in the write's own transaction."""
+    app = open_chronicle(args)
+    _caught_up(app)
+    return app
+
+
+def _caught_up(app: Chronicle) -> ReadModel:
+    from chrono.projections.readmodel import ReadModel
+    from chrono.render.progress import progress
+
+    model = app.projector if isinstance(app.projector, ReadModel) else ReadModel(app)
+    # Also after a write: one the read model could not follow (another process
+    # wrote first, or a step after its commit failed) is taken from the log.
+    with progress("updating the read model", max(0, app.head_position() - model.position())) as tracker:
+        model.catch_up(tracker)
+    app.follow(model)
+    return model
+
+
 def _report(app: Chronicle, report: Report, args: argparse.Namespace | None = None) -> int:
     """Say what a committed write recorded; catch the read model up, print the head digest and witness it.
 
     The write is committed by now: a later step that fails says so, and that
     the next command finishes it, rather than that nothing was written.
     """
-    from chrono.projections.readmodel import ReadModel
     from chrono.projections.witness import named
-    from chrono.render.progress import progress
     from chrono.store.failures import cause
 
     where = named(getattr(args, "witness", None))  # a bad witness is refused before anything is said
@@ -42,10 +61,7 @@ def _report(app: Chronicle, report: Report, args: argparse.Namespace | None = No
     else:
         err(f"nothing new: all {len(report.unchanged)} record(s) were already recorded")
     try:
-        model = ReadModel(app)
-        with progress("updating the read model", max(0, app.head_position() - model.position())) as tracker:
-            model.catch_up(tracker)
-        head = model.head()
+        head = _caught_up(app).head()
     except StoreDamaged as error:  # the write stands; the store was found changed outside chrono
         err(f"warning: the write was committed, but the read model cannot be updated: {error}")
         return 1
@@ -128,7 +144,7 @@ def cmd_record(args: argparse.Namespace) -> int:
         "sources": [source], "codes": {"cameo": args.cameo} if args.cameo else {}, "note": args.note,
     }  # fmt: skip
     commands = _commands_from(record)
-    app = open_chronicle(args)
+    app = _writer(args)
     report = app.submit(commands)
     _report(app, report, args)
     # The new entry's id and recording time, on stdout for a script to keep;
@@ -148,7 +164,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             path.open("rb").close()
         except OSError as error:
             raise Rejected([file_problem(str(path), error.strerror or str(error))]) from None
-    app = open_chronicle(args)
+    app = _writer(args)
     with progress("importing") as tracker:
         report = import_files(app, args.files, progress=tracker.step)
     return _report(app, report, args)
@@ -162,7 +178,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
     from chrono.interchange.changes import parse_changes
     from chrono.interchange.fields import RecordProblems, source_from_record
 
-    app = open_chronicle(args)
+    app = _writer(args)
     entry = app.entry(args.id)
     try:
         changes = parse_changes(entry.kind, entry.facts, args.changes, _command_line_origin())
@@ -178,7 +194,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
 
 
 def cmd_retract(args: argparse.Namespace) -> int:
-    app = open_chronicle(args)
+    app = _writer(args)
     return _report(app, app.retract(args.id, args.reason), args)
 
 
@@ -186,7 +202,7 @@ def cmd_update_chronicle(args: argparse.Namespace) -> int:
     from chrono.bundled import update
     from chrono.render.update import UpdateView
 
-    app = open_chronicle(args)
+    app = _writer(args)
     result = update(app, dry_run=args.dry_run)
     present(args, json=result.to_json, view=lambda: UpdateView(result, args.lang))
     return 0 if result.report is None else _report(app, result.report, args)

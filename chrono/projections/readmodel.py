@@ -16,6 +16,7 @@ cipher alike), so nothing is encoded twice for the common case.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -46,6 +47,7 @@ STALE_TALLIES = f"{NAME}/tallies-stale"  # present when a partner moved: the ent
 ANALYSED = f"{NAME}/analysed"  # the position PostgreSQL's planner statistics were gathered at
 RESTATE = 10_000  # events caught up before the statistics are gathered again (and a tenth of the log)
 PAGE = 1000
+REBUILD_PAGE = 5000  # events a rebuild takes per transaction (each commit syncs the file)
 # The read model's DDL runs under this PostgreSQL advisory lock, so that
 # processes opening a new store at once do not race to create its tables.
 DDL_LOCK = 0x6368726F6E6F  # "chrono"
@@ -168,6 +170,8 @@ class ReadModel:
         self._parent_map: dict[str, str | None] | None = None
         self._registries: dict[str | None, dict[str, Partner]] = {}
         self._registered_at = -1
+        self._followed = -1  # the last position a write this read model followed ended at
+        self._held_counts: Tallies | None = None  # the entry counts a write or rebuild changed so far
         if retry_busy(self._create):
             retry_busy(self._index)
 
@@ -232,7 +236,7 @@ class ReadModel:
         done = 0
         while True:
             start = self.position()
-            page = self.app.recorder.select_notifications(start=start + 1, limit=PAGE)
+            page = self.app.recorder.select_notifications(start=start + 1, limit=REBUILD_PAGE if self.rebuilding else PAGE)
             if not page:
                 if done and self.dialect.postgres and not self.rebuilding:
                     self._restate()
@@ -269,14 +273,26 @@ class ReadModel:
             cursor.execute(self.sql("DELETE FROM {t:tracking} WHERE name IN (?, ?)"), (INDEXING, STALE_TALLIES))
             cursor.execute(self.sql("DELETE FROM {t:tracking} WHERE name LIKE ? OR name LIKE ?"), (f"{NAME}/totals/%", f"{NAME}/members/%"))
             cursor.execute(self.sql("INSERT INTO {t:tracking} (name, position) VALUES (?, 0)"), (INDEXING,))
+            # Until the counts gathered over the whole rebuild are written, they
+            # are stale: a rebuild cut short has them made again from the rows.
+            cursor.execute(self.sql("INSERT INTO {t:tracking} (name, position) VALUES (?, 0)"), (STALE_TALLIES,))
         self._last = self._later_versions()
         self._parent_map = {}
+        self._held_counts = Tallies({})
         try:
             done = self.catch_up(progress)
+            retry_busy(self._write_held_counts)
         finally:
-            self._held, self._last = {}, None
+            self._held, self._last, self._held_counts = {}, None, None
         retry_busy(self._index)
+        retry_busy(self._recount)
         return done
+
+    def _write_held_counts(self) -> None:
+        assert self._held_counts is not None
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(self.sql("DELETE FROM {t:tracking} WHERE name = ?"), (STALE_TALLIES,))
+            self._count(cursor, self._held_counts)  # stale again if a partner moved in the log
 
     def _later_versions(self) -> dict[str, int]:
         """The aggregates with more than one event, and their last version."""
@@ -347,15 +363,64 @@ class ReadModel:
             if not self.advance(cursor, NAME, start, page[-1].id):
                 raise _Restarted
             events = [self.app.mapper.to_domain_event(notification) for notification in page]
-            current = self._current(cursor, events)
-            rows = _Rows()
-            counted = Tallies(self._parents(cursor))
-            for notification, event in zip(page, events, strict=True):
-                self._apply(notification, event, current, rows, counted)
-            rows.write(cursor, self)
+            return self._project(cursor, start, page, events)
+
+    def _project(self, cursor: Any, start: int, page: Sequence[Any], events: Sequence[Any]) -> dict[str, Any]:
+        """Derive every table's rows and the chain's links from ``page`` (the log after ``start``).
+
+        The entry counts of a write or a rebuild are gathered over all its
+        pages and written once, at its end (``_held_counts``): most pages
+        change the same few hundred counts.
+        """
+        current = self._current(cursor, events)
+        rows = _Rows()
+        counted = self._held_counts if self._held_counts is not None else Tallies(self._parents(cursor))
+        for notification, event in zip(page, events, strict=True):
+            self._apply(notification, event, current, rows, counted)
+        rows.write(cursor, self)
+        if self._held_counts is None:
             self._count(cursor, counted)
-            ledger.extend(cursor, self.dialect, start, page)
+        ledger.extend(cursor, self.dialect, start, page)
         return current
+
+    # -- following writes (``chrono.events.writing.Projector``) ----------
+
+    def project(self, cursor: Any, written: Sequence[Any], events: Sequence[Any]) -> None:
+        """Take the events a write has just stored, in the write's transaction.
+
+        Only where the read model had reached the log's head before them: one
+        that is behind (or being rebuilt) takes them from the log when it
+        catches up, in order.
+        """
+        position = "notification_id" if self.dialect.postgres else "rowid"  # eventsourcing's notification ids
+        cursor.execute(f"SELECT MAX({position}) AS head FROM {self._events_table()} WHERE {position} < {int(written[0].id)}")
+        start = int(_value(cursor.fetchone(), "head") or 0)
+        if not self.advance(cursor, NAME, start, written[-1].id):
+            return
+        if self._held_counts is None:
+            if start != self._followed:  # another process wrote since: partners may have moved
+                self._parent_map = None
+            self._held_counts = Tallies(self._parents(cursor))
+        self._project(cursor, start, written, events)
+        self._followed = written[-1].id
+
+    def begin(self) -> None:
+        """A write starts: nothing of an earlier one (rolled back) is held."""
+        self._held_counts = None
+
+    def settle(self, cursor: Any) -> None:
+        """The write is about to commit: write the entry counts its pages changed."""
+        if self._held_counts is not None:
+            self._count(cursor, self._held_counts)
+
+    def committed(self) -> None:
+        """After a write that this read model followed: the work done in transactions of its own."""
+        if self._held_counts is None:
+            return
+        self._held_counts = None
+        if self.dialect.postgres:
+            self._restate()
+        retry_busy(self._recount)
 
     def advance(self, cursor: Any, name: str, start: int, position: int) -> bool:
         """Move the tracking row ``name`` from ``start`` to ``position``; False if
@@ -477,10 +542,9 @@ class ReadModel:
     # A revision's state decodes with the application's own mapper: the
     # creation event itself for a first revision, else a snapshot.
     def _freeze(self, aggregate: Any) -> bytes:
-        snapshot = type(aggregate).Snapshot.take(aggregate)
-        # Stamped with its revision's time, not the clock's: a read model made
-        # again from the log holds the same bytes, which the audit compares.
-        object.__setattr__(snapshot, "timestamp", aggregate.modified_on)
+        # Stamped with the revision's own time, not the clock's: a read model made
+        # again from the log holds the very bytes, which the audit compares.
+        snapshot = dataclasses.replace(type(aggregate).Snapshot.take(aggregate), timestamp=aggregate.modified_on)
         return bytes(self.app.mapper.to_stored_event(snapshot).state)
 
     def _thaw(self, topic: str, state: bytes, aggregate_id: Any, version: int) -> Any:

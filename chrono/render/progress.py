@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from typing import Any
 
 # What an import is doing, for the bar's description.
-STAGES = {"read": "reading files", "parse": "checking records", "save": "saving events", "catch-up": "updating the read model"}
+STAGES = {"read": "reading files", "parse": "checking records", "save": "saving records", "catch-up": "updating the read model"}
 
 
 class Tracker:
@@ -39,7 +39,7 @@ class _Bar(Tracker):
         self.progress.reset(self.task, total=total, description=description)
 
     def step(self, stage: str, done: int, total: int) -> None:
-        self.progress.update(self.task, description=STAGES.get(stage, stage), completed=done, total=total)
+        self.progress.update(self.task, description=STAGES.get(stage, stage), completed=done, total=total or None)
 
 
 @contextmanager

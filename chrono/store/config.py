@@ -121,6 +121,8 @@ def sqlite_env(path: Path) -> dict[str, str]:
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
         "SQLITE_DBNAME": str(path.resolve()),
         "SQLITE_LOCK_TIMEOUT": str(lock_timeout()),
+        # eventsourcing's recorder, able to write in a transaction it is given (chrono.store.sqlite).
+        "APPLICATION_RECORDER_TOPIC": "chrono.store.sqlite:ChronoSQLiteRecorder",
     }
 
 

@@ -244,7 +244,7 @@ def test_an_event_log_with_foreign_or_broken_events_is_refused(tmp_path: Path) -
     good = {"type": "event", "originator_id": "6f1b9d9e-5c8c-4c59-9f0e-1a1a1a1a1a1a", "originator_version": 1}
     events.write_text(json.dumps({**good, "topic": "os:system", "state": {"command": "echo"}}) + "\n")
     lines = assert_clean_failure(chrono("--store", str(tmp_path / "a.sqlite"), "import", str(events)))
-    assert "topic: 'os:system' is not a chrono event" in lines[0]
+    assert "topic: 'os:system' is not one of chrono's events" in lines[0]
     events.write_text(json.dumps({**good, "topic": "chrono.events.entry:Entry.VisitMade", "state": "bm90IGpzb24="}) + "\n")
     lines = assert_clean_failure(chrono("--store", str(tmp_path / "b.sqlite"), "import", str(events)))
     assert "state: cannot be read" in lines[0]

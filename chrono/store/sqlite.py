@@ -1,0 +1,54 @@
+"""chrono's SQLite recorder: eventsourcing's, able to write inside a transaction it is given.
+
+``chrono.store.config`` names it in ``APPLICATION_RECORDER_TOPIC`` for SQLite
+stores. ``chrono.events.writing`` holds one transaction open over a write of
+any size: it takes the write lock first, so that what it reads of the log
+(which ids are stored, an entry to correct) is still so when it writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.sqlite import SQLiteApplicationRecorder
+
+PAGE = 500  # ids per query (SQLite allows 999 parameters before 3.32)
+
+
+class ChronoSQLiteRecorder(SQLiteApplicationRecorder):
+    """Writes and reads in a transaction that holds the store's write lock."""
+
+    @contextmanager
+    def writing(self) -> Iterator[Any]:
+        """A cursor in a transaction that holds the write lock from its start."""
+        with self.datastore.transaction(commit=True) as cursor:
+            # A write that changes nothing still takes SQLite's write lock:
+            # another writer now waits for this transaction (lock timeout).
+            cursor.execute(f"DELETE FROM {self.events_table_name} WHERE 0")
+            yield cursor
+
+    def insert_in(self, cursor: Any, stored_events: Sequence[StoredEvent]) -> Sequence[int]:
+        """Insert ``stored_events`` in the open transaction; their notification ids."""
+        return list(self._insert_events(cursor, stored_events) or ())
+
+    def stored_ids_in(self, cursor: Any, ids: Sequence[UUID]) -> set[UUID]:
+        """Which of ``ids`` have events in the log, as the open transaction sees it."""
+        found: set[UUID] = set()
+        for start in range(0, len(ids), PAGE):
+            page = ids[start : start + PAGE]
+            marks = ", ".join("?" for _ in page)
+            cursor.execute(f"SELECT DISTINCT originator_id FROM {self.events_table_name} WHERE originator_id IN ({marks})", [uid.hex for uid in page])
+            found.update(UUID(row["originator_id"]) for row in cursor.fetchall())
+        return found
+
+    def events_in(self, cursor: Any, originator_id: UUID) -> list[StoredEvent]:
+        """The stored events of ``originator_id`` in version order, as the open transaction sees them."""
+        cursor.execute(self.select_events_statement + " ORDER BY originator_version", (originator_id.hex,))
+        return [
+            StoredEvent(originator_id=originator_id, originator_version=row["originator_version"], topic=row["topic"], state=row["state"])
+            for row in cursor.fetchall()
+        ]
