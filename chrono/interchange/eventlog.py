@@ -59,7 +59,7 @@ def stored_event(data: dict[str, Any], origin: Origin) -> Any:
     # Resolving a topic imports its module: only the topics of chrono's own events, matched
     # exactly, are let in (a prefix would let "chrono.__main__:run" re-run the command line).
     if not isinstance(topic, str) or topic not in event_topics():
-        raise Rejected([Problem(origin.file, origin.line, "topic", f"{shown(topic)} is not a chrono event")])
+        raise Rejected([Problem(origin.file, origin.line, "topic", f"{shown(topic)} is not one of chrono's events")])
     try:
         state = data["state"]
         raw = base64.b64decode(state) if isinstance(state, str) else json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode()

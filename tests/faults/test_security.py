@@ -310,7 +310,7 @@ def test_an_event_log_import_takes_only_chronos_own_topics_exactly(tmp_path: Pat
     assert code == 2
     assert not {name for name in set(sys.modules) - before if name.startswith(("chrono.__main__", "os"))}
     result = chrono("--store", str(tmp_path / "b.sqlite"), "import", str(tmp_path / "log.jsonl"))
-    assert "is not a chrono event" in assert_clean_failure(result)[0]
+    assert "is not one of chrono's events" in assert_clean_failure(result)[0]
 
 
 def commands_of_log(path: Path) -> int:
