@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 QUERY_MS, WRITE_MS, QUERY_MB, BULK_MB = 100, 200, 200, 400
-IMPORT_RATIO, REBUILD_RATIO, WHEN_RATE = 0.7, 0.5, 100_000
+IMPORT_RATIO, REBUILD_RATIO, AUDIT_RATIO, WHEN_RATE = 0.7, 0.5, 0.5, 100_000
 FLOOR_MS = 10
 QUERY_TARGET = f"< {QUERY_MS} ms over the cold start, ≤ 2× its 10k time, < {QUERY_MB} MB"
 
@@ -52,7 +52,7 @@ def bulk_rows(backend: str, sizes: dict[int, dict[str, Any]]) -> list[dict[str, 
         if "error" in result:
             out.append({"figure": "error", "label": "the run of this size", "backend": backend, "size": size, "status": "failed",
                         "error": result["error"], "target": "", "met": False})  # fmt: skip
-        for name, baseline, ratio in (("import", "save", IMPORT_RATIO), ("rebuild", "decode", REBUILD_RATIO)):
+        for name, baseline, ratio in (("import", "save", IMPORT_RATIO), ("rebuild", "decode", REBUILD_RATIO), ("audit", "decode", AUDIT_RATIO)):
             if name not in result:
                 continue
             mine, theirs = result[name], result.get(baseline, {})
@@ -93,7 +93,7 @@ def cell(row: dict[str, Any]) -> str:
         return f"timeout{'; ' + row['error'] if row['error'] else ''} ✗"
     if row["status"] == "failed":
         return f"failed: {row['error'][:120]} ✗".replace("|", "/")
-    if row["figure"] in ("import", "rebuild"):
+    if row["figure"] in ("import", "rebuild", "audit"):
         base = f"{row['baseline']:,.0f}" if row["baseline"] else "–"
         ratio = f"{row['value'] / row['baseline']:.2f}×" if row["baseline"] else ""
         return f"{row['value']:,.0f}/s, {row['max_rss_mb']:.0f} MB; {base}/s: {ratio} {mark(row['met'])}"

@@ -143,7 +143,7 @@ class Bench:
         time.sleep(1.1)
         applied = writes.apply_changes(url, changes)
         result["changes"] = {**applied, "per_s": applied["changes"] / applied["seconds"]}
-        if self.wanted("rebuild"):
+        if self.wanted("rebuild") or self.wanted("audit"):
             self.rebuild(url, result)
         question = queries.Question(known_at=known_at, show=first_corrected(changes))
         chosen = [q for q in queries.queries(question) if self.wanted(q.name)]
@@ -180,9 +180,14 @@ class Bench:
     def rebuild(self, url: str, result: dict[str, Any]) -> None:
         log("  chrono rebuild, and decoding the log alone")
         decoded = in_child("decode", url)
-        rebuilt = self.chrono_run(url, "rebuild")
         result["decode"] = {**decoded, "per_s": decoded["events"] / decoded["seconds"]}
-        result["rebuild"] = self.rate(rebuilt, int(decoded["events"]), "events/s", result["cold_start_before"]["seconds"])
+        if self.wanted("rebuild"):
+            rebuilt = self.chrono_run(url, "rebuild")
+            result["rebuild"] = self.rate(rebuilt, int(decoded["events"]), "events/s", result["cold_start_before"]["seconds"])
+        if self.wanted("audit"):
+            log("  chrono audit")
+            audited = self.chrono_run(url, "audit", "--format", "json")
+            result["audit"] = self.rate(audited, int(decoded["events"]), "events/s", result["cold_start_before"]["seconds"])
 
     def cold(self, store: str | None) -> dict[str, Any]:
         return fixed.cold_start(store, self.env)

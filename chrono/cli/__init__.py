@@ -93,8 +93,28 @@ def _failed(error: Exception) -> int:
         _say(f"error: {error.strerror or error}{f': {error.filename}' if error.filename else ''}")
         return EXIT_BAD_INPUT
     first = (str(error).strip().splitlines() or [""])[0]
+    if _read_from_the_store(error):
+        reason = f"{type(error).__name__}: {first[:100]}"
+        _say(f"error: the store holds a value chrono cannot read ({reason}): it was changed outside chrono or is damaged; run chrono audit")
+        return EXIT_FOUND
     _say(f"internal error: {type(error).__name__}: {first} (run again with --debug for the traceback, and report it)")
     return EXIT_INTERNAL
+
+
+def _read_from_the_store(error: Exception) -> bool:
+    """Whether ``error`` is a value read from the read model's tables that is not what chrono wrote
+    (text where a number was, a malformed list): raised by a conversion in the read model's code.
+    ``chrono audit`` tells a store changed by hand from a bug; damaged data never exits 3."""
+    import decimal
+
+    if not isinstance(error, ValueError | TypeError | KeyError | IndexError | AttributeError | decimal.InvalidOperation):
+        return False
+    frame = error.__traceback__
+    while frame is not None:
+        if f"{os.sep}chrono{os.sep}projections{os.sep}" in frame.tb_frame.f_code.co_filename:
+            return True
+        frame = frame.tb_next
+    return False
 
 
 def _is_the_store(args: argparse.Namespace) -> bool:

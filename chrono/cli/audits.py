@@ -71,7 +71,7 @@ def cmd_reanchor(args: argparse.Namespace) -> int:
         return 0
     err(f"re-anchored the chain at position {anchor.position}: head {anchor.old_head} is now {anchor.new_head}")
     if where is not None:
-        append(where, Digest.parse(anchor.new_head), f"re-anchored at position {anchor.position} from {anchor.old_head}: {anchor.reason}")
+        append(where, Digest.parse(anchor.new_head), f"{ledger.REANCHORED} {anchor.position} from {anchor.old_head}: {anchor.reason}")
     with progress("rebuilding the read model", app.head_position()) as tracker:
         ReadModel(app, repair=True).rebuild(tracker)
     err(f"every audit reports this anchor until it is accepted: chrono audit --accept-anchor {anchor.new_head}")

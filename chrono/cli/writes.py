@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from chrono.cli.present import err, present
 from chrono.cli.reading import open_chronicle
-from chrono.errors import Problem, Rejected
+from chrono.errors import Problem, Rejected, StoreDamaged
 
 if TYPE_CHECKING:
     from chrono.events.application import Chronicle, Report
@@ -62,6 +62,9 @@ def _report(app: Chronicle, report: Report, args: argparse.Namespace | None = No
         err(f"nothing new: all {len(report.unchanged)} record(s) were already recorded")
     try:
         head = _caught_up(app).head()
+    except StoreDamaged as error:  # the write stands; the store was found changed outside chrono
+        err(f"warning: the write was committed, but the read model cannot be updated: {error}")
+        return 1
     except Exception as error:  # the write stands whatever the catch-up met
         err(f"warning: the write was committed, but updating the read model failed ({cause(error)}): the next command finishes it")
         return 0

@@ -125,17 +125,24 @@ def _noted(digest: chain.Digest, found: str | None, check: str, since: str) -> l
     return []
 
 
-def check_anchors(app: Chronicle, accepted: Sequence[chain.Digest]) -> tuple[list[Finding], list[Finding]]:
-    """Each re-anchoring of the chain: a problem until the auditor accepts it by its new head, then a finding."""
+def check_anchors(app: Chronicle, accepted: Sequence[chain.Digest], witnessed: Sequence[Witnessed] = ()) -> tuple[list[Finding], list[Finding]]:
+    """Each re-anchoring of the chain: a problem until the auditor accepts it by its new head, then a finding.
+    A re-anchoring the witness recorded but the store no longer lists (its record removed) is a problem."""
     problems: list[Finding] = []
     findings: list[Finding] = []
     taken = {str(digest) for digest in accepted}
-    for anchor in ledger.anchors(app):
+    stored = ledger.anchors(app)
+    listed = {anchor.new_head for anchor in stored}
+    for noted in witnessed:
+        if noted.note.startswith(ledger.REANCHORED) and str(noted.digest) not in listed:
+            message = f"the witness records a re-anchoring on {noted.at} ({noted.note}) that the store no longer lists"
+            problems.append(Finding("anchor", message, noted.digest.position))
+    for anchor in stored:
         message = (f"the chain was re-anchored at position {anchor.position} on {anchor.anchored_at} ({anchor.reason}); "
                    f"head before: {anchor.old_head}, after: {anchor.new_head}")  # fmt: skip
         if anchor.reason.startswith("rebuild: "):
             what = anchor.reason.removeprefix("rebuild: ")
-            message = f"on {anchor.anchored_at}, chrono rebuild found the read model differing from the log and made it again ({what})"
+            message = f"on {anchor.anchored_at}, chrono found the read model differing from the log and made it again ({what})"
         if anchor.new_head in taken:
             findings.append(Finding("anchor", message + "; accepted", anchor.position))
         else:
@@ -293,7 +300,7 @@ def audit(
     _guarded("read model", problems, lambda: fresh(app), None)
     until = _behind(app, problems)
     chain_problems, head, count = _guarded("read", problems, lambda: check_chain(app, expect, witnessed), ([], chain.EMPTY, 0))
-    anchor_problems, anchor_findings = _guarded("anchor", problems, lambda: check_anchors(app, accepted), ([], []))
+    anchor_problems, anchor_findings = _guarded("anchor", problems, lambda: check_anchors(app, accepted, witnessed), ([], []))
     chain_problems, excused = _excused(chain_problems, witnessed, [f for f in anchor_findings if f.check == "anchor"], app)
     problems = chain_problems + anchor_problems + problems
     findings += anchor_findings + excused

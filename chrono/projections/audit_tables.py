@@ -210,6 +210,36 @@ def differences(app: Any, scratch: Any) -> Iterator[Difference]:
         found = _moved_facet(app, scratch, facet)
         if found is not None:
             yield found
+    yield from _seals(app)
+
+
+def _seals(app: Any) -> Iterator[Difference]:
+    """Each facet's seal against its rows and its tracking row (``seals``): a change to rows that a
+    query would make again, or to the position they were made at, is found before it could be erased."""
+    from chrono.projections import seals
+    from chrono.projections.readmodel import NAME
+
+    dialect = dialect_of(app)
+    with app.recorder.datastore.transaction(commit=False) as cursor:
+        cursor.execute(dialect.sql("SELECT name, position FROM {t:tracking} WHERE name LIKE ? OR name LIKE ?"), (f"{NAME}/totals/%", f"{NAME}/members/%"))
+        tracked = {str(row["name"]): row["position"] for row in cursor.fetchall()}
+        cursor.execute(dialect.sql("SELECT name FROM {t:seals}"))
+        names = sorted(set(tracked) | {str(row["name"]) for row in cursor.fetchall()})
+        for name in names:
+            if name.startswith(f"{NAME}/totals/"):
+                digest = seals.totals_sum(cursor, dialect, name.removeprefix(f"{NAME}/totals/"))
+            else:
+                facet, _, metric = name.removeprefix(f"{NAME}/members/").partition("/")
+                digest = seals.members_sum(cursor, dialect, facet, metric)
+            why = seals.broken(cursor, dialect, name, tracked.get(name), digest)
+            if why is None and name not in tracked:
+                cursor.execute(dialect.sql("SELECT position FROM {t:seals} WHERE name = ?"), (name,))
+                why = None if cursor.fetchone() is None else f"the tracking row of {name} is gone, its sealed rows are not"
+            if why is None and name in tracked:
+                cursor.execute(dialect.sql("SELECT 1 FROM {t:seals} WHERE name = ?"), (name,))
+                why = None if cursor.fetchone() is not None or digest == 0 else f"rows of {name} that no seal covers"
+            if why is not None:
+                yield Difference("seals", (name,), f"chrono_seals: {why}", 1)
 
 
 def _merge(table: str, width: int, columns: Sequence[str], stored: Iterator[tuple[Any, ...]], made: Iterator[tuple[Any, ...]]) -> Difference | None:

@@ -28,6 +28,7 @@ from chrono.projections.rawlog import dialect_of, raw_log, stored_links
 from chrono.projections.schema import VERSION, Dialect
 
 LAYOUT = re.compile(r"chronicle-v(\d+)")
+REANCHORED = "re-anchored at position"  # how a re-anchoring's note begins in the witness
 
 
 def verify(app: Any) -> None:
@@ -160,6 +161,18 @@ def reanchor(app: Any, reason: str) -> Anchor | None:
             (moment, parting.position, str(old), str(new), reason),
         )
     return Anchor(moment, parting.position, str(old), str(new), reason)
+
+
+def incident_in(cursor: Any, dialect: Dialect, what: str) -> None:
+    """``record_incident`` within the transaction of ``cursor`` (the one that repairs what it found)."""
+    cursor.execute(dialect.sql("SELECT position, hash FROM {t:chain} ORDER BY position DESC LIMIT 1"))
+    row = cursor.fetchone()
+    now = chain.EMPTY if row is None else chain.Digest(int(row["position"]), str(row["hash"]))
+    moment = datetime.now(UTC).isoformat(timespec="microseconds")
+    cursor.execute(
+        dialect.sql("INSERT INTO {t:anchors} (anchored_at, position, old_head, new_head, reason) VALUES (?, ?, ?, ?, ?)"),
+        (moment, now.position, str(now), str(now), f"rebuild: {what}"),
+    )
 
 
 def record_incident(app: Any, what: str) -> Anchor:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from itertools import chain
 from typing import Any
 
+from chrono.projections import seals
 from chrono.projections.counting import COVERED, DEFINITE, POSSIBLE, Family
 from chrono.projections.counting.segments import Among, Segment
 from chrono.projections.readmodel import NAME, ReadModel, Reads, retry_busy, rowcount
@@ -50,19 +51,23 @@ def _make(model: ReadModel, key: tuple[str, str | None, str], made: int | None, 
                 return
         elif not model.advance(cursor, name, made, now):
             return  # another reader made them first
+        seals.check_before_forgetting(cursor, model.dialect, name, made, seals.members_sum(cursor, model.dialect, facet, metric))
         cursor.execute(model.sql("DELETE FROM {t:members} WHERE facet = ? AND metric = ?"), (facet, metric))
         read = Reads(model, cursor)
         tree = Family({str(row["id"]): row["parent"] for row in read.rows("SELECT id, parent FROM {t:partners} WHERE superseded_at IS NULL", [])})
         wanted = tree.of(partner) if partner is not None else None
         batch: list[tuple[Any, ...]] = []
+        digest = 0
         for _, figures, happenings in by_counter(read, wanted, metric):
             among = Among(figures, tree)
             for segment in chain(among.figures(), (piece for part in happenings for piece in among.happening(part))):
                 batch.append(_row(facet, segment))
                 if len(batch) >= BATCH:
                     model.insert(cursor, "members", batch)
+                    digest += seals.row_sum("members", batch)
                     batch = []
         model.insert(cursor, "members", batch)
+        seals.seal(cursor, model.dialect, name, now, (digest + seals.row_sum("members", batch)) % seals.MODULUS)
 
 
 BATCH = 5000

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from chrono.projections import seals
 from chrono.projections.counting import Part
 from chrono.projections.counting.grouping import groups
 from chrono.projections.counting.segments import Among
@@ -99,4 +100,5 @@ def _store(model: ReadModel, facet: Facet, span: tuple[int, int], rows: list[tup
         if not model.advance(cursor, facet.tracking, made, now):
             return True  # another reader moved them first: theirs will do
         model.insert(cursor, "totals_pending", rows)
+        seals.seal(cursor, model.dialect, facet.tracking, now, seals.row_sum("totals_pending", rows), since=made)
     return True

@@ -37,6 +37,7 @@ TABLES = (
     "members",
     "anchors",
     "chain_replaced",
+    "seals",
 )
 # The evidence: the hash chain, and the log of its re-anchorings with the links
 # they replaced. Never dropped, by a rebuild or a change of layout (ledger.py).
@@ -44,7 +45,7 @@ KEPT = ("chain", "anchors", "chain_replaced")
 # Every table made from the log: all but tracking and the evidence.
 DERIVED = (
     "revision_partners", "revisions", "partners", "contributions", "tallies",
-    "totals", "totals_keys", "totals_pending", "conflicts", "members",
+    "totals", "totals_keys", "totals_pending", "conflicts", "members", "seals",
 )  # fmt: skip
 # Tables of read models of earlier layouts, dropped with the derived ones.
 OBSOLETE: tuple[str, ...] = ()
@@ -91,6 +92,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "chain": ("position", "hash"),
     "anchors": ("anchored_at", "position", "old_head", "new_head", "reason"),
     "chain_replaced": ("anchored_at", "position", "hash"),
+    "seals": ("name", "position", "digest"),
     "totals": ("facet", "grp", "metric", "unit", "day", *_TOTALS),
     "totals_keys": ("facet", "grp", "metric", "unit", "last_day", *_TOTALS),
     "totals_pending": ("facet", "grp", "metric", "unit", "day", *_TOTALS),
@@ -162,6 +164,8 @@ def _ddl(dialect: Dialect) -> list[str]:
         "CREATE TABLE IF NOT EXISTS {t:anchors} (anchored_at TEXT NOT NULL, position BIGINT NOT NULL,"
         " old_head TEXT NOT NULL, new_head TEXT NOT NULL, reason TEXT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS {t:chain_replaced} (anchored_at TEXT NOT NULL, position BIGINT NOT NULL, hash TEXT NOT NULL)",
+        # A seal over the rows made under each facet's tracking row (projections/seals.py).
+        "CREATE TABLE IF NOT EXISTS {t:seals} (name TEXT PRIMARY KEY, position BIGINT NOT NULL, digest TEXT NOT NULL)",
         # What each entry revision adds to the counters (projections.counting):
         # ``part`` 0 is the one its kind counts, ``part`` i the i-th quantity;
         # ``low``/``high`` the value bounds (NULL high: open), ``measure``

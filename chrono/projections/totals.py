@@ -26,6 +26,7 @@ from typing import Any
 
 import attrs
 
+from chrono.projections import seals
 from chrono.projections.counting import COVERED, Family, Part
 from chrono.projections.counting.grouping import groups
 from chrono.projections.counting.segments import Among, Segment
@@ -186,10 +187,14 @@ def _store(model: ReadModel, facet: Facet, made: int | None, position: int, tabl
             ours = model.advance(cursor, facet.tracking, made, position)
         if not ours:
             return  # someone else made them since: theirs will do
+        seals.check_before_forgetting(cursor, model.dialect, facet.tracking, made, seals.totals_sum(cursor, model.dialect, facet.name))
         _forget(model, cursor, facet.name)
+        merged = _merged_clashes(clashes)
         model.insert(cursor, "totals", rows)
         model.insert(cursor, "totals_keys", keys)
-        model.insert(cursor, "conflicts", _merged_clashes(clashes))
+        model.insert(cursor, "conflicts", merged)
+        digest = seals.row_sum("totals", rows) + seals.row_sum("totals_keys", keys) + seals.row_sum("conflicts", merged)
+        seals.seal(cursor, model.dialect, facet.tracking, position, digest % seals.MODULUS)
 
 
 def _merged_clashes(clashes: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
@@ -207,8 +212,11 @@ def _drop_oldest(model: ReadModel, cursor: Any) -> None:
     cursor.execute(model.sql("SELECT name, position FROM {t:tracking} WHERE name LIKE ? ORDER BY position, name"), (f"{NAME}/totals/%",))
     kept = [row for row in cursor.fetchall() if str(row["name"]) != Facet().tracking]
     for row in kept[: max(0, len(kept) - MAX_FACETS + 1)]:
+        name = str(row["name"]).removeprefix(f"{NAME}/totals/")
+        seals.check_before_forgetting(cursor, model.dialect, str(row["name"]), row["position"], seals.totals_sum(cursor, model.dialect, name))
         cursor.execute(model.sql("DELETE FROM {t:tracking} WHERE name = ?"), (row["name"],))
-        _forget(model, cursor, str(row["name"]).removeprefix(f"{NAME}/totals/"))
+        cursor.execute(model.sql("DELETE FROM {t:seals} WHERE name = ?"), (row["name"],))
+        _forget(model, cursor, name)
 
 
 def _forget(model: ReadModel, cursor: Any, name: str) -> None:

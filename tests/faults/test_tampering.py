@@ -220,3 +220,6 @@ def test_an_intended_repair_is_reanchored_on_the_record(tmp_path: Path) -> None:
     assert any(f["check"] == "witness" for f in json.loads(out)["findings"])
     with sqlite3.connect(path) as connection:
         assert connection.execute("SELECT COUNT(*) FROM chrono_chain_replaced").fetchone()[0] > 0
+        connection.execute("DELETE FROM chrono_anchors")  # the record of the repair removed: the witness remembers it
+    code, out, _ = _run(path, "--witness", witness, "audit", "--accept-anchor", new_head, "--format", "json")
+    assert code == 1 and "the store no longer lists" in out, out
