@@ -113,8 +113,14 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
 
 def _differences(app: Chronicle, audit_tables: Any, tracker: Any) -> str:
     """The first table difference found, in a line ('' when the tables agree with the log)."""
+    from chrono.projections.rawlog import tracked
+    from chrono.projections.readmodel import NAME
+
+    # A read model behind the log (writes it did not follow yet) is compared up to where it stands.
+    position = tracked(app, NAME)
+    until = position if position is not None and position < app.head_position() else None
     try:
-        found = audit_tables.compare(app, tracker)
+        found = audit_tables.compare(app, tracker, until)
     except Exception as error:  # a store damaged past reading: that is a difference too
         return f"the tables could not be read ({type(error).__name__}: {str(error)[:120]})"
     if not found:

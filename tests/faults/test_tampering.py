@@ -223,3 +223,16 @@ def test_an_intended_repair_is_reanchored_on_the_record(tmp_path: Path) -> None:
         connection.execute("DELETE FROM chrono_anchors")  # the record of the repair removed: the witness remembers it
     code, out, _ = _run(path, "--witness", witness, "audit", "--accept-anchor", new_head, "--format", "json")
     assert code == 1 and "the store no longer lists" in out, out
+
+
+def test_a_rebuild_of_a_read_model_behind_the_log_is_no_repair(store: tuple[str, Callable[[str], None]]) -> None:
+    """Writes the read model did not follow (another program's) are not a change made behind its back."""
+    url, _ = store
+    app = open_store(url)
+    try:
+        app.correct("2018-thien-bao-commune-twinning", {"note": "a later note"}, "a later reading", None)
+    finally:
+        app.close()
+    code, _, err = _run(url, "rebuild")
+    assert code == 0 and "differed" not in err, err
+    assert _run(url, "audit")[0] == 0
