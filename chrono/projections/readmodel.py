@@ -6,7 +6,9 @@ each page's rows together with the new tracked position in one transaction.
 A concurrent reader that got there first makes our guarded update match no
 row; we then roll back and carry on from where it left off.
 
-A page is written in bulk: its events are decoded once, the states they
+What each event writes is ``chrono.projections.rows``; this module runs it:
+the catch-up, the inline projection of a write (``project``) and the
+rebuild. A page is written in bulk: its events are decoded once, the states they
 follow on from are read in one query per table, and every table gets one
 ``executemany``. A first revision keeps the creation event's stored bytes as
 its state (it decodes to the same aggregate); later ones keep a snapshot
@@ -20,9 +22,7 @@ import dataclasses
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
-from decimal import Decimal
-from functools import lru_cache
+from datetime import datetime
 from itertools import groupby
 from typing import Any, TypeVar
 from uuid import UUID
@@ -36,10 +36,9 @@ from chrono.events.application import Chronicle
 from chrono.events.entry import Entry, PartnerRecord
 from chrono.events.values import Partner
 from chrono.projections import chain, ledger, tallies, wellformed
-from chrono.projections.counting.rule import counts, day_key, parts, year_of
-from chrono.projections.schema import COLUMNS, DERIVED, VERSION, Dialect, drops, indexes, kept, order_key, statements, tables
+from chrono.projections.rows import Rows, date_key, key_of, time_key
+from chrono.projections.schema import COLUMNS, DERIVED, VERSION, Dialect, drops, indexes, kept, statements, tables
 from chrono.projections.tallies import Tallies, start_year
-from chrono.when import When
 
 NAME = f"chronicle-v{VERSION}"
 INDEXING = f"{NAME}/indexing"  # present while a rebuild has the secondary indexes dropped
@@ -53,24 +52,6 @@ REBUILD_PAGE = 5000  # events a rebuild takes per transaction (each commit syncs
 DDL_LOCK = 0x6368726F6E6F  # "chrono"
 BUSY_RETRIES = 20
 T = TypeVar("T")
-
-
-def time_key(moment: datetime) -> str:
-    """A recording time as fixed-width UTC text, so that text order is time order."""
-    if moment.tzinfo is not UTC:  # the log's own times are UTC already: isoformat is much cheaper than strftime
-        moment = moment.astimezone(UTC)
-    return moment.replace(tzinfo=None).isoformat(timespec="microseconds")
-
-
-date_key = day_key  # a (year, month, day) bound as one integer, yyyymmdd
-
-
-def whole(value: Decimal) -> int | None:
-    """``value`` as an int when it is whole and fits 64 bits, else None."""
-    if value != value.to_integral_value():
-        return None
-    number = int(value)
-    return number if -(2**63) < number < 2**63 else None
 
 
 class _Restarted(Exception):
@@ -92,63 +73,6 @@ def retry_busy(action: Callable[[], T]) -> T:
                 raise
             time.sleep(0.01 * (attempt + 1))
     raise AssertionError("unreachable")
-
-
-class _Rows:
-    """The rows one page of events adds, and the revisions it supersedes."""
-
-    def __init__(self) -> None:
-        self.revisions: list[tuple[Any, ...]] = []
-        self.links: list[tuple[Any, ...]] = []
-        self.contributions: list[tuple[Any, ...]] = []
-        self.partners: list[tuple[Any, ...]] = []
-        self.superseded_entries: list[tuple[str, str, int]] = []
-        self.superseded_partners: list[tuple[str, str, int]] = []
-
-    def entry(self, entry: Entry, position: int, recorded: str, topic: str | None, state: bytes | None) -> None:
-        aggregate, revision, slug, when = entry.id.hex, entry.version, entry.slug, entry.facts.when
-        key = _key_of(when)
-        self.revisions.append((
-            aggregate, revision, slug, recorded, entry.kind, entry.status, int(entry.retracted),
-            date_key(when.earliest_key), date_key(when.latest_key), key, position, topic, state,
-        ))  # fmt: skip
-        links = {(pid, "partner") for pid in entry.facts.partners} | {(pid, "actor") for pid in entry.facts.actors}
-        earliest, latest = date_key(when.earliest_key), date_key(when.latest_key)
-        self.links.extend(
-            (aggregate, revision, pid, role, slug, key, int(entry.retracted), entry.kind, entry.status, earliest, latest, recorded)
-            for pid, role in sorted(links)
-        )
-        live = int(counts(entry.status, entry.retracted))
-        for part in parts(entry.kind, slug, entry.facts):
-            self.contributions.append((
-                aggregate, revision, part.index, slug, entry.kind, part.metric, part.unit, str(part.low), whole(part.low),
-                None if part.high is None else str(part.high), int(part.approximate), part.measure, part.earliest, part.latest,
-                year_of(part.earliest, part.latest), live, ",".join(part.scope), part.when.edtf, _key_of(part.when) + key, recorded,
-            ))  # fmt: skip
-
-    def partner(self, record: PartnerRecord, recorded: str, topic: str | None, state: bytes | None) -> None:
-        partner = record.partner
-        self.partners.append((record.id.hex, record.version, partner.id, partner.parent, recorded, topic, state))
-
-    def write(self, cursor: Any, model: ReadModel) -> None:
-        for table, rows in (
-            ("revisions", self.revisions), ("revision_partners", self.links),
-            ("contributions", self.contributions), ("partners", self.partners),
-        ):  # fmt: skip
-            model.insert(cursor, table, rows)
-        if model.rebuilding:
-            return  # supersession is settled in one statement per table once the keys are indexed
-        update = "UPDATE {t:%s} SET superseded_at = ? WHERE aggregate = ? AND revision = ?"
-        for table in ("revisions", "revision_partners", "contributions"):
-            if self.superseded_entries:
-                cursor.executemany(model.sql(update % table), self.superseded_entries)
-        if self.superseded_partners:
-            cursor.executemany(model.sql(update % "partners"), self.superseded_partners)
-
-
-@lru_cache(maxsize=1 << 16)
-def _key_of(when: When) -> str:
-    return order_key(when.sort_key)
 
 
 class ReadModel:
@@ -373,7 +297,7 @@ class ReadModel:
         change the same few hundred counts.
         """
         current = self._current(cursor, events)
-        rows = _Rows()
+        rows = Rows()
         counted = self._held_counts if self._held_counts is not None else Tallies(self._parents(cursor))
         for notification, event in zip(page, events, strict=True):
             self._apply(notification, event, current, rows, counted)
@@ -475,7 +399,7 @@ class ReadModel:
         for row in self._rows("SELECT position, hash FROM {t:chain} ORDER BY position", ()):
             yield int(_value(row, "position")), str(_value(row, "hash"))
 
-    def _apply(self, notification: Any, event: Any, current: dict[str, Any], rows: _Rows, counted: Tallies) -> None:
+    def _apply(self, notification: Any, event: Any, current: dict[str, Any], rows: Rows, counted: Tallies) -> None:
         aggregate_id = event.originator_id.hex
         version = event.originator_version
         previous = current.get(aggregate_id)
@@ -636,7 +560,7 @@ class ReadModel:
     @staticmethod
     def key(entry: Entry) -> tuple[str, str]:
         """Where ``entry`` stands in the chronicle's order: ``page(after=...)`` takes it."""
-        return _key_of(entry.facts.when), entry.slug
+        return key_of(entry.facts.when), entry.slug
 
     def _gather(
         self, ranges: Sequence[tuple[str, tuple[str, str] | None]], limit: int, known_at: datetime | None,
