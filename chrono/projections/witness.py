@@ -85,7 +85,7 @@ def read(where: str) -> list[Witnessed]:
     """Every digest the witness holds, in the order written (a line that is no digest is bad input)."""
     if _is_url(where):
         with _connect(where) as connection:
-            table = _table(where, connection)
+            table = _table(where, connection, create=False)
             rows = connection.execute(f"SELECT at, digest, note FROM {table} ORDER BY id").fetchall()
         return [_parsed(str(at), str(digest), str(note or ""), f"{redacted(where)} row {n}") for n, (at, digest, note) in enumerate(rows, 1)]
     try:
@@ -126,11 +126,16 @@ def _connect(where: str) -> Any:
         raise StoreError(f"cannot reach the witness {redacted(where)}: {str(error).strip().splitlines()[0]}") from None
 
 
-def _table(where: str, connection: Any) -> str:
+def _table(where: str, connection: Any, *, create: bool = True) -> str:
+    """The witness's table; made by a write, never by a read (reading a witness changes nothing)."""
     schema = url_options(where).get("schema", "")
     if schema and not SCHEMA_NAME.match(schema):
         raise StoreError(f"{schema!r} is not a schema name chrono accepts (lowercase letters, digits and _, at most 63)")
     table = f"{schema}.{TABLE}" if schema else TABLE
+    if not create:
+        if connection.execute("SELECT to_regclass(%s)", (table,)).fetchone()[0] is None:
+            raise StoreError(f"the witness {redacted(where)} holds no digests (no write has been witnessed there)")
+        return table
     if schema:
         connection.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     connection.execute(f"CREATE TABLE IF NOT EXISTS {table} (id BIGSERIAL PRIMARY KEY, at TEXT NOT NULL, digest TEXT NOT NULL, note TEXT)")

@@ -113,3 +113,18 @@ def test_a_sqlite_store_witnessed_in_postgres(tmp_path: Path, witness_url: str) 
     store = str(tmp_path / "s.sqlite")
     _write(tmp_path, store, witness_url)
     assert cli("--store", store, "--witness", witness_url, "audit")[0] == 0
+
+
+@pytest.mark.postgres
+def test_reading_a_witness_that_holds_nothing_makes_nothing(tmp_path: Path, witness_url: str) -> None:
+    import psycopg
+
+    store = str(tmp_path / "s.sqlite")
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(jsonl([*PARTNERS, entry("e-1")]))
+    assert cli("--store", store, "import", str(source))[0] == 0
+    code, _, err = cli("--store", store, "--witness", witness_url, "audit")
+    assert code == 2 and "holds no digests" in err, err
+    schema = witness_url.rsplit("schema=", 1)[1]
+    with psycopg.connect(witness_url.split("?", 1)[0]) as connection:
+        assert connection.execute("SELECT to_regnamespace(%s)", (schema,)).fetchone()[0] is None  # the audit wrote nothing there
