@@ -43,7 +43,7 @@ EXAMPLES = {
         "chrono state --as-of 2019 --known-at 2030-01-01 --format json",
         "chrono state --format md > state.md",
     ],
-    "rebuild": ["chrono rebuild"],
+    "rebuild": ["chrono rebuild", "chrono rebuild --force"],
     "audit": ["chrono audit", "chrono audit --format json", "chrono audit --expect 148:HASH"],
     "reanchor": ["chrono reanchor --reason 'restored event 57 from the 2024-03 backup'"],
     "replay": ["chrono replay --until 20", "chrono replay --known-at 2030-01-01 --format json", "chrono replay --format csv > replay.csv"],
@@ -196,6 +196,10 @@ def _audit_options(parser: argparse.ArgumentParser) -> None:
     _format_option(parser, TABULAR)
 
 
+def _rebuild_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--force", action="store_true", help="make the tables again even when every row agrees with the log")
+
+
 def _reanchor_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reason", required=True, help="why the log was changed (kept with the anchor, shown by every audit)")
 
@@ -306,7 +310,7 @@ COMMANDS: tuple[tuple[str, str, Callable[[argparse.ArgumentParser], None]], ...]
     ("counters", "Cumulative counts and sums, definite and possible.", _counters_options),
     ("explain", "The entries, figures and sources behind a counter.", _explain_options),
     ("state", "Relationships, counters and the latest happenings as of a date.", _state_options),
-    ("rebuild", "Rebuild the read model from the event log.", _no_options),
+    ("rebuild", "Rebuild the read model from the event log.", _rebuild_options),
     ("audit", "Verify the hash chain, the projections and the chronicle.", _audit_options),
     ("reanchor", "After an intended repair of the log: re-anchor the chain, on the record.", _reanchor_options),
     ("replay", "Walk the log, showing each event and its effect.", _replay_options),

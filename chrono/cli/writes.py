@@ -102,6 +102,10 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
         found = _differences(app, audit_tables, tracker)
     if found:
         ledger.record_incident(app, found)
+    elif not args.force and _settled(app):
+        # The reference just made from the log is the rebuild: every row of the store already is it.
+        err(f"the read model agrees with the log in every table; nothing to make again (head at position {app.head_position()}; --force makes it anyway)")
+        return 0
     with progress("rebuilding the read model", app.head_position()) as tracker:
         done = ReadModel(app, repair=True).rebuild(tracker)
     err(f"rebuilt the read model from {done} events; head at position {app.head_position()}")
@@ -109,6 +113,15 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
         err(f"the read model differed from the log ({found}): it was made again, and every audit reports this until it is accepted")
         return 1
     return 0
+
+
+def _settled(app: Chronicle) -> bool:
+    """Whether the read model stands at the log's head, with no rebuild or count left unfinished."""
+    from chrono.projections.rawlog import tracked
+    from chrono.projections.readmodel import INDEXING, NAME, STALE_TALLIES
+
+    unfinished = tracked(app, INDEXING) is not None or tracked(app, STALE_TALLIES) is not None
+    return not unfinished and tracked(app, NAME) == app.head_position()
 
 
 def _differences(app: Chronicle, audit_tables: Any, tracker: Any) -> str:

@@ -81,10 +81,19 @@ def test_no_color_and_piped_output_is_plain_text(env: dict[str, str]) -> None:
 
 
 def test_rebuild_reports_the_events(env: dict[str, str]) -> None:
-    result = chrono("rebuild", env=env)
+    result = chrono("rebuild", "--force", env=env)
     assert result.returncode == 0
     assert "rebuilt the read model" in result.stderr
     assert query(env, "timeline")["entries"]
+
+
+def test_a_rebuild_of_tables_that_agree_with_the_log_leaves_them(env: dict[str, str]) -> None:
+    before = query(env, "counters")
+    result = chrono("rebuild", env=env)
+    assert result.returncode == 0
+    assert "agrees with the log in every table" in result.stderr and "rebuilt" not in result.stderr
+    assert query(env, "counters") == before
+    assert chrono("audit", env=env).returncode == 0
 
 
 def test_bad_as_of_is_exit_2(tmp_path: Path, env: dict[str, str]) -> None:

@@ -86,7 +86,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 def test_rebuild_shows_a_progress_bar_on_a_terminal(store: dict[str, str]) -> None:
-    out, code = in_terminal("rebuild", env=clean_env(**store))
+    out, code = in_terminal("rebuild", "--force", env=clean_env(**store))
     assert code == 0, out
     assert "rebuilding the read model" in out
     events = bundled_events()

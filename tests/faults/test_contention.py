@@ -97,7 +97,7 @@ def test_every_writing_command_fails_cleanly_while_locked(tmp_path: Path) -> Non
         ["record", "VisitMade", "--when", "2024", "--title", "T", "--partner", "van-son", "--source", "s", "--quote", "q"],
         ["correct", slug, "--set", "when=2021-05", "--reason", "r"],
         ["retract", slug, "--reason", "r"],
-        ["rebuild"],
+        ["rebuild", "--force"],
     ]
     with sqlite_writer(store):
         for args in writes:

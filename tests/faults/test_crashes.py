@@ -143,7 +143,7 @@ def snapshot(model: ReadModel) -> tuple[Any, ...]:
 
 def kill_mid_rebuild(store: str, head: int) -> int:
     """Kill ``chrono rebuild`` once it has tracked part, not all, of the log."""
-    process = chrono_popen("--store", store, "rebuild")
+    process = chrono_popen("--store", store, "rebuild", "--force")
     position = None
     deadline = time.monotonic() + 60
     while process.poll() is None and time.monotonic() < deadline:
