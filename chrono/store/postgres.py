@@ -38,10 +38,7 @@ class ChronoPostgresRecorder(PostgresApplicationRecorder):
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         with self.datastore.get_connection() as connection, connection.transaction(), connection.cursor() as cursor:
             self._insert_events(cursor, stored_events, **kwargs)
-            if not stored_events:
-                return None
-            self._insert_stored_events(cursor, stored_events, **kwargs)
-            return self._fetch_ids_after_insert_events(cursor, stored_events, **kwargs)
+            return self.insert_in(cursor, stored_events) if stored_events else None
 
     # chrono.events.writing holds one transaction open over a write of any
     # size, having taken the log's write lock first (as chrono.store.sqlite).
