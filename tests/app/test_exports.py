@@ -61,8 +61,22 @@ def test_timelinejs_meets_its_documented_format_with_every_entry_and_eras(bundle
     shown = {s["display_date"] for s in document["events"]}
     assert {"4 July 2022 or earlier", "2019 (uncertain)", "late March 2024 (planned)", "until 4 July 2022"} <= shown
     # Every interval with a start, and every relation, is an era too.
-    expected = [e for e in entries.values() if (e.facts.when.is_interval or e.kind == "RelationsEstablished") and e.facts.when.earliest_key]
+    expected = [e for e in entries.values() if (e.facts.when.is_interval and e.facts.when.earliest_key) or e.kind == "RelationsEstablished"]
     assert len(document["eras"]) == len(expected) > 0
+
+
+def test_timelinejs_draws_relations_known_only_by_their_latest_date_as_eras_up_to_the_as_of_date(bundled: Chronicle) -> None:
+    document = json.loads(run(bundled, "--format", "timelinejs", "--as-of", "2026-06-30")[0])
+    eras = {era["text"]["headline"]: era for era in document["eras"]}
+    # "[..1991]": established in 1991 or earlier, so certainly in place from 1991 on.
+    relations = eras["Foreign relations established with Yunnan and Guangxi (ongoing)"]
+    assert relations["start_date"] == {"year": 1991}
+    assert relations["end_date"] == {"year": 2026, "month": 6, "day": 30}
+    undated = [e for e in live(bundled) if e.kind == "RelationsEstablished" and e.facts.when.edtf == "[..2025]"]
+    assert undated and all(f"{e.facts.title.en} (ongoing)" in eras for e in undated)
+    # As of a date before the relations were certainly in place, they are no era yet.
+    before = json.loads(run(bundled, "--format", "timelinejs", "--as-of", "2025-06-30")[0])
+    assert not [era for era in before["eras"] if era["text"]["headline"] in {f"{e.facts.title.en} (ongoing)" for e in undated}]
 
 
 def test_timelinejs_in_vietnamese_groups_below_the_partner_asked(bundled: Chronicle) -> None:
@@ -279,3 +293,14 @@ def test_the_event_log_is_exported_whole_and_refuses_filters(bundled: Chronicle)
     args = build_parser(only={"export"}).parse_args(["export", "--format", "events", "--kind", "VisitMade"])
     with pytest.raises(Rejected, match="--kind"):
         refuse_filters(args)
+
+
+def test_a_planned_relation_is_no_era_and_a_happened_one_runs_to_the_as_of_date(tmp_path: Path) -> None:
+    app = open_store(str(tmp_path / "store.sqlite"))
+    kinds = {"kind": "RelationsEstablished", "partners": ["yunnan"]}
+    records = [*PARTNERS, entry("2019-relations", when="2019?", **kinds), entry("2027-relations", when="2027", status="planned", **kinds)]
+    import_files(app, [(jsonl(records), "records.jsonl")])
+    document = json.loads(run(app, "--format", "timelinejs", "--as-of", "2030-01-01")[0])
+    app.close()
+    assert {slide["unique_id"] for slide in document["events"]} == {"2019-relations", "2027-relations"}
+    assert [(era["start_date"], era["end_date"]) for era in document["eras"]] == [({"year": 2019}, {"year": 2030, "month": 1, "day": 1})]
