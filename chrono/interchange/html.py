@@ -111,6 +111,12 @@ def revision_data(rev: Revision) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def reachable(revisions: Sequence[Revision]) -> list[Revision]:
+    """The revisions a known-at time can show: the page offers recording times to the second, so of the
+    revisions recorded in one second (an entry and its corrections in one import) only the last is ever seen."""
+    return [rev for rev, after in zip(revisions, [*revisions[1:], None], strict=True) if after is None or second(after.recorded) != second(rev.recorded)]
+
+
 def script_json(data: Any) -> str:
     """JSON that cannot end the script block holding it, nor start markup."""
     return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -138,9 +144,8 @@ def write(
     later: list[datetime] = []
     live = 0
     for index, entry in enumerate(entries):
-        revisions = list(histories.get(entry.slug) or [Revision.of(entry, entry.created_on)])
-        # A change recorded in the same second as the entry (a citation in the same import) is no time to go back to.
-        later += [rev.recorded for rev in revisions[1:] if second(rev.recorded) != second(revisions[0].recorded)]
+        revisions = reachable(histories.get(entry.slug) or [Revision.of(entry, entry.created_on)])
+        later += [rev.recorded for rev in revisions[1:]]
         used.update(pid for rev in revisions for pid in (*rev.facts.partners, *rev.facts.actors))
         data = {"id": entry.slug, "kind": entry.kind, "revs": [revision_data(rev) for rev in revisions]}
         out.write(("" if not index else ",\n") + script_json(data))

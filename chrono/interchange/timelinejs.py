@@ -7,6 +7,8 @@ month or a quarter), and ``display_date`` says in words how sure the date is
 "... (planned)"), which TimelineJS shows instead of its own formatting.
 Intervals and ongoing relations are also eras, which TimelineJS draws as
 labelled spans; an era still running ends on the export's as-of date.
+Relations known only to be in place by some date ("1991 or earlier") are an
+era from that date; planned ones are none.
 
 An entry known only to have happened by some date (an open start) is placed
 on that date, its latest possible one. TimelineJS reads ``headline`` and
@@ -88,17 +90,26 @@ def text(entry: Entry, partners: Mapping[str, Partner], options: ExportOptions) 
 def era(entry: Entry, options: ExportOptions) -> dict[str, Any] | None:
     """An era for an interval or an ongoing relation; one still running ends on the as-of date."""
     when = entry.facts.when
-    relation = entry.kind == "RelationsEstablished"
-    if not (when.is_interval or relation) or when.earliest_key is None:
-        return None
-    start, end = parts(when)
-    assert start is not None
-    first = date_object(when.earliest_key, start.precision)
     title = entry.facts.title.get(options.lang)
-    if when.is_interval and end is not None and when.latest_key is not None:
-        return {"start_date": first, "end_date": date_object(when.latest_key, end.precision), "text": {"headline": escape(title)}}
+    if when.is_interval:
+        start, end = parts(when)
+        if start is None or when.earliest_key is None:
+            return None
+        first = date_object(when.earliest_key, start.precision)
+        if end is not None and when.latest_key is not None:
+            return {"start_date": first, "end_date": date_object(when.latest_key, end.precision), "text": {"headline": escape(title)}}
+        began = when.earliest_key
+    elif entry.kind == "RelationsEstablished" and entry.status in ("happened", "held"):
+        # Relations established "in 1991 or earlier" certainly held from 1991 on: the era starts at
+        # the earliest bound, or at the latest where only that is known.
+        known = when.earliest_key or when.latest_key
+        if known is None:
+            return None
+        began, first = known, date_object(known, when.precision)
+    else:
+        return None
     until = options.until
-    if (until.year, until.month, until.day) < when.earliest_key:
+    if (until.year, until.month, until.day) < began:
         return None
     last = {"year": until.year, "month": until.month, "day": until.day}
     return {"start_date": first, "end_date": last, "text": {"headline": escape(f"{title} ({phrase('ongoing', options.lang)})")}}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import itertools
 import json
 import re
 import time
@@ -61,8 +62,22 @@ def test_timelinejs_meets_its_documented_format_with_every_entry_and_eras(bundle
     shown = {s["display_date"] for s in document["events"]}
     assert {"4 July 2022 or earlier", "2019 (uncertain)", "late March 2024 (planned)", "until 4 July 2022"} <= shown
     # Every interval with a start, and every relation, is an era too.
-    expected = [e for e in entries.values() if (e.facts.when.is_interval or e.kind == "RelationsEstablished") and e.facts.when.earliest_key]
+    expected = [e for e in entries.values() if (e.facts.when.is_interval and e.facts.when.earliest_key) or e.kind == "RelationsEstablished"]
     assert len(document["eras"]) == len(expected) > 0
+
+
+def test_timelinejs_draws_relations_known_only_by_their_latest_date_as_eras_up_to_the_as_of_date(bundled: Chronicle) -> None:
+    document = json.loads(run(bundled, "--format", "timelinejs", "--as-of", "2026-06-30")[0])
+    eras = {era["text"]["headline"]: era for era in document["eras"]}
+    # "[..1991]": established in 1991 or earlier, so certainly in place from 1991 on.
+    relations = eras["Foreign relations established with Yunnan and Guangxi (ongoing)"]
+    assert relations["start_date"] == {"year": 1991}
+    assert relations["end_date"] == {"year": 2026, "month": 6, "day": 30}
+    undated = [e for e in live(bundled) if e.kind == "RelationsEstablished" and e.facts.when.edtf == "[..2025]"]
+    assert undated and all(f"{e.facts.title.en} (ongoing)" in eras for e in undated)
+    # As of a date before the relations were certainly in place, they are no era yet.
+    before = json.loads(run(bundled, "--format", "timelinejs", "--as-of", "2025-06-30")[0])
+    assert not [era for era in before["eras"] if era["text"]["headline"] in {f"{e.facts.title.en} (ongoing)" for e in undated}]
 
 
 def test_timelinejs_in_vietnamese_groups_below_the_partner_asked(bundled: Chronicle) -> None:
@@ -185,7 +200,7 @@ def page_blocks(page: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
 
 def test_the_html_page_is_self_contained_and_allows_only_its_own_script_and_style(bundled: Chronicle) -> None:
     page, _ = run(bundled, "--format", "html")
-    assert len(page.encode()) < 400_000
+    assert len(page.encode()) < 250_000
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
     csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page)
     assert csp and "default-src 'none'" in csp[1]
@@ -259,6 +274,19 @@ def test_the_page_holds_every_revision_and_offers_the_times_it_can_be_seen_as_kn
     assert "</script><script>window" not in page and "<img src=x" not in page
 
 
+def test_the_page_holds_only_the_revisions_a_recording_time_can_show(bundled: Chronicle, corrected: Chronicle) -> None:
+    # The bundled chronicle's corrections were imported with its entries, in the same second: only the last is ever seen.
+    entries, _ = page_blocks(run(bundled, "--format", "html")[0])
+    assert all(a["t"] != b["t"] for e in entries for a, b in itertools.pairwise(e["revs"]))
+    by_id = {e["id"]: e for e in entries}
+    state = bundled.snapshot().entries
+    corrected_entries = [slug for slug, e in state.items() if e.version > 1]
+    assert corrected_entries and all(by_id[slug]["revs"][-1]["when"]["edtf"] == state[slug].facts.when.edtf for slug in corrected_entries)
+    # Corrections a second later are all kept, each a time to go back to.
+    entries, _ = page_blocks(run(corrected, "--format", "html")[0])
+    assert [len(e["revs"]) for e in entries if e["id"] in ("2019-visit", "2021-van-son-programme")] == [2, 2]
+
+
 def test_an_export_as_known_before_a_correction_shows_the_entry_as_it_stood(corrected: Chronicle) -> None:
     correction = next(e for e in corrected.revisions("2021-van-son-programme") if type(e).__name__ == "Corrected")
     before = (correction.timestamp.replace(microsecond=0) - timedelta(microseconds=1)).isoformat()
@@ -279,3 +307,14 @@ def test_the_event_log_is_exported_whole_and_refuses_filters(bundled: Chronicle)
     args = build_parser(only={"export"}).parse_args(["export", "--format", "events", "--kind", "VisitMade"])
     with pytest.raises(Rejected, match="--kind"):
         refuse_filters(args)
+
+
+def test_a_planned_relation_is_no_era_and_a_happened_one_runs_to_the_as_of_date(tmp_path: Path) -> None:
+    app = open_store(str(tmp_path / "store.sqlite"))
+    kinds = {"kind": "RelationsEstablished", "partners": ["yunnan"]}
+    records = [*PARTNERS, entry("2019-relations", when="2019?", **kinds), entry("2027-relations", when="2027", status="planned", **kinds)]
+    import_files(app, [(jsonl(records), "records.jsonl")])
+    document = json.loads(run(app, "--format", "timelinejs", "--as-of", "2030-01-01")[0])
+    app.close()
+    assert {slide["unique_id"] for slide in document["events"]} == {"2019-relations", "2027-relations"}
+    assert [(era["start_date"], era["end_date"]) for era in document["eras"]] == [({"year": 2019}, {"year": 2030, "month": 1, "day": 1})]
