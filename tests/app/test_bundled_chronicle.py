@@ -137,3 +137,11 @@ def test_the_readme_and_changelog_count_the_chronicle_as_shipped() -> None:
     changelog = root.joinpath("CHANGELOG.md").read_text(encoding="utf-8")
     after = f"{total} records ({kinds['partner']} partners, {kinds['entry']} entries, {planned} planned and 1 retracted, {kinds['cite']} further sources, {kinds['correct']} corrections) after"
     assert after in changelog
+
+
+def test_the_changelog_names_every_record_of_the_second_reading() -> None:
+    changelog = (Path(__file__).resolve().parents[2] / "CHANGELOG.md").read_text(encoding="utf-8")
+    section = changelog.split("### The bundled chronicle's second reading\n", 1)[1].split("\n### ", 1)[0]
+    (data,) = [data for data, name in bundled_files() if name == "chrono/data/chronicle/c.jsonl"]
+    unnamed = [record["id"] for record, _ in read_records(data, "c.jsonl") if f"`{record['id']}`" not in section]
+    assert unnamed == []
