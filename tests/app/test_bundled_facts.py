@@ -365,3 +365,12 @@ def test_the_queries_show_the_corrected_chronicle(chronicle: dict[str, Entry], a
     timeline = _chrono_json(env, "timeline", "--as-of", "2021-12-31", "--kind", "CooperationCarriedOut")
     since_1991 = [e for e in timeline["entries"] if e["when"]["edtf"] == "1991/2022-07-04"]
     assert since_1991 and {p["id"] for p in since_1991[0]["partners"]} == {"yunnan", "guangxi"}
+
+
+def test_the_labour_agreement_suspended_in_the_epidemic_is_to_be_restored(chronicle: dict[str, Entry]) -> None:
+    # Article 003 plans to restore ("khôi phục") the agreement article 000 says was signed: it was suspended.
+    agreement = the(quoting(chronicle, "thỏa thuận về quản lý lao động qua biên giới đã ký giữa tỉnh Hà Giang", "AgreementSigned"))
+    (restoration,) = [e for e in quoting(chronicle, "Thứ sáu, khôi phục và triển khai Thỏa thuận") if e.status == "planned"]
+    assert agreement.status == "happened" and set(agreement.facts.partners) <= set(restoration.facts.partners)
+    assert "suspended" in restoration.facts.title.en and "Covid-19" in restoration.facts.title.en
+    assert restoration.facts.when.earliest is not None and restoration.facts.when.latest is None  # from the article on, no date
