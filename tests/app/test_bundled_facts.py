@@ -352,7 +352,7 @@ def _chrono_json(env: dict[str, str], *args: str) -> dict:
     return json.loads(out.stdout)
 
 
-def test_the_queries_show_the_corrected_chronicle(chronicle: dict[str, Entry], articles: dict[str, str], tmp_path: Path) -> None:
+def test_the_queries_show_the_corrected_chronicle(chronicle: dict[str, Entry], tmp_path: Path) -> None:
     env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")}
     # Aquitaine's first contact is the seven provinces' together, not Hà Giang's alone.
     first = _chrono_json(env, "partner", "aquitaine")["first_contact"]
