@@ -124,3 +124,24 @@ def test_the_records_are_one_json_object_per_line() -> None:
     for data, name in bundled_files():
         for line in data.decode().splitlines():
             assert isinstance(json.loads(line), dict), name
+
+
+def test_the_readme_and_changelog_count_the_chronicle_as_shipped() -> None:
+    root = Path(__file__).resolve().parents[2]
+    kinds = Counter(r.get("type", "entry") for r in records())
+    planned = sum(1 for r in entries() if r.get("status") == "planned")
+    total = sum(kinds.values())
+    tour = " ".join(root.joinpath("README.md").read_text(encoding="utf-8").split())
+    said = f"{total} records, that is {kinds['partner']} partners, {kinds['entry']} entries ({planned} of them planned, one retracted), {kinds['cite']} further sources, and the {kinds['correct']} corrections"
+    assert said in tour and kinds["retract"] == 1
+    changelog = root.joinpath("CHANGELOG.md").read_text(encoding="utf-8")
+    after = f"{total} records ({kinds['partner']} partners, {kinds['entry']} entries, {planned} planned and 1 retracted, {kinds['cite']} further sources, {kinds['correct']} corrections) after"
+    assert after in changelog
+
+
+def test_the_changelog_names_every_record_of_the_second_reading() -> None:
+    changelog = (Path(__file__).resolve().parents[2] / "CHANGELOG.md").read_text(encoding="utf-8")
+    section = changelog.split("### The bundled chronicle's second reading\n", 1)[1].split("\n### ", 1)[0]
+    (data,) = [data for data, name in bundled_files() if name == "chrono/data/chronicle/c.jsonl"]
+    unnamed = [record["id"] for record, _ in read_records(data, "c.jsonl") if f"`{record['id']}`" not in section]
+    assert unnamed == []

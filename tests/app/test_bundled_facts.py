@@ -20,6 +20,7 @@ import pytest
 from chrono.events.entry import Entry
 from chrono.events.values import Quantity
 from chrono.interchange.bundled import import_bundled
+from chrono.interchange.dates import find_dates
 from chrono.store import open_store
 from chrono.when import When
 from tests.app.test_bundled_chronicle import SEEDS, records
@@ -28,6 +29,7 @@ pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"the seed articles a
 
 ARTICLE_000 = "000_c79a79b31e4fa503.txt"
 ARTICLE_002 = "002_5f9c4b4bc6e899b1.txt"
+ARTICLE_004 = "004_25f9cb867f3cfbb1.txt"
 # The year an undated article is about, with the words of the article that say so:
 # a date taken from this framing is supported by the article as a whole.
 FRAMING = {
@@ -290,3 +292,85 @@ def test_no_counter_of_the_bundled_chronicle_is_a_sum_of_claims_that_count_once(
             assert counter["conflicts"], key
     # Between two observations of a stock, the earlier one is its value.
     assert float(_counters(env, "2021-12-31")[("district_twinnings", "twinning")]["definite"]) == 3
+
+
+# -- the second reading, as the queries show it ----------------------------------------
+
+# The latest year an undated article can have been written in, with the words that say so.
+TERM = {"001_de5b6a5233451576.txt": (2025, "Giai đoạn 2020 – 2025, tỉnh ta bước vào giai đoạn phát triển quan trọng mới")}
+
+
+def _day_named(bound: date, entry: Entry) -> bool:
+    """A day bound a date phrase of a quote gives ("cuối tháng 3/2024" is 21 to 31 March), read by chrono's own reader."""
+    phrases = [p for s in entry.sources for p in find_dates(s.quote, "vi")]
+    return any(bound in (When.parse(p.edtf).earliest, When.parse(p.edtf).latest) for p in phrases)
+
+
+def _year_before(bound: date, entry: Entry, articles: dict[str, str]) -> bool:
+    """A year the paragraph before the quote's names: what "Thông qua kết nghĩa" goes back to."""
+    for source in entry.sources:
+        lines = [line for line in articles[source.document].splitlines() if line.strip()]
+        for i, line in enumerate(lines):
+            if source.quote in line and i > 0 and str(bound.year) in lines[i - 1]:
+                return True
+    return False
+
+
+def test_every_bound_of_an_entrys_date_is_in_the_text(chronicle: dict[str, Entry], articles: dict[str, str]) -> None:
+    # As a store holds it, corrections applied: no invented day, no year the text does not give.
+    for document, (_, words) in TERM.items():
+        assert words in articles[document]
+    for entry in live(chronicle):
+        when = entry.facts.when
+        for bound, precision in _bounds(when):
+            latest = bound == when.latest
+            term = [TERM[s.document][0] for s in entry.sources if s.document in TERM]
+            assert (
+                _supported(bound, precision, entry, articles)
+                or (precision == "day" and _day_named(bound, entry))
+                or (precision == "year" and _year_before(bound, entry, articles))
+                or (latest and precision == "year" and bound.year in term)
+            ), (entry.slug, when.edtf, bound)
+
+
+def test_every_proposal_of_the_2024_talks_is_a_planned_entry(chronicle: dict[str, Entry], articles: dict[str, str]) -> None:
+    # The nine groups of content Hà Giang proposed, and the request beside the fourth, as the article words them.
+    lines = articles[ARTICLE_004].splitlines()
+    proposals = [line for line in lines if re.match(r"Thứ (nhất|hai|ba|tư|năm|sáu|bảy|tám|chín),|Đề nghị ", line)]
+    assert len(proposals) == 10, proposals
+    for line in proposals:
+        quoting_it = [e for e in live(chronicle) if any(s.document == ARTICLE_004 and s.quote in line for s in e.sources)]
+        if line.startswith("Thứ ba, tiếp tục duy trì"):  # mechanisms kept up: they are, they are not planned
+            assert quoting_it and {e.kind for e in quoting_it} == {"MechanismEstablished"}, line[:60]
+            assert all(e.status == "happened" for e in quoting_it), line[:60]
+        else:
+            assert [e for e in quoting_it if e.status == "planned"], line[:60]
+
+
+def _chrono_json(env: dict[str, str], *args: str) -> dict:
+    out = subprocess.run([sys.executable, "-m", "chrono", *args, "--format", "json"], capture_output=True, text=True, env=env, check=True)
+    return json.loads(out.stdout)
+
+
+def test_the_queries_show_the_corrected_chronicle(chronicle: dict[str, Entry], tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")}
+    # Aquitaine's first contact is the seven provinces' together, not Hà Giang's alone.
+    first = _chrono_json(env, "partner", "aquitaine")["first_contact"]
+    assert len(chronicle[first["id"]].facts.actors) == 7 and "ha-giang" in chronicle[first["id"]].facts.actors
+    # Relations the undated article 001 reports have happened by the end of the term it was written in.
+    relations = [e for e in live(chronicle) if e.kind == "RelationsEstablished" and e.status == "happened"]
+    as_of = f"{TERM['001_de5b6a5233451576.txt'][0]}-12-31"
+    counters = {c["metric"]: c for c in _chrono_json(env, "counters", "--as-of", as_of)["counters"] if c.get("partner") is None}
+    assert counters["relations"]["definite"] == len(relations) and counters["relations"]["possible"] == 0
+    timeline = _chrono_json(env, "timeline", "--as-of", "2021-12-31", "--kind", "CooperationCarriedOut")
+    since_1991 = [e for e in timeline["entries"] if e["when"]["edtf"] == "1991/2022-07-04"]
+    assert since_1991 and {p["id"] for p in since_1991[0]["partners"]} == {"yunnan", "guangxi"}
+
+
+def test_the_labour_agreement_suspended_in_the_epidemic_is_to_be_restored(chronicle: dict[str, Entry]) -> None:
+    # Article 003 plans to restore ("khôi phục") the agreement article 000 says was signed: it was suspended.
+    agreement = the(quoting(chronicle, "thỏa thuận về quản lý lao động qua biên giới đã ký giữa tỉnh Hà Giang", "AgreementSigned"))
+    (restoration,) = [e for e in quoting(chronicle, "Thứ sáu, khôi phục và triển khai Thỏa thuận") if e.status == "planned"]
+    assert agreement.status == "happened" and set(agreement.facts.partners) <= set(restoration.facts.partners)
+    assert "suspended" in restoration.facts.title.en and "Covid-19" in restoration.facts.title.en
+    assert restoration.facts.when.earliest is not None and restoration.facts.when.latest is None  # from the article on, no date
