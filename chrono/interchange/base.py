@@ -20,15 +20,20 @@ import attrs
 from chrono.events.entry import Entry
 from chrono.events.values import Partner
 from chrono.when import Precision, When
+from chrono.when.parsing import parts_of
 
 Key = tuple[int, int, int]
 
 # The few words the formats print besides the data, in each language.
 PHRASES: dict[str, dict[str, str]] = {
     "en": {"no_partner": "no partner", "ongoing": "ongoing", "entries": "{n} entries", "as_of": "as of {date}",
-           "known_at": "as known at {time}", "chronicle": "Chronicle"},
+           "known_at": "as known at {time}", "chronicle": "Chronicle",
+           "latest_only": "Bounded on one side only ({date}): its latest possible date is known, its earliest is not; shown on that bound, {bound}.",
+           "earliest_only": "Bounded on one side only ({date}): its earliest possible date is known, its latest is not; shown on that bound, {bound}."},
     "vi": {"no_partner": "không có đối tác", "ongoing": "đang tiếp diễn", "entries": "{n} mục",
-           "as_of": "tính đến {date}", "known_at": "theo dữ liệu ghi đến {time}", "chronicle": "Biên niên"},
+           "as_of": "tính đến {date}", "known_at": "theo dữ liệu ghi đến {time}", "chronicle": "Biên niên",
+           "latest_only": "Chỉ biết một phía của ngày ({date}): biết thời điểm muộn nhất có thể, không biết sớm nhất; ghi vào mốc đó, {bound}.",
+           "earliest_only": "Chỉ biết một phía của ngày ({date}): biết thời điểm sớm nhất có thể, không biết muộn nhất; ghi vào mốc đó, {bound}."},
 }  # fmt: skip
 
 
@@ -184,6 +189,22 @@ def parts(when: When) -> tuple[When | None, When | None]:
         return when, when
     left, right = when.edtf.split("/")
     return (When.parse(left) if left not in ("", "..") else None, When.parse(right) if right not in ("", "..") else None)
+
+
+def known_bound(when: When) -> When | None:
+    """The one date a date is bounded by when its other side is open or unknown, as a date of its own:
+    4 July 2022 for "[..2022-07-04]", 2024 for "[2024..]", March 2024 for "../2024-03"; None unless
+    exactly one side is known."""
+    if (when.earliest_key is None) == (when.latest_key is None):
+        return None
+    found = parts_of(when.edtf)
+    if when.is_interval:
+        point = found.start or found.end
+    elif when.latest_key is None:
+        point = min((m.first for m in found.members), key=lambda p: p.lo)
+    else:
+        point = max((m.last for m in found.members), key=lambda p: p.hi)
+    return When.parse(point.text) if point is not None else None
 
 
 def date_of(key: Key | None) -> date | None:

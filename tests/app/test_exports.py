@@ -10,7 +10,7 @@ import json
 import re
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -104,17 +104,63 @@ def test_ics_parses_with_icalendar_one_all_day_event_per_dated_entry(bundled: Ch
     calendar = Calendar.from_ical(text)
     events = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
     entries = live(bundled)
-    dated = [e for e in entries if e.facts.when.earliest and e.facts.when.latest]
-    assert set(events) == {str(entry_uuid(e.slug)) for e in dated}
-    assert notices == [f"ics: left out {len(entries) - len(dated)} entries: no start or end a calendar can hold (open, unknown, or beyond years 1-9999)"]
-    for e in dated:
+    assert set(events) == {str(entry_uuid(e.slug)) for e in entries}
+    assert len(calendar.walk("VEVENT")) == len(entries)
+    assert notices == []
+    one_sided = [e for e in entries if (e.facts.when.earliest is None) != (e.facts.when.latest is None)]
+    assert len(one_sided) > 40
+    sided = {e.slug for e in one_sided}
+    for e in entries:
         event = events[str(entry_uuid(e.slug))]
-        assert event.decoded("dtstart") == e.facts.when.earliest
-        assert (event.decoded("dtend") - e.facts.when.latest).days == 1
-        assert str(event["summary"]) == e.facts.title.en
+        assert isinstance(event.decoded("dtstart"), date) and not isinstance(event.decoded("dtstart"), datetime)  # all-day
         assert str(event["status"]) == ("TENTATIVE" if e.status == "planned" else "CONFIRMED")
         assert e.sources[0].quote in str(event["description"])
         assert event["categories"].cats == [e.kind]
+        if e.slug in sided:
+            continue
+        assert event.decoded("dtstart") == e.facts.when.earliest
+        assert (event.decoded("dtend") - e.facts.when.latest).days == 1
+        assert str(event["summary"]) == e.facts.title.en
+    for e in one_sided:
+        event = events[str(entry_uuid(e.slug))]
+        assert str(event["summary"]) == f"{e.facts.title.en} ({e.facts.when.display('en')})"
+        assert "Bounded on one side only" in str(event["description"])
+        # On the known bound, and within it: the day, month or year that bound names.
+        if e.facts.when.latest is not None:
+            assert event.decoded("dtend") - timedelta(days=1) == e.facts.when.latest
+        else:
+            assert event.decoded("dtstart") == e.facts.when.earliest
+
+
+@pytest.mark.parametrize(
+    ("edtf", "lang", "summary", "first", "last", "said"),
+    [
+        ("[..2022-07-04]", "en", "(4 July 2022 or earlier)", "2022-07-04", "2022-07-04", "its latest possible date is known"),
+        ("[..2024-03]", "en", "(March 2024 or earlier)", "2024-03-01", "2024-03-31", "shown on that bound, March 2024"),
+        ("[2024..]", "en", "(2024 or later)", "2024-01-01", "2024-12-31", "its earliest possible date is known"),
+        ("../2022-07-04", "en", "(until 4 July 2022)", "2022-07-04", "2022-07-04", "its earliest is not"),
+        ("[2024..]", "vi", "(2024 hoặc sau đó)", "2024-01-01", "2024-12-31", "Chỉ biết một phía của ngày"),
+    ],
+)
+def test_ics_places_a_date_bounded_on_one_side_on_that_bound_and_says_so(
+    tmp_path: Path, edtf: str, lang: str, summary: str, first: str, last: str, said: str
+) -> None:
+    from icalendar import Calendar
+
+    app = open_store(str(tmp_path / "store.sqlite"))
+    try:
+        import_files(app, [(jsonl([*PARTNERS, entry("one-sided", when=edtf, status="planned")]), "one.jsonl")])
+        text, notices = run(app, "--format", "ics", "--lang", lang)
+    finally:
+        app.close()
+    (event,) = Calendar.from_ical(text).walk("VEVENT")
+    assert not notices
+    assert str(event["summary"]).endswith(summary)
+    assert event.decoded("dtstart") == date.fromisoformat(first)
+    assert event.decoded("dtend") == date.fromisoformat(last) + timedelta(days=1)
+    assert said in str(event["description"])
+    assert str(event["status"]) == "TENTATIVE"
+    assert str(event["uid"]) == str(entry_uuid("one-sided"))
 
 
 def test_plover_records_have_plovers_fields_for_every_happening(bundled: Chronicle) -> None:

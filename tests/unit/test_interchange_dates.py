@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -163,17 +163,29 @@ def test_timelinejs_dates_lie_within_the_bounds(text: str) -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(VALID)
-def test_a_calendar_event_spans_exactly_the_known_days_or_is_left_out(text: str) -> None:
+def test_a_calendar_event_spans_exactly_the_known_days_or_its_one_known_bound(text: str) -> None:
     when = When.parse(text)
     written = ics.vevent(entry(text), {}, ExportOptions())
-    if when.earliest is None or when.latest is None or when.latest == date.max:
-        assert written is None
-        return
+    known = [d for d in (when.earliest, when.latest) if d is not None]
     from icalendar import Event
 
+    if when.earliest_key is not None and when.latest_key is not None:
+        if len(known) < 2 or when.latest == date.max:
+            assert written is None
+            return
+        event = Event.from_ical(written)
+        assert event.decoded("dtstart") == when.earliest
+        assert (event.decoded("dtend") - when.latest).days == 1
+        return
+    if written is None:  # bounded on one side, by a day iCalendar cannot write
+        assert not known or known[0].year in (1, 9999)
+        return
     event = Event.from_ical(written)
-    assert event.decoded("dtstart") == when.earliest
-    assert (event.decoded("dtend") - when.latest).days == 1
+    first, last = event.decoded("dtstart"), event.decoded("dtend") - timedelta(days=1)
+    # The event stands on the known bound: it ends there, or starts there, and spans no more than that bound.
+    assert last == when.latest if when.latest is not None else first == when.earliest
+    assert first <= last
+    assert "Bounded on one side only" in str(event["description"])
 
 
 def test_plover_dates_keep_the_bounds_and_the_precision_beside_the_event_date() -> None:
