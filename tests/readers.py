@@ -158,7 +158,15 @@ PLOVER_CONTEXTS = {
     "humanitarian",  # used by CAMEO2PLOVER-2021 for CAMEO 073
     "historical", "future", "hypothetical", "negation",  # the auxiliary modes, written as contexts
 }  # fmt: skip
-ENTITY_FIELDS = {"entity_name", "raw_text", "wikidata_id", "country_name", "country_code", "chrono_id", "level"}
+# An entity's fields: the manual's actor block ("Country Names and Sector Codes") and its
+# "Information object for entities", then chrono's own (chrono_id, level).
+ENTITY_FIELDS = {
+    "raw_text", "entity_name", "wikidata_id", "wiki_description", "country_name", "sector_code", "other_sector_codes",
+    "code", "sector", "entity_text", "identifier_id", "identifier_text", "religion", "ethnicity", "office", "gender", "age",
+    "chrono_id", "level",
+}  # fmt: skip
+# "code": a 3-character top-level entity code, for a country its ISO 3166-1 alpha-3 code.
+ENTITY_CODE = re.compile(r"[A-Z]{3}")
 
 
 def check_plover(record: dict[str, Any]) -> list[str]:
@@ -173,6 +181,8 @@ def check_plover(record: dict[str, Any]) -> list[str]:
         for entity in record.get(side, []):
             if not isinstance(entity, dict) or set(entity) - ENTITY_FIELDS or not entity.get("entity_name"):
                 problems.append(f"{side}: not an entity object: {entity!r}")
+            elif entity.get("code") is not None and not ENTITY_CODE.fullmatch(entity["code"]):
+                problems.append(f"{side}: code {entity['code']!r} is not a 3-character code")
     events = record["event"]
     if not isinstance(events, list) or not events or set(events) - set(PLOVER_QUAD):
         return [*problems, f"event: {events!r} is not a list of PLOVER categories"]

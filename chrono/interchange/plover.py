@@ -14,8 +14,10 @@ those fields, and PLOVER's invitation to add named fields carries the rest:
 - ``actor`` is the home side, ``recipient`` the foreign partners; chrono
   does not record who visited whom or who gave aid to whom, and the record
   says so in ``comment``. Each entity has its name, its country's name (the
-  country-level partner above it in the registry), the ISO code the
-  registry holds, and a Wikidata id where a person gave one.
+  country-level partner above it in the registry), ``code``, the manual's
+  "3-char top-level entity code", which for a country is its ISO 3166-1
+  alpha-3 code ("CHN"; the registry holds alpha-2, "CN"), and a Wikidata id
+  where a person gave one.
 - ``date`` is the earliest possible day (the latest where only that is
   known), ``enddate`` an interval's last day; ``date_earliest``,
   ``date_latest``, ``date_precision`` and ``date_edtf`` keep what is known,
@@ -51,6 +53,13 @@ CAMEO_TO_PLOVER: dict[str, tuple[str, str, str]] = {
 # PLOVER's quad categories: 1 verbal cooperation, 2 material cooperation.
 QUAD = {"CONSULT": 1, "SUPPORT": 1, "AGREE": 1, "CONCEDE": 1, "COOPERATE": 2, "AID": 2}
 AUXILIARY = {"planned": "future", "postponed": "future", "cancelled": "negation"}
+# ISO 3166-1 alpha-2 -> alpha-3, for the countries of the bundled partner registry (partners.jsonl
+# and the chronicle's own partners). A country missing here gets no code, never a guessed one,
+# and the export says which.
+ALPHA3 = {
+    "AE": "ARE", "AU": "AUS", "CH": "CHE", "CN": "CHN", "DE": "DEU", "FR": "FRA", "GB": "GBR", "IT": "ITA", "JP": "JPN", "KR": "KOR",
+    "LA": "LAO", "NL": "NLD", "NZ": "NZL", "PH": "PHL", "SE": "SWE", "SG": "SGP", "TH": "THA", "US": "USA", "VN": "VNM",
+}  # fmt: skip
 FIGURES = "reported figures; PLOVER records events, not observations"
 UNDATED = "a date with no bound at all; PLOVER needs a date"
 DIRECTION = "actor: the home side; recipient: the foreign partners (chrono does not record who visited or gave to whom)"
@@ -108,7 +117,7 @@ def entity(pid: str, partners: Mapping[str, Partner], options: ExportOptions) ->
     found: dict[str, Any] = {
         "entity_name": name(pid, partners, "en"), "raw_text": name(pid, partners, options.lang), "chrono_id": pid,
         "level": partner.level if partner else None, "country_name": country.name.en if country else None,
-        "country_code": (partner.country or None) if partner else None,
+        "code": ALPHA3.get(partner.country) if partner else None,
     }  # fmt: skip
     qid = options.qids.partners.get(pid)
     if qid:
@@ -126,6 +135,15 @@ def write(entries: Iterable[Entry], partners: Mapping[str, Partner], options: Ex
     """The entries as PLOVER records, one JSON object a line."""
     tally = Tally()
     dated = lambda entry: data if (data := record(entry, partners, options)) and data["date"] else None  # noqa: E731
+    uncoded: set[str] = set()
     for _, data in tally.each(entries, dated, lambda entry: FIGURES if KINDS[entry.kind].plover is None else UNDATED):
         out.write(json.dumps(data, ensure_ascii=False) + "\n")
-    return tally.summary()
+        uncoded.update(uncoded_countries(data, partners))
+    notes = (f"no ISO 3166-1 alpha-3 code known for {', '.join(sorted(uncoded))}: those entities have no code",) if uncoded else ()
+    return tally.summary(notes)
+
+
+def uncoded_countries(data: dict[str, Any], partners: Mapping[str, Partner]) -> set[str]:
+    """The registry's country codes of the record's entities that ``ALPHA3`` has no alpha-3 code for."""
+    countries = {partners[e["chrono_id"]].country for e in (*data["actor"], *data["recipient"]) if e["chrono_id"] in partners}
+    return {c for c in countries if c and c not in ALPHA3}

@@ -22,6 +22,8 @@ from chrono.cli.reading import Reading
 from chrono.events.application import Chronicle
 from chrono.events.entry import Entry, entry_uuid
 from chrono.events.kinds import KINDS
+from chrono.interchange import plover
+from chrono.interchange.base import ExportOptions
 from chrono.interchange.bundled import import_bundled
 from chrono.interchange.importing import import_files
 from chrono.projections.hierarchy import descendants
@@ -178,8 +180,38 @@ def test_plover_records_have_plovers_fields_for_every_happening(bundled: Chronic
         assert record["event"] == [KINDS[e.kind].plover]
         assert record["text"] == e.sources[0].quote
         assert record["date_added"] == e.created_on.isoformat()
-    chinese = [r for r in records if any(p["country_code"] == "CN" for p in r["recipient"])]
-    assert chinese and all(p["country_name"] == "China" for r in chinese for p in r["recipient"] if p["country_code"] == "CN")
+    chinese = [r for r in records if any(p["code"] == "CHN" for p in r["recipient"])]
+    assert chinese and all(p["country_name"] == "China" for r in chinese for p in r["recipient"] if p["code"] == "CHN")
+    assert {a["code"] for r in records for a in r["actor"]} == {"VNM"}
+
+
+# The bundled registry's countries and their ISO 3166-1 alpha-3 codes (PLOVER's three-letter country codes).
+ISO_ALPHA3 = {
+    "AE": "ARE", "AU": "AUS", "CH": "CHE", "CN": "CHN", "DE": "DEU", "FR": "FRA", "GB": "GBR", "IT": "ITA", "JP": "JPN", "KR": "KOR",
+    "LA": "LAO", "NL": "NLD", "NZ": "NZL", "PH": "PHL", "SE": "SWE", "SG": "SGP", "TH": "THA", "US": "USA", "VN": "VNM",
+}  # fmt: skip
+
+
+def test_plover_codes_every_country_of_the_partner_registry_with_its_three_letter_iso_code(bundled: Chronicle) -> None:
+    partners = bundled.snapshot().partners
+    assert {p.country for p in partners.values() if p.country} == set(ISO_ALPHA3)
+    for partner in partners.values():
+        found = plover.entity(partner.id, partners, ExportOptions())
+        assert found["code"] == (ISO_ALPHA3[partner.country] if partner.country else None), partner.id
+        assert "country_code" not in found
+
+
+def test_plover_gives_no_code_it_does_not_know_and_says_so(tmp_path: Path) -> None:
+    khmer = {"type": "partner", "id": "ratanakiri", "name": {"en": "Ratanakiri", "vi": "Ratanakiri"}, "level": "province", "parent": None, "country": "KH"}
+    app = open_store(str(tmp_path / "store.sqlite"))
+    try:
+        import_files(app, [(jsonl([*PARTNERS, khmer, entry(partners=["ratanakiri", "van-son"])]), "one.jsonl")])
+        text, notices = run(app, "--format", "plover")
+    finally:
+        app.close()
+    (record,) = [json.loads(line) for line in text.splitlines()]
+    assert [(r["chrono_id"], r["code"]) for r in record["recipient"]] == [("ratanakiri", None), ("van-son", "CHN")]
+    assert notices == ["plover: no ISO 3166-1 alpha-3 code known for KH: those entities have no code"]
 
 
 def test_quickstatements_parse_as_v1_commands_with_dates_and_quoted_references(bundled: Chronicle) -> None:
