@@ -196,7 +196,7 @@ def cmd_log(args: argparse.Namespace) -> int:
     def rows() -> Rows:
         from chrono.render.entry import LOG_COLUMNS, log_rows
 
-        return Rows("Event log", LOG_COLUMNS, log_rows(found.events, found.names))
+        return Rows("Event log", LOG_COLUMNS, log_rows(found.events, found.names, args.lang))
 
     def view() -> Any:
         from chrono.render.entry import log_table

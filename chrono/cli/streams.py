@@ -42,11 +42,11 @@ def stream_log(args: argparse.Namespace, found: Any) -> None:
         elif args.format == "csv":
             from chrono.interchange.csvfile import write_rows
 
-            write_rows(log_rows(chunk, found.names), out)
+            write_rows(log_rows(chunk, found.names, args.lang), out)
         elif args.format == "md":
             from chrono.interchange.markdown import markdown_rows
 
-            out.write(markdown_rows(log_rows(chunk, found.names)))
+            out.write(markdown_rows(log_rows(chunk, found.names, args.lang)))
         else:
             assert console is not None
             console.print(log_table(chunk, args.lang, found.names, title=first))

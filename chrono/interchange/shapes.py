@@ -75,7 +75,8 @@ def plain_value(value: Any) -> Any:
     """A changed field's value as JSON: dates as EDTF, names and amounts as their JSON."""
     if hasattr(value, "edtf"):
         return value.edtf
-    if isinstance(value, tuple):
+    # A list too: the events read back from a store hold their quantities as a list.
+    if isinstance(value, tuple | list):
         return [plain_value(v) for v in value]
     if hasattr(value, "to_json"):
         return value.to_json()

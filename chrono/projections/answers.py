@@ -17,7 +17,6 @@ import attrs
 from chrono.events.application import Chronicle
 from chrono.events.entry import Entry
 from chrono.events.kinds import KINDS
-from chrono.interchange.shapes import plain_value
 from chrono.projections.counting import COVERED, DEFINITE, POSSIBLE, Family, Judged, certainty, day_key, judge, tally
 from chrono.projections.counting.claims import Claim
 from chrono.projections.counting.grouping import GROUPINGS, group_order, groups
@@ -193,11 +192,7 @@ def _segment_contribution(segment: Any) -> Contribution:
 
 def _corrections(app: Chronicle, slug: str, known_at: datetime | None) -> tuple[Correction, ...]:
     found: list[Any] = [event for event in app.revisions(slug) if isinstance(event, Entry.Corrected)]
-    return tuple(
-        Correction(event.timestamp, {k: plain_value(v) for k, v in event.changes.items()}, event.reason)
-        for event in found
-        if known_at is None or event.timestamp <= known_at
-    )
+    return tuple(Correction(event.timestamp, dict(event.changes), event.reason) for event in found if known_at is None or event.timestamp <= known_at)
 
 
 DEFAULT_PAGE = 20

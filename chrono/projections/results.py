@@ -208,14 +208,18 @@ class Page:
 
 @attrs.frozen
 class Correction:
-    """A correction applied to an entry: when, which fields to what, and why."""
+    """A correction applied to an entry: when, which fields to what (as the event holds them:
+    dates, quantities, names), and why."""
 
     recorded_at: datetime
     changes: dict[str, Any]
     reason: str
 
     def to_json(self) -> dict[str, Any]:
-        return {"recorded_at": self.recorded_at.isoformat(), "changes": self.changes, "reason": self.reason}
+        from chrono.interchange.shapes import plain_value
+
+        changes = {k: plain_value(v) for k, v in self.changes.items()}
+        return {"recorded_at": self.recorded_at.isoformat(), "changes": changes, "reason": self.reason}
 
 
 @attrs.frozen

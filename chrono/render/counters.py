@@ -16,6 +16,7 @@ from rich.text import Text
 from chrono.events.values import Partner
 from chrono.projections.results import Counters, Explanation
 from chrono.render.charts import bar
+from chrono.render.entry import changes_text
 from chrono.render.figures import amount, low_text, range_text
 from chrono.render.grid import Column, Grid
 from chrono.render.labels import kind_label, label
@@ -212,7 +213,7 @@ class ExplainView:
             line.append("”")
             parts.append(line)
         for correction in self.answer.corrections.get(slug, ()):
-            changes = ", ".join(f"{k}={v}" for k, v in correction.changes.items())
+            changes = changes_text(correction.changes, lang)
             note = f"{label(lang, 'marker.corrected')} {correction.recorded_at.isoformat()[:19]}: {changes} — {correction.reason}"
             parts.append(plain(note, "chrono.corrected"))
         return Panel(Group(*parts), title=plain(slug, "chrono.id"), title_align="left", border_style="chrono.gutter")

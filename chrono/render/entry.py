@@ -12,11 +12,12 @@ from rich.text import Text
 
 from chrono.events.entry import Entry
 from chrono.events.kinds import KINDS
-from chrono.events.values import Partner
+from chrono.events.values import Names, Partner, Quantity
 from chrono.interchange.shapes import plain_value
-from chrono.render.labels import kind_label, label, quantity_dated
-from chrono.render.text import cell, data_table, names, number, plain, status_text
+from chrono.render.labels import kind_label, label, status_label
+from chrono.render.text import cell, data_table, names, plain, quantity_text, status_text
 from chrono.render.theme import kind_style
+from chrono.when import When
 
 
 def revision_json(event: Any) -> dict[str, Any]:
@@ -34,11 +35,31 @@ def revision_json(event: Any) -> dict[str, Any]:
     return data
 
 
-def revision_details(event: Any) -> str:
-    """What a revision did, in one line."""
+def change_text(field: str, value: Any, lang: str) -> str:
+    """A corrected field's new value as a person reads it: a date in words, each quantity as the
+    entry shows it ("district_twinnings 6 twinning (as of 4 July 2022)"), a title in both languages."""
+    if isinstance(value, When):
+        return value.display(lang)
+    if isinstance(value, Quantity):
+        return f"{value.metric} {quantity_text(value, lang)}"
+    if isinstance(value, Names):
+        return " / ".join(dict.fromkeys(name for name in (value.get(lang), value.en, value.vi) if name))
+    if isinstance(value, list | tuple):
+        return ", ".join(change_text(field, item, lang) for item in value) or "—"
+    if field == "status":
+        return status_label(str(value), lang)
+    return "—" if value is None or value == "" else str(value)
+
+
+def changes_text(changes: Mapping[str, Any], lang: str) -> str:
+    """A correction's changed fields in one line: "when: 4 July 2022; quantities: ..."."""
+    return "; ".join(f"{k}: {change_text(k, v, lang)}" for k, v in changes.items())
+
+
+def revision_details(event: Any, lang: str = "en") -> str:
+    """What a revision did, in one line: each changed field as a person reads it, then the reason."""
     if hasattr(event, "changes"):
-        changed = ", ".join(f"{k}={plain_value(v)}" for k, v in event.changes.items())
-        return f"{changed} — {event.reason}"
+        return f"{changes_text(event.changes, lang)} — {event.reason}"
     if hasattr(event, "outcome"):
         return str(event.outcome)
     if hasattr(event, "reason"):
@@ -66,9 +87,7 @@ def _details(entry: Entry, partners: Mapping[str, Partner], lang: str) -> Table:
     if facts.actors:
         grid.add_row(label(lang, "actors"), plain(names(facts.actors, partners, lang), "chrono.actor"))
     for quantity in facts.quantities:
-        period = f" ({quantity_dated(quantity, lang)})" if quantity.period or quantity.observed else ""
-        qualifier = "" if quantity.qualifier == "exact" else f"{quantity.qualifier.replace('_', ' ')} "
-        grid.add_row(plain(quantity.metric), plain(f"{qualifier}{number(quantity.value, lang)} {quantity.unit}{period}"))
+        grid.add_row(plain(quantity.metric), plain(quantity_text(quantity, lang)))
     info = KINDS.get(entry.kind)
     codes = f"CAMEO {facts.cameo or (info.cameo[0] if info and info.cameo else '—')} · PLOVER {(info.plover if info else None) or '—'}"
     grid.add_row(label(lang, "codes"), plain(codes, "chrono.muted"))
@@ -101,7 +120,7 @@ def revisions_table(revisions: Sequence[Any], lang: str) -> Table:
     for event in revisions:
         name = type(event).__name__
         table.add_row(str(event.originator_version), plain(name, kind_style(name) if name in KINDS else "chrono.corrected"),
-                      event.timestamp.isoformat(timespec="seconds"), plain(revision_details(event)))  # fmt: skip
+                      event.timestamp.isoformat(timespec="seconds"), plain(revision_details(event, lang)))  # fmt: skip
     return table
 
 
@@ -120,8 +139,8 @@ def entry_panel(entry: Entry, revisions: Sequence[Any], partners: Mapping[str, P
 REVISION_COLUMNS = ("revision", "event", "recorded_at", "details")
 
 
-def revision_rows(revisions: Sequence[Any]) -> list[tuple[str, ...]]:
-    return [tuple(cell(v) for v in (e.originator_version, type(e).__name__, e.timestamp.isoformat(), revision_details(e))) for e in revisions]
+def revision_rows(revisions: Sequence[Any], lang: str = "en") -> list[tuple[str, ...]]:
+    return [tuple(cell(v) for v in (e.originator_version, type(e).__name__, e.timestamp.isoformat(), revision_details(e, lang))) for e in revisions]
 
 
 def subjects(events: Iterable[tuple[int, Any]]) -> dict[Any, str]:
@@ -164,7 +183,7 @@ def log_table(events: Sequence[tuple[int, Any]], lang: str = "en", names: Mappin
     for position, event in events:
         name = type(event).__name__
         subject = plain(names.get(event.originator_id, str(event.originator_id)), "chrono.id")
-        details = revision_details(event)
+        details = revision_details(event, lang)
         if details:
             subject.append(f": {details}")
         table.add_row(str(position), event.timestamp.isoformat(timespec="seconds"), plain(name, kind_style(name)),
@@ -178,10 +197,10 @@ def log_table(events: Sequence[tuple[int, Any]], lang: str = "en", names: Mappin
 LOG_COLUMNS = ("position", "recorded_at", "event", "revision", "subject", "details")
 
 
-def log_rows(events: Sequence[tuple[int, Any]], names: Mapping[Any, str] | None = None) -> list[tuple[str, ...]]:
+def log_rows(events: Sequence[tuple[int, Any]], names: Mapping[Any, str] | None = None, lang: str = "en") -> list[tuple[str, ...]]:
     names = subjects(events) if names is None else names
     return [
         tuple(cell(v) for v in (position, event.timestamp.isoformat(), type(event).__name__, event.originator_version,
-                                names.get(event.originator_id, str(event.originator_id)), revision_details(event)))
+                                names.get(event.originator_id, str(event.originator_id)), revision_details(event, lang)))
         for position, event in events
     ]  # fmt: skip

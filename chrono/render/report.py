@@ -61,5 +61,5 @@ def entry_report(entry: Entry, revisions: Sequence[Any], partners: Mapping[str, 
     """``chrono show --format md``: the entry as in the chronicle report, then its revisions."""
     from chrono.render.entry import REVISION_COLUMNS, revision_rows
 
-    revisions_table = markdown_table(REVISION_COLUMNS, revision_rows(revisions))
+    revisions_table = markdown_table(REVISION_COLUMNS, revision_rows(revisions, lang))
     return f"{_entry_markdown(entry, partners, lang)}\n#### {md(label(lang, 'revisions'))}\n\n{revisions_table}"

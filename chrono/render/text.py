@@ -16,7 +16,7 @@ from rich.text import Text
 from chrono.events.entry import Entry
 from chrono.events.values import Partner
 from chrono.interchange.controls import one_line
-from chrono.render.labels import label, status_label
+from chrono.render.labels import label, quantity_dated, status_label
 from chrono.render.theme import kind_style
 
 if TYPE_CHECKING:
@@ -60,6 +60,13 @@ def number(value: Decimal | int | str, lang: str = "en") -> str:
         # Vietnamese swaps the separators: 1.234,5
         text = text.translate(str.maketrans(",.", ".,"))
     return text
+
+
+def quantity_text(quantity: Any, lang: str) -> str:
+    """An amount as ``show`` prints it beside its metric: "at least 6 twinning (as of 4 July 2022)"."""
+    period = f" ({quantity_dated(quantity, lang)})" if quantity.period or quantity.observed else ""
+    qualifier = "" if quantity.qualifier == "exact" else f"{quantity.qualifier.replace('_', ' ')} "
+    return f"{qualifier}{number(quantity.value, lang)} {quantity.unit}{period}"
 
 
 def when_text(edtf: str | None, lang: str) -> str:

@@ -92,6 +92,36 @@ def test_record_show_correct_retract_round_trip(tmp_path: Path) -> None:
     assert with_retracted["entries"][0]["retracted"] is True
 
 
+def test_a_correction_of_dates_and_quantities_shows_as_a_person_reads_it(tmp_path: Path) -> None:
+    store = str(tmp_path / "s.sqlite")
+    records = tmp_path / "records.jsonl"
+    figure = entry("2018-figure", kind="FigureReported", when="2018/2022-07-04",
+                   quantities=[{"metric": "agreements", "value": "3", "unit": "agreement", "period": "2018/2022-07-04"}])  # fmt: skip
+    records.write_bytes(jsonl([*PARTNERS, figure]))
+    assert chrono("--store", store, "import", str(records)).returncode == 0
+    quantities = json.dumps([{"metric": "agreements", "value": "1250", "unit": "agreement", "qualifier": "at_least", "observed": "2022-07-04"}])
+    corrected = chrono("--store", store, "correct", "2018-figure", "--set", "when=2022-07-04", "--set", f"quantities={quantities}", "--reason", "a stock")
+    assert corrected.returncode == 0, corrected.stderr
+    said = "when: 4 July 2022; quantities: agreements at least 1,250 agreement (as of 4 July 2022) — a stock"
+    table = chrono("--store", store, "show", "2018-figure", env={"COLUMNS": "200"}).stdout
+    markdown = chrono("--store", store, "show", "2018-figure", "--format", "md").stdout
+    log = chrono("--store", store, "log", "--format", "csv").stdout
+    explained = chrono("--store", store, "explain", "agreements", env={"COLUMNS": "200"}).stdout
+    for text in (table, markdown, log, " ".join(explained.replace("│", " ").split())):
+        assert not any(code in text for code in ("Quantity(", "When(", "Decimal(", "Precision.")), text
+        assert said in text
+    vietnamese = chrono("--store", store, "--lang", "vi", "show", "2018-figure", "--format", "md").stdout
+    assert "when: ngày 4/7/2022; quantities: agreements at least 1.250 agreement (tính đến ngày 4/7/2022)" in vietnamese
+    # JSON stays data: the date as EDTF, the quantities in the entry's quantity shape (DESIGN.md section 8).
+    changes = json.loads(chrono("--store", store, "show", "2018-figure", "--format", "json").stdout)["revisions"][1]["changes"]
+    assert changes["when"] == "2022-07-04"
+    (quantity,) = changes["quantities"]
+    assert {k: quantity[k] for k in ("metric", "value", "unit", "qualifier", "period")} == {
+        "metric": "agreements", "value": "1250", "unit": "agreement", "qualifier": "at_least", "period": None,
+    }  # fmt: skip
+    assert quantity["observed"]["edtf"] == "2022-07-04" and quantity["observed"]["earliest"] == "2022-07-04"
+
+
 def test_importing_twice_says_nothing_new(tmp_path: Path) -> None:
     store = str(tmp_path / "s.sqlite")
     data = tmp_path / "in.jsonl"
