@@ -141,6 +141,10 @@ def _proposals(text: str, folded: str, lang: str, registry: Registry, known: lis
         if name.split()[0] in NOT_PLACES:
             continue
         taken.append((start, end))
+        held = [p for p in registry.by_name.get(fold(name), []) if _fits(p.level, level)] or registry.by_name.get(fold(name), [])
+        if held:  # a name the registry holds, in a longer form the text's case hid ("công ty Austrex" for "Công ty Austrex")
+            found.append(Mention(start, end, name, held[0], True, 0.7 if len(held) == 1 else 0.4))
+            continue
         partner = Partner(id=_new_id(name, registry), name=Names(en=name, vi=name if lang == "vi" else ""), level=level)
         found.append(Mention(start, end, name, partner, False, 0.4))
     return found

@@ -104,3 +104,11 @@ def test_a_place_proposed_under_another_proposed_place_takes_its_parent_and_coun
         child, parent = (m.partner for m in Registry(REGISTRY).find(text, lang)[:2])
         assert (child.id, child.level, child.parent, child.country) == (ids[0], "county", ids[1], "CN"), text
         assert (parent.id, parent.level, parent.parent, parent.country) == (ids[1], "prefecture", "yunnan", "CN"), text
+
+
+def test_a_name_the_registry_holds_is_never_proposed_again() -> None:
+    # The registry's Vietnamese name "Công ty Austrex" is capitalised; the
+    # article's "công ty Austrex" is not, and "Austrex" was proposed as "austrex-new".
+    registry = {**REGISTRY, "austrex": Partner("austrex", Names("Austrex", "Công ty Austrex"), "company", None, "AU")}
+    found = Registry(registry).find("như công ty Austrex (Australia) đến tìm hiểu", "vi")
+    assert [(m.partner.id, m.known) for m in found] == [("austrex", True)]
