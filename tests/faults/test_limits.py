@@ -6,6 +6,7 @@ tree, a partner tree thousands deep, a command with no terminal to talk to.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -120,6 +121,31 @@ def test_a_partner_tree_five_thousand_deep_is_shown_and_walked(tmp_path: Path) -
             code, _, err = cli("--store", store, *command)
         assert code == 0, (command, err)
     assert "2020-deep" in cli("--store", store, "timeline", "--partner", "p0", "--format", "json")[1]
+
+
+MEMORY_CAP = 1 << 30  # bytes of address space a query process may have: 5x DESIGN.md's 200 MB at 1M entries
+
+
+def capped(*args: str) -> subprocess.CompletedProcess[str]:
+    """``chrono ARGS`` in a process whose address space is capped: memory that grows with the
+    years between two dates fails at once (MemoryError, exit 3) instead of filling the machine."""
+    import resource
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+    return subprocess.run([sys.executable, "-m", "chrono", *args], capture_output=True, text=True, timeout=120, check=False, preexec_fn=cap)
+
+
+def test_entries_170_million_years_apart_are_shown_in_bounded_memory(tmp_path: Path) -> None:
+    # The state's activity chart kept a row per year from the earliest to the latest: 340 million.
+    far = [entry("far-past", when="Y-170000002"), entry("far-future", when="Y170000002"), entry("2020-near", when="2020")]
+    store = str(tmp_path / "far.sqlite")
+    assert cli("--store", store, "import", str(write_jsonl(tmp_path / "far.jsonl", [*PARTNERS, *far])))[0] == 0
+    for command in (["state"], ["state", "--format", "json"], ["state", "--as-of", "2021"], ["counters", "--by", "year"], ["timeline"]):
+        result = capped("--store", store, *command)
+        assert result.returncode == 0, (command, result.stderr)
+    assert {"far-past", "2020-near"} <= {e["id"] for e in json.loads(capped("--store", store, "state", "--format", "json").stdout)["latest"]}
 
 
 # -- terminals that are not what chrono hopes ------------------------------------------------------
