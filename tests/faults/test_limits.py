@@ -191,6 +191,17 @@ def test_json_to_a_terminal_that_is_not_utf8_is_valid_json_meaning_the_same(smal
     assert json.loads(result.stdout)["title"]["en"] == "Văn Sơn 文山 🎉 programme"
 
 
+@pytest.mark.parametrize("args", [["timeline"], ["partner", "van-son"], ["audit"], ["state"], ["timeline", "--format", "json"], ["export"]])
+def test_a_reader_that_went_away_is_exit_141_not_a_failed_audit(small_store: str, args: list[str]) -> None:
+    # The read end is closed before chrono writes a byte, so every write of it meets a broken pipe.
+    process = subprocess.Popen([sys.executable, "-m", "chrono", "--store", small_store, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    err = process.stderr.read()
+    assert process.wait(timeout=120) == 141, err  # as a shell reports it (128 + SIGPIPE); 1 means a failed audit
+    assert err == ""
+
+
 def test_columns_zero_still_prints_the_view(small_store: str) -> None:
     for columns in ("0", "3"):
         result = run(small_store, "timeline", env={"COLUMNS": columns})
