@@ -219,7 +219,7 @@ def cmd_retract(args: argparse.Namespace) -> int:
 
 
 def cmd_update_chronicle(args: argparse.Namespace) -> int:
-    from chrono.bundled import update
+    from chrono.interchange.bundled_update import update
     from chrono.render.update import UpdateView
 
     app = _writer(args)
