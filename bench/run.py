@@ -137,6 +137,8 @@ class Bench:
             saved = writes.measure_save(url, target, self.args.chunk)
             stores.drop(target)
             result["save"] = {**saved, "per_s": result["entries"] / saved["seconds"]}
+            parsed = in_child("parse", str(chronicle))
+            result["parse"] = {**parsed, "per_s": result["entries"] / parsed["seconds"]}
         log(f"{stores.backend} {size}: corrections and retractions")
         time.sleep(1.1)
         known_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -269,7 +271,7 @@ def flat_load(connection: Any, postgres: bool, files: tuple[Path, Path]) -> dict
 
 
 def in_child(kind: str, url: str) -> dict[str, float]:
-    """``decode`` or ``when`` in a fresh process of our own interpreter."""
+    """``decode``, ``parse`` (``url``: the chronicle file) or ``when`` in a fresh process of our own interpreter."""
     done = subprocess.run(  # noqa: S603 (our own interpreter and module)
         [sys.executable, "-m", "bench.run", "--child", kind, "--url", url],
         check=True, capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent,
@@ -278,7 +280,7 @@ def in_child(kind: str, url: str) -> dict[str, float]:
 
 
 def child(kind: str, url: str) -> dict[str, float]:
-    measured = fixed.measure_when() if kind == "when" else writes.decode(url)
+    measured = fixed.measure_when() if kind == "when" else writes.parse(url) if kind == "parse" else writes.decode(url)
     return {**measured, "max_rss_mb": peak_rss_mb()}
 
 

@@ -134,6 +134,17 @@ def apply_changes(url: str, changes: Path) -> dict[str, float]:
     return {"seconds": seconds, "changes": count}
 
 
+def parse(path: str) -> dict[str, float]:
+    """Read and check the chronicle file alone, as the import does before it saves anything: the
+    part of the import its baseline (a save of events already made) does not do; run in a process of its own."""
+    from chrono.interchange.reading import stream_file
+    from chrono.interchange.records import parse_record
+
+    started = time.perf_counter()
+    commands = sum(len(parse_record(record, origin)) for record, origin in stream_file(Path(path)))
+    return {"seconds": time.perf_counter() - started, "commands": commands}
+
+
 def decode(url: str) -> dict[str, float]:
     """Read and decode the whole log (the rebuild's baseline); run in a process of its own."""
     from chrono.store import open_store

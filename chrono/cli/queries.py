@@ -85,7 +85,8 @@ def cmd_partner(args: argparse.Namespace) -> int:
 def _counter_partner(args: argparse.Namespace, reading: Reading) -> str | None:
     from chrono.projections.hierarchy import find_partner
 
-    return find_partner(args.partner, reading.partners).id if args.partner else None
+    # ``--partner ""`` is a partner asked for that matches none, not no partner asked for.
+    return find_partner(args.partner, reading.partners).id if args.partner is not None else None
 
 
 def cmd_counters(args: argparse.Namespace) -> int:

@@ -118,7 +118,8 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
 def _settled(app: Chronicle) -> bool:
     """Whether the read model stands at the log's head, with no rebuild or count left unfinished."""
     from chrono.projections.rawlog import tracked
-    from chrono.projections.readmodel import INDEXING, NAME, STALE_TALLIES
+    from chrono.projections.reader import NAME
+    from chrono.projections.readmodel import INDEXING, STALE_TALLIES
 
     unfinished = tracked(app, INDEXING) is not None or tracked(app, STALE_TALLIES) is not None
     return not unfinished and tracked(app, NAME) == app.head_position()
@@ -127,7 +128,7 @@ def _settled(app: Chronicle) -> bool:
 def _differences(app: Chronicle, audit_tables: Any, tracker: Any) -> str:
     """The first table difference found, in a line ('' when the tables agree with the log)."""
     from chrono.projections.rawlog import tracked
-    from chrono.projections.readmodel import NAME
+    from chrono.projections.reader import NAME
 
     # A read model behind the log (writes it did not follow yet) is compared up to where it stands.
     position = tracked(app, NAME)
@@ -218,7 +219,7 @@ def cmd_retract(args: argparse.Namespace) -> int:
 
 
 def cmd_update_chronicle(args: argparse.Namespace) -> int:
-    from chrono.bundled import update
+    from chrono.interchange.bundled_update import update
     from chrono.render.update import UpdateView
 
     app = _writer(args)

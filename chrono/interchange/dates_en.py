@@ -22,7 +22,8 @@ _NAMES: Final = (
     "august", "september", "october", "november", "december",
 )  # fmt: skip
 _MONTH_OF: Final = {**{name: i + 1 for i, name in enumerate(_NAMES)}, **{name[:3]: i + 1 for i, name in enumerate(_NAMES)}, "sept": 9}
-MONTHS = r"(?:" + "|".join(sorted(_MONTH_OF, key=len, reverse=True)) + r")\b\.?"
+# A dot after an abbreviation ("Sept.") is its own; after a full name it ends the sentence.
+MONTHS = r"(?:(?:" + "|".join(_NAMES) + r")\b|(?:" + "|".join(sorted(set(_MONTH_OF) - set(_NAMES), key=len, reverse=True)) + r")\b\.?)"
 _ORDINAL: Final = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _PART: Final = {"early": "early", "mid": "mid", "late": "late", "beginning": "early", "middle": "mid", "end": "late"}
 _SEASON: Final = {"spring": 21, "summer": 22, "autumn": 23, "fall": 23, "winter": 24}

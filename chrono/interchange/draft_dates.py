@@ -117,7 +117,7 @@ def _observed(when: str, now: str | None) -> str | None:
 def _phrase_note(phrase: DatePhrase) -> str:
     if phrase.estimated:
         return "a year or 'now' taken from the article's estimated year (it gives no date)"
-    return "the year is the article's: the phrase gives none" if phrase.guessed_year else ""
+    return "the year is reckoned from the article's date: the phrase gives none" if phrase.guessed_year else ""
 
 
 def _figure_note(governing: DatePhrase | None, context: Any, dates: list[DatePhrase]) -> str:

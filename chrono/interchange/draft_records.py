@@ -9,13 +9,15 @@ it stands.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Final
 
 import attrs
 
-from chrono.events.slugs import derive_slug
+from chrono.events.slugs import slugify
 from chrono.events.values import Names, Partner
 from chrono.interchange.numbers import Amount
 from chrono.interchange.records import DRAFT_NOTES
@@ -138,11 +140,32 @@ def entry_record(
     kind: str, status: str, when: str, *, names: dict[str, str], partners: list[str], actors: list[str],
     quantities: list[dict[str, Any]], source: dict[str, Any],
 ) -> dict[str, Any]:  # fmt: skip
-    """An entry in the import shape, its id derived as ``chrono import`` would."""
-    slug = derive_slug(kind, When.parse(when), Names(en=names["en"], vi=names["vi"]))
-    record: dict[str, Any] = {"type": "entry", "id": slug, "kind": kind, "status": status, "title": names, "when": when}
+    """An entry in the import shape, with its ``draft_id``."""
+    record: dict[str, Any] = {"type": "entry", "id": "", "kind": kind, "status": status, "title": names, "when": when}
     record.update({"partners": partners, "actors": actors})
     if quantities:
         record["quantities"] = quantities
     record["sources"] = [source]
+    record["id"] = draft_id(record)
     return record
+
+
+def draft_id(record: Mapping[str, Any]) -> str:
+    """A draft's id: its year, kind and placeholder title, as ``chrono import``
+    derives an id, then a digest of what it says and where.
+
+    The placeholder titles repeat ("Relations", "Cooperation with China"), so
+    the year, kind and title alone gave two articles' different drafts one id:
+    importing the second was refused, or its draft was taken for the first's
+    entry. The digest keeps ids apart across articles and the same when an
+    article is drafted again. An open start ("[..2022-07-04]") is "undated",
+    as in the bundled chronicle.
+    """
+    when = When.parse(str(record["when"]))
+    year = "undated" if when.earliest_key is None else f"{when.earliest_key[0]:04d}"
+    said = {key: record.get(key) for key in ("kind", "when", "partners", "actors", "quantities")}
+    source = record["sources"][0]
+    said["source"] = [source["document"], source["quote"]]
+    digest = hashlib.sha256(json.dumps(said, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:6]
+    base = slugify(f"{year}-{record['kind']}-{record['title']['en']}")[:69].strip("-")
+    return f"{base}-{digest}"

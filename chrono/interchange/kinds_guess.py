@@ -3,7 +3,8 @@
 Each cue is a pattern over folded text, strong (the kind itself: "ký kết
 nghĩa", "hội đàm", "signed ... agreement") or weak (a word many kinds use:
 "hợp tác", "trao đổi", "cooperation"). The first strong cue in the order of
-``CUES`` wins; without one, the first weak cue. "dự kiến", "sẽ", "kế hoạch",
+``CUES`` wins; without one, the first weak cue. A cue that folding would
+blur ("thăm", visit, is "tham" of "tham dự", attend) is matched as written. "dự kiến", "sẽ", "kế hoạch",
 "expected", "will" make a draft planned.
 """
 
@@ -22,7 +23,7 @@ CUES: Final = (
     ("AgreementSigned",
      r"ky(?: ket)? (?:\w+ ){0,3}(?:thoa thuan|chuong trinh|ban ghi nho|hop dong|van ban)"
      r"|(?:thoa thuan|hop dong)\b.{0,80}\bda ky|ky ket thoa thuan",
-     r"sign\w* (?:\w+ ){0,4}(?:agreement|memorand|programme|program|contract)|(?:agreement|memorandum) (?:\w+ ){0,4}signed"),
+     r"sign\w* (?:\w+ ){0,4}(?:agreement|memorand|programme|program|contract|plan)|(?:agreement|memorandum) (?:\w+ ){0,4}signed"),
     ("RelationsEstablished", r"thiet lap (?:moi )?quan he|quan he (?:hop tac )?huu nghi|day manh quan he",
      r"(?:established|set up) (?:\w+ ){0,2}relations|friendship relations"),
     ("MechanismEstablished", r"co che|thanh lap|nhom cong tac lien hop|uy ban cong tac lien hop", r"mechanism|working group|joint committee|founded|set up a"),
@@ -30,6 +31,8 @@ CUES: Final = (
     ("ConferenceHeld", r"hoi nghi|hoi thao|giao ban|dien dan|hoi cho", r"conference|forum|workshop|seminar|summit"),
     ("VisitMade", r"chuyen tham|doan dai bieu|tham va lam viec|den tham|tiep doan|don tiep", r"\bvisit|delegation"),
     ("AidProvided", r"trao tang|tai tro|vien tro|hoc bong|tang qua", r"donat|\baid\b|grant|scholarship|funded"),
+    # "The two sides signed." with no other kind's words: what is signed is most often an agreement.
+    ("AgreementSigned", r"(?!)", r"\bsign(?:ed|s|ing)\b"),
     ("CooperationCarriedOut", r"tuan tra|phoi hop|hop tac|xuc tien|giao luu|trao doi|dua .{0,40}lao dong", r"cooperat|patrol|exchange|promot"),
 )  # fmt: skip
 PLANNED: Final = {
@@ -44,6 +47,10 @@ LEVEL: Final = {"vi": r"\bhien (?:nay|tai|co)\b|\btinh den nay\b|\bco \d", "en":
 # A level said to hold now ("hiện có", "tính đến nay"): on the article's date,
 # whatever period its paragraph reviews; "Có 34/34 xã" holds at that period's end.
 NOW_LEVEL: Final = {"vi": r"\bhien (?:nay|tai|co)\b|\btinh den nay\b", "en": r"\bcurrently\b|\bat present\b|\bto date\b|\bnow has\b"}
+# Cues that folding would blur, matched on the text as written (any case):
+# "thăm" (visit) folds to "tham" of "tham dự" (attend), "tham gia" (take
+# part); "thăm hỏi" is asking after someone, no visit.
+WRITTEN: Final = {"vi": {"VisitMade": r"\bthăm\b(?!\s+hỏi)"}, "en": {}}
 WEAK: Final = ("CooperationCarriedOut",)
 MEETINGS: Final = ("TalksHeld", "ConferenceHeld")
 # A delegation (the kind's words) and a verb of visiting (on the lower-cased
@@ -67,6 +74,9 @@ def guess_kind(text: str, lang: str) -> KindGuess | None:
     column = 1 if lang == "vi" else 2
     for cue in CUES:
         m = re.search(str(cue[column]), folded)
+        written = WRITTEN[lang].get(str(cue[0]))
+        if m is None and written is not None:
+            m = re.search(written, text, re.IGNORECASE)
         if m is not None:
             confidence = 0.4 if cue[0] in WEAK else 0.7
             return KindGuess(str(cue[0]), text[m.start() : m.end()], confidence)

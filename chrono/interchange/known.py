@@ -1,8 +1,8 @@
 """Drafts that repeat what the store already holds.
 
 A draft is probably the same as a stored entry when the entry quotes the
-same sentence of the same document (or the draft's id, derived as ``chrono
-import`` derives it, is already taken), or when, from another document, it
+same sentence of the same document (or the draft's id, which a draft of the
+same sentence keeps, is already taken), or when, from another document, it
 is of the same kind, on the same date, with a partner in common. Such a
 draft is written commented out, "probably the same as ENTRY", so that
 importing the drafts records nothing the store already has.

@@ -64,6 +64,9 @@ class Units:
     changes: str
     ordinals: str
     metrics: Sequence[tuple[str, str]]
+    # Words that fold to an ordinal's letters but are no rank: "ký" (sign) is
+    # "ky" like "kỳ" (instalment), and "ký 85 thỏa thuận" counts agreements.
+    not_ranks: Sequence[str] = ()
 
 
 VI: Final = Units(
@@ -77,6 +80,7 @@ VI: Final = Units(
         ("chuong trinh, du an|chuong trinh|du an", "project", "projects"),
         ("hoi nghi, hoi thao|hoi nghi|hoi thao", "conference", "conferences"),
         ("doan", "delegation", "delegations"),
+        ("luot (?:du )?khach(?: du lich| quoc te)?|khach du lich|du khach", "person", "visitors"),
         ("luot can bo|luot nguoi(?: nuoc ngoai)?|nguoi|cong dan|doi tuong|doi truong", "person", "persons"),
         ("luot lao dong|lao dong", "worker", "workers"),
         ("thu", "letter", "letters"),
@@ -116,6 +120,7 @@ VI: Final = Units(
         ("vien tro|tai tro|ho tro|trao tang", "aid_value"),
         ("kinh phi", "spending"),
     ],
+    not_ranks=("ký",),
 )
 
 EN: Final = Units(
@@ -129,7 +134,8 @@ EN: Final = Units(
         ("(?:aid )?(?:projects?|programmes?|programs?)", "project", "projects"),
         ("(?:conferences?|workshops?|seminars?)", "conference", "conferences"),
         ("delegations?", "delegation", "delegations"),
-        ("(?:people|persons?|visitors|citizens|officials)", "person", "persons"),
+        ("(?:visitors?|tourists?)", "person", "visitors"),
+        ("(?:people|persons?|citizens|officials)", "person", "persons"),
         ("workers?", "worker", "workers"),
         ("letters?", "letter", "letters"),
         ("(?:full )?scholarships?", "scholarship", "scholarships"),
@@ -195,7 +201,7 @@ def find_amounts(text: str, lang: str, skip: Sequence[tuple[int, int]] = ()) -> 
 
 def _amount(m: re.Match[str], text: str, folded: str, units: Units) -> Amount | None:
     before = folded[max(0, m.start() - 40) : m.start()]
-    if re.search(rf"\b(?:{units.changes}|{units.ordinals})\s*$", before):
+    if re.search(rf"\b(?:{units.changes})\s*$", before) or _ranked(before, text[max(0, m.start() - 40) : m.start()], units):
         return None  # "tăng 3 hội nghị", "lần thứ 4": a change or a rank, not an amount
     value = to_decimal(m.group("num"), units)
     digits = re.sub(r"\D", "", m.group("num"))
@@ -207,6 +213,13 @@ def _amount(m: re.Match[str], text: str, folded: str, units: Units) -> Amount | 
     start, qualifier = _qualifier(before, m.start(), units)
     out_of = to_decimal(m.group("of"), units) if m.group("of") else None
     return Amount(start, end, text[start:end], value, unit, metric, qualifier, out_of, sure)
+
+
+def _ranked(before: str, written: str, units: Units) -> bool:
+    """Whether the words before a number (folded, and as written) make it a
+    rank ("lần thứ 4", "Kỳ 1"), not a count ("ký 85 thỏa thuận")."""
+    m = re.search(rf"\b(?:{units.ordinals})\s*$", before)
+    return m is not None and written[m.start() : m.end()].strip().lower() not in units.not_ranks
 
 
 def _unit(folded: str, at: int, value: Decimal, units: Units, before: str) -> tuple[Decimal, str | None, str, int, bool]:

@@ -141,6 +141,10 @@ def _proposals(text: str, folded: str, lang: str, registry: Registry, known: lis
         if name.split()[0] in NOT_PLACES:
             continue
         taken.append((start, end))
+        held = [p for p in registry.by_name.get(fold(name), []) if _fits(p.level, level)] or registry.by_name.get(fold(name), [])
+        if held:  # a name the registry holds, in a longer form the text's case hid ("công ty Austrex" for "Công ty Austrex")
+            found.append(Mention(start, end, name, held[0], True, 0.7 if len(held) == 1 else 0.4))
+            continue
         partner = Partner(id=_new_id(name, registry), name=Names(en=name, vi=name if lang == "vi" else ""), level=level)
         found.append(Mention(start, end, name, partner, False, 0.4))
     return found
@@ -194,26 +198,37 @@ def _new_id(name: str, registry: Registry) -> str:
 def _with_parents(mentions: list[Mention], text: str, registry: Registry) -> list[Mention]:
     """Proposed partners with the parent and country the text implies: the
     next place of their comma chain that outranks them, else a country in
-    brackets after them ("(Trung Quốc)")."""
-    out = []
-    for i, mention in enumerate(mentions):
+    brackets after them ("(Trung Quốc)"). The chain is read from its end, so
+    that a proposed place under another proposed one ("huyện Hà Khẩu, châu
+    Hồng Hà, tỉnh Vân Nam") takes its parent's country."""
+    out = list(mentions)
+    for i in reversed(range(len(out))):
+        mention = out[i]
         if mention.known:
-            out.append(mention)
             continue
-        parent = _chain_parent(mentions, i, text)
+        parent = _chain_parent(out, i, text)
         country = parent.country if parent else _bracketed_country(text, mention.end, registry)
         partner = attrs.evolve(mention.partner, parent=parent.id if parent else None, country=country)
         if partner.level == "district" and country not in ("", "VN"):
             partner = attrs.evolve(partner, level="county")
-        out.append(attrs.evolve(mention, partner=partner))
+        out[i] = attrs.evolve(mention, partner=partner)
     return out
+
+
+# What may stand between a place and the next of its chain: an English
+# administrative word and a comma ("Hekou County, Honghe"), or a comma and a
+# Vietnamese one ("Hà Khẩu, châu Hồng Hà"), or "của", "thuộc", "of", "in".
+_CHAIN_GAP: Final = (
+    r"\s*(?:(?i:city|county|prefecture|province|township|district|commune)\s*)?(?:,|\s(?:của|thuộc|of|in)\s)\s*"
+    r"(?:(?i:" + "|".join(pattern for pattern, _ in ADMIN_VI) + r")\s+)?"
+)
 
 
 def _chain_parent(mentions: list[Mention], i: int, text: str) -> Partner | None:
     here = mentions[i]
     for later in mentions[i + 1 :]:
         gap = text[here.end : later.start - (len(later.text) - (later.end - later.start))]
-        if not re.fullmatch(r"\s*(?:(?i:city|county|prefecture|province|township|district|commune)\s*)?(?:,|\s(?:của|thuộc|of|in)\s)\s*", gap):
+        if not re.fullmatch(_CHAIN_GAP, gap):
             return None
         if RANK.get(later.partner.level, 0) > RANK.get(mentions[i].partner.level, 0):
             return later.partner

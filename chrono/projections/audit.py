@@ -22,7 +22,8 @@ from chrono.events.entry import Entry
 from chrono.events.values import Partner
 from chrono.projections import chain, ledger
 from chrono.projections.rawlog import raw_log, stored_links, tracked
-from chrono.projections.readmodel import STATE, ReadModel, fresh
+from chrono.projections.reader import STATE
+from chrono.projections.readmodel import ReadModel, fresh
 from chrono.projections.witness import Witnessed
 from chrono.store.failures import describe_failure, first_line
 
@@ -173,7 +174,7 @@ def _excused(problems: list[Finding], witnessed: Sequence[Witnessed], accepted: 
 def _behind(app: Chronicle, problems: list[Finding]) -> int | None:
     """Where the read model stands when it could not be brought up to the log (its tables are
     compared with the log up to there: a read model behind is not one that differs), else None."""
-    from chrono.projections.readmodel import NAME
+    from chrono.projections.reader import NAME
 
     position, head = tracked(app, NAME), app.head_position()
     if position is None or position == head:

@@ -150,7 +150,7 @@ def _row(raw: Raw) -> tuple[Any, ...]:
 
 def _facets(app: Any) -> dict[int, list[Callable[[Any], None]]]:
     """The facets the store holds, by the position they were made at, each as how to make it."""
-    from chrono.projections.readmodel import NAME
+    from chrono.projections.reader import NAME
 
     dialect = dialect_of(app)
     stages: dict[int, list[Callable[[Any], None]]] = {}
@@ -217,7 +217,7 @@ def _seals(app: Any) -> Iterator[Difference]:
     """Each facet's seal against its rows and its tracking row (``seals``): a change to rows that a
     query would make again, or to the position they were made at, is found before it could be erased."""
     from chrono.projections import seals
-    from chrono.projections.readmodel import NAME
+    from chrono.projections.reader import NAME
 
     dialect = dialect_of(app)
     with app.recorder.datastore.transaction(commit=False) as cursor:

@@ -12,7 +12,7 @@ import attrs
 
 from chrono.projections.counting import COVERED, DEFINITE
 from chrono.projections.counting.segments import NEVER, Segment
-from chrono.projections.readmodel import NAME
+from chrono.projections.reader import NAME
 
 NONE = ""  # the stored group of an ungrouped counter, or of a contribution in no group
 FIELDS = ("definite", "possible", "high", "open_highs", "approx", "n_definite", "n_possible", "n_covered")

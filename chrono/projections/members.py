@@ -18,7 +18,8 @@ from typing import Any
 from chrono.projections import seals
 from chrono.projections.counting import COVERED, DEFINITE, POSSIBLE, Family
 from chrono.projections.counting.segments import Among, Segment
-from chrono.projections.readmodel import NAME, ReadModel, Reads, retry_busy, rowcount
+from chrono.projections.reader import NAME, Reads
+from chrono.projections.readmodel import ReadModel, retry_busy, rowcount
 from chrono.projections.results import Conflict, Contribution
 from chrono.projections.schema import order_key
 

@@ -51,9 +51,16 @@ class SafeOutput(RenderHook):
         return [_Sanitised(renderable) for renderable in renderables]
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        # Rich exits 1 when the reader goes away (``chrono audit | head``), which is
+        # chrono's code for a failed audit; the command line answers a broken pipe itself.
+        raise BrokenPipeError
+
+
 def safe_console(**options: Any) -> Console:
     """A Rich console for chrono's output: no markup, no emoji codes, and no
     control character from the data reaching the terminal."""
-    console = Console(markup=False, emoji=False, highlight=False, **options)
+    console = _Console(markup=False, emoji=False, highlight=False, **options)
     console.push_render_hook(SafeOutput())
     return console

@@ -35,7 +35,7 @@ def _word(lang: str, key: str, **values: object) -> str:
 
 
 class UpdateView:
-    """The steps of an update (``chrono.bundled.Update``) as a table, and what was left alone."""
+    """The steps of an update (``chrono.interchange.bundled_update.Update``) as a table, and what was left alone."""
 
     def __init__(self, update: Any, lang: str = "en") -> None:
         self.update = update

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from chrono.bundled import bundled_commands, update
 from chrono.errors import NotBundled
 from chrono.events.application import Chronicle
 from chrono.events.commands import Correction, Draft, Retraction
 from chrono.interchange.bundled import bundled_files, import_bundled
+from chrono.interchange.bundled_update import bundled_commands, update
 from chrono.interchange.importing import import_files
 from chrono.store import open_store
 from chrono.when import When

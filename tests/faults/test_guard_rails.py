@@ -88,6 +88,8 @@ def bundled(tmp_path_factory: pytest.TempPathFactory) -> str:
         (["counters", "--partner", "Yunan"], "did you mean 'yunnan'?"),
         (["partner", "文山國"], "no partner matches '文山國'; it has no Latin letters or digits to compare"),
         (["partner", ""], "no partner matches ''; it has no Latin letters or digits to compare"),
+        (["counters", "--partner", ""], "no partner matches ''"),
+        (["explain", "agreements", "--partner", ""], "no partner matches ''"),
         (["partner", "--", "---"], "no partner matches '---'; it has no Latin letters"),
     ],
 )

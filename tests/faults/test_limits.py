@@ -6,6 +6,7 @@ tree, a partner tree thousands deep, a command with no terminal to talk to.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -18,7 +19,7 @@ import pytest
 from chrono.errors import Rejected
 from chrono.interchange.reading import read_records
 from tests.factories import PARTNERS, entry
-from tests.faults.helpers import cli, no_hang, write_jsonl
+from tests.faults.helpers import chrono, cli, no_hang, write_jsonl
 
 
 def alias_bomb(levels: int = 10, leaf: str = "[x, y]") -> list[str]:
@@ -73,8 +74,10 @@ def read_only_store(tmp_path: Path) -> Iterator[Path]:
     folder = tmp_path / "media"
     folder.mkdir()
     store = folder / "s.sqlite"
-    assert cli("--store", str(store), "import", str(write_jsonl(tmp_path / "a.jsonl", [*PARTNERS, entry()])))[0] == 0
-    assert cli("--store", str(store), "timeline")[0] == 0  # the read model caught up while it could be written
+    # Made by processes that end, as a user's do: a store the test process had opened itself stays
+    # open until collected, its -wal and -shm beside it (the test then failed when run alone).
+    assert chrono("--store", str(store), "import", str(write_jsonl(tmp_path / "a.jsonl", [*PARTNERS, entry()]))).returncode == 0
+    assert chrono("--store", str(store), "timeline").returncode == 0  # the read model caught up while it could be written
     store.chmod(0o444)
     folder.chmod(0o555)
     try:
@@ -122,6 +125,31 @@ def test_a_partner_tree_five_thousand_deep_is_shown_and_walked(tmp_path: Path) -
     assert "2020-deep" in cli("--store", store, "timeline", "--partner", "p0", "--format", "json")[1]
 
 
+MEMORY_CAP = 1 << 30  # bytes of address space a query process may have: 5x DESIGN.md's 200 MB at 1M entries
+
+
+def capped(*args: str) -> subprocess.CompletedProcess[str]:
+    """``chrono ARGS`` in a process whose address space is capped: memory that grows with the
+    years between two dates fails at once (MemoryError, exit 3) instead of filling the machine."""
+    import resource
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+    return subprocess.run([sys.executable, "-m", "chrono", *args], capture_output=True, text=True, timeout=120, check=False, preexec_fn=cap)
+
+
+def test_entries_170_million_years_apart_are_shown_in_bounded_memory(tmp_path: Path) -> None:
+    # The state's activity chart kept a row per year from the earliest to the latest: 340 million.
+    far = [entry("far-past", when="Y-170000002"), entry("far-future", when="Y170000002"), entry("2020-near", when="2020")]
+    store = str(tmp_path / "far.sqlite")
+    assert cli("--store", store, "import", str(write_jsonl(tmp_path / "far.jsonl", [*PARTNERS, *far])))[0] == 0
+    for command in (["state"], ["state", "--format", "json"], ["state", "--as-of", "2021"], ["counters", "--by", "year"], ["timeline"]):
+        result = capped("--store", store, *command)
+        assert result.returncode == 0, (command, result.stderr)
+    assert {"far-past", "2020-near"} <= {e["id"] for e in json.loads(capped("--store", store, "state", "--format", "json").stdout)["latest"]}
+
+
 # -- terminals that are not what chrono hopes ------------------------------------------------------
 
 
@@ -163,6 +191,17 @@ def test_json_to_a_terminal_that_is_not_utf8_is_valid_json_meaning_the_same(smal
     assert result.returncode == 0, result.stderr
     assert result.stdout.isascii()
     assert json.loads(result.stdout)["title"]["en"] == "Văn Sơn 文山 🎉 programme"
+
+
+@pytest.mark.parametrize("args", [["timeline"], ["partner", "van-son"], ["audit"], ["state"], ["timeline", "--format", "json"], ["export"]])
+def test_a_reader_that_went_away_is_exit_141_not_a_failed_audit(small_store: str, args: list[str]) -> None:
+    # The read end is closed before chrono writes a byte, so every write of it meets a broken pipe.
+    process = subprocess.Popen([sys.executable, "-m", "chrono", "--store", small_store, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    err = process.stderr.read()
+    assert process.wait(timeout=120) == 141, err  # as a shell reports it (128 + SIGPIPE); 1 means a failed audit
+    assert err == ""
 
 
 def test_columns_zero_still_prints_the_view(small_store: str) -> None:

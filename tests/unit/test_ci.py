@@ -11,7 +11,7 @@ def test_ci_lints_formats_and_type_checks_before_the_suite() -> None:
     lines = [line.strip() for line in RUN.read_text(encoding="utf-8").splitlines() if line.strip() and not line.strip().startswith("#")]
     order = [
         next(i for i, line in enumerate(lines) if needle in line)
-        for needle in ("pip install", "ruff check chrono tests", "ruff format --check chrono tests", "mypy --strict", "pytest")
+        for needle in ("pip install", "ruff check chrono tests bench", "ruff format --check chrono tests bench", "mypy --strict", "pytest")
     ]
     assert order == sorted(order)
     assert "dev]" in lines[order[0]]  # ruff, mypy and the stubs come from the dev extra

@@ -120,3 +120,9 @@ def test_invalid_dates_are_not_taken_for_dates() -> None:
     assert parse_date("ngày 30/2/2021", "vi") is None
     assert find_dates("mã 2030 - 2019 và số 1800-1282", "vi") == []
     assert find_dates("2,000 workers and 2019.5 tonnes", "en") == []
+
+
+def test_a_sentences_full_stop_after_a_month_is_not_the_phrases() -> None:
+    text = "Ha Giang will visit Wenshan next April. They met in Sept. 2016 and on 10 Feb. 2021."
+    found = find_dates(text, "en", SPRING)
+    assert [(p.text, p.edtf) for p in found] == [("next April", "2024-04"), ("in Sept. 2016", "2016-09"), ("on 10 Feb. 2021", "2021-02-10")]

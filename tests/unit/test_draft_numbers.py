@@ -26,6 +26,7 @@ def one(text: str, lang: str = "vi") -> tuple[Decimal, str, str]:
         ("85 thỏa thuận", Decimal(85), "agreement"),
         ("158 suất học bổng toàn phần", Decimal(158), "scholarship"),
         ("viện trợ 10 triệu NDT", Decimal("10000000"), "CNY"),
+        ("đón 1.456 lượt khách du lịch", Decimal(1456), "person"),
     ],
 )
 def test_vietnamese_number_forms(text: str, value: Decimal, unit: str) -> None:
@@ -34,7 +35,12 @@ def test_vietnamese_number_forms(text: str, value: Decimal, unit: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "value", "unit"),
-    [("1,456 letters", Decimal(1456), "letter"), ("2.548 billion USD", Decimal("2548000000"), "USD"), ("85 agreements", Decimal(85), "agreement")],
+    [
+        ("1,456 letters", Decimal(1456), "letter"),
+        ("2,000 visitors", Decimal(2000), "person"),
+        ("2.548 billion USD", Decimal("2548000000"), "USD"),
+        ("85 agreements", Decimal(85), "agreement"),
+    ],
 )
 def test_english_number_forms(text: str, value: Decimal, unit: str) -> None:
     assert one(text, "en")[:2] == (value, unit)
@@ -79,3 +85,9 @@ def test_changes_ranks_percentages_and_codes_are_not_amounts() -> None:
 def test_an_equivalent_amount_keeps_the_metric_of_the_one_it_restates() -> None:
     found = find_amounts("tổng vốn đầu tư đăng ký là 9,61 triệu USD (tương đương 202,492 tỷ Đồng)", "vi")
     assert [(a.unit, a.metric) for a in found] == [("USD", "investment_value"), ("VND", "investment_value")]
+
+
+def test_a_count_after_signing_is_an_amount_though_signing_folds_like_an_instalment() -> None:
+    # "ký" (sign) and "kỳ" (instalment, a rank) both fold to "ky".
+    assert [(a.value, a.unit) for a in find_amounts("tỉnh đã ký 85 thỏa thuận", "vi")] == [(Decimal(85), "agreement")]
+    assert find_amounts("Kỳ 2 hội nghị", "vi") == []

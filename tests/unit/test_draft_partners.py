@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import unicodedata
+
+import pytest
+
 from chrono.events.values import Names, Partner
 from chrono.interchange.partners_match import Registry
 
@@ -52,3 +56,59 @@ def test_a_listed_township_after_known_places_is_proposed_under_the_next_place()
 
 def test_family_names_are_not_administrative_words() -> None:
     assert ids("đồng chí Trần Minh, Bí thư Châu ủy Văn Sơn") == ["van-son"]
+
+
+PLACES = {
+    **REGISTRY,
+    **{
+        p.id: p
+        for p in [
+            Partner("guangxi", Names("Guangxi", "Quảng Tây"), "province", "china", "CN"),
+            Partner("ha-giang", Names("Ha Giang", "Hà Giang"), "province", "vietnam", "VN"),
+            Partner("vi-xuyen", Names("Vi Xuyen", "Vị Xuyên"), "district", "ha-giang", "VN"),
+            Partner("thanh-thuy", Names("Thanh Thuy", "Thanh Thủy"), "commune", "vi-xuyen", "VN"),
+            Partner("thien-bao", Names("Tianbao", "Thiên Bảo"), "township", "malipo", "CN"),
+            Partner("ha-giang-city", Names("Ha Giang City", "Hà Giang"), "city", "ha-giang", "VN"),
+        ]
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("tỉnh Hà Giang", "ha-giang"),
+        ("thành phố Hà Giang", "ha-giang-city"),
+        ("châu Văn Sơn", "van-son"),
+        ("huyện Malypho", "malipo"),
+        ("trấn Thiên Bảo", "thien-bao"),
+        ("xã Thanh Thủy", "thanh-thuy"),
+        ("Khu tự trị dân tộc Choang Quảng Tây", "guangxi"),
+    ],
+)
+def test_the_administrative_words_of_both_countries_are_understood(text: str, expected: str) -> None:
+    found = Registry(PLACES).find(f"hợp tác với {text}", "vi")
+    assert [(m.partner.id, m.known, m.text) for m in found] == [(expected, True, text)]
+    # Without diacritics the name still matches; the administrative word is
+    # read as written ("xa", "tran", "chau" are also far, Trần, grandchild).
+    bare = "".join(c for c in unicodedata.normalize("NFD", text.replace("đ", "d")) if not unicodedata.combining(c))
+    plain = Registry(PLACES).find(f"hop tac voi {bare}", "vi")
+    assert [m.partner.id for m in plain] == ["ha-giang" if expected == "ha-giang-city" else expected]
+
+
+def test_a_place_proposed_under_another_proposed_place_takes_its_parent_and_country() -> None:
+    for text, lang, ids in [
+        ("huyện Hà Khẩu, châu Hồng Hà, tỉnh Vân Nam", "vi", ("ha-khau", "hong-ha")),
+        ("Hekou County, Honghe Prefecture, Yunnan", "en", ("hekou", "honghe")),
+    ]:
+        child, parent = (m.partner for m in Registry(REGISTRY).find(text, lang)[:2])
+        assert (child.id, child.level, child.parent, child.country) == (ids[0], "county", ids[1], "CN"), text
+        assert (parent.id, parent.level, parent.parent, parent.country) == (ids[1], "prefecture", "yunnan", "CN"), text
+
+
+def test_a_name_the_registry_holds_is_never_proposed_again() -> None:
+    # The registry's Vietnamese name "Công ty Austrex" is capitalised; the
+    # article's "công ty Austrex" is not, and "Austrex" was proposed as "austrex-new".
+    registry = {**REGISTRY, "austrex": Partner("austrex", Names("Austrex", "Công ty Austrex"), "company", None, "AU")}
+    found = Registry(registry).find("như công ty Austrex (Australia) đến tìm hiểu", "vi")
+    assert [(m.partner.id, m.known) for m in found] == [("austrex", True)]

@@ -10,21 +10,21 @@ from functools import lru_cache
 from typing import Any
 
 from chrono.projections.counting import Family, Part
-from chrono.projections.readmodel import ReadModel, Reads
+from chrono.projections.reader import Reader, Reads
 from chrono.when import When
 
 Key = tuple[str, str]
 PART_COLUMNS = "c.entry, c.kind, c.part, c.metric, c.unit, c.low, c.high, c.approximate, c.measure, c.edtf, c.earliest, c.latest, c.scope"
 
 
-def family(model: ReadModel, known_at: datetime | None) -> Family:
+def family(model: Reader, known_at: datetime | None) -> Family:
     """The partner hierarchy as known at ``known_at`` (no state decoded)."""
     known, params = model.known(known_at, "p")
     rows = model.rows(f"SELECT p.id, p.parent FROM {{t:partners}} p WHERE {known}", params)
     return Family({str(row["id"]): row["parent"] for row in rows})
 
 
-def touching(model: ReadModel, ids: Iterable[str], known_at: datetime | None, alias: str = "c") -> tuple[str, list[Any]]:
+def touching(model: Reader, ids: Iterable[str], known_at: datetime | None, alias: str = "c") -> tuple[str, list[Any]]:
     """`` AND`` a condition on ``alias`` for the rows of entries touching one of ``ids`` (as partner or actor)."""
     wanted = sorted(ids)
     marks = ", ".join("?" for _ in wanted)
@@ -33,7 +33,7 @@ def touching(model: ReadModel, ids: Iterable[str], known_at: datetime | None, al
     return clause, [*wanted, *params]
 
 
-def parts(model: ReadModel, known_at: datetime | None, wanted: frozenset[str] | None = None, metric: str | None = None) -> dict[Key, list[Part]]:
+def parts(model: Reader, known_at: datetime | None, wanted: frozenset[str] | None = None, metric: str | None = None) -> dict[Key, list[Part]]:
     """The counted contributions as known at ``known_at``, per counter; only those of
     entries touching ``wanted`` (a partner's family) and of ``metric`` if given."""
     known, params = model.known(known_at, "c")
