@@ -100,6 +100,52 @@ def test_an_unknown_value_for_a_closed_choice_is_refused_with_a_hint(bundled: st
     assert len(err.strip().splitlines()) <= 2, err
 
 
+@pytest.mark.parametrize(
+    ("command", "option", "value"),
+    [
+        (["timeline", "--as-of"], "--as-of", ""), (["timeline", "--known-at"], "--known-at", ""), (["timeline", "--as-of"], "--as-of", "  "),
+        (["timeline", "--from"], "--from", ""), (["timeline", "--to"], "--to", ""), (["partner", "van-son", "--as-of"], "--as-of", ""),
+        (["counters", "--known-at"], "--known-at", ""), (["explain", "agreements", "--as-of"], "--as-of", ""), (["state", "--as-of"], "--as-of", ""),
+        (["state", "--known-at"], "--known-at", "\t"), (["export", "--as-of"], "--as-of", ""), (["export", "--known-at"], "--known-at", ""),
+        (["replay", "--known-at"], "--known-at", ""), (["diff", "--known-at", "2030-01-01", "--known-at"], "--known-at", ""),
+        (["show", "2018-thien-bao-commune-twinning", "--known-at"], "--known-at", ""), (["partners", "--known-at"], "--known-at", ""),
+        (["log", "--known-at"], "--known-at", ""),
+        (["record", "VisitMade", "--title", "t", "--partner", "van-son", "--source", "s", "--quote", "q", "--when"], "--when", ""),
+        (["record", "VisitMade", "--when", "2020", "--title", "t", "--partner", "van-son", "--source", "s", "--quote", "q", "--published"], "--published", ""),
+        (["draft", "-", "--published"], "--published", ""),
+    ],
+)  # fmt: skip
+def test_an_empty_date_option_is_refused_not_taken_as_not_given(bundled: str, command: list[str], option: str, value: str) -> None:
+    # A script's unset variable (``--as-of "$DAY"``) answered for today, exit 0; ``diff`` failed with exit 3.
+    code, out, err = cli("--store", bundled, *command, value)
+    assert code == 2, (out, err)
+    blank = "blank" if value else "empty"
+    assert err.strip() == f"chrono: error: {option} {value!r} is {blank}: give a date, or leave {option} out", err
+    assert out == ""
+
+
+def test_every_date_option_is_under_the_empty_date_rule() -> None:
+    import argparse
+
+    from chrono.cli.parser import DATE_OPTIONS, build_parser
+
+    commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
+    dated = {(name, a.dest) for name, sub in commands.items() for a in sub._actions if a.help and ("EDTF" in a.help or "recording time" in a.help)}
+    assert {dest for _, dest in dated} <= set(DATE_OPTIONS), dated
+    assert {"timeline", "partner", "counters", "explain", "state", "export", "replay", "partners", "show", "log", "record", "draft"} <= {n for n, _ in dated}
+
+
+def test_an_empty_date_is_no_date_to_the_parsers_either() -> None:
+    from chrono.errors import InvalidWhen
+    from chrono.when.axes import parse_as_of, parse_known_at
+
+    with pytest.raises(InvalidWhen):
+        parse_as_of("")
+    with pytest.raises(InvalidWhen):
+        parse_known_at("")
+    assert parse_known_at(None) is None
+
+
 def test_known_values_still_answer_even_when_the_answer_is_empty(bundled: str) -> None:
     code, _, err = cli("--store", bundled, "explain", "twinnings", "--as-of", "1900", "--format", "json")
     assert code == 0, err
