@@ -54,6 +54,21 @@ class Problem:
         return {"file": self.file, "line": self.line, "field": self.field, "message": self.message}
 
 
+class UnknownPartnerId(Problem):
+    """A record names a partner id that is not known: the write that refuses it
+    names the nearest known partner (``chrono.events.writing.hinted``).
+
+    Attributes:
+        pid: the partner id as given.
+    """
+
+    __slots__ = ("pid",)
+
+    def __init__(self, file: str, line: int, field: str, pid: str, message: str | None = None) -> None:
+        super().__init__(file, line, field, message or f"unknown partner {pid!r}")
+        self.pid = pid
+
+
 class Rejected(ChronoError):
     """Input was refused as a whole; nothing was written.
 

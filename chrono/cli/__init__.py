@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from chrono.cli.parser import COMMANDS, EXAMPLES, build_parser
+from chrono.cli.parser import COMMANDS, DATE_OPTIONS, EXAMPLES, build_parser
 from chrono.errors import ChronoError, Problem, Rejected, StoreDamaged
 
 __all__ = ["COMMANDS", "EXAMPLES", "build_parser", "main", "run"]
@@ -57,6 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _quiet_libraries(args.store)
     try:
         _check_arguments(args)
+        _check_dates(args)
         return handler(args)
     except KeyboardInterrupt:
         _say("interrupted; a write is one transaction, so nothing was half-written")
@@ -132,6 +133,16 @@ def _say(line: str) -> None:
     # Messages quote file names, ids and values from the input: written out,
     # a control character in them cannot drive the terminal.
     print(f"chrono: {clean(line)}", file=sys.stderr)
+
+
+def _check_dates(args: argparse.Namespace) -> None:
+    """Refuse a date option given empty or blank: it is not the option left out
+    (a script's unset variable would get today's or now's answer without a word)."""
+    for dest, option in DATE_OPTIONS.items():
+        given = getattr(args, dest, None)
+        for value in given if isinstance(given, list) else [given]:
+            if isinstance(value, str) and not value.strip():
+                raise ChronoError(f"{option} {value!r} is {'blank' if value else 'empty'}: give a date, or leave {option} out")
 
 
 def _check_arguments(args: argparse.Namespace) -> None:

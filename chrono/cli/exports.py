@@ -116,7 +116,7 @@ def export(reading: Reading, args: argparse.Namespace, out: TextIO, notice: Any)
     chosen = select(reading, args, every_date=html, retracted=html)
     app = reading.app
     options = ExportOptions(
-        lang=args.lang, as_of=parse_as_of(args.as_of) if args.as_of else None, known_at=parse_known_at(args.known_at),
+        lang=args.lang, as_of=parse_as_of(args.as_of) if args.as_of is not None else None, known_at=parse_known_at(args.known_at),
         group=args.group, root=chosen.root,
         words=words(), qids=load_qids(args.qids),
     )  # fmt: skip

@@ -33,6 +33,6 @@ def timeline_filter(args: argparse.Namespace, partners: Mapping[str, Any], begun
     start, end = getattr(args, "start", None), getattr(args, "end", None)
     return Filter(
         partners=frozenset(ids) if ids is not None else None, scope=scope, kinds=frozenset(args.kind), statuses=frozenset(getattr(args, "status", ())),
-        start=day_key(When.parse(start).earliest_key) if start else None, end=day_key(When.parse(end).latest_key) if end else None,
+        start=day_key(When.parse(start).earliest_key) if start is not None else None, end=day_key(When.parse(end).latest_key) if end is not None else None,
         begun_by=day_key(begun_by) if begun_by is not None else None, retracted=getattr(args, "retracted", False),
     )  # fmt: skip

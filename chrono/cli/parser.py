@@ -329,6 +329,11 @@ COMMANDS: tuple[tuple[str, str, Callable[[argparse.ArgumentParser], None]], ...]
 
 TABULAR = ("table", "json", "csv", "md")
 
+# Every option that takes a date or a recording time, by its dest: given
+# empty or blank it is refused (``main``), never taken as not given, so that
+# ``--as-of "$DAY"`` with DAY unset does not answer for today.
+DATE_OPTIONS = {"as_of": "--as-of", "known_at": "--known-at", "start": "--from", "end": "--to", "when": "--when", "published": "--published"}
+
 
 def _format_option(parser: argparse.ArgumentParser, formats: Sequence[str] = TABULAR) -> None:
     """--format, --svg and --lang: how a query's answer is shown."""

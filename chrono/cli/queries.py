@@ -22,7 +22,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     from chrono.projections import answers
 
     reading = Reading(args)
-    flt = timeline_filter(args, reading.partners, reading.as_of if reading.as_of_text else None)
+    flt = timeline_filter(args, reading.partners, reading.as_of if reading.as_of_text is not None else None)
     found = answers.timeline(reading.model, reading.axes, flt, page=args.page, limit=args.limit, stream=True)
     if not isinstance(found.entries, tuple):  # every entry asked for: written as they are read
         from chrono.cli.streams import stream_timeline

@@ -20,11 +20,11 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, StoredEvent
 from eventsourcing.utils import Environment, EnvType
 
-from chrono.errors import Problem, Rejected, StoreDamaged, UnknownEntry
+from chrono.errors import Problem, Rejected, StoreDamaged, UnknownEntry, UnknownPartnerId
 from chrono.events.entry import Entry, PartnerRecord, entry_uuid, partner_uuid
 from chrono.events.transcodings import register_transcodings
 from chrono.events.values import Facts, Partner, Source
-from chrono.events.writing import Projector, Writing
+from chrono.events.writing import Projector, Writing, hinted
 
 if TYPE_CHECKING:
     # The drafts are the writes' input: records (and their parsing) are
@@ -85,10 +85,17 @@ class Chronicle(Application[UUID]):
         projector = self.projector
         if projector is not None:
             projector.begin()
-        with self.recorder.writing() as cursor:  # type: ignore[attr-defined]  # chrono.store's recorders
-            yield Writing(self.mapper, self.recorder, cursor, projector)  # type: ignore[arg-type]
-            if projector is not None:
-                projector.settle(cursor)
+        session: Writing | None = None
+        try:
+            with self.recorder.writing() as cursor:  # type: ignore[attr-defined]  # chrono.store's recorders
+                session = Writing(self.mapper, self.recorder, cursor, projector)  # type: ignore[arg-type]
+                yield session
+                if projector is not None:
+                    projector.settle(cursor)
+        except Rejected as error:
+            # Rolled back by now: the nearest known partner to each unknown id is
+            # looked up in the registry as committed, and among the write's own.
+            raise hinted(error, projector, session.defined if session is not None else {}) from None
         if projector is not None:
             projector.committed()
 
@@ -125,7 +132,7 @@ class Chronicle(Application[UUID]):
         known = session.known_partners(named)
         missing = [pid for pid in dict.fromkeys(named) if pid not in known]
         if missing:
-            problems = [Problem("command line", 0, "partners", f"unknown partner {pid!r}") for pid in missing]
+            problems: list[Problem] = [UnknownPartnerId("command line", 0, "partners", pid) for pid in missing]
             raise Rejected(problems)
         entry.correct(effective, reason, source)
         return True

@@ -15,7 +15,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from chrono.errors import Problem
+from chrono.errors import Problem, UnknownPartnerId
 from chrono.events.entry import Entry, PartnerRecord, entry_uuid, partner_uuid
 
 if TYPE_CHECKING:
@@ -35,6 +35,10 @@ class Batch:
 
     def fail(self, origin: Origin, field: str, message: str) -> None:
         self.problems.append(Problem(origin.file, origin.line, field, message))
+
+    def unknown(self, origin: Origin, field: str, pid: str, message: str | None = None) -> None:
+        """``pid`` names no partner: refused, the nearest known one named when the write is (``Writing``)."""
+        self.problems.append(UnknownPartnerId(origin.file, origin.line, field, pid, message))
 
     def add(self, command: Command) -> None:
         from chrono.events.commands import Citation, Correction, Draft, PartnerDraft, Retraction
@@ -68,7 +72,7 @@ class Batch:
     def add_partner(self, draft: PartnerDraft) -> None:
         partner = draft.partner
         if partner.parent and not self.known_partner(partner.parent):
-            self.fail(draft.origin, "parent", f"unknown partner {partner.parent!r} (define it first)")
+            self.unknown(draft.origin, "parent", partner.parent, f"unknown partner {partner.parent!r} (define it first)")
             return
         existing = self._get(partner_uuid(partner.id))
         if isinstance(existing, PartnerRecord):
@@ -84,7 +88,7 @@ class Batch:
         for field, ids in (("partners", draft.facts.partners), ("actors", draft.facts.actors)):
             for pid in ids:
                 if not self.known_partner(pid):
-                    self.fail(draft.origin, field, f"unknown partner {pid!r}")
+                    self.unknown(draft.origin, field, pid)
         existing = self._get(entry_uuid(draft.slug))
         if isinstance(existing, Entry):
             if same_entry(existing, draft):
@@ -131,7 +135,7 @@ class Batch:
         for field in ("partners", "actors"):
             for pid in effective.get(field, ()):
                 if not self.known_partner(pid):
-                    self.fail(correction.origin, f"set.{field}", f"unknown partner {pid!r}")
+                    self.unknown(correction.origin, f"set.{field}", pid)
         cameo = effective.get("cameo")
         if cameo and cameo not in KINDS[entry.kind].cameo:
             self.fail(correction.origin, "set.cameo", f"CAMEO code {cameo!r} does not fit {entry.kind}")

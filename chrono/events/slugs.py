@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 
-from chrono.events.values import Names
+from chrono.events.values import Names, Partner
 from chrono.when import When
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -22,3 +23,19 @@ def derive_slug(kind: str, when: When, title: Names) -> str:
     """The id of a record that has none: its year, kind and title."""
     year = when.edtf[:4] if when.earliest_key is None else f"{when.earliest_key[0]:04d}"
     return slugify(f"{year}-{kind}-{title.en}")[:80].strip("-")
+
+
+def partner_hint(query: str, partners: Mapping[str, Partner]) -> str:
+    """Why no partner is ``query``, and the nearest one's id if one is near.
+
+    The one hint of every place a partner is not found: a query by id or
+    name, and an id a record or an import names that the store does not hold.
+    """
+    import difflib
+
+    wanted = slugify(query)
+    if not wanted:
+        return "it has no Latin letters or digits to compare with ids and names, and no name is written exactly so"
+    by_slug = {slug: p.id for p in partners.values() for slug in (p.id, slugify(p.name.en), slugify(p.name.vi)) if slug}
+    near = difflib.get_close_matches(wanted[:100], sorted(by_slug), n=1, cutoff=0.6)
+    return f"did you mean {by_slug[near[0]]!r}?" if near else "chrono partners lists them all"

@@ -17,7 +17,7 @@ rolls the whole write back: all or nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
@@ -25,9 +25,10 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import Mapper, Notification, StoredEvent
 
-from chrono.errors import Problem, Rejected
+from chrono.errors import Problem, Rejected, UnknownPartnerId
 from chrono.events.batch import Batch, referenced
 from chrono.events.entry import entry_uuid, partner_uuid
+from chrono.events.values import Partner
 
 if TYPE_CHECKING:
     from chrono.events.commands import Command
@@ -66,6 +67,9 @@ class Projector(Protocol):
     def committed(self) -> None:
         """The write's transaction committed (work that runs in a transaction of its own)."""
 
+    def partners(self) -> Mapping[str, Partner]:
+        """The partner registry as committed (to name the partner nearest an unknown id)."""
+
 
 class Writing:
     """A write in progress: one transaction, any number of chunks of commands.
@@ -74,6 +78,8 @@ class Writing:
         recorded: ids of entries and partners newly recorded or changed.
         unchanged: ids whose records were already in the store as given.
         problems: every problem found so far; any one rolls the write back.
+        defined: the partners the write's records define (a registry's few), by id:
+            where the nearest to an unknown id is looked for, with the store's.
     """
 
     def __init__(self, mapper: Mapper[UUID], recorder: Recorder, cursor: Any, projector: Projector | None) -> None:
@@ -86,6 +92,7 @@ class Writing:
         self.problems: list[Problem] = []
         self._waiting: list[Command] = []
         self._waiting_slugs: set[str] = set()
+        self.defined: dict[str, Partner] = {}
 
     def add(self, commands: Sequence[Command]) -> None:
         """Check and save ``commands`` (partners first); those naming a partner not yet known wait."""
@@ -105,6 +112,7 @@ class Writing:
         from chrono.events.commands import PartnerDraft
 
         ordered = sorted(commands, key=lambda command: not isinstance(command, PartnerDraft))
+        self.defined.update((command.partner.id, command.partner) for command in ordered if isinstance(command, PartnerDraft))
         batch = Batch(self.stored_ids(referenced(ordered)), self.load)
         for command in ordered:
             if wait and self._waits(batch, command):
@@ -167,3 +175,29 @@ class Writing:
             for position, item in zip(ids, stored, strict=True)
         ]  # fmt: skip
         self.projector.project(self.cursor, written, events)
+
+
+def hinted(error: Rejected, projector: Projector | None, defined: Mapping[str, Partner]) -> Rejected:
+    """``error`` with the nearest known partner after each unknown partner id
+    (the queries' hint: ``chrono.events.slugs.partner_hint``)."""
+    if not any(isinstance(problem, UnknownPartnerId) for problem in error.problems):
+        return error
+    from chrono.events.slugs import partner_hint
+
+    known = {**_registry(projector), **defined}
+    problems = [
+        UnknownPartnerId(p.file, p.line, p.field, p.pid, f"{p.message}; {partner_hint(p.pid, known)}") if isinstance(p, UnknownPartnerId) else p
+        for p in error.problems
+    ]  # fmt: skip
+    return Rejected(problems)
+
+
+def _registry(projector: Projector | None) -> Mapping[str, Partner]:
+    """The committed partner registry, or none: a registry that cannot be read
+    (a damaged read model) takes away the hint, never the refusal it adds to."""
+    if projector is None:
+        return {}
+    try:
+        return projector.partners()
+    except Exception:
+        return {}

@@ -71,7 +71,7 @@ def _article_text(path: Path) -> str:
 
 
 def _published(text: str | None) -> When | None:
-    if not text:
+    if text is None:
         return None
     try:
         return When.parse(text)

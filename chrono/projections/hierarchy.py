@@ -18,7 +18,7 @@ def find_partner(query: str, partners: Mapping[str, Partner]) -> Partner:
     """
     if query in partners:
         return partners[query]
-    from chrono.events.slugs import slugify  # only lookups by name need slugs
+    from chrono.events.slugs import partner_hint, slugify  # only lookups by name need slugs
 
     wanted, written = slugify(query), query.strip()
     matches = [
@@ -29,24 +29,7 @@ def find_partner(query: str, partners: Mapping[str, Partner]) -> Partner:
         return matches[0]
     if matches:
         raise AmbiguousPartner(query, sorted(p.id for p in matches))
-    raise UnknownPartner(query, _hint(query, wanted, partners))
-
-
-def _hint(query: str, wanted: str, partners: Mapping[str, Partner]) -> str:
-    """Why nothing matched, and the nearest partner if one is near."""
-    import difflib
-
-    if not wanted:
-        return "it has no Latin letters or digits to compare with ids and names, and no name is written exactly so"
-    by_slug = {slug: p.id for p in partners.values() for slug in _slugs(p)}
-    near = difflib.get_close_matches(wanted[:100], sorted(by_slug), n=1, cutoff=0.6)
-    return f"did you mean {by_slug[near[0]]!r}?" if near else "chrono partners lists them all"
-
-
-def _slugs(partner: Partner) -> set[str]:
-    from chrono.events.slugs import slugify
-
-    return {partner.id, slugify(partner.name.en), slugify(partner.name.vi)} - {""}
+    raise UnknownPartner(query, partner_hint(query, partners))
 
 
 def children(partners: Mapping[str, Partner]) -> dict[str, list[str]]:

@@ -19,9 +19,9 @@ def parse_known_at(text: str | None) -> datetime | None:
     shows recording times) the end of that second, to the minute the end of
     that minute: so that pasting a time chrono printed includes the change
     recorded at it, which was recorded to the microsecond. A fraction of a
-    second is taken as it is.
+    second is taken as it is. Only None is "not given": ``""`` is no time.
     """
-    if not text:
+    if text is None:
         return None
     try:
         if "T" not in text and " " not in text.strip():
@@ -44,8 +44,8 @@ def _rest_of(text: str) -> timedelta:
 
 
 def parse_as_of(text: str | None) -> date:
-    """A real-world date: the last day an EDTF date can mean; today without one."""
-    if not text:
+    """A real-world date: the last day an EDTF date can mean; today without one (None, not ``""``)."""
+    if text is None:
         # Today's date needs no pendulum: a timeline without --as-of starts
         # without importing it (DESIGN.md section 9, cold start).
         return date.today()

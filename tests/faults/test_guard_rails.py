@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import PARTNERS
+from tests.factories import PARTNERS, entry, jsonl
 from tests.faults.helpers import cli, write_jsonl
 
 # -- a query never creates a store ---------------------------------------------------------
@@ -98,6 +98,112 @@ def test_an_unknown_value_for_a_closed_choice_is_refused_with_a_hint(bundled: st
     assert code == 2, (out, err)
     assert needle in err, err
     assert len(err.strip().splitlines()) <= 2, err
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "value"),
+    [
+        (["timeline", "--as-of"], "--as-of", ""), (["timeline", "--known-at"], "--known-at", ""), (["timeline", "--as-of"], "--as-of", "  "),
+        (["timeline", "--from"], "--from", ""), (["timeline", "--to"], "--to", ""), (["partner", "van-son", "--as-of"], "--as-of", ""),
+        (["counters", "--known-at"], "--known-at", ""), (["explain", "agreements", "--as-of"], "--as-of", ""), (["state", "--as-of"], "--as-of", ""),
+        (["state", "--known-at"], "--known-at", "\t"), (["export", "--as-of"], "--as-of", ""), (["export", "--known-at"], "--known-at", ""),
+        (["replay", "--known-at"], "--known-at", ""), (["diff", "--known-at", "2030-01-01", "--known-at"], "--known-at", ""),
+        (["show", "2018-thien-bao-commune-twinning", "--known-at"], "--known-at", ""), (["partners", "--known-at"], "--known-at", ""),
+        (["log", "--known-at"], "--known-at", ""),
+        (["record", "VisitMade", "--title", "t", "--partner", "van-son", "--source", "s", "--quote", "q", "--when"], "--when", ""),
+        (["record", "VisitMade", "--when", "2020", "--title", "t", "--partner", "van-son", "--source", "s", "--quote", "q", "--published"], "--published", ""),
+        (["draft", "-", "--published"], "--published", ""),
+    ],
+)  # fmt: skip
+def test_an_empty_date_option_is_refused_not_taken_as_not_given(bundled: str, command: list[str], option: str, value: str) -> None:
+    # A script's unset variable (``--as-of "$DAY"``) answered for today, exit 0; ``diff`` failed with exit 3.
+    code, out, err = cli("--store", bundled, *command, value)
+    assert code == 2, (out, err)
+    blank = "blank" if value else "empty"
+    assert err.strip() == f"chrono: error: {option} {value!r} is {blank}: give a date, or leave {option} out", err
+    assert out == ""
+
+
+def test_every_date_option_is_under_the_empty_date_rule() -> None:
+    import argparse
+
+    from chrono.cli.parser import DATE_OPTIONS, build_parser
+
+    commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
+    dated = {(name, a.dest) for name, sub in commands.items() for a in sub._actions if a.help and ("EDTF" in a.help or "recording time" in a.help)}
+    assert {dest for _, dest in dated} <= set(DATE_OPTIONS), dated
+    assert {"timeline", "partner", "counters", "explain", "state", "export", "replay", "partners", "show", "log", "record", "draft"} <= {n for n, _ in dated}
+
+
+def test_an_empty_date_is_no_date_to_the_parsers_either() -> None:
+    from chrono.errors import InvalidWhen
+    from chrono.when.axes import parse_as_of, parse_known_at
+
+    with pytest.raises(InvalidWhen):
+        parse_as_of("")
+    with pytest.raises(InvalidWhen):
+        parse_known_at("")
+    assert parse_known_at(None) is None
+
+
+def test_record_names_the_nearest_partner_to_an_unknown_id(tmp_path: Path) -> None:
+    store = str(tmp_path / "s.sqlite")
+    assert cli("--store", store, "import", str(write_jsonl(tmp_path / "p.jsonl", PARTNERS)))[0] == 0
+    words = ["record", "VisitMade", "--when", "2024-03", "--title", "T", "--partner", "vanson", "--actor", "ha-gian", "--source", "m", "--quote", "q"]
+    code, out, err = cli("--store", store, *words)
+    assert code == 2, (out, err)
+    assert "command line: partners: unknown partner 'vanson'; did you mean 'van-son'?" in err, err
+    assert "command line: actors: unknown partner 'ha-gian'; did you mean 'ha-giang'?" in err, err
+    assert cli("--store", store, "import", str(write_jsonl(tmp_path / "e.jsonl", [entry("2021-e")])))[0] == 0
+    code, _, err = cli("--store", store, "correct", "2021-e", "--set", "partners=yunan", "--reason", "r")
+    assert code == 2
+    assert "partners: unknown partner 'yunan'; did you mean 'yunnan'?" in err, err
+
+
+@pytest.mark.postgres
+def test_record_on_postgresql_names_the_nearest_partner_too(tmp_path: Path, postgres_url: str) -> None:
+    assert cli("--store", postgres_url, "import", str(write_jsonl(tmp_path / "p.jsonl", PARTNERS)))[0] == 0
+    words = ["record", "VisitMade", "--when", "2024-03", "--title", "T", "--partner", "vanson", "--source", "m", "--quote", "q"]
+    code, _, err = cli("--store", postgres_url, *words)
+    assert code == 2
+    assert "partners: unknown partner 'vanson'; did you mean 'van-son'?" in err, err
+
+
+ATLANTIS = {"type": "partner", "id": "atlantis-city", "name": {"en": "Atlantis City", "vi": "Atlantis"}, "level": "city", "parent": None, "country": "XX"}
+
+
+def _misspelt(fmt: str) -> bytes:
+    """An entry naming two partners and an actor, misspelt; JSON Lines and YAML define one of the partners
+    in the file itself (CSV has no partner rows: the store holds it)."""
+    import yaml
+
+    wrong = entry("2021-misspelt", partners=["atlantis-cty", "yunan"], actors=["zzzzzz"])
+    if fmt == "csv":
+        return b"type,id,kind,when,title_en,partners,actors,document,quote\r\nentry,2021-misspelt,AgreementSigned,2021,T,atlantis-cty;yunan,zzzzzz,d.txt,q\r\n"
+    return yaml.safe_dump([ATLANTIS, wrong], allow_unicode=True).encode() if fmt == "yaml" else jsonl([ATLANTIS, wrong])
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "yaml"])
+def test_an_import_names_the_nearest_partner_to_an_unknown_id(tmp_path: Path, fmt: str) -> None:
+    store = str(tmp_path / "s.sqlite")
+    known = [*PARTNERS, ATLANTIS] if fmt == "csv" else PARTNERS
+    assert cli("--store", store, "import", str(write_jsonl(tmp_path / "p.jsonl", known)))[0] == 0
+    path = tmp_path / f"m.{fmt}"
+    path.write_bytes(_misspelt(fmt))
+    code, out, err = cli("--store", store, "import", str(path))
+    assert code == 2, (out, err)
+    assert "partners: unknown partner 'atlantis-cty'; did you mean 'atlantis-city'?" in err, err
+    assert "partners: unknown partner 'yunan'; did you mean 'yunnan'?" in err, err
+    assert "actors: unknown partner 'zzzzzz'; chrono partners lists them all" in err, err
+    assert ("atlantis" in cli("--store", store, "partners", "--format", "json")[1]) == (fmt == "csv")  # nothing was written
+
+
+def test_a_partner_s_unknown_parent_is_hinted_too(tmp_path: Path) -> None:
+    store = str(tmp_path / "s.sqlite")
+    child = {**ATLANTIS, "parent": "chna"}
+    code, _, err = cli("--store", store, "import", str(write_jsonl(tmp_path / "p.jsonl", [*PARTNERS, child])))
+    assert code == 2
+    assert "parent: unknown partner 'chna' (define it first); did you mean 'china'?" in err, err
 
 
 def test_known_values_still_answer_even_when_the_answer_is_empty(bundled: str) -> None:
