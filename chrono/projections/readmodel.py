@@ -35,7 +35,7 @@ from chrono.projections import chain, ledger, tallies
 from chrono.projections.rawlog import stored_links
 from chrono.projections.reader import NAME, STATE, Reader, value
 from chrono.projections.rows import Rows, date_key, time_key
-from chrono.projections.schema import COLUMNS, DERIVED, drops, indexes, kept, statements, tables
+from chrono.projections.schema import COLUMNS, DERIVED, drops, indexes, kept, secondary, statements, tables
 from chrono.projections.tallies import Tallies, start_year
 
 INDEXING = f"{NAME}/indexing"  # present while a rebuild has the secondary indexes dropped
@@ -87,6 +87,7 @@ class ReadModel(Reader):
         self._parent_map: dict[str, str | None] | None = None
         self._followed = -1  # the last position a write this read model followed ended at
         self._held_counts: Tallies | None = None  # the entry counts a write or rebuild changed so far
+        self._deferred = False  # whether the write under way dropped the secondary indexes, to make them at its end
         if retry_busy(self._create):
             retry_busy(self._index)
 
@@ -211,7 +212,7 @@ class ReadModel(Reader):
             supersede = _SUPERSEDE if self.dialect.postgres else _SUPERSEDE_SQLITE
             for table, source in _SUPERSEDED_BY.items():
                 cursor.execute(self.sql(supersede % {"table": table, "source": source}))
-            for statement in [other for other in made if " UNIQUE " not in other]:
+            for _, statement in secondary(self.dialect):
                 cursor.execute(statement)
             cursor.execute(self.sql("DELETE FROM {t:tracking} WHERE name = ?"), (INDEXING,))
         if self.dialect.postgres:
@@ -295,6 +296,8 @@ class ReadModel(Reader):
         start = int(value(cursor.fetchone(), "head") or 0)
         if not self.advance(cursor, NAME, start, written[-1].id):
             return
+        if start == 0 and not self.dialect.postgres and not self._deferred:
+            self._defer_indexes(cursor)
         if self._held_counts is None:
             if start != self._followed:  # another process wrote since: partners may have moved
                 self._parent_map = None
@@ -305,9 +308,24 @@ class ReadModel(Reader):
     def begin(self) -> None:
         """A write starts: nothing of an earlier one (rolled back) is held."""
         self._held_counts = None
+        self._deferred = False
+
+    # A write into an empty store (the first import of a chronicle) makes the
+    # indexes no write looks rows up by once, after its rows, as a rebuild
+    # does, in the write's own transaction: they commit with it or stay as
+    # they were. Not on PostgreSQL, where dropping an index would make every
+    # reader wait for the write instead of reading the store as it was.
+    def _defer_indexes(self, cursor: Any) -> None:
+        for drop, _ in secondary(self.dialect):
+            cursor.execute(drop)
+        self._deferred = True
 
     def settle(self, cursor: Any) -> None:
-        """The write is about to commit: write the entry counts its pages changed."""
+        """The write is about to commit: make the indexes it deferred, write the entry counts its pages changed."""
+        if self._deferred:
+            for _, statement in secondary(self.dialect):
+                cursor.execute(statement)
+            self._deferred = False
         if self._held_counts is not None:
             self._count(cursor, self._held_counts)
 
