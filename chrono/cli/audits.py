@@ -90,7 +90,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
         out = make_console()
         for done, step in enumerate(steps, start=1):
-            out.print(replay_line(step))
+            out.print(replay_line(step, args.lang))
             try:
                 input()
             except EOFError:  # no terminal, or the end of what was piped in: stop here, as asked
@@ -106,14 +106,19 @@ def cmd_replay(args: argparse.Namespace) -> int:
     def rows() -> Rows:
         from chrono.render.audit import REPLAY_COLUMNS, replay_rows
 
-        return Rows("Replay", REPLAY_COLUMNS, replay_rows(walked))
+        return Rows("Replay", REPLAY_COLUMNS, replay_rows(walked, args.lang))
 
     def view() -> Any:
         from chrono.render.audit import ReplayView
 
         return ReplayView(walked, args.lang)
 
-    present(args, json=lambda: {"steps": [step.to_json() for step in walked]}, view=view, rows=rows)
+    def json() -> dict[str, Any]:
+        from chrono.render.audit import step_json
+
+        return {"steps": [step_json(step, args.lang) for step in walked]}
+
+    present(args, json=json, view=view, rows=rows)
     return 0
 
 
@@ -132,7 +137,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     def rows() -> Rows:
         from chrono.render.audit import DIFF_COLUMNS, diff_rows
 
-        return Rows("Changes", DIFF_COLUMNS, diff_rows(changes), [span])
+        return Rows("Changes", DIFF_COLUMNS, diff_rows(changes, args.lang), [span])
 
     def view() -> Any:
         from chrono.render.audit import DiffView

@@ -11,6 +11,7 @@ from typing import Any
 import attrs
 
 from chrono.events.entry import Entry, PartnerRecord
+from chrono.interchange.shapes import plain_value
 from chrono.projections.counting import Family, Part, counts, judge, parts, tally
 
 Key = tuple[str, str]
@@ -62,6 +63,36 @@ class _Counters:
 
 
 @attrs.frozen
+class FieldChange:
+    """One corrected field: its value just before the correction and the one it set, as the
+    entry holds them (a ``When``, ``Names``, quantities), for the views to word and JSON to give as data."""
+
+    field: str
+    before: Any
+    after: Any
+
+    def to_json(self) -> dict[str, Any]:
+        return {"from": plain_value(self.before), "to": plain_value(self.after)}
+
+
+@attrs.frozen
+class Amendment:
+    """What a correction changed, field by field, and why."""
+
+    fields: tuple[FieldChange, ...]
+    reason: str
+    source: str | None
+
+    @classmethod
+    def of(cls, event: Any, before: Entry) -> Amendment:
+        fields = tuple(FieldChange(field, getattr(before.facts, field, None), value) for field, value in event.changes.items())
+        return cls(fields, event.reason, event.source.document if event.source else None)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"fields": {f.field: f.to_json() for f in self.fields}, "reason": self.reason, "source": self.source}
+
+
+@attrs.frozen
 class Step:
     """One event of the log and what it did.
 
@@ -74,6 +105,8 @@ class Step:
         timeline: how many live entries the timeline holds after it.
         counters: how each (metric, unit) changed: its definite and possible
             value as of the far future just after the event, less just before.
+        amendment: a correction's fields before and after, and its reason;
+            ``effect`` is then only "corrected" (the views word the rest).
     """
 
     position: int
@@ -83,12 +116,15 @@ class Step:
     effect: str
     timeline: int
     counters: Contribution
+    amendment: Amendment | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, effect: str) -> dict[str, Any]:
+        """The step as JSON, with its ``effect`` as a view words it; a correction adds its fields as data."""
         return {
             "position": self.position, "recorded_at": self.recorded_at.isoformat(), "event": self.event,
-            "subject": self.subject, "effect": self.effect, "timeline": self.timeline,
+            "subject": self.subject, "effect": effect, "timeline": self.timeline,
             "counters": [{"metric": m, "unit": u, "change": str(v)} for (m, u), v in self.counters.items()],
+            **(self.amendment.to_json() if self.amendment else {}),
         }  # fmt: skip
 
 
@@ -99,8 +135,7 @@ def _effect(event: Any, before: Any, after: Any) -> str:
     if before is None:
         return f"added: {after.facts.title.en} ({after.facts.when.edtf})"
     if name == "Corrected":
-        changes = ", ".join(f"{field} {_show(getattr(before.facts, field))} → {_show(value)}" for field, value in event.changes.items())
-        return f"corrected {changes}: {event.reason}"
+        return "corrected"  # the fields and the reason are the step's amendment
     if name == "Retracted":
         return f"retracted: {event.reason}"
     if name == "SourceCited":
@@ -108,16 +143,6 @@ def _effect(event: Any, before: Any, after: Any) -> str:
     if name == "OutcomeRecorded":
         return f"outcome: {event.outcome}"
     return name
-
-
-def _show(value: Any) -> str:
-    if hasattr(value, "edtf"):
-        return str(value.edtf)
-    if hasattr(value, "en"):
-        return repr(value.en)
-    if isinstance(value, tuple):
-        return "[" + ", ".join(_show(v) for v in value) + "]"
-    return repr(value)
 
 
 def replay(events: Iterable[tuple[int, Any]], until: int | None = None) -> Iterator[Step]:
@@ -136,7 +161,8 @@ def replay(events: Iterable[tuple[int, Any]], until: int | None = None) -> Itera
         if isinstance(after, Entry):
             live += int(not after.retracted) - int(snapshot is not None and not snapshot.retracted)
         changed = counters.entry(snapshot, after) if isinstance(after, Entry) else counters.partner(after)
-        yield Step(position, event.timestamp, type(event).__name__, subject, _effect(event, snapshot, after), live, changed)
+        amendment = Amendment.of(event, snapshot) if isinstance(event, Entry.Corrected) and snapshot is not None else None
+        yield Step(position, event.timestamp, type(event).__name__, subject, _effect(event, snapshot, after), live, changed, amendment)
 
 
 def _copy(aggregate: Any) -> Any:
@@ -152,9 +178,10 @@ class Change:
     id: str
     change: str  # added, corrected, retracted, cited, outcome
     details: dict[str, Any]
+    amendment: Amendment | None = None  # a correction's fields, reason and source
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "change": self.change, **self.details}
+        return {"id": self.id, "change": self.change, **self.details, **(self.amendment.to_json() if self.amendment else {})}
 
 
 def diff(events: Iterable[tuple[int, Any]], since: datetime, until: datetime) -> list[Change]:
@@ -179,9 +206,7 @@ def _change(event: Any, before: Entry | None, after: Entry) -> Change:
     if before is None:
         return Change(after.slug, "added", {**recorded, "kind": after.kind, "when": after.facts.when.edtf, "title": after.facts.title.en})
     if name == "Corrected":
-        fields = {field: {"from": _show(getattr(before.facts, field)), "to": _show(value)} for field, value in event.changes.items()}
-        source = event.source.document if event.source else None
-        return Change(after.slug, "corrected", {**recorded, "fields": fields, "reason": event.reason, "source": source})
+        return Change(after.slug, "corrected", recorded, Amendment.of(event, before))
     if name == "Retracted":
         return Change(after.slug, "retracted", {**recorded, "reason": event.reason})
     if name == "SourceCited":

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from chrono.render.entry import shifts_text
 from chrono.render.labels import label
 from chrono.render.text import cell, data_table, plain
 from chrono.render.theme import kind_style
+
+if TYPE_CHECKING:
+    from chrono.projections.replay import Amendment, Step
 
 
 def _findings_table(title: str, items: Sequence[Any], lang: str, style: str) -> Table:
@@ -89,46 +93,62 @@ class ReplayView:
                        f"{label(self.lang, 'effect')} · {label(self.lang, 'live')}", style="chrono.muted")  # fmt: skip
         yield heading
         for step in self.steps:
-            line = replay_line(step)
+            line = replay_line(step, self.lang)
             line.append(f" · {step.timeline}", style="chrono.muted")
             yield line
 
 
-def effect_text(step: Any) -> Text:
-    text = plain(step.effect)
+def amendment_text(amendment: Amendment, lang: str) -> str:
+    """A correction for people: each field from what it was to what it became, then the reason (and source)."""
+    source = f" ({amendment.source})" if amendment.source else ""
+    return f"{shifts_text(amendment.fields, lang)} — {amendment.reason}{source}"
+
+
+def step_effect(step: Step, lang: str) -> str:
+    """A step's effect in one line: a correction says what it changed, from what to what, and why."""
+    return f"{step.effect} {amendment_text(step.amendment, lang)}" if step.amendment else step.effect
+
+
+def step_json(step: Step, lang: str = "en") -> dict[str, Any]:
+    """``replay --format json``: the step as data, its effect worded as the views word it."""
+    return step.to_json(step_effect(step, lang))
+
+
+def effect_text(step: Any, lang: str) -> Text:
+    text = plain(step_effect(step, lang))
     moved = ", ".join(f"{metric} {'+' if value > 0 else ''}{value}" for (metric, _), value in step.counters.items())
     if moved:
         text.append(f"  [{moved}]", style="chrono.muted")
     return text
 
 
-def replay_line(step: Any) -> Text:
+def replay_line(step: Any, lang: str = "en") -> Text:
     """One step as a line, for ``replay --step``, which prints as it goes."""
     line = plain(f"{step.position:>6} ", "chrono.muted")
     line.append(f"{step.event:<22} ", style=kind_style(step.event))
     line.append(f"{step.subject}: ", style="chrono.heading")
-    line.append_text(effect_text(step))
+    line.append_text(effect_text(step, lang))
     return line
 
 
 REPLAY_COLUMNS = ("position", "recorded_at", "event", "subject", "effect", "timeline", "counters")
 
 
-def replay_rows(steps: Sequence[Any]) -> Iterator[tuple[str, ...]]:
+def replay_rows(steps: Sequence[Any], lang: str = "en") -> Iterator[tuple[str, ...]]:
     for step in steps:
         moved = [f"{metric} ({unit}) {value:+}" for (metric, unit), value in step.counters.items()]
-        yield tuple(cell(v) for v in (step.position, step.recorded_at.isoformat(), step.event, step.subject, step.effect, step.timeline, moved))
+        effect = step_effect(step, lang)
+        yield tuple(cell(v) for v in (step.position, step.recorded_at.isoformat(), step.event, step.subject, effect, step.timeline, moved))
 
 
 CHANGE_STYLES = {"added": "chrono.added", "corrected": "chrono.corrected", "retracted": "chrono.removed", "cited": "chrono.muted", "outcome": "chrono.held"}
 
 
-def change_details(change: Any) -> str:
-    """A change's details for people: fields as ``from → to``, then the reason."""
+def change_details(change: Any, lang: str = "en") -> str:
+    """A change's details for people: a correction's fields as ``from → to``, then the reason."""
     details = change.details
-    if change.change == "corrected":
-        fields = "; ".join(f"{name}: {values['from']} → {values['to']}" for name, values in details["fields"].items())
-        return f"{fields} — {details['reason']}" + (f" ({details['source']})" if details.get("source") else "")
+    if change.amendment:
+        return amendment_text(change.amendment, lang)
     if change.change == "added":
         return f"{details['kind']} {details['when']}: {details['title']}"
     return str(details.get("reason") or details.get("document") or details.get("outcome") or "")
@@ -159,12 +179,12 @@ class DiffView:
         table.add_column(label(lang, "details"), overflow="fold", ratio=1)
         for change in self.changes:
             table.add_row(change.details["recorded_at"][:19], plain(change.id), plain(change.change, CHANGE_STYLES.get(change.change, "")),
-                          plain(change_details(change)))  # fmt: skip
+                          plain(change_details(change, lang)))  # fmt: skip
         yield table
 
 
 DIFF_COLUMNS = ("recorded_at", "id", "change", "details")
 
 
-def diff_rows(changes: Sequence[Any]) -> list[tuple[str, ...]]:
-    return [tuple(cell(v) for v in (c.details["recorded_at"], c.id, c.change, change_details(c))) for c in changes]
+def diff_rows(changes: Sequence[Any], lang: str = "en") -> list[tuple[str, ...]]:
+    return [tuple(cell(v) for v in (c.details["recorded_at"], c.id, c.change, change_details(c, lang))) for c in changes]

@@ -56,6 +56,12 @@ def changes_text(changes: Mapping[str, Any], lang: str) -> str:
     return "; ".join(f"{k}: {change_text(k, v, lang)}" for k, v in changes.items())
 
 
+def shifts_text(fields: Iterable[Any], lang: str) -> str:
+    """Corrected fields from what they were to what they became, each side as ``change_text``
+    words it: "when: 2018 – 4 July 2022 → 4 July 2022; quantities: ... → ..."."""
+    return "; ".join(f"{f.field}: {change_text(f.field, f.before, lang)} → {change_text(f.field, f.after, lang)}" for f in fields)
+
+
 def revision_details(event: Any, lang: str = "en") -> str:
     """What a revision did, in one line: each changed field as a person reads it, then the reason."""
     if hasattr(event, "changes"):

@@ -13,8 +13,8 @@ from typing import Any
 from chrono.events.entry import Entry
 from chrono.events.values import Partner
 from chrono.interchange.markdown import markdown_document, markdown_table, md
-from chrono.render.labels import kind_label, label, quantity_dated, status_label
-from chrono.render.text import names
+from chrono.render.labels import kind_label, label, status_label
+from chrono.render.text import names, quantity_text
 
 
 def _year_heading(entry: Entry, lang: str) -> str:
@@ -35,10 +35,7 @@ def _entry_markdown(entry: Entry, partners: Mapping[str, Partner], lang: str) ->
         meta.append(f"**{md(label(lang, 'marker.corrected'))}**")
     meta.append(f"`{entry.slug}`")
     lines = [f"### {md(facts.when.display(lang))} · {md(facts.title.get(lang))}", "", " · ".join(meta), ""]
-    for quantity in facts.quantities:
-        period = f" ({md(quantity_dated(quantity, lang))})" if quantity.period or quantity.observed else ""
-        qualifier = "" if quantity.qualifier == "exact" else f"{md(quantity.qualifier.replace('_', ' '))} "
-        lines.append(f"- {md(quantity.metric)}: {qualifier}{md(quantity.value)} {md(quantity.unit)}{period}")
+    lines += [f"- {md(quantity.metric)}: {md(quantity_text(quantity, lang))}" for quantity in facts.quantities]
     if facts.quantities:
         lines.append("")
     for source in entry.sources:

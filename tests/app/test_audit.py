@@ -17,6 +17,7 @@ from chrono.projections.audit import audit
 from chrono.projections.chain import Digest
 from chrono.projections.readmodel import fresh
 from chrono.projections.replay import diff, replay
+from chrono.render.audit import step_effect
 from chrono.store import open_store
 from chrono.when import When
 
@@ -139,7 +140,7 @@ def test_replay_and_diff_after_a_correction_and_a_retraction(bundled_store: str)
     steps = list(replay(app.domain_events()))
     assert [s.position for s in steps] == list(range(1, app.head_position() + 1))
     corrected, retracted = steps[-2], steps[-1]
-    assert corrected.effect == "corrected when 2018 → 2018-05: minutes give May"
+    assert step_effect(corrected, "en") == "corrected when: 2018 → May 2018 — minutes give May"
     assert corrected.counters == {}
     assert retracted.timeline == steps[-3].timeline - 1
     changes = diff(app.domain_events(), start, datetime.now(UTC))
@@ -147,8 +148,8 @@ def test_replay_and_diff_after_a_correction_and_a_retraction(bundled_store: str)
         ("2018-thien-bao-commune-twinning", "corrected"),
         ("2021-border-districts-twinning-plan", "retracted"),
     ]
-    assert changes[0].details["fields"] == {"when": {"from": "2018", "to": "2018-05"}}
-    assert changes[0].details["reason"] == "minutes give May"
+    assert changes[0].to_json()["fields"] == {"when": {"from": "2018", "to": "2018-05"}}
+    assert changes[0].to_json()["reason"] == "minutes give May"
     assert list(replay(app.domain_events(), until=5))[-1].position == 5
 
 

@@ -7,8 +7,9 @@ from decimal import Decimal
 
 from chrono.projections.audit import AuditReport, Finding
 from chrono.projections.chain import Digest
-from chrono.projections.replay import Change, Step
+from chrono.projections.replay import Amendment, Change, FieldChange, Step
 from chrono.render.audit import DiffView, ReplayView, audit_rows, audit_view, diff_rows, replay_rows
+from chrono.when import When
 from tests.unit.render_kit import render
 
 HEAD = Digest(148, "ab" * 32)
@@ -38,9 +39,10 @@ def test_replay_lists_each_step_and_its_effect() -> None:
 
 
 def test_diff_says_what_changed_and_why() -> None:
-    changes = [Change("2018-twinning", "corrected", {"recorded_at": T.isoformat(), "fields": {"when": {"from": "2018", "to": "2018-05"}},
-                                                     "reason": "minutes", "source": None})]  # fmt: skip
+    amendment = Amendment((FieldChange("when", When.parse("2018"), When.parse("2018-05")),), "minutes", None)
+    changes = [Change("2018-twinning", "corrected", {"recorded_at": T.isoformat()}, amendment)]
     out = render(DiffView(changes, T, T), 100)
-    assert "when: 2018 → 2018-05 — minutes" in out
+    assert "when: 2018 → May 2018 — minutes" in out
+    assert "when: năm 2018 → tháng 5/2018 — minutes" in render(DiffView(changes, T, T, "vi"), 100)
     assert diff_rows(changes)[0][2] == "corrected"
     assert "No changes." in render(DiffView([], T, T), 100)

@@ -90,9 +90,11 @@ def test_the_chronicle_as_a_markdown_report() -> None:
     assert "## 2018" in report and "## 2020" in report
     assert "### 2018 · Commune \\[twinning\\]" in report
     assert "> “Ký kết chương trình hợp tác.”" in report and "> — article.txt, Báo Hà Giang, 4 July 2022" in report
-    assert "- masks: at least 5000 mask (March 2020)" in report
-    vietnamese = chronicle_markdown([entry], PARTNERS, "vi")
+    # Each amount as show prints it (render/text.quantity_text): numbers grouped, the date in words.
+    assert "- masks: at least 5,000 mask (March 2020)" in report and "- aid_value: 1,000 VND" in report
+    vietnamese = chronicle_markdown([entry, formula_entry()], PARTNERS, "vi")
     assert "### năm 2018 · Kết nghĩa" in vietnamese and "Thiên Bảo" in vietnamese
+    assert "- masks: at least 5.000 mask (tháng 3/2020)" in vietnamese
 
 
 def test_state_markdown_is_tables_under_headings() -> None:
