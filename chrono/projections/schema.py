@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import attrs
 
-VERSION = 18
+VERSION = 19
 TABLES = (
     "tracking",
     "revisions",
@@ -203,6 +203,8 @@ def _ddl(dialect: Dialect) -> list[str]:
         f" day BIGINT NOT NULL, {_TOTALS_DDL})",
         "CREATE INDEX IF NOT EXISTS chrono_totals_pending_facet ON {t:totals_pending} (facet, day)",
         "CREATE INDEX IF NOT EXISTS chrono_revisions_position ON {t:revisions} (position)",
+        # What was recorded after a time: a count as known then is the count now, less that, plus what it superseded.
+        "CREATE INDEX IF NOT EXISTS chrono_revisions_recorded ON {t:revisions} (recorded_at)",
         # Each contribution's segments of days, per facet and metric, for ``explain`` (projections.members).
         "CREATE TABLE IF NOT EXISTS {t:members} (facet TEXT NOT NULL, metric TEXT NOT NULL, unit TEXT NOT NULL, state TEXT NOT NULL,"
         f" start_day BIGINT NOT NULL, end_day BIGINT NOT NULL, order_key {key} NOT NULL, entry {key} NOT NULL, part INTEGER NOT NULL,"

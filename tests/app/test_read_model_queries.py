@@ -148,7 +148,7 @@ def _counts_both_ways(model: ReadModel, pid: str | None, **fields: object) -> tu
 
     partners = frozenset(descendants(pid, model.partners())) if pid else None
     kept = queries.count(model, Filter(partners=partners, scope=pid or "", **fields), None)  # type: ignore[arg-type]
-    rows = queries._counted(model, Filter(partners=partners, **fields), None)  # type: ignore[arg-type]
+    rows = queries.counted(model, Filter(partners=partners, **fields), None)  # type: ignore[arg-type]
     return kept, sum(rows.values())
 
 

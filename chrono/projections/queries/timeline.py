@@ -19,7 +19,9 @@ import attrs
 
 from chrono.events.entry import Entry
 from chrono.projections.counting.rule import year_of
+from chrono.projections.queries.parts import family
 from chrono.projections.readmodel import ReadModel
+from chrono.projections.rows import time_key
 from chrono.projections.schema import order_key
 from chrono.projections.tallies import OPEN_YEAR
 
@@ -54,6 +56,13 @@ class Filter:
     def where(self, model: ReadModel, known_at: datetime | None, alias: str) -> tuple[str, list[Any]]:
         """The SQL condition (and its parameters) on ``alias`` (revisions or revision_partners)."""
         clause, params = model.known(known_at, alias)
+        more, values = self.holds(alias)
+        return clause + more, params + values
+
+    def holds(self, alias: str) -> tuple[str, list[Any]]:
+        """`` AND`` the conditions on a revision's own columns (``alias``: revisions or revision_partners), its partners aside."""
+        clause = ""
+        params: list[Any] = []
         if not self.retracted:
             clause += f" AND {alias}.retracted = 0"
         for column, values in (("kind", self.kinds), ("status", self.statuses)):
@@ -134,9 +143,40 @@ def kinds(model: ReadModel, flt: Filter, known_at: datetime | None) -> dict[str,
     """How many entries the filter holds, by kind: from the kept counts where the question
     allows (``projections.tallies``), else by counting rows."""
     scope = "" if flt.partners is None else flt.scope
-    if known_at is None and flt.start is None and scope is not None:
+    if known_at is not None:
+        return _as_known(model, flt, known_at)
+    if flt.start is None and scope is not None:
         return _tallied(model, flt, scope)
-    return _counted(model, flt, known_at)
+    return counted(model, flt, None)
+
+
+def _as_known(model: ReadModel, flt: Filter, known_at: datetime) -> dict[str, int]:
+    """``kinds`` as known at ``known_at``: as known now, less the revisions recorded since that stand
+    now, plus those they superseded that stood then. The work grows with what was recorded since
+    (``chrono_revisions_recorded``), not with the chronicle."""
+    # The kept counts are of each family as it stands now: one that has changed since is counted from its rows.
+    same = flt.partners is None or (flt.scope is not None and family(model, None).of(flt.scope) == flt.partners)
+    found = kinds(model, flt, None) if same else counted(model, flt, None)
+    holds, params = flt.holds("r")
+    touching = ""
+    if flt.partners is not None:
+        if not flt.partners:
+            return {}
+        marks = ", ".join("?" for _ in flt.partners)
+        touching = (
+            f" AND EXISTS (SELECT 1 FROM {{t:revision_partners}} x WHERE x.aggregate = r.aggregate AND x.revision = r.revision AND x.partner IN ({marks}))"
+        )
+        params = [*params, *sorted(flt.partners)]
+    moment = time_key(known_at)
+    since = f"SELECT r.kind, COUNT(*) AS n FROM {{t:revisions}} r WHERE r.recorded_at > ? AND r.superseded_at IS NULL{holds}{touching} GROUP BY r.kind"
+    before = (
+        "SELECT r.kind, COUNT(*) AS n FROM {t:revisions} n JOIN {t:revisions} r ON r.aggregate = n.aggregate AND r.revision = n.revision - 1"
+        f" WHERE n.recorded_at > ? AND r.recorded_at <= ?{holds}{touching} GROUP BY r.kind"
+    )
+    for sign, query, moments in ((-1, since, [moment]), (1, before, [moment, moment])):
+        for row in model.rows(query, [*moments, *params]):
+            found[str(row["kind"])] = found.get(str(row["kind"]), 0) + sign * int(row["n"])
+    return {kind: n for kind, n in sorted(found.items()) if n}
 
 
 def years(model: ReadModel, flt: Filter, known_at: datetime | None) -> tuple[int, int] | None:
@@ -181,13 +221,14 @@ def _tallied(model: ReadModel, flt: Filter, scope: str) -> dict[str, int]:
         found[str(row["kind"])] = int(row["n"] or 0)
     if year is not None and last is not None:
         partial = attrs.evolve(flt, end=None, begun_by=last)  # the asked-for part of the last year, from its rows
-        for kind, n in _counted(model, partial, None, since=start_key(year * 10000 + 101)).items():
+        for kind, n in counted(model, partial, None, since=start_key(year * 10000 + 101)).items():
             found[kind] = found.get(kind, 0) + n
     return {kind: n for kind, n in sorted(found.items()) if n}
 
 
-def _counted(model: ReadModel, flt: Filter, known_at: datetime | None, since: str | None = None) -> dict[str, int]:
-    """Count the rows, by kind (from the order key ``since``, if given)."""
+def counted(model: ReadModel, flt: Filter, known_at: datetime | None, since: str | None = None) -> dict[str, int]:
+    """Count the rows as known at ``known_at``, by kind (from the order key ``since``, if given): the
+    plain way, a scan of what the filter holds, that the kept counts and ``_as_known`` answer faster."""
     if flt.partners is None:
         where, params = flt.where(model, known_at, "r")
         if since is not None:
