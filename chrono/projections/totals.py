@@ -69,12 +69,15 @@ def read_many(model: ReadModel, facets: Sequence[Facet], day: int, metric: str |
     for row in model.rows(f"SELECT * FROM {{t:totals_keys}} k WHERE {where} AND k.last_day <= ?", [*params, day]):
         values[(str(row["facet"]), str(row["grp"]), str(row["metric"]), str(row["unit"]))] = tuple(row[f] for f in FIELDS)
     columns = ", ".join("t." + f for f in FIELDS)
+    # CROSS JOIN keeps SQLite to this order: asked for one metric, it would otherwise
+    # read every running total of the facets (each day's) and look each up in the keys
+    # (90 ms for the relationships of state at 1M entries, against 2 ms).
     seek = (
-        f"SELECT k.facet, k.grp, k.metric, k.unit, {columns} FROM {{t:totals_keys}} k JOIN {{t:totals}} t ON t.facet = k.facet AND t.grp = k.grp"
-        " AND t.metric = k.metric AND t.unit = k.unit AND t.day = (SELECT MAX(u.day) FROM {t:totals} u WHERE u.facet = k.facet"
-        f" AND u.grp = k.grp AND u.metric = k.metric AND u.unit = k.unit AND u.day <= ?) WHERE {where} AND k.last_day > ?"
+        f"SELECT k.facet, k.grp, k.metric, k.unit, {columns} FROM {{t:totals_keys}} k CROSS JOIN {{t:totals}} t WHERE {where} AND k.last_day > ?"
+        " AND t.facet = k.facet AND t.grp = k.grp AND t.metric = k.metric AND t.unit = k.unit AND t.day = (SELECT MAX(u.day) FROM {t:totals} u"
+        " WHERE u.facet = k.facet AND u.grp = k.grp AND u.metric = k.metric AND u.unit = k.unit AND u.day <= ?)"
     )
-    for row in model.rows(seek, [day, *params, day]):
+    for row in model.rows(seek, [*params, day, day]):
         values[(str(row["facet"]), str(row["grp"]), str(row["metric"]), str(row["unit"]))] = tuple(row[f] for f in FIELDS)
     pending = f"SELECT facet, grp, metric, unit, {', '.join(FIELDS)} FROM {{t:totals_pending}} k WHERE {where} AND k.day <= ?"
     for row in model.rows(pending, [*params, day]):
