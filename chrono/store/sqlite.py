@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -23,6 +24,7 @@ PAGE = 500  # ids per query (SQLite allows 999 parameters before 3.32)
 # back index pages it has just pushed out. 64 MiB: a 1M import in 225 s and
 # 368 MB (128 MiB: 213 s but 505 MB, over the 400 MB the import may take).
 WRITE_CACHE_KIB = 65_536
+FOLD_BYTES = 64 << 20  # a write-ahead log this large is copied into the file by the write that made it
 
 
 class ChronoSQLiteRecorder(SQLiteApplicationRecorder):
@@ -43,6 +45,22 @@ class ChronoSQLiteRecorder(SQLiteApplicationRecorder):
             finally:
                 with suppress(sqlite3.Error):  # the connection's own failure is what the write reports
                     cursor.execute(f"PRAGMA cache_size = {int(before)}")
+        self._fold_log()
+
+    def _fold_log(self) -> None:
+        """After a large write: copy the write-ahead log into the file and empty it, here.
+
+        Left to SQLite, the next query's process does it when it closes (7 s
+        after an import of a million entries), and reads through it till then.
+        """
+        try:
+            size = Path(f"{self.datastore.pool.db_name}-wal").stat().st_size
+        except OSError:  # no log (a memory store), or one already gone
+            return
+        if size < FOLD_BYTES:
+            return
+        with self.datastore.get_connection(commit=True) as connection, suppress(sqlite3.Error):
+            connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")  # a reader in its way: the next write tries again
 
     def insert_in(self, cursor: Any, stored_events: Sequence[StoredEvent]) -> Sequence[int]:
         """Insert ``stored_events`` in the open transaction; their notification ids."""

@@ -209,3 +209,58 @@ def test_a_long_postgres_transaction_is_not_cut_off_unless_the_environment_asks(
     monkeypatch.setenv("POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT", "30")
     again = open_store(postgres_url)
     assert again.recorder.datastore.idle_in_transaction_session_timeout == 30  # type: ignore[attr-defined]
+
+
+# -- a first import into an empty SQLite store ----------------------------------------
+
+
+def _indexes(path: Path) -> set[str]:
+    import sqlite3
+
+    with sqlite3.connect(path) as connection:
+        return {str(row[0]) for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'chrono_%'")}
+
+
+def _expected_indexes() -> set[str]:
+    from chrono.projections.schema import Dialect, indexes
+
+    return {statement.split(" IF NOT EXISTS ")[1].split()[0] for statement in indexes(Dialect("?", "BLOB", ""))}
+
+
+def _import(path: Path, *records: dict) -> int:
+    """``chrono import`` of ``records`` (after the test partners) into the store at ``path``, in this process."""
+    from chrono.cli import main
+
+    source = path.parent / "input.jsonl"
+    source.write_bytes(jsonl([*PARTNERS, *records]))
+    return main(["--store", str(path), "import", str(source)])
+
+
+def test_a_first_import_makes_every_index_it_deferred(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    assert _import(path, *(entry(f"e-{n}", when=str(1990 + n % 30)) for n in range(50))) == 0
+    assert _expected_indexes() <= _indexes(path)
+
+
+def test_a_first_import_refused_after_a_saved_chunk_leaves_the_indexes_as_they_were(tmp_path: Path) -> None:
+    from chrono.events.writing import CHUNK
+
+    path = tmp_path / "s.sqlite"
+    good = [entry(f"e-{n}", when="2001") for n in range(CHUNK + 1)]
+    assert _import(path, *good, {**entry("bad"), "when": "not a date"}) == 2  # its first chunk was saved, then the file refused
+    assert _expected_indexes() <= _indexes(path)
+    app = open_store(str(path))
+    assert app.head_position() == 0
+    app.close()
+
+
+def test_a_large_write_folds_its_log_into_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chrono.store import sqlite
+
+    monkeypatch.setattr(sqlite, "FOLD_BYTES", 1)
+    path = tmp_path / "s.sqlite"
+    app = open_store(str(path))
+    fill(app, entry())
+    assert Path(f"{path}-wal").stat().st_size == 0  # folded by the write, not left to the next query
+    assert app.entry("2021-van-son-programme").version == 1
+    app.close()
