@@ -79,6 +79,12 @@ class Grid:
 
     def _line(self, console: Console, cells: Sequence[Text], widths: Sequence[int]) -> Iterator[Segment]:
         """One row: a line, or more where a cell holds more lines or is folded."""
+        if console.color_system is None:  # plain text (a pipe, a file): no style to render, often no cell to fold
+            plain = self._plain(cells, widths)
+            if plain is not None:
+                yield Segment(plain)
+                yield Segment.line()
+                return
         columns = [self._lines(console, cell, width, column) for cell, width, column in zip(cells, widths, self.columns, strict=True)]
         for number in range(max(len(lines) for lines in columns)):
             for index, (lines, width, column) in enumerate(zip(columns, widths, self.columns, strict=True)):
@@ -92,6 +98,17 @@ class Grid:
                 if column.justify != "right":
                     yield Segment(pad)
             yield Segment.line()
+
+    def _plain(self, cells: Sequence[Text], widths: Sequence[int]) -> str | None:
+        """A row of cells that each fit on one line, as its text; None if one does not."""
+        parts = []
+        for cell, width, column in zip(cells, widths, self.columns, strict=True):
+            text, length = cell.plain, cell.cell_len
+            if length > width or "\n" in text:
+                return None
+            pad = " " * (width - length)
+            parts.append(pad + text if column.justify == "right" else text + pad)
+        return (" " * GAP).join(parts)
 
     @staticmethod
     def _lines(console: Console, cell: Text, width: int, column: Column) -> list[Text]:

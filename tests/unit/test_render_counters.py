@@ -160,3 +160,20 @@ def test_a_table_wider_than_the_terminal_folds_its_widest_columns_and_cuts_nothi
     out = render(view(rows, by="year")._grouped(width), width)
     assert max(len(line) for line in out.splitlines()) <= width
     assert "border_regulation_violations_reported_by_both_sides" in "".join(line.split("   ")[0].strip() for line in out.splitlines()[2:])
+
+
+def test_a_grouped_table_in_colour_reads_as_the_plain_one() -> None:
+    from io import StringIO
+
+    from rich.console import Console
+    from rich.text import Text
+
+    rows = [counter("agreements", "agreement", str(year % 5), "1", group=str(year)) for year in range(1990, 2000)]
+    grid = view(rows, by="year")._grouped(100)
+    from chrono.render.theme import CHRONO_THEME
+
+    coloured = Console(file=StringIO(), width=100, force_terminal=True, color_system="standard", theme=CHRONO_THEME)
+    coloured.print(grid)
+    shown = coloured.file.getvalue()  # type: ignore[attr-defined]
+    assert "\x1b[" in shown  # drawn cell by cell, with styles
+    assert Text.from_ansi(shown).plain == render(grid, 100)  # the plain lines are drawn without them
