@@ -68,6 +68,35 @@ def test_history_pages_are_the_timeline_in_order(model: ReadModel) -> None:
         assert [d.entry.slug for d in answers.timeline(model, axes, Filter(partners=frozenset(family)), limit=50).entries] == expected[:50]
 
 
+@pytest.mark.parametrize("walk", [0, 10**9])
+def test_a_familys_pages_walked_along_the_chronicle_or_merged_from_its_partners_are_the_same(
+    model: ReadModel, walk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chrono.projections.queries import timeline as queries_timeline
+
+    monkeypatch.setattr(queries_timeline, "WALK", walk)  # 0: always each partner's range; 10**9: always the chronicle's order
+    partners = model.partners()
+    for pid in ("china", "cn-p1", "japan", "org-3"):
+        family = frozenset(descendants(pid, partners))
+        live = ordered([e for e in model.entries(partners=family) if not e.retracted])
+        for day, kinds in ((20301231, frozenset()), (20051231, frozenset()), (20301231, frozenset({"VisitMade"}))):
+            flt = Filter(partners=family, scope=pid, kinds=kinds, begun_by=day)
+            expected = [
+                e for e in live if (not kinds or e.kind in kinds) and (e.facts.when.earliest_key is None or e.facts.when.earliest_key <= divmod_day(day))
+            ]
+            found = [model.revisions_of([key])[0].slug for key in queries_timeline.keys(model, flt, None, 3, 9)]
+            assert found == [e.slug for e in expected][3:12], (pid, day, kinds, walk)
+            latest = [model.revisions_of([key])[0].slug for key in queries_timeline.keys(model, flt, None, 0, 4, backwards=True)]
+            assert latest == [e.slug for e in reversed(expected)][:4], (pid, day, kinds, walk)
+            streamed = [e.slug for e in queries_timeline.stream(model, flt, None, chunk=5)]
+            assert streamed == [e.slug for e in expected], (pid, day, kinds, walk)
+
+
+def divmod_day(day: int) -> tuple[int, int, int]:
+    year, rest = divmod(day, 10000)
+    return (year, *divmod(rest, 100))
+
+
 def test_timeline_filters_are_the_plain_filter(model: ReadModel) -> None:
     day = 20051231
     axes = Axes(pendulum.Date(2005, 12, 31))
