@@ -90,6 +90,9 @@ def test_a_familys_pages_walked_along_the_chronicle_or_merged_from_its_partners_
             assert latest == [e.slug for e in reversed(expected)][:4], (pid, day, kinds, walk)
             streamed = [e.slug for e in queries_timeline.stream(model, flt, None, chunk=5)]
             assert streamed == [e.slug for e in expected], (pid, day, kinds, walk)
+            firsts = queries_timeline.firsts(model, {pid: family, "japan-too": frozenset(descendants("japan", partners))}, flt, None)
+            first = [model.revisions_of([firsts[pid]])[0].slug] if pid in firsts else []
+            assert first == [e.slug for e in expected][:1], (pid, day, kinds, walk)
 
 
 def divmod_day(day: int) -> tuple[int, int, int]:

@@ -248,8 +248,31 @@ def counted(model: ReadModel, flt: Filter, known_at: datetime | None, since: str
 
 
 def firsts(model: ReadModel, families: dict[str, frozenset[str]], flt: Filter, known_at: datetime | None) -> dict[str, tuple[str, int]]:
-    """The first entry (aggregate, revision) each family holds of what ``flt`` asks for (its partners aside),
-    from one query for all their partners: the first row of each partner's range, the least of a family's."""
+    """The first entry (aggregate, revision) each family holds of what ``flt`` asks for (its partners aside):
+    a dense family's by walking the chronicle's order, the others' from one query for all their partners
+    (the first row of each partner's range, the least of a family's)."""
+    out: dict[str, tuple[str, int]] = {}
+    every = _every(model, flt) if known_at is None else 0
+    sparse: dict[str, frozenset[str]] = {}
+    for pid, members in families.items():
+        family_merge = _Merge(model, attrs.evolve(flt, partners=members, scope=pid), known_at, False)
+        if members and family_merge._dense(1, every):
+            out.update((pid, (aggregate, revision)) for aggregate, revision, _ in family_merge._walk(1))
+        else:
+            sparse[pid] = members
+    return out | _seek_firsts(model, sparse, flt, known_at)
+
+
+def _undated(flt: Filter) -> Filter:
+    return attrs.evolve(flt, start=None, end=None, begun_by=None)
+
+
+def _every(model: ReadModel, flt: Filter) -> int:
+    """How many entries of the whole chronicle the filter's kinds, statuses and retraction hold, dates aside."""
+    return sum(kinds(model, attrs.evolve(_undated(flt), partners=None, scope=None), None).values())
+
+
+def _seek_firsts(model: ReadModel, families: dict[str, frozenset[str]], flt: Filter, known_at: datetime | None) -> dict[str, tuple[str, int]]:
     ids = sorted(set().union(*families.values())) if families else []
     if not ids:
         return {}
@@ -355,15 +378,17 @@ class _Merge:
     # most of it) is read faster by walking the chronicle's own order and
     # keeping its entries than by seeking into each of its partners' ranges
     # (200 of them, each a seek into pages no query of this process has read).
-    def _dense(self, wanted: int) -> bool:
-        """Whether walking the chronicle's order finds ``wanted`` of the family's entries within
-        ``WALK`` rows, by the kept counts (a family's share of what the filter asks, dates aside)."""
+    def _dense(self, wanted: int, every: int | None = None) -> bool:
+        """Whether walking the chronicle's order is expected to find ``wanted`` of the family's entries
+        in fewer rows than seeking into its partners' ranges takes seeks (a walked row costs about
+        a seek), and within ``WALK`` rows: by the kept counts, the family's share of what the filter
+        asks, dates aside (``every``: the chronicle's count of it, if known)."""
         if self.known_at is not None or self.flt.scope is None:
             return False
-        undated = attrs.evolve(self.flt, start=None, end=None, begun_by=None)
-        held = sum(kinds(self.model, undated, None).values())
-        every = sum(kinds(self.model, attrs.evolve(undated, partners=None, scope=None), None).values())
-        return held > 0 and wanted * every <= WALK * held
+        held = sum(kinds(self.model, _undated(self.flt), None).values())
+        every = _every(self.model, self.flt) if every is None else every
+        rows = wanted * every  # expected rows walked, times ``held``
+        return held > 0 and rows <= WALK * held and rows <= 2 * (len(self.ids) + wanted) * held
 
     def _walk(self, wanted: int) -> list[tuple[str, int, Key]]:
         """``first_keys`` by walking the chronicle's order, keeping the entries that touch the family."""
@@ -372,9 +397,12 @@ class _Merge:
         if self.after is not None:
             where, params = where + f" AND (r.order_key, r.entry) {compare} (?, ?)", [*params, *self.after]
         marks = ", ".join("?" for _ in self.ids)
+        # SQLite would probe the key once per id of the list; "+" makes it read the revision's few
+        # rows and test each (PostgreSQL plans that by itself, and has no unary plus for text).
+        partner = "p.partner" if self.model.dialect.postgres else "+p.partner"
         query = (
             f"SELECT r.aggregate, r.revision, r.order_key, r.entry FROM {{t:revisions}} r WHERE {where} AND EXISTS (SELECT 1 FROM"
-            f" {{t:revision_partners}} p WHERE p.aggregate = r.aggregate AND p.revision = r.revision AND p.partner IN ({marks}))"
+            f" {{t:revision_partners}} p WHERE p.aggregate = r.aggregate AND p.revision = r.revision AND {partner} IN ({marks}))"
             f" ORDER BY r.order_key {order}, r.entry {order} LIMIT ?"
         )
         rows = self.model.rows(query, [*params, *self.ids, wanted])
