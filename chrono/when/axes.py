@@ -49,7 +49,7 @@ def parse_as_of(text: str | None) -> date:
         # Today's date needs no pendulum: a timeline without --as-of starts
         # without importing it (DESIGN.md section 9, cold start).
         return date.today()
-    when = When.parse(text)
-    if when.latest is None:
+    key = When.parse(text).latest_key
+    if key is None or not 1 <= key[0] <= 9999:
         raise InvalidWhen(text, "an as-of date needs a closed end")
-    return when.latest
+    return date(*key)  # not When.latest's pendulum date: a query asked as of a date starts without importing pendulum (56 ms)

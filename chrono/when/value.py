@@ -27,6 +27,14 @@ def _to_date(key: Key | None) -> pendulum.Date | None:
     return pendulum.Date(*key)
 
 
+def _iso(key: Key | None) -> str | None:
+    """A bound's ISO date, as ``_to_date(key).isoformat()`` gives it, without pendulum."""
+    if key is None or not 1 <= key[0] <= 9999:
+        return None
+    year, month, day = key
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
 def _date_key(d: date) -> Key:
     return (d.year, d.month, d.day)
 
@@ -142,8 +150,8 @@ class When:
         """A JSON-ready dict of the string, bounds, precision and flags."""
         return {
             "edtf": self.edtf,
-            "earliest": None if self.earliest is None else self.earliest.isoformat(),
-            "latest": None if self.latest is None else self.latest.isoformat(),
+            "earliest": _iso(self.earliest_key),
+            "latest": _iso(self.latest_key),
             "precision": self.precision.value,
             "qualifiers": sorted(self.qualifiers),
             "open_start": self.open_start,

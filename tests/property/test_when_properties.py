@@ -223,6 +223,19 @@ def test_json_matches_the_bounds(text: str) -> None:
     assert data["qualifiers"] == sorted(when.qualifiers)
 
 
+@FAST
+@given(VALID)
+def test_an_as_of_date_is_the_last_day_the_date_can_mean(text: str) -> None:
+    from chrono.when.axes import parse_as_of
+
+    latest = When.parse(text).latest
+    if latest is None:
+        with pytest.raises(InvalidWhen):
+            parse_as_of(text)
+    else:
+        assert parse_as_of(text) == latest
+
+
 # --- (c) the order is total -----------------------------------------------------
 
 
