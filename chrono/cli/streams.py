@@ -18,21 +18,7 @@ def stream_log(args: argparse.Namespace, found: Any) -> None:
 
     out = for_terminal(sys.stdout)  # CSV keeps the text exact; a terminal is shown its control characters
     first = True
-    console = None
-    if args.format == "json":
-        out.write('{"total": ' + json.dumps(found.total) + ', "page": null, "events": [')
-    elif args.format == "csv":
-        from chrono.interchange.csvfile import write_csv
-
-        write_csv(LOG_COLUMNS, (), out)
-    elif args.format == "md":
-        from chrono.interchange.markdown import markdown_table
-
-        out.write("# Event log\n\n" + markdown_table(LOG_COLUMNS, []))
-    else:
-        from chrono.render.output import make_console
-
-        console = make_console(record=getattr(args, "svg", None) is not None)
+    console = _opening(args, out, '{"total": ' + json.dumps(found.total) + ', "page": null, "events": [', LOG_COLUMNS, "Event log")
     for chunk in found.events:
         found.names.learn(event.originator_id for _, event in chunk)
         if args.format == "json":
@@ -59,6 +45,25 @@ def stream_log(args: argparse.Namespace, found: Any) -> None:
         save_picture(args, console)
 
 
+def _opening(args: argparse.Namespace, out: Any, json_start: str, columns: Any, title: str) -> Any:
+    """Write a streamed answer's opening in its format: the console of a table view, None for the others."""
+    if args.format == "json":
+        out.write(json_start)
+    elif args.format == "csv":
+        from chrono.interchange.csvfile import write_csv
+
+        write_csv(columns, (), out)
+    elif args.format == "md":
+        from chrono.interchange.markdown import markdown_table
+
+        out.write(f"# {title}\n\n" + markdown_table(columns, []))
+    else:
+        from chrono.render.output import make_console
+
+        return make_console(record=getattr(args, "svg", None) is not None)
+    return None
+
+
 CHUNK = 500  # entries a streamed timeline holds at once
 
 
@@ -73,23 +78,9 @@ def stream_timeline(args: argparse.Namespace, found: Any, *, head: dict[str, Any
     out = for_terminal(sys.stdout)
     partners, lang = found.partners, args.lang
     head = head if head is not None else {**found.axes.to_json(), "total": found.total}
-    console = None
-    if args.format == "json":
-        out.write(shapes.dumps(head)[:-1] + ', "entries": [')
-    elif args.format == "csv":
-        from chrono.interchange.csvfile import write_csv
-
-        write_csv(TIMELINE_COLUMNS, (), out)
-    elif args.format == "md":
-        from chrono.interchange.markdown import markdown_table
-
-        out.write("# Timeline\n\n" + markdown_table(TIMELINE_COLUMNS, []))
-    else:
-        from chrono.render.output import make_console
-
-        console = make_console(record=getattr(args, "svg", None) is not None)
-        if before is not None:
-            console.print(before)
+    console = _opening(args, out, shapes.dumps(head)[:-1] + ', "entries": [', TIMELINE_COLUMNS, "Timeline")
+    if console is not None and before is not None:
+        console.print(before)
     first = True
     chunks = _by_group(found.entries, lambda d: group_label(d.entry.facts.when, found.by, lang))
     chunk = next(chunks, None)
