@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from typing import Any
 
 # What an import is doing, for the bar's description.
-STAGES = {"read": "reading files", "parse": "checking records", "save": "saving records", "catch-up": "updating the read model"}
+STAGES = {"read": "reading files", "save": "saving records"}  # the stages an import reports (interchange.importing)
 
 
 class Tracker:
