@@ -64,10 +64,7 @@ def jsonl_bytes(draw: st.DrawFn) -> bytes:
     cut = draw(st.integers(0, 3))
     if draw(st.booleans()) and cut:
         content = content[:-cut]  # may end inside a character
-    if draw(st.booleans()):
-        index = draw(st.integers(0, max(0, len(content) - 1)))
-        content = content[:index] + b"\xff" + content[index:]
-    return content
+    return draw(spoiled(content, b"\xff"))
 
 
 @settings(max_examples=300, deadline=None)
@@ -84,11 +81,16 @@ def csv_bytes(draw: st.DrawFn) -> bytes:
     writer.writerow(columns)
     for _ in range(draw(st.integers(0, 5))):
         writer.writerow([draw(TEXT) for _ in columns])
-    content = out.getvalue().encode()
-    if draw(st.booleans()):
-        index = draw(st.integers(0, max(0, len(content) - 1)))
-        content = content[:index] + b"\xc3" + content[index:]
-    return content
+    return draw(spoiled(out.getvalue().encode(), b"\xc3"))
+
+
+@st.composite
+def spoiled(draw: st.DrawFn, content: bytes, bad: bytes) -> bytes:
+    """``content``, or ``content`` with the byte ``bad`` (no UTF-8 of its own there) put somewhere in it."""
+    if not draw(st.booleans()):
+        return content
+    index = draw(st.integers(0, max(0, len(content) - 1)))
+    return content[:index] + bad + content[index:]
 
 
 @settings(max_examples=200, deadline=None)
