@@ -153,8 +153,8 @@ def kinds(model: ReadModel, flt: Filter, known_at: datetime | None) -> dict[str,
 
 def _as_known(model: ReadModel, flt: Filter, known_at: datetime) -> dict[str, int]:
     """``kinds`` as known at ``known_at``: as known now, less the revisions recorded since that stand
-    now, plus those they superseded that stood then. The work grows with what was recorded since
-    (``chrono_revisions_recorded``), not with the chronicle."""
+    now, plus those superseded since that stood then. The work grows with what was recorded since
+    (``chrono_revisions_recorded``, ``chrono_revisions_superseded``), not with the chronicle."""
     # The kept counts are of each family as it stands now: one that has changed since is counted from its rows.
     same = flt.partners is None or (flt.scope is not None and family(model, None).of(flt.scope) == flt.partners)
     found = kinds(model, flt, None) if same else counted(model, flt, None)
@@ -170,10 +170,7 @@ def _as_known(model: ReadModel, flt: Filter, known_at: datetime) -> dict[str, in
         params = [*params, *sorted(flt.partners)]
     moment = time_key(known_at)
     since = f"SELECT r.kind, COUNT(*) AS n FROM {{t:revisions}} r WHERE r.recorded_at > ? AND r.superseded_at IS NULL{holds}{touching} GROUP BY r.kind"
-    before = (
-        "SELECT r.kind, COUNT(*) AS n FROM {t:revisions} n JOIN {t:revisions} r ON r.aggregate = n.aggregate AND r.revision = n.revision - 1"
-        f" WHERE n.recorded_at > ? AND r.recorded_at <= ?{holds}{touching} GROUP BY r.kind"
-    )
+    before = f"SELECT r.kind, COUNT(*) AS n FROM {{t:revisions}} r WHERE r.superseded_at > ? AND r.recorded_at <= ?{holds}{touching} GROUP BY r.kind"
     for sign, query, moments in ((-1, since, [moment]), (1, before, [moment, moment])):
         for row in model.rows(query, [*moments, *params]):
             found[str(row["kind"])] = found.get(str(row["kind"]), 0) + sign * int(row["n"])
