@@ -324,9 +324,12 @@ def foreign(model: ReadModel, pid: str, known_at: datetime | None) -> bool:
 def overdue(model: ReadModel, day: int, known_at: datetime | None, limit: int) -> list[tuple[str, int]]:
     """Planned entries (not retracted) whose dates ended by ``day`` with no outcome recorded, in order."""
     known, params = model.known(known_at, "r")
+    # The overdue plans are found by their end (chrono_revisions_planned), then ordered. Asked in one
+    # query, PostgreSQL walked the chronicle's order for them, expecting plans all along it: at 1M
+    # entries, none overdue, it read every row (2.4 s). OFFSET 0 keeps the inner query apart.
     query = (
-        f"SELECT r.aggregate, r.revision FROM {{t:revisions}} r WHERE {known} AND r.status = 'planned' AND r.retracted = 0"
-        " AND r.latest IS NOT NULL AND r.latest <= ? ORDER BY r.order_key, r.entry LIMIT ?"
+        f"SELECT s.aggregate, s.revision FROM (SELECT r.aggregate, r.revision, r.order_key, r.entry FROM {{t:revisions}} r WHERE {known}"
+        " AND r.status = 'planned' AND r.retracted = 0 AND r.latest IS NOT NULL AND r.latest <= ? OFFSET 0) AS s ORDER BY s.order_key, s.entry LIMIT ?"
     )
     return [(str(row["aggregate"]), int(row["revision"])) for row in model.rows(query, [*params, day, limit])]
 
