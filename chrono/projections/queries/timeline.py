@@ -326,10 +326,12 @@ def overdue(model: ReadModel, day: int, known_at: datetime | None, limit: int) -
     known, params = model.known(known_at, "r")
     # The overdue plans are found by their end (chrono_revisions_planned), then ordered. Asked in one
     # query, PostgreSQL walked the chronicle's order for them, expecting plans all along it: at 1M
-    # entries, none overdue, it read every row (2.4 s). OFFSET 0 keeps the inner query apart.
+    # entries, none overdue, it read every row (2.4 s). OFFSET 0 keeps the inner query apart there
+    # (SQLite plans it well, and takes no OFFSET without a LIMIT).
+    fence = " OFFSET 0" if model.dialect.postgres else ""
     query = (
         f"SELECT s.aggregate, s.revision FROM (SELECT r.aggregate, r.revision, r.order_key, r.entry FROM {{t:revisions}} r WHERE {known}"
-        " AND r.status = 'planned' AND r.retracted = 0 AND r.latest IS NOT NULL AND r.latest <= ? OFFSET 0) AS s ORDER BY s.order_key, s.entry LIMIT ?"
+        f" AND r.status = 'planned' AND r.retracted = 0 AND r.latest IS NOT NULL AND r.latest <= ?{fence}) AS s ORDER BY s.order_key, s.entry LIMIT ?"
     )
     return [(str(row["aggregate"]), int(row["revision"])) for row in model.rows(query, [*params, day, limit])]
 
