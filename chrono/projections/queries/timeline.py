@@ -249,15 +249,22 @@ def firsts(model: ReadModel, families: dict[str, frozenset[str]], flt: Filter, k
     a dense family's by walking the chronicle's order, the others' from one query for all their partners
     (the first row of each partner's range, the least of a family's)."""
     out: dict[str, tuple[str, int]] = {}
-    every = _every(model, flt) if known_at is None else 0
-    sparse: dict[str, frozenset[str]] = {}
-    for pid, members in families.items():
-        family_merge = _Merge(model, attrs.evolve(flt, partners=members, scope=pid), known_at, False)
-        if members and family_merge._dense(1, every):
-            out.update((pid, (aggregate, revision)) for aggregate, revision, _ in family_merge._walk(1))
-        else:
-            sparse[pid] = members
+    sparse: dict[str, frozenset[str]] = dict(families)
+    if known_at is None:  # the kept counts of every family, read at once, say which to walk
+        every, held = _every(model, flt), kinds_of(model, families, _undated(flt))
+        for pid, members in families.items():
+            if members and _walks(1, every, sum(held[pid].values()), len(members)):
+                walked = _Merge(model, attrs.evolve(flt, partners=members, scope=pid), None, False)._walk(1)
+                out.update((pid, (aggregate, revision)) for aggregate, revision, _ in walked)
+                del sparse[pid]
     return out | _seek_firsts(model, sparse, flt, known_at)
+
+
+def _walks(wanted: int, every: int, held: int, partners: int) -> bool:
+    """Whether to walk the chronicle's order for ``wanted`` entries of a family of ``partners`` that
+    holds ``held`` of the ``every`` entries the filter asks for (a walked row costs about a seek)."""
+    rows = wanted * every  # expected rows walked, times ``held``
+    return held > 0 and rows <= WALK * held and rows <= 2 * (partners + wanted) * held
 
 
 def _undated(flt: Filter) -> Filter:
@@ -388,9 +395,7 @@ class _Merge:
         if self.known_at is not None or self.flt.scope is None:
             return False
         held = sum(kinds(self.model, _undated(self.flt), None).values())
-        every = _every(self.model, self.flt) if every is None else every
-        rows = wanted * every  # expected rows walked, times ``held``
-        return held > 0 and rows <= WALK * held and rows <= 2 * (len(self.ids) + wanted) * held
+        return _walks(wanted, _every(self.model, self.flt) if every is None else every, held, len(self.ids))
 
     def _walk(self, wanted: int) -> list[tuple[str, int, Key]]:
         """``first_keys`` by walking the chronicle's order, keeping the entries that touch the family."""
