@@ -322,7 +322,7 @@ def state(model: ReadModel, axes: Axes, *, latest: int = 10) -> State:
     registry = model.partners(axes.known_at)
     tree = family(model, axes.known_at)
     day = int(day_key(axes.as_of) or 0)
-    tops = [p.id for p in sorted(registry.values(), key=lambda p: p.id) if p.parent is None and queries_timeline.foreign(model, p.id, axes.known_at)]
+    tops = queries_timeline.foreign(model, [p.id for p in sorted(registry.values(), key=lambda p: p.id) if p.parent is None], axes.known_at)
     relations = tuple(relationships(model, axes, {pid: tree.of(pid) for pid in tops}))
     begun = Filter(begun_by=day)
     shown = queries_timeline.keys(model, begun, axes.known_at, 0, latest, backwards=True)[::-1]

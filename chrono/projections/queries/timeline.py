@@ -315,12 +315,19 @@ def kinds_of(model: ReadModel, families: dict[str, frozenset[str]], flt: Filter)
     return out
 
 
-def foreign(model: ReadModel, pid: str, known_at: datetime | None) -> bool:
-    """Whether an entry names ``pid`` or a partner below it as a partner (the foreign side), not only as an actor."""
-    if known_at is None:
-        return bool(model.rows("SELECT 1 AS found FROM {t:tallies} WHERE scope = ? AND side = 'partner' AND n > 0 LIMIT 1", [pid]))
-    from chrono.projections.queries.parts import family
+def foreign(model: ReadModel, pids: Sequence[str], known_at: datetime | None) -> list[str]:
+    """Those of ``pids`` that an entry names, or a partner below them, as a partner (the foreign side), not only as an actor."""
+    if not pids:
+        return []
+    if known_at is None:  # the kept counts of all of them, read at once
+        marks = ", ".join("?" for _ in pids)
+        rows = model.rows(f"SELECT DISTINCT scope FROM {{t:tallies}} WHERE scope IN ({marks}) AND side = 'partner' AND n > 0", list(pids))
+        found = {str(row["scope"]) for row in rows}
+        return [pid for pid in pids if pid in found]
+    return [pid for pid in pids if _foreign_then(model, pid, known_at)]
 
+
+def _foreign_then(model: ReadModel, pid: str, known_at: datetime) -> bool:
     ids = sorted(family(model, known_at).of(pid))
     known, params = model.known(known_at, "p")
     marks = ", ".join("?" for _ in ids)
