@@ -154,7 +154,7 @@ def _made_in(read: Any, facet: Facet) -> tuple[int, list[tuple[Any, ...]], list[
         for segment in chain(among.figures(), (piece for part in happenings for piece in among.happening(part))):
             for group in groups(segment.part, facet.by, wanted):
                 step(steps[group or NONE], segment)
-                if segment.claim is not None and segment.claim.conflict and segment.part is segment.claim.first and segment.state != COVERED:
+                if segment.claim is not None and segment.claim.conflict and segment.state != COVERED and _lists(segment, group, facet, wanted):
                     clashes.append(_clash(facet, group or NONE, segment))
         for group, by_day in steps.items():
             made = list(_running(facet, (group, metric, unit), by_day))
@@ -162,6 +162,14 @@ def _made_in(read: Any, facet: Facet) -> tuple[int, list[tuple[Any, ...]], list[
             if made:
                 keys.append(made[-1])
     return position, rows, keys, clashes
+
+
+def _lists(segment: Segment, group: str | None, facet: Facet, wanted: frozenset[str] | None) -> bool:
+    """Whether a conflicting claim is listed in ``group`` by this report: by its first report, and
+    in a group the first report is not in (by partner) by the report that is, as the rule's tally lists it."""
+    assert segment.claim is not None
+    first = segment.claim.first
+    return segment.part is first or group not in groups(first, facet.by, wanted)
 
 
 def _running(facet: Facet, key: Key, by_day: dict[int, list[Any]]) -> Iterator[tuple[Any, ...]]:
