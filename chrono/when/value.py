@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from datetime import date
 from typing import TYPE_CHECKING
 
 import attrs
@@ -12,27 +13,32 @@ from chrono.when.parsing import SINGLE, Analysis, analyse
 from chrono.when.points import PLAIN_RE, plain_point
 
 if TYPE_CHECKING:
-    from datetime import date
-
     import pendulum
 
 
-def _to_date(key: Key | None) -> pendulum.Date | None:
+def day_of(key: Key | None) -> date | None:
+    """A bound as a plain date, or None when open, unknown or outside 1..9999 (no pendulum:
+    a query asked as of a date, or for JSON bounds, starts without importing it)."""
     if key is None or not 1 <= key[0] <= 9999:
+        return None
+    return date(*key)
+
+
+def _to_date(key: Key | None) -> pendulum.Date | None:
+    plain = day_of(key)
+    if plain is None:
         return None
     # Imported when a bound is first asked for as a date: the command line's
     # cold start (DESIGN.md section 9) reads only keys.
     import pendulum
 
-    return pendulum.Date(*key)
+    return pendulum.Date(plain.year, plain.month, plain.day)
 
 
 def _iso(key: Key | None) -> str | None:
-    """A bound's ISO date, as ``_to_date(key).isoformat()`` gives it, without pendulum."""
-    if key is None or not 1 <= key[0] <= 9999:
-        return None
-    year, month, day = key
-    return f"{year:04d}-{month:02d}-{day:02d}"
+    """A bound's ISO date, as ``_to_date(key).isoformat()`` gives it."""
+    plain = day_of(key)
+    return None if plain is None else plain.isoformat()
 
 
 def _date_key(d: date) -> Key:

@@ -163,11 +163,8 @@ def _as_known(model: ReadModel, flt: Filter, known_at: datetime) -> dict[str, in
     if flt.partners is not None:
         if not flt.partners:
             return {}
-        marks = ", ".join("?" for _ in flt.partners)
-        touching = (
-            f" AND EXISTS (SELECT 1 FROM {{t:revision_partners}} x WHERE x.aggregate = r.aggregate AND x.revision = r.revision AND x.partner IN ({marks}))"
-        )
-        params = [*params, *sorted(flt.partners)]
+        touching, ids = _touches(model, sorted(flt.partners))
+        params = [*params, *ids]
     moment = time_key(known_at)
     since = f"SELECT r.kind, COUNT(*) AS n FROM {{t:revisions}} r WHERE r.recorded_at > ? AND r.superseded_at IS NULL{holds}{touching} GROUP BY r.kind"
     before = f"SELECT r.kind, COUNT(*) AS n FROM {{t:revisions}} r WHERE r.superseded_at > ? AND r.recorded_at <= ?{holds}{touching} GROUP BY r.kind"
@@ -265,6 +262,16 @@ def _walks(wanted: int, every: int, held: int, partners: int) -> bool:
     holds ``held`` of the ``every`` entries the filter asks for (a walked row costs about a seek)."""
     rows = wanted * every  # expected rows walked, times ``held``
     return held > 0 and rows <= WALK * held and rows <= 2 * (partners + wanted) * held
+
+
+def _touches(model: ReadModel, ids: Sequence[str]) -> tuple[str, list[str]]:
+    """`` AND`` a condition on the revision ``r`` that it names one of ``ids`` (as partner or actor), and its parameters."""
+    marks = ", ".join("?" for _ in ids)
+    # SQLite would probe the key once per id of the list; "+" makes it read the revision's few
+    # rows and test each (PostgreSQL plans that by itself, and has no unary plus for text).
+    partner = "p.partner" if model.dialect.postgres else "+p.partner"
+    clause = f" AND EXISTS (SELECT 1 FROM {{t:revision_partners}} p WHERE p.aggregate = r.aggregate AND p.revision = r.revision AND {partner} IN ({marks}))"
+    return clause, list(ids)
 
 
 def _undated(flt: Filter) -> Filter:
@@ -410,16 +417,12 @@ class _Merge:
         order, compare = ("DESC", "<") if self.backwards else ("", ">")
         if self.after is not None:
             where, params = where + f" AND (r.order_key, r.entry) {compare} (?, ?)", [*params, *self.after]
-        marks = ", ".join("?" for _ in self.ids)
-        # SQLite would probe the key once per id of the list; "+" makes it read the revision's few
-        # rows and test each (PostgreSQL plans that by itself, and has no unary plus for text).
-        partner = "p.partner" if self.model.dialect.postgres else "+p.partner"
+        touching, ids = _touches(self.model, self.ids)
         query = (
-            f"SELECT r.aggregate, r.revision, r.order_key, r.entry FROM {{t:revisions}} r WHERE {where} AND EXISTS (SELECT 1 FROM"
-            f" {{t:revision_partners}} p WHERE p.aggregate = r.aggregate AND p.revision = r.revision AND {partner} IN ({marks}))"
+            f"SELECT r.aggregate, r.revision, r.order_key, r.entry FROM {{t:revisions}} r WHERE {where}{touching}"
             f" ORDER BY r.order_key {order}, r.entry {order} LIMIT ?"
         )
-        rows = self.model.rows(query, [*params, *self.ids, wanted])
+        rows = self.model.rows(query, [*params, *ids, wanted])
         return [(str(row["aggregate"]), int(row["revision"]), (str(row["order_key"]), str(row["entry"]))) for row in rows]
 
     def _gather(self, ranges: Sequence[tuple[str, Key | None]], limit: int, found: dict[str, tuple[str, str, int]]) -> dict[str, Key | None]:
