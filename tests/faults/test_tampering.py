@@ -143,6 +143,35 @@ def test_an_accepted_rebuild_passes_again(store: tuple[str, Callable[[str], None
     assert _run(url, "audit", "--accept-anchor", accepted)[0] == 0
 
 
+def test_sqlite_compares_untouched_tables_itself(tmp_path: Path) -> None:
+    """Two plain SQLite stores are compared by SQLite (no row read into Python) when every table agrees."""
+    from chrono.projections.audit_tables import TABLES, compared, reference, same_tables
+
+    path = str(tmp_path / "store.sqlite")
+    _fill(path)
+    app = open_store(path)
+    try:
+        with reference(app) as scratch:
+            conditions = compared(app)
+            assert same_tables(app, scratch, conditions) == set(TABLES)
+            with sqlite3.connect(path) as connection:
+                connection.execute("UPDATE chrono_members SET low = '7' WHERE rowid = (SELECT MIN(rowid) FROM chrono_members)")
+            assert same_tables(app, scratch, conditions) == set(TABLES) - {"members"}
+    finally:
+        app.close()
+
+
+def test_a_row_doubled_for_one_deleted_is_found(tmp_path: Path) -> None:
+    """The same number of rows, the same distinct rows but one: compared as SQLite counts them, row for row."""
+    path = str(tmp_path / "store.sqlite")
+    _fill(path)
+    with sqlite3.connect(path) as connection:
+        first, second = connection.execute("SELECT rowid FROM chrono_members ORDER BY rowid LIMIT 2").fetchall()
+        connection.execute("INSERT INTO chrono_members SELECT * FROM chrono_members WHERE rowid = ?", first)
+        connection.execute("DELETE FROM chrono_members WHERE rowid = ?", second)
+    assert "chrono_members row" in _fails(path)
+
+
 # Damage of shapes chrono never writes: each is a finding of the audit (exit 1) and a clear error of a query.
 DAMAGE = {
     "state-as-text": "UPDATE stored_events SET state = CAST(state AS TEXT) WHERE rowid = 30",
