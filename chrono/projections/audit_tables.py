@@ -256,7 +256,7 @@ def _same(db: sqlite3.Connection, table: str, where: str, params: list[Any]) -> 
     grouped = [f"SELECT {columns}, count(*) FROM {name}.chrono_{table}{f' WHERE {where}' if where else ''} GROUP BY {columns}" for name in ("main", "made")]
     query = f"SELECT EXISTS ({grouped[0]} EXCEPT {grouped[1]}) OR EXISTS ({grouped[1]} EXCEPT {grouped[0]})"
     try:
-        return db.execute(query, [*params, *params, *params, *params]).fetchone() == (0,)
+        return bool(db.execute(query, [*params, *params, *params, *params]).fetchone() == (0,))
     except sqlite3.Error:  # a damaged table: the row by row comparison says how
         return False
 
