@@ -88,27 +88,38 @@ def _witness(where: str, head: Any) -> None:
 def cmd_rebuild(args: argparse.Namespace) -> int:
     """Make the read model again, once the log is found to be the one its chain recorded.
 
-    The tables are compared with the log first: a difference (a table changed
-    outside chrono) is repaired, but logged, and every later audit reports it
-    until it is accepted; the command then exits 1.
+    A read model is made from the log in a scratch store and compared with the
+    stored tables first: a difference (a table changed outside chrono) is
+    repaired, but logged, and every later audit reports it until it is
+    accepted; the command then exits 1. The tables made for the comparison are
+    the ones the store takes: the log is projected once.
     """
+    from contextlib import ExitStack
+
     from chrono.projections import audit_tables, ledger
     from chrono.projections.readmodel import ReadModel
     from chrono.render.progress import progress
 
     app = open_chronicle(args)
     ledger.verify(app)  # before anything: a log that parted from its chain is not rebuilt over
-    with progress("checking the read model against the log", app.head_position()) as tracker:
-        found = _differences(app, audit_tables, tracker)
-    if found:
-        ledger.record_incident(app, found)
-    elif not args.force and _settled(app):
-        # The reference just made from the log is the rebuild: every row of the store already is it.
-        err(f"the read model agrees with the log in every table; nothing to make again (head at position {app.head_position()}; --force makes it anyway)")
-        return 0
-    with progress("rebuilding the read model", app.head_position()) as tracker:
-        done = ReadModel(app, repair=True).rebuild(tracker)
-    err(f"rebuilt the read model from {done} events; head at position {app.head_position()}")
+    with ExitStack() as stack:
+        with progress("checking the read model against the log", app.head_position()) as tracker:
+            scratch, found = _checked(app, stack, tracker)
+        if found:
+            ledger.record_incident(app, found)
+        elif not args.force and _settled(app):
+            # The reference just made from the log is the rebuild: every row of the store already is it.
+            err(f"the read model agrees with the log in every table; nothing to make again (head at position {app.head_position()}; --force makes it anyway)")
+            return 0
+        model = ReadModel(app, repair=True)
+        if scratch is None:  # no reference could be made: the rebuild meets what stopped it
+            with progress("rebuilding the read model", app.head_position()) as tracker:
+                model.rebuild(tracker)
+        else:
+            with progress("taking the tables made from the log", None) as tracker:
+                model.adopt(audit_tables.made(scratch), audit_tables.made_positions(scratch), tracker)
+    ReadModel(app).catch_up()  # what the log holds after where the tables stood
+    err(f"rebuilt the read model from {app.head_position()} events; head at position {app.head_position()}")
     if found:
         err(f"the read model differed from the log ({found}): it was made again, and every audit reports this until it is accepted")
         return 1
@@ -125,8 +136,10 @@ def _settled(app: Chronicle) -> bool:
     return not unfinished and tracked(app, NAME) == app.head_position()
 
 
-def _differences(app: Chronicle, audit_tables: Any, tracker: Any) -> str:
-    """The first table difference found, in a line ('' when the tables agree with the log)."""
+def _checked(app: Chronicle, stack: Any, tracker: Any) -> tuple[Any, str]:
+    """A read model made from the log (kept open on ``stack``; None when it could not be made)
+    and the first table difference found, in a line ('' when the tables agree with it)."""
+    from chrono.projections import audit_tables
     from chrono.projections.rawlog import tracked
     from chrono.projections.reader import NAME
 
@@ -134,13 +147,21 @@ def _differences(app: Chronicle, audit_tables: Any, tracker: Any) -> str:
     position = tracked(app, NAME)
     until = position if position is not None and position < app.head_position() else None
     try:
-        found = audit_tables.compare(app, tracker, until)
+        scratch = stack.enter_context(audit_tables.reference(app, tracker, until))
     except Exception as error:  # a store damaged past reading: that is a difference too
-        return f"the tables could not be read ({type(error).__name__}: {str(error)[:120]})"
+        return None, _unreadable(error)
+    try:
+        found = list(audit_tables.differences(app, scratch))
+    except Exception as error:
+        return scratch, _unreadable(error)
     if not found:
-        return ""
+        return scratch, ""
     more = f" and {len(found) - 1} more table(s)" if len(found) > 1 else ""
-    return str(found[0].message) + more
+    return scratch, str(found[0].message) + more
+
+
+def _unreadable(error: Exception) -> str:
+    return f"the tables could not be read ({type(error).__name__}: {str(error)[:120]})"
 
 
 def _commands_from(record: dict[str, Any]) -> list[Any]:

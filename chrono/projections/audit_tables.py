@@ -187,6 +187,26 @@ def _facet(spec: str) -> Any:
     return facet if facet.name == spec else None
 
 
+def made(scratch: Any) -> Iterator[tuple[str, list[str], Iterator[tuple[Any, ...]]]]:
+    """Every derived table of the ``reference``: its name, its columns and its rows, streamed (``ReadModel.adopt``)."""
+    from chrono.projections.schema import DERIVED
+
+    dialect = dialect_of(scratch)
+    for table in DERIVED:
+        with scratch.recorder.datastore.transaction(commit=False) as cursor:
+            cursor.execute(dialect.sql(f"SELECT * FROM {{t:{table}}} LIMIT 0"))
+            columns = [str(column[0]) for column in getattr(cursor, "sqlite_cursor", cursor).description]
+        yield table, columns, _rows(scratch, dialect, f"SELECT {', '.join(columns)} FROM {{t:{table}}}")
+
+
+def made_positions(scratch: Any) -> dict[str, int]:
+    """The positions the ``reference``'s tables were made at (the read model's, and each facet's)."""
+    from chrono.projections.reader import NAME
+
+    rows = _rows(scratch, dialect_of(scratch), "SELECT name, position FROM {t:tracking} WHERE name = ? OR name LIKE ?", [NAME, f"{NAME}/%"])
+    return {str(name): int(position) for name, position in rows if str(name).startswith((NAME + "/totals/", NAME + "/members/")) or name == NAME}
+
+
 # -- the comparison --------------------------------------------------------------------------------------
 
 
@@ -252,13 +272,30 @@ def same_tables(app: Any, scratch: Any, conditions: dict[str, tuple[str, list[An
 
 def _same(db: sqlite3.Connection, table: str, where: str, params: list[Any]) -> bool:
     """Whether ``table`` holds the same rows, each as many times, in the main and the ``made`` database."""
-    columns = ", ".join(TABLES[table][1])
-    grouped = [f"SELECT {columns}, count(*) FROM {name}.chrono_{table}{f' WHERE {where}' if where else ''} GROUP BY {columns}" for name in ("main", "made")]
-    query = f"SELECT EXISTS ({grouped[0]} EXCEPT {grouped[1]}) OR EXISTS ({grouped[1]} EXCEPT {grouped[0]})"
+    width, columns = TABLES[table]
+    cond = f" WHERE {where}" if where else ""
+    if width == len(columns):  # no key: each distinct row and how many times it is there, both ways
+        listed = ", ".join(columns)
+        grouped = [f"SELECT {listed}, count(*) FROM {name}.chrono_{table}{cond} GROUP BY {listed}" for name in ("main", "made")]
+        query = f"SELECT NOT (EXISTS ({grouped[0]} EXCEPT {grouped[1]}) OR EXISTS ({grouped[1]} EXCEPT {grouped[0]}))"
+        return _answer(db, query, params * 4) == (1,)
+    # A key the made table holds once per row: as many rows, each stored row made (looked up by its
+    # key), and no key stored twice, is the same rows, without sorting whole rows.
+    equal = " AND ".join(f"b.{column} IS a.{column}" for column in columns)
+    query = (
+        f"SELECT (SELECT count(*) FROM main.chrono_{table}{cond}), (SELECT count(*) FROM made.chrono_{table}{cond}),"
+        f" (SELECT count(*) FROM main.chrono_{table} AS a WHERE {where or 1} AND EXISTS (SELECT 1 FROM made.chrono_{table} AS b WHERE {equal})),"
+        f" (SELECT count(*) FROM (SELECT DISTINCT {', '.join(columns[:width])} FROM main.chrono_{table}{cond}))"
+    )
+    found = _answer(db, query, params * 4)
+    return found is not None and len(set(found)) == 1
+
+
+def _answer(db: sqlite3.Connection, query: str, params: list[Any]) -> tuple[Any, ...] | None:
     try:
-        return bool(db.execute(query, [*params, *params, *params, *params]).fetchone() == (0,))
+        return tuple(db.execute(query, params).fetchone())
     except sqlite3.Error:  # a damaged table: the row by row comparison says how
-        return False
+        return None
 
 
 def _sqlite_file(app: Any) -> Path | None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable, Iterator, Sequence
-from itertools import groupby
+from itertools import groupby, islice
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -187,6 +187,27 @@ class ReadModel(Reader):
         retry_busy(self._recount)
         return done
 
+    def adopt(self, made: Iterator[tuple[str, Sequence[str], Iterator[tuple[Any, ...]]]], tracked: dict[str, int], progress: Any = None) -> None:
+        """Take as this read model's the tables made from this very log elsewhere (``audit_tables.reference``,
+        which ``chrono rebuild`` has just compared with these): each table's columns and rows, and the
+        positions they were made at. One transaction replaces every derived row; the secondary indexes are
+        made after, as a rebuild makes them (the tracking marker covers a process cut short in between).
+        The chain is kept as it is. Copying the rows is a fraction of making them a second time."""
+        with self.datastore.transaction(commit=True) as cursor:
+            self._lock(cursor)
+            for statement in [*drops(self.dialect), *tables(self.dialect)[1:]]:
+                cursor.execute(statement)
+            cursor.execute(self.sql("DELETE FROM {t:tracking} WHERE name = ? OR name LIKE ?"), (NAME, f"{NAME}/%"))
+            for table, columns, rows in made:
+                while chunk := list(islice(rows, REBUILD_PAGE)):
+                    self.insert(cursor, table, chunk, columns)
+                    if progress is not None:
+                        progress(len(chunk))
+            marks = [*tracked.items(), (INDEXING, 0)]
+            cursor.executemany(self.sql("INSERT INTO {t:tracking} (name, position) VALUES (?, ?)"), marks)
+        self._parent_map = None
+        retry_busy(self._index)
+
     def _write_held_counts(self) -> None:
         assert self._held_counts is not None
         with self.datastore.transaction(commit=True) as cursor:
@@ -344,11 +365,11 @@ class ReadModel(Reader):
         cursor.execute(self.sql("UPDATE {t:tracking} SET position = ? WHERE name = ? AND position = ?"), (position, name, start))
         return rowcount(cursor) == 1
 
-    def insert(self, cursor: Any, table: str, rows: Sequence[tuple[Any, ...]]) -> None:
-        """Add ``rows`` to ``table`` (COPY on PostgreSQL, executemany on SQLite)."""
+    def insert(self, cursor: Any, table: str, rows: Sequence[tuple[Any, ...]], columns: Sequence[str] | None = None) -> None:
+        """Add ``rows`` of ``columns`` (the table's own, by default) to ``table`` (COPY on PostgreSQL, executemany on SQLite)."""
         if not rows:
             return
-        columns = COLUMNS[table]
+        columns = COLUMNS[table] if columns is None else columns
         if self.dialect.postgres:
             with cursor.copy(f"COPY {self.dialect.table(table)} ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in rows:
