@@ -10,7 +10,7 @@ referenced) are reported beside them: a chronicle keeps conflicts on purpose.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -21,8 +21,7 @@ from chrono.events.application import Chronicle
 from chrono.events.entry import Entry
 from chrono.events.values import Partner
 from chrono.projections import chain, ledger
-from chrono.projections.rawlog import raw_log, stored_links, tracked
-from chrono.projections.reader import STATE
+from chrono.projections.rawlog import later_versions, raw_log, stored_links, tracked
 from chrono.projections.readmodel import ReadModel, fresh
 from chrono.projections.witness import Witnessed
 from chrono.store.failures import describe_failure, first_line
@@ -186,52 +185,76 @@ def _behind(app: Chronicle, problems: list[Finding]) -> int | None:
     return position
 
 
-def check_tables(
-    app: Chronicle, problems: list[Finding], progress: Callable[[int], None] | None, chronicle: Callable[[Any], None], until: int | None = None
-) -> None:
-    """Every read-model table against one made from the log; ``chronicle`` then reads the one made (the log's truth)."""
+def check_tables(app: Chronicle, problems: list[Finding], progress: Callable[[int], None] | None, chronicle: ChronicleCheck, until: int | None = None) -> None:
+    """Every read-model table against one made from the log; ``chronicle`` is shown every entry as it
+    is made (the log's truth), and then the partners of the one made."""
     from chrono.projections import audit_tables
 
     try:
-        with audit_tables.reference(app, progress, until) as scratch:
+        with audit_tables.reference(app, progress, until, chronicle.see) as scratch:
             for difference in audit_tables.differences(app, scratch):
                 problems.append(Finding("table", difference.message, id=f"chrono_{difference.table}"))
-            chronicle(scratch)
+            chronicle.read_partners(ReadModel(scratch))
     except audit_tables.Unreadable as error:
         problems.append(Finding("projection", f"the log cannot be made into a read model ({error})"))
 
 
-def current(model: ReadModel) -> Iterator[Entry]:
-    """The current revision of every entry, streamed."""
-    with model.reads() as read:
-        query = f"SELECT r.aggregate, r.revision, {STATE} FROM {model.stated('revisions')} WHERE r.superseded_at IS NULL"
-        for row in read.stream(query, ()):
-            # Not checked value by value: a read model made from the log just now; a damaged value
-            # fails the chronicle's checks, which says so.
-            yield model.row_aggregate(row, checked=False)
+class ChronicleCheck:
+    """Problems (a source without a quote) and findings about the chronicle, one entry at a time.
 
+    Shown every revision as the audit's reference read model projects it
+    (``see``), it checks the last of each entry: ``finals`` holds the last
+    version of each aggregate with more than one. The log is decoded once for
+    the tables and the chronicle alike.
+    """
 
-def check_chronicle(entries: Iterable[Entry], partners: Mapping[str, Partner], today: date) -> tuple[list[Finding], list[Finding]]:
-    """Problems (a source without a quote) and findings about the chronicle, in one pass over the entries."""
-    problems: list[Finding] = []
-    findings: list[Finding] = []
-    referenced: set[str] = set()
-    claims = _Claims()
-    for entry in entries:
+    def __init__(self, today: date, finals: Mapping[str, int]) -> None:
+        self.today, self.finals = today, finals
+        self.problems: list[Finding] = []
+        self.findings: list[Finding] = []
+        self.referenced: set[str] = set()
+        self.claims = _Claims()
+        self.partners: Mapping[str, Partner] | None = None
+        self.error: str | None = None
+
+    def see(self, aggregate: Any) -> None:
+        if self.error is not None or not isinstance(aggregate, Entry) or aggregate.version < self.finals.get(aggregate.id.hex, 1):
+            return
+        try:
+            self.check(aggregate)
+        except Exception as error:  # damaged data can break a check anywhere: the audit says so once
+            # Kept as words: the exception's frames would hold the reference store's reads open past its closing.
+            self.error = unchecked(error)
+
+    def read_partners(self, model: ReadModel) -> None:
+        """The registry of the read model made from the log (read while it is open)."""
+        try:
+            self.partners = model.partners()
+        except Exception as error:
+            self.error = self.error or unchecked(error)
+
+    def check(self, entry: Entry) -> None:
         if entry.retracted:
-            continue
-        referenced |= {*entry.facts.partners, *entry.facts.actors}
+            return
+        self.referenced |= {*entry.facts.partners, *entry.facts.actors}
         if not entry.sources or any(not s.quote.strip() for s in entry.sources):
-            problems.append(Finding("sources", "an entry without a quoted source", id=entry.slug))
-        if entry.status == "planned" and entry.facts.when.ends_on_or_before(today):
-            findings.append(Finding("overdue", f"planned for {entry.facts.when.edtf}, no outcome recorded", id=entry.slug))
-        findings.extend(_dated_after_source(entry))
-        claims.add(entry)
-    findings.extend(claims.conflicts())
-    ancestors = _ancestors(referenced, partners)
-    for pid in sorted(set(partners) - referenced - ancestors):
-        findings.append(Finding("unreferenced", "a partner no entry refers to", id=pid))
-    return problems, findings
+            self.problems.append(Finding("sources", "an entry without a quoted source", id=entry.slug))
+        if entry.status == "planned" and entry.facts.when.ends_on_or_before(self.today):
+            self.findings.append(Finding("overdue", f"planned for {entry.facts.when.edtf}, no outcome recorded", id=entry.slug))
+        self.findings.extend(_dated_after_source(entry))
+        self.claims.add(entry)
+
+    def result(self) -> tuple[list[Finding], list[Finding]]:
+        """The problems and the findings, once every entry was seen."""
+        if self.error is not None:
+            return [Finding("chronicle", self.error)], []
+        if self.partners is None:
+            return [], []  # no read model could be made from the log: the audit says why
+        partners = self.partners
+        findings = [*self.findings, *self.claims.conflicts()]
+        ancestors = _ancestors(self.referenced, partners)
+        findings += [Finding("unreferenced", "a partner no entry refers to", id=pid) for pid in sorted(set(partners) - self.referenced - ancestors)]
+        return self.problems, findings
 
 
 def _dated_after_source(entry: Entry) -> Iterator[Finding]:
@@ -306,16 +329,14 @@ def audit(
     problems = chain_problems + anchor_problems + problems
     findings += anchor_findings + excused
     step("tables")
-    day = today or date.today()
-
-    def chronicle(scratch: Any) -> None:
-        step("chronicle")
-        model = ReadModel(scratch)
-        found, noted = _guarded("chronicle", problems, lambda: check_chronicle(current(model), model.partners(), day), ([], []))
+    finals = _guarded("chronicle", problems, lambda: later_versions(app, until), None)
+    chronicle = ChronicleCheck(today or date.today(), finals or {})
+    _guarded("table", problems, lambda: check_tables(app, problems, tick, chronicle, until), None)
+    step("chronicle")
+    if finals is not None:
+        found, noted = _guarded("chronicle", problems, chronicle.result, ([], []))
         problems.extend(found)
         findings.extend(noted)
-
-    _guarded("table", problems, lambda: check_tables(app, problems, tick, chronicle, until), None)
     return AuditReport(head=head, problems=tuple(problems), findings=tuple(findings), events=count)
 
 
@@ -330,5 +351,10 @@ def _guarded(check: str, problems: list[Finding], run: Any, fallback: Any) -> An
         if failure is not None:  # a full disk, a lost connection, a lock: named as such
             problems.append(Finding(check, failure))
         else:
-            problems.append(Finding(check, f"could not be checked on this store ({type(error).__name__}: {first_line(error)})"))
+            problems.append(Finding(check, unchecked(error)))
     return fallback
+
+
+def unchecked(error: Exception) -> str:
+    """What a check that damaged data broke says."""
+    return f"could not be checked on this store ({type(error).__name__}: {first_line(error)})"

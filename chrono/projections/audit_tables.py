@@ -73,9 +73,12 @@ def compare(app: Any, progress: Callable[[int], None] | None = None, until: int 
 
 
 @contextmanager
-def reference(app: Any, progress: Callable[[int], None] | None = None, until: int | None = None) -> Iterator[Any]:
+def reference(
+    app: Any, progress: Callable[[int], None] | None = None, until: int | None = None, observer: Callable[[Any], None] | None = None
+) -> Iterator[Any]:
     """A read model made from ``app``'s stored events (up to position ``until``: where its own read
-    model stands) in a scratch store, with the facets ``app`` holds."""
+    model stands) in a scratch store, with the facets ``app`` holds; ``observer`` is shown every
+    revision as it is projected (``ReadModel.observer``)."""
     from chrono.events.application import Chronicle
 
     with tempfile.TemporaryDirectory(prefix="chrono-audit-") as directory:
@@ -83,17 +86,18 @@ def reference(app: Any, progress: Callable[[int], None] | None = None, until: in
         env |= {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(Path(directory) / "reference.sqlite")}
         scratch = Chronicle(env=env)
         try:
-            _make(app, scratch, progress, until)
+            _make(app, scratch, progress, until, observer)
             yield scratch
         finally:
             scratch.close()
 
 
-def _make(app: Any, scratch: Any, progress: Callable[[int], None] | None, until: int | None) -> None:
+def _make(app: Any, scratch: Any, progress: Callable[[int], None] | None, until: int | None, observer: Callable[[Any], None] | None) -> None:
     from chrono.projections.readmodel import ReadModel
 
     stages = _facets(app)
     model = ReadModel(scratch)
+    model.observer = observer
     copied, made = 0, False
     for position in sorted(p for p in stages if until is None or p <= until):
         copied = _copy(app, scratch, copied, position, progress)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from uuid import UUID
 
 import attrs
 
@@ -55,6 +56,20 @@ def raw_log(app: Any, start: int = 1) -> Iterator[Raw]:
         if len(rows) < PAGE:
             return
         start = int(rows[-1]["id"]) + 1
+
+
+def later_versions(app: Any, until: int | None = None) -> dict[str, int]:
+    """The aggregates with more than one event (up to position ``until``), by hex id, and their last version."""
+    dialect = dialect_of(app)
+    column = "notification_id" if dialect.postgres else "rowid"
+    bound = "" if until is None else f" WHERE {column} <= {int(until)}"
+    query = (
+        f"SELECT originator_id, MAX(originator_version) AS last FROM {dialect.prefix}{app.recorder.events_table_name}{bound}"
+        " GROUP BY originator_id HAVING MAX(originator_version) > 1"
+    )
+    with app.recorder.datastore.transaction(commit=False) as cursor:
+        cursor.execute(query)
+        return {UUID(str(row["originator_id"])).hex: int(row["last"]) for row in cursor.fetchall()}
 
 
 def stored_links(app: Any) -> Iterator[tuple[int, str]]:

@@ -23,7 +23,6 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from itertools import groupby, islice
 from typing import Any, TypeVar
-from uuid import UUID
 
 from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import OperationalError
@@ -32,7 +31,7 @@ from chrono.collector import cycles_collected_after
 from chrono.events.application import Chronicle
 from chrono.events.entry import Entry, PartnerRecord
 from chrono.projections import chain, ledger, tallies
-from chrono.projections.rawlog import stored_links
+from chrono.projections.rawlog import later_versions, stored_links
 from chrono.projections.reader import NAME, STATE, Reader, value
 from chrono.projections.rows import Rows, date_key, time_key
 from chrono.projections.schema import COLUMNS, DERIVED, drops, indexes, kept, secondary, statements, tables
@@ -88,6 +87,7 @@ class ReadModel(Reader):
         self._followed = -1  # the last position a write this read model followed ended at
         self._held_counts: Tallies | None = None  # the entry counts a write or rebuild changed so far
         self._deferred = False  # whether the write under way dropped the secondary indexes, to make them at its end
+        self.observer: Callable[[Any], None] | None = None  # shown each entry or partner revision as it is projected
         if retry_busy(self._create):
             retry_busy(self._index)
 
@@ -175,7 +175,7 @@ class ReadModel(Reader):
             # Until the counts gathered over the whole rebuild are written, they
             # are stale: a rebuild cut short has them made again from the rows.
             cursor.execute(self.sql("INSERT INTO {t:tracking} (name, position) VALUES (?, 0)"), (STALE_TALLIES,))
-        self._last = self._later_versions()
+        self._last = later_versions(self.app)
         self._parent_map = {}
         self._held_counts = Tallies({})
         try:
@@ -213,13 +213,6 @@ class ReadModel(Reader):
         with self.datastore.transaction(commit=True) as cursor:
             cursor.execute(self.sql("DELETE FROM {t:tracking} WHERE name = ?"), (STALE_TALLIES,))
             self._count(cursor, self._held_counts)  # stale again if a partner moved in the log
-
-    def _later_versions(self) -> dict[str, int]:
-        """The aggregates with more than one event, and their last version."""
-        query = f"SELECT originator_id, MAX(originator_version) AS last FROM {self._events_table()} GROUP BY originator_id HAVING MAX(originator_version) > 1"
-        with self.datastore.transaction(commit=False) as cursor:
-            cursor.execute(query)
-            return {UUID(str(value(row, "originator_id"))).hex: int(value(row, "last")) for row in cursor.fetchall()}
 
     def _index(self) -> None:
         """Make the secondary indexes (again) and clear the rebuild's marker."""
@@ -418,6 +411,8 @@ class ReadModel(Reader):
             counted.entry(previous.facts, previous.kind, previous.status, previous.retracted, -1)
         aggregate = event.mutate(previous)
         current[aggregate_id] = aggregate
+        if self.observer is not None:
+            self.observer(aggregate)
         recorded = time_key(event.timestamp)
         if version == 1:
             topic, state = None, None  # the creation event in the log is the state
