@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from chrono.cli import choices
-from chrono.projections.queries.timeline import Filter
+from chrono.projections.queries.filters import Filter
 
 
 def timeline_filter(args: argparse.Namespace, partners: Mapping[str, Any], begun_by: date | None) -> Filter:

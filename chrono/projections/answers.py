@@ -21,10 +21,11 @@ from chrono.projections.counting import COVERED, DEFINITE, POSSIBLE, Family, Jud
 from chrono.projections.counting.claims import Claim
 from chrono.projections.counting.grouping import GROUPINGS, group_order, groups
 from chrono.projections.hierarchy import ancestry
+from chrono.projections.queries import counts as queries_counts
 from chrono.projections.queries import log as queries_log
 from chrono.projections.queries import timeline as queries_timeline
+from chrono.projections.queries.filters import Filter
 from chrono.projections.queries.parts import family, parts
-from chrono.projections.queries.timeline import Filter
 from chrono.projections.readmodel import ReadModel
 from chrono.projections.results import (
     Activity,
@@ -205,7 +206,7 @@ def timeline(model: ReadModel, axes: Axes, flt: Filter, *, page: int = 0, limit:
     with ``stream``, read a chunk at a time as they are used (``entries`` is then an iterator)."""
     size = limit if limit > 0 else DEFAULT_PAGE if page else 0
     offset = (page - 1) * size if page else 0
-    total = queries_timeline.count(model, flt, axes.known_at)
+    total = queries_counts.count(model, flt, axes.known_at)
     if stream and not size:
         entries: Any = dated(queries_timeline.stream(model, flt, axes.known_at), axes)
     else:
@@ -227,7 +228,7 @@ def _bounds(entry: Entry) -> tuple[int | None, int | None]:
 
 def _grouping(model: ReadModel, flt: Filter, axes: Axes) -> str:
     """``decade`` when the entries' starts span more than DECADE_SPAN years, else ``year``."""
-    kept = queries_timeline.years(model, flt, axes.known_at)
+    kept = queries_counts.years(model, flt, axes.known_at)
     if kept is not None:
         return "decade" if kept[1] - kept[0] > DECADE_SPAN else "year"
     first = model.revisions_of(queries_timeline.keys(model, flt, axes.known_at, 0, 1))
@@ -252,7 +253,7 @@ def history(
     day = int(day_key(axes.as_of) or 0)
     shown = Filter(partners=ids, scope=None if exact else pid, begun_by=day if strict else None)
     children = tuple(
-        (child, queries_timeline.count(model, Filter(partners=tree.of(child.id), scope=child.id, begun_by=shown.begun_by), axes.known_at))
+        (child, queries_counts.count(model, Filter(partners=tree.of(child.id), scope=child.id, begun_by=shown.begun_by), axes.known_at))
         for child in sorted((p for p in registry.values() if p.parent == pid), key=lambda p: p.id)
     )  # fmt: skip
     first = model.revisions_of(queries_timeline.keys(model, shown, axes.known_at, 0, 1))
@@ -284,8 +285,8 @@ def relationship(model: ReadModel, axes: Axes, pid: str, ids: frozenset[str], *,
     tallied = {(c.metric, c.unit): c for c in made}
     return Relationship(
         pid, since("RelationsEstablished"), since("TwinningSigned"), tallied.get(("agreements", "agreement")),
-        IdPage(tuple(e.slug for e in shown), queries_timeline.count(model, mechanisms, axes.known_at)),
-        queries_timeline.kinds(model, Filter(partners=ids, scope=scope, statuses=HAPPENED, begun_by=day), axes.known_at),
+        IdPage(tuple(e.slug for e in shown), queries_counts.count(model, mechanisms, axes.known_at)),
+        queries_counts.kinds(model, Filter(partners=ids, scope=scope, statuses=HAPPENED, begun_by=day), axes.known_at),
     )  # fmt: skip
 
 
@@ -305,7 +306,7 @@ def relationships(model: ReadModel, axes: Axes, families: dict[str, frozenset[st
         found = queries_timeline.firsts(model, families, attrs.evolve(counted, kinds=frozenset({kind})), None)
         decoded = dict(zip(found, model.revisions_of(list(found.values())), strict=True))
         since[kind] = {pid: Since(entry, certainty(*_bounds(entry), day)) for pid, entry in decoded.items()}
-    kinds = queries_timeline.kinds_of(model, families, counted)
+    kinds = queries_counts.kinds_of(model, families, counted)
     agreements = totals.read_many(model, [Facet(pid) for pid in families], day, "agreements")
     out = []
     for pid in families:

@@ -19,7 +19,7 @@ from chrono.interchange.changes import parse_changes
 from chrono.interchange.importing import import_files
 from chrono.projections import answers, readmodel
 from chrono.projections.hierarchy import descendants
-from chrono.projections.queries.timeline import Filter
+from chrono.projections.queries.filters import Filter
 from chrono.projections.readmodel import ReadModel, fresh
 from chrono.projections.results import Axes
 from chrono.store import open_store
@@ -72,9 +72,10 @@ def test_history_pages_are_the_timeline_in_order(model: ReadModel) -> None:
 def test_a_familys_pages_walked_along_the_chronicle_or_merged_from_its_partners_are_the_same(
     model: ReadModel, walk: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from chrono.projections.queries import counts
     from chrono.projections.queries import timeline as queries_timeline
 
-    monkeypatch.setattr(queries_timeline, "WALK", walk)  # 0: always each partner's range; 10**9: always the chronicle's order
+    monkeypatch.setattr(counts, "WALK", walk)  # 0: always each partner's range; 10**9: always the chronicle's order
     partners = model.partners()
     for pid in ("china", "cn-p1", "japan", "org-3"):
         family = frozenset(descendants(pid, partners))
@@ -176,11 +177,11 @@ def test_postgres_planner_statistics_are_gathered_as_the_log_grows(postgres_url:
 
 def _counts_both_ways(model: ReadModel, pid: str | None, **fields: object) -> tuple[int, int]:
     """A filter's total from the kept counts, and by counting its rows (no scope: the counts cannot be used)."""
-    from chrono.projections.queries import timeline as queries
+    from chrono.projections.queries import counts
 
     partners = frozenset(descendants(pid, model.partners())) if pid else None
-    kept = queries.count(model, Filter(partners=partners, scope=pid or "", **fields), None)  # type: ignore[arg-type]
-    rows = queries.counted(model, Filter(partners=partners, **fields), None)  # type: ignore[arg-type]
+    kept = counts.count(model, Filter(partners=partners, scope=pid or "", **fields), None)  # type: ignore[arg-type]
+    rows = counts.counted(model, Filter(partners=partners, **fields), None)  # type: ignore[arg-type]
     return kept, sum(rows.values())
 
 

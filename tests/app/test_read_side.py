@@ -10,7 +10,7 @@ import pytest
 from chrono.interchange.bundled import import_bundled
 from chrono.interchange.shapes import entry_json
 from chrono.projections import answers
-from chrono.projections.queries.timeline import Filter
+from chrono.projections.queries.filters import Filter
 from chrono.projections.readmodel import ReadModel, fresh
 from chrono.projections.results import Axes
 from chrono.store import open_store

@@ -36,7 +36,7 @@ from chrono.interchange.importing import commands
 from chrono.interchange.reading import read_records
 from chrono.projections import answers
 from chrono.projections.audit import audit
-from chrono.projections.queries.timeline import Filter
+from chrono.projections.queries.filters import Filter
 from chrono.projections.readmodel import ReadModel
 from chrono.projections.results import Axes
 from chrono.store import open_store

@@ -28,9 +28,9 @@ from chrono.events.commands import Origin
 from chrono.interchange.changes import parse_changes
 from chrono.interchange.importing import import_files
 from chrono.projections import answers
-from chrono.projections.queries import timeline as queries_timeline
+from chrono.projections.queries import counts as queries_counts
+from chrono.projections.queries.filters import Filter
 from chrono.projections.queries.parts import family
-from chrono.projections.queries.timeline import Filter
 from chrono.projections.readmodel import fresh
 from chrono.projections.replay import replay
 from chrono.projections.results import Axes, Counter
@@ -176,7 +176,7 @@ def check(app: Chronicle, moments: list[datetime], days: list[date], partner: st
                 Filter(partners=family(model, known_at).of(partner), scope=partner, begun_by=key),
                 Filter(partners=family(model, None).of(partner), scope=partner, statuses=frozenset({"planned"})),
             ):
-                assert queries_timeline.kinds(model, flt, known_at) == queries_timeline.counted(model, flt, known_at), (flt, known_at)
+                assert queries_counts.kinds(model, flt, known_at) == queries_counts.counted(model, flt, known_at), (flt, known_at)
     far = Fold(model.entries(), PARENTS).counters(99991231)
     running: dict[tuple[str, str], Decimal] = {}
     for step in replay(app.domain_events()):

@@ -18,77 +18,10 @@ from typing import Any
 import attrs
 
 from chrono.events.entry import Entry
-from chrono.projections.counting.rule import year_of
+from chrono.projections.queries.counts import kinds, kinds_of, overall, walks
+from chrono.projections.queries.filters import Filter, Key, touches, undated
 from chrono.projections.queries.parts import family
 from chrono.projections.readmodel import ReadModel
-from chrono.projections.rows import time_key
-from chrono.projections.schema import order_key
-from chrono.projections.tallies import OPEN_YEAR
-
-Key = tuple[str, str]  # (order key, entry id): where an entry stands in the chronicle's order
-WALK = 2000  # rows of the chronicle's order a page of a family may walk instead of seeking into each partner's range
-
-
-@attrs.frozen
-class Filter:
-    """Which entries a timeline holds.
-
-    Attributes:
-        partners: ids an entry must touch (as partner or actor); None for all.
-        scope: the one partner whose family ``partners`` is, if it is one
-            family: the entry counts of ``projections.tallies`` are kept per family.
-        kinds: kinds to keep (all when empty).
-        statuses: statuses to keep (all when empty).
-        start: keep entries whose dates may end on or after this day key.
-        end: keep entries whose dates may start on or before this day key.
-        begun_by: keep entries begun by this day key (an as-of date).
-        retracted: keep retracted entries too.
-    """
-
-    partners: frozenset[str] | None = None
-    scope: str | None = None
-    kinds: frozenset[str] = frozenset()
-    statuses: frozenset[str] = frozenset()
-    start: int | None = None
-    end: int | None = None
-    begun_by: int | None = None
-    retracted: bool = False
-
-    def where(self, model: ReadModel, known_at: datetime | None, alias: str) -> tuple[str, list[Any]]:
-        """The SQL condition (and its parameters) on ``alias`` (revisions or revision_partners)."""
-        clause, params = model.known(known_at, alias)
-        more, values = self.holds(alias)
-        return clause + more, params + values
-
-    def holds(self, alias: str) -> tuple[str, list[Any]]:
-        """`` AND`` the conditions on a revision's own columns (``alias``: revisions or revision_partners), its partners aside."""
-        clause = ""
-        params: list[Any] = []
-        if not self.retracted:
-            clause += f" AND {alias}.retracted = 0"
-        for column, values in (("kind", self.kinds), ("status", self.statuses)):
-            if values:
-                clause += f" AND {alias}.{column} IN ({', '.join('?' for _ in values)})"
-                params += sorted(values)
-        if self.start is not None:
-            clause += f" AND ({alias}.latest IS NULL OR {alias}.latest >= ?)"
-            params.append(self.start)
-        bound = self.begins_before()
-        if bound is not None:
-            # Entries begun by a day are a prefix of the chronicle's order: a range of its index.
-            clause += f" AND {alias}.order_key < ?"
-            params.append(bound)
-        return clause, params
-
-    @property
-    def last_start(self) -> int | None:
-        """The last day an entry may begin on (``end`` and ``begun_by``), if any."""
-        days = [day for day in (self.end, self.begun_by) if day is not None]
-        return min(days) if days else None
-
-    def begins_before(self) -> str | None:
-        """The order key before which every entry begun by ``last_start`` lies."""
-        return None if self.last_start is None else start_key(self.last_start + 1)
 
 
 def keys(model: ReadModel, flt: Filter, known_at: datetime | None, offset: int, limit: int, *, backwards: bool = False) -> list[tuple[str, int]]:
@@ -127,118 +60,9 @@ def _after(model: ReadModel, flt: Filter, known_at: datetime | None, after: Key 
     return [(str(row["aggregate"]), int(row["revision"]), (str(row["order_key"]), str(row["entry"]))) for row in rows]
 
 
-def start_key(day: int) -> str:
-    """The smallest order key of an entry beginning on ``day`` (a day key; the day after a month's
-    last is fine: keys of real days compare the same way)."""
-    year, rest = divmod(day, 10000)
-    month, date = divmod(rest, 100)
-    return order_key((1, year, month, date))
-
-
-def count(model: ReadModel, flt: Filter, known_at: datetime | None) -> int:
-    """How many entries the filter holds."""
-    return sum(kinds(model, flt, known_at).values())
-
-
-def kinds(model: ReadModel, flt: Filter, known_at: datetime | None) -> dict[str, int]:
-    """How many entries the filter holds, by kind: from the kept counts where the question
-    allows (``projections.tallies``), else by counting rows."""
-    scope = "" if flt.partners is None else flt.scope
-    if known_at is not None:
-        return _as_known(model, flt, known_at)
-    if flt.start is None and scope is not None:
-        return _tallied(model, flt, scope)
-    return counted(model, flt, None)
-
-
-def _as_known(model: ReadModel, flt: Filter, known_at: datetime) -> dict[str, int]:
-    """``kinds`` as known at ``known_at``: as known now, less the revisions recorded since that stand
-    now, plus those superseded since that stood then. The work grows with what was recorded since
-    (``chrono_revisions_recorded``, ``chrono_revisions_superseded``), not with the chronicle."""
-    # The kept counts are of each family as it stands now: one that has changed since is counted from its rows.
-    same = flt.partners is None or (flt.scope is not None and family(model, None).of(flt.scope) == flt.partners)
-    found = kinds(model, flt, None) if same else counted(model, flt, None)
-    holds, params = flt.holds("r")
-    touching = ""
-    if flt.partners is not None:
-        if not flt.partners:
-            return {}
-        touching, ids = _touches(model, sorted(flt.partners))
-        params = [*params, *ids]
-    moment = time_key(known_at)
-    since = f"SELECT r.kind, COUNT(*) AS n FROM {{t:revisions}} r WHERE r.recorded_at > ? AND r.superseded_at IS NULL{holds}{touching} GROUP BY r.kind"
-    before = f"SELECT r.kind, COUNT(*) AS n FROM {{t:revisions}} r WHERE r.superseded_at > ? AND r.recorded_at <= ?{holds}{touching} GROUP BY r.kind"
-    for sign, query, moments in ((-1, since, [moment]), (1, before, [moment, moment])):
-        for row in model.rows(query, [*moments, *params]):
-            found[str(row["kind"])] = found.get(str(row["kind"]), 0) + sign * int(row["n"])
-    return {kind: n for kind, n in sorted(found.items()) if n}
-
-
-def years(model: ReadModel, flt: Filter, known_at: datetime | None) -> tuple[int, int] | None:
-    """The first and last start year of the entries the filter holds (open starts left out), if the kept
-    counts can tell; None when they cannot (the caller then looks at the first and last entries)."""
-    scope = "" if flt.partners is None else flt.scope
-    if known_at is not None or flt.start is not None or scope is None:
-        return None
-    where, params = _kept(flt, scope)
-    where, params = where + " AND n > 0 AND year > ?", [*params, OPEN_YEAR]
-    if flt.last_start is not None:
-        where += " AND year <= ?"
-        params.append(int(year_of(flt.last_start, None) or 0))
-    row = model.rows(f"SELECT MIN(year) AS first, MAX(year) AS last FROM {{t:tallies}} WHERE {where}", params)[0]
-    return (0, 0) if row["first"] is None else (int(row["first"]), int(row["last"]))
-
-
-def _kept(flt: Filter, scope: str) -> tuple[str, list[Any]]:
-    """The condition on the kept counts of a scope for the filter's kinds, statuses and retraction."""
-    where, params = "scope = ?", [scope]
-    for column, values in (("kind", flt.kinds), ("status", flt.statuses)):
-        if values:
-            where += f" AND {column} IN ({', '.join('?' for _ in values)})"
-            params += sorted(values)
-    if not flt.retracted:
-        where += " AND retracted = 0"
-    return where, params
-
-
-def _tallied(model: ReadModel, flt: Filter, scope: str) -> dict[str, int]:
-    """The kept counts of whole start years, and the rows of the last, partly asked-for year."""
-    last = flt.last_start
-    year = None if last is None else int(year_of(last, None) or 0)
-    if last is not None and year is not None and last % 10000 == 1231:
-        last, year = None, year + 1  # the whole year is asked for (an as-of date is often its last day): all kept
-    where, params = _kept(flt, scope)
-    if year is not None:
-        where += " AND year < ?"
-        params.append(year)
-    found: dict[str, int] = {}
-    for row in model.rows(f"SELECT kind, SUM(n) AS n FROM {{t:tallies}} WHERE {where} GROUP BY kind", params):
-        found[str(row["kind"])] = int(row["n"] or 0)
-    if year is not None and last is not None:
-        partial = attrs.evolve(flt, end=None, begun_by=last)  # the asked-for part of the last year, from its rows
-        for kind, n in counted(model, partial, None, since=start_key(year * 10000 + 101)).items():
-            found[kind] = found.get(kind, 0) + n
-    return {kind: n for kind, n in sorted(found.items()) if n}
-
-
-def counted(model: ReadModel, flt: Filter, known_at: datetime | None, since: str | None = None) -> dict[str, int]:
-    """Count the rows as known at ``known_at``, by kind (from the order key ``since``, if given): the
-    plain way, a scan of what the filter holds, that the kept counts and ``_as_known`` answer faster."""
-    if flt.partners is None:
-        where, params = flt.where(model, known_at, "r")
-        if since is not None:
-            where, params = where + " AND r.order_key >= ?", [*params, since]
-        query = f"SELECT r.kind, COUNT(*) AS n FROM {{t:revisions}} r WHERE {where} GROUP BY r.kind"
-    elif not flt.partners:
-        return {}
-    else:
-        where, params = flt.where(model, known_at, "p")
-        if since is not None:
-            where, params = where + " AND p.order_key >= ?", [*params, since]
-        marks = ", ".join("?" for _ in flt.partners)
-        query = f"SELECT p.kind, COUNT(DISTINCT p.aggregate) AS n FROM {{t:revision_partners}} p WHERE p.partner IN ({marks}) AND {where} GROUP BY p.kind"
-        params = [*sorted(flt.partners), *params]
-    return {str(row["kind"]): int(row["n"]) for row in sorted(model.rows(query, params), key=lambda row: str(row["kind"]))}
+def entries(model: ReadModel, found: Sequence[tuple[str, int]]) -> list[Entry]:
+    """The entries of ``found`` (aggregate, revision), decoded, in that order."""
+    return model.revisions_of(found)
 
 
 def firsts(model: ReadModel, families: dict[str, frozenset[str]], flt: Filter, known_at: datetime | None) -> dict[str, tuple[str, int]]:
@@ -248,39 +72,13 @@ def firsts(model: ReadModel, families: dict[str, frozenset[str]], flt: Filter, k
     out: dict[str, tuple[str, int]] = {}
     sparse: dict[str, frozenset[str]] = dict(families)
     if known_at is None:  # the kept counts of every family, read at once, say which to walk
-        every, held = _every(model, flt), kinds_of(model, families, _undated(flt))
+        every, held = overall(model, flt), kinds_of(model, families, undated(flt))
         for pid, members in families.items():
-            if members and _walks(1, every, sum(held[pid].values()), len(members)):
+            if members and walks(1, every, sum(held[pid].values()), len(members)):
                 walked = _Merge(model, attrs.evolve(flt, partners=members, scope=pid), None, False)._walk(1)
                 out.update((pid, (aggregate, revision)) for aggregate, revision, _ in walked)
                 del sparse[pid]
     return out | _seek_firsts(model, sparse, flt, known_at)
-
-
-def _walks(wanted: int, every: int, held: int, partners: int) -> bool:
-    """Whether to walk the chronicle's order for ``wanted`` entries of a family of ``partners`` that
-    holds ``held`` of the ``every`` entries the filter asks for (a walked row costs about a seek)."""
-    rows = wanted * every  # expected rows walked, times ``held``
-    return held > 0 and rows <= WALK * held and rows <= 2 * (partners + wanted) * held
-
-
-def _touches(model: ReadModel, ids: Sequence[str]) -> tuple[str, list[str]]:
-    """`` AND`` a condition on the revision ``r`` that it names one of ``ids`` (as partner or actor), and its parameters."""
-    marks = ", ".join("?" for _ in ids)
-    # SQLite would probe the key once per id of the list; "+" makes it read the revision's few
-    # rows and test each (PostgreSQL plans that by itself, and has no unary plus for text).
-    partner = "p.partner" if model.dialect.postgres else "+p.partner"
-    clause = f" AND EXISTS (SELECT 1 FROM {{t:revision_partners}} p WHERE p.aggregate = r.aggregate AND p.revision = r.revision AND {partner} IN ({marks}))"
-    return clause, list(ids)
-
-
-def _undated(flt: Filter) -> Filter:
-    return attrs.evolve(flt, start=None, end=None, begun_by=None)
-
-
-def _every(model: ReadModel, flt: Filter) -> int:
-    """How many entries of the whole chronicle the filter's kinds, statuses and retraction hold, dates aside."""
-    return sum(kinds(model, attrs.evolve(_undated(flt), partners=None, scope=None), None).values())
 
 
 def _seek_firsts(model: ReadModel, families: dict[str, frozenset[str]], flt: Filter, known_at: datetime | None) -> dict[str, tuple[str, int]]:
@@ -299,26 +97,6 @@ def _seek_firsts(model: ReadModel, families: dict[str, frozenset[str]], flt: Fil
         if found:
             first = min(found)
             out[pid] = (first[2], first[3])
-    return out
-
-
-def kinds_of(model: ReadModel, families: dict[str, frozenset[str]], flt: Filter) -> dict[str, dict[str, int]]:
-    """``kinds`` of each family (as known now, its partners aside), the kept counts of all of them read at once."""
-    if not families:
-        return {}
-    last = flt.last_start
-    if last is not None and last % 10000 != 1231:  # a year partly asked for: its rows are counted family by family
-        return {pid: kinds(model, attrs.evolve(flt, partners=ids, scope=pid), None) for pid, ids in families.items()}
-    where, params = _kept(flt, "")
-    where = where.replace("scope = ?", f"scope IN ({', '.join('?' for _ in families)})")
-    params = [*sorted(families), *params[1:]]
-    if last is not None:
-        where += " AND year <= ?"
-        params.append(int(year_of(last, None) or 0))
-    out: dict[str, dict[str, int]] = {pid: {} for pid in families}
-    for row in model.rows(f"SELECT scope, kind, SUM(n) AS n FROM {{t:tallies}} WHERE {where} GROUP BY scope, kind ORDER BY scope, kind", params):
-        if int(row["n"] or 0):
-            out[str(row["scope"])][str(row["kind"])] = int(row["n"])
     return out
 
 
@@ -355,11 +133,6 @@ def overdue(model: ReadModel, day: int, known_at: datetime | None, limit: int) -
         f" AND r.status = 'planned' AND r.retracted = 0 AND r.latest IS NOT NULL AND r.latest <= ?{fence}) AS s ORDER BY s.order_key, s.entry LIMIT ?"
     )
     return [(str(row["aggregate"]), int(row["revision"])) for row in model.rows(query, [*params, day, limit])]
-
-
-def entries(model: ReadModel, found: Sequence[tuple[str, int]]) -> list[Entry]:
-    """The entries of ``found`` (aggregate, revision), decoded, in that order."""
-    return model.revisions_of(found)
 
 
 class _Merge:
@@ -408,8 +181,8 @@ class _Merge:
         asks, dates aside (``every``: the chronicle's count of it, if known)."""
         if self.known_at is not None or self.flt.scope is None:
             return False
-        held = sum(kinds(self.model, _undated(self.flt), None).values())
-        return _walks(wanted, _every(self.model, self.flt) if every is None else every, held, len(self.ids))
+        held = sum(kinds(self.model, undated(self.flt), None).values())
+        return walks(wanted, overall(self.model, self.flt) if every is None else every, held, len(self.ids))
 
     def _walk(self, wanted: int) -> list[tuple[str, int, Key]]:
         """``first_keys`` by walking the chronicle's order, keeping the entries that touch the family."""
@@ -417,7 +190,7 @@ class _Merge:
         order, compare = ("DESC", "<") if self.backwards else ("", ">")
         if self.after is not None:
             where, params = where + f" AND (r.order_key, r.entry) {compare} (?, ?)", [*params, *self.after]
-        touching, ids = _touches(self.model, self.ids)
+        touching, ids = touches(self.model, self.ids)
         query = (
             f"SELECT r.aggregate, r.revision, r.order_key, r.entry FROM {{t:revisions}} r WHERE {where}{touching}"
             f" ORDER BY r.order_key {order}, r.entry {order} LIMIT ?"
