@@ -286,7 +286,7 @@ class ReadModel(Reader):
         change the same few hundred counts.
         """
         current = self._current(cursor, events)
-        rows = Rows()
+        rows = Rows(self.veil)
         counted = self._held_counts if self._held_counts is not None else Tallies(self._parents(cursor))
         for notification, event in zip(page, events, strict=True):
             self._apply(notification, event, current, rows, counted)

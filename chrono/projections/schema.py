@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import attrs
 
-VERSION = 21
+VERSION = 22
 TABLES = (
     "tracking",
     "revisions",
