@@ -3,6 +3,7 @@ safe YAML, and encryption at rest with a clear error for a wrong key."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -395,3 +396,48 @@ def every_table_made(store: str, records: Path, token: str, reason: str) -> None
 def counted_texts(token: str) -> tuple[str, ...]:
     """The metrics, units and values of ``counted(token)`` that a byte search finds by no chance match."""
     return (f"grant_{token}", f"yuan_{token}", f"tonne_{token}", "aid_value", *COUNTED_VALUES)
+
+
+def test_an_encrypted_store_of_an_earlier_layout_keeps_no_metric_readable_once_opened(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before layout 22 an encrypted store's read model held metrics, units and values in the clear: opened now,
+    it is made again, sealed, and the pages of the old one are zeroed, not left in the file's free pages."""
+    from chrono.projections.reader import NAME
+    from tests.faults.helpers import cli
+
+    token = uuid.uuid4().hex[:10]
+    path = str(tmp_path / "old.sqlite")
+    write_jsonl(tmp_path / "s.jsonl", [*PARTNERS, *counted(token)])
+    monkeypatch.setenv("CHRONO_KEY", new_key())
+    assert cli("--store", path, "import", str(tmp_path / "s.jsonl"))[0] == 0
+    earlier = f"chronicle-v{int(NAME.removeprefix('chronicle-v')) - 1}"
+    with closing_sqlite(path) as connection:  # the read model as the earlier layout left it
+        connection.execute("UPDATE chrono_contributions SET metric = 'old_' || ?, unit = 'old_' || ?", (f"grant_{token}", f"yuan_{token}"))
+        connection.execute("UPDATE chrono_tracking SET name = replace(name, ?, ?)", (NAME, earlier))
+        # Explained segments enough that the read model made again does not fill the pages they free.
+        connection.execute(
+            "INSERT INTO chrono_members SELECT '', 'old_' || ?, 'old_' || ?, 'definite', 0, 1, 'k', 'e' || x, 0, 'AidProvided', 'event',"
+            " '2023', '1', NULL, '1', NULL, NULL, NULL FROM (WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 3000) SELECT x FROM n)",
+            (f"grant_{token}", f"yuan_{token}"),
+        )
+        connection.commit()
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert f"old_grant_{token}".encode() in Path(path).read_bytes()
+    opened = chrono("--store", path, "counters", "--format", "json")  # a process of its own: closed, the store is checkpointed
+    assert opened.returncode == 0, opened.stderr
+    assert f"grant_{token}" in opened.stdout and "old_" not in opened.stdout
+    stored = b"".join(Path(f"{path}{suffix}").read_bytes() for suffix in ("", "-wal") if Path(f"{path}{suffix}").exists())
+    for text in (f"old_grant_{token}", f"old_yuan_{token}"):
+        assert text.encode() not in stored, text
+    with closing_sqlite(path) as connection:
+        assert connection.execute("SELECT COUNT(*) FROM chrono_tracking WHERE name = ?", (NAME,)).fetchone() == (1,)
+
+
+@contextlib.contextmanager
+def closing_sqlite(path: str) -> Iterator[Any]:
+    import sqlite3
+
+    connection = sqlite3.connect(path)
+    try:
+        yield connection
+    finally:
+        connection.close()
