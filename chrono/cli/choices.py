@@ -55,6 +55,6 @@ def metric(model: Any, name: str, found: Any) -> None:
     from chrono.events.kinds import KINDS
 
     known = {info.metric for info in KINDS.values() if info.metric}
-    known |= {str(row["metric"]) for row in model.rows("SELECT DISTINCT metric FROM {t:contributions}", [])}
+    known |= {model.veil.show(str(row["metric"])) for row in model.rows("SELECT DISTINCT metric FROM {t:contributions}", [])}
     if name not in known:
         raise refuse("metric", name, sorted(known), "metric")

@@ -155,26 +155,33 @@ def _row(raw: Raw) -> tuple[Any, ...]:
 
 def _facets(app: Any) -> dict[int, list[Callable[[Any], None]]]:
     """The facets the store holds, by the position they were made at, each as how to make it."""
+    from chrono.projections import veil
     from chrono.projections.reader import NAME
 
     dialect = dialect_of(app)
     stages: dict[int, list[Callable[[Any], None]]] = {}
     for name, position in _rows(app, dialect, "SELECT name, position FROM {t:tracking} ORDER BY name"):
-        made = _facet_maker(str(name), NAME)
+        made = _facet_maker(str(name), NAME, veil.of(app))
         if made is not None and type(position) is int and position >= 0:
             stages.setdefault(position, []).append(made)
     return stages
 
 
-def _facet_maker(name: str, layout: str) -> Callable[[Any], None] | None:
+def _facet_maker(name: str, layout: str, codec: Any) -> Callable[[Any], None] | None:
+    """How to make the facet a tracking row names (its metric as ``codec``, the store's ``veil``, hides it)."""
+    from chrono.errors import StoreDamaged
     from chrono.projections import members, totals
 
     if name.startswith(f"{layout}/totals/"):
         facet = _facet(name.removeprefix(f"{layout}/totals/"))
         return None if facet is None else (lambda model: totals.refresh(model, facet))
     if name.startswith(f"{layout}/members/"):
-        spec, _, metric = name.removeprefix(f"{layout}/members/").partition("/")
+        spec, _, stored = name.removeprefix(f"{layout}/members/").partition("/")
         facet = _facet(spec)
+        try:
+            metric = codec.show(stored)
+        except StoreDamaged:  # a name chrono did not seal: made from the log, it is not there (its rows differ)
+            return None
         if facet is None or not metric:
             return None
         return lambda model: members.refresh(model, spec, facet.partner, metric)
@@ -464,13 +471,17 @@ _FIELDS = ("definite", "possible", "high", "open_highs", "approx", "n_definite",
 
 def _moved_facet(app: Any, scratch: Any, facet: str) -> Difference | None:
     """A facet with pending steps: the running totals it answers, against the ones made from the log."""
+    from chrono.errors import StoreDamaged
+    from chrono.projections import veil
+
     stored, made = dialect_of(app), dialect_of(scratch)
     fields = ", ".join(_FIELDS)
+    show = veil.of(app).show  # the sums as stored (sealed, in an encrypted store): both stores' keys are one
     try:
-        base = _series(_rows(app, stored, f"SELECT grp, metric, unit, day, {fields} FROM {{t:totals}} WHERE facet = ?", [facet]))
-        steps = _series(_rows(app, stored, f"SELECT grp, metric, unit, day, {fields} FROM {{t:totals_pending}} WHERE facet = ?", [facet]), add=True)
-        theirs = _series(_rows(scratch, made, f"SELECT grp, metric, unit, day, {fields} FROM {{t:totals}} WHERE facet = ?", [facet]))
-    except (InvalidOperation, TypeError, ValueError) as error:
+        base = _series(_rows(app, stored, f"SELECT grp, metric, unit, day, {fields} FROM {{t:totals}} WHERE facet = ?", [facet]), show)
+        steps = _series(_rows(app, stored, f"SELECT grp, metric, unit, day, {fields} FROM {{t:totals_pending}} WHERE facet = ?", [facet]), show, add=True)
+        theirs = _series(_rows(scratch, made, f"SELECT grp, metric, unit, day, {fields} FROM {{t:totals}} WHERE facet = ?", [facet]), show)
+    except (InvalidOperation, TypeError, ValueError, StoreDamaged) as error:
         return Difference("totals", (facet,), f"chrono_totals and chrono_totals_pending of facet {facet!r} cannot be read ({type(error).__name__})", 1)
     keys_row = _rows(app, stored, f"SELECT grp, metric, unit, last_day, {fields} FROM {{t:totals_keys}} WHERE facet = ?", [facet])
     lasts = {tuple(row[:3]): tuple(row[3:]) for row in keys_row}
@@ -499,11 +510,11 @@ def _moved_facet(app: Any, scratch: Any, facet: str) -> Difference | None:
     return None
 
 
-def _series(rows: Iterator[tuple[Any, ...]], add: bool = False) -> dict[tuple[Any, ...], dict[int, list[Any]]]:
+def _series(rows: Iterator[tuple[Any, ...]], show: Callable[[str], str], add: bool = False) -> dict[tuple[Any, ...], dict[int, list[Any]]]:
     out: dict[tuple[Any, ...], dict[int, list[Any]]] = {}
     for row in rows:
         by_day = out.setdefault(tuple(row[:3]), {})
-        values = [_decimal(v) for v in row[4:7]] + [int(v) for v in row[7:]]
+        values = [_decimal(show(v)) for v in row[4:7]] + [int(v) for v in row[7:]]
         current = by_day.get(int(row[3]))
         by_day[int(row[3])] = values if current is None or not add else [a + b for a, b in zip(current, values, strict=True)]
     return out

@@ -11,6 +11,7 @@ counting and then in the chronicle's order, of those begun by it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from itertools import chain
 from typing import Any
@@ -22,17 +23,19 @@ from chrono.projections.reader import NAME, Reads
 from chrono.projections.readmodel import ReadModel, retry_busy, rowcount
 from chrono.projections.results import Conflict, Contribution
 from chrono.projections.schema import order_key
+from chrono.projections.veil import Veil
 
 STATES = (DEFINITE, POSSIBLE, COVERED)
 
 
 def tracking(facet: str, metric: str) -> str:
+    """The tracking (and seal) name of a facet's segments of ``metric`` as stored (hidden by the codec, ``veil``)."""
     return f"{NAME}/members/{facet}/{metric}"
 
 
 def refresh(model: ReadModel, facet: str, partner: str | None, metric: str) -> None:
     """Make the metric's segments again if the read model has moved since they were made."""
-    name = tracking(facet, metric)
+    name = tracking(facet, model.veil.hide(metric))
     positions = {str(row["name"]): int(row["position"]) for row in model.rows("SELECT name, position FROM {t:tracking} WHERE name IN (?, ?)", [name, NAME])}
     made, now = positions.get(name), positions.get(NAME, 0)
     if made != now:
@@ -44,7 +47,9 @@ def _make(model: ReadModel, key: tuple[str, str | None, str], made: int | None, 
     from chrono.projections.queries.parts import by_counter
 
     facet, partner, metric = key
-    name = tracking(facet, metric)
+    hide = model.veil.hide  # the rows as they are stored (and sealed: ``seals``)
+    stored = hide(metric)
+    name = tracking(facet, stored)
     with model.datastore.transaction(commit=True) as cursor:
         if made is None:
             cursor.execute(model.sql("INSERT INTO {t:tracking} (name, position) VALUES (?, ?) ON CONFLICT DO NOTHING"), (name, now))
@@ -52,8 +57,8 @@ def _make(model: ReadModel, key: tuple[str, str | None, str], made: int | None, 
                 return
         elif not model.advance(cursor, name, made, now):
             return  # another reader made them first
-        seals.check_before_forgetting(cursor, model.dialect, name, made, seals.members_sum(cursor, model.dialect, facet, metric))
-        cursor.execute(model.sql("DELETE FROM {t:members} WHERE facet = ? AND metric = ?"), (facet, metric))
+        seals.check_before_forgetting(cursor, model.dialect, name, made, seals.members_sum(cursor, model.dialect, facet, stored))
+        cursor.execute(model.sql("DELETE FROM {t:members} WHERE facet = ? AND metric = ?"), (facet, stored))
         read = Reads(model, cursor)
         tree = Family({str(row["id"]): row["parent"] for row in read.rows("SELECT id, parent FROM {t:partners} WHERE superseded_at IS NULL", [])})
         wanted = tree.of(partner) if partner is not None else None
@@ -62,7 +67,7 @@ def _make(model: ReadModel, key: tuple[str, str | None, str], made: int | None, 
         for _, figures, happenings in by_counter(read, wanted, metric):
             among = Among(figures, tree)
             for segment in chain(among.figures(), (piece for part in happenings for piece in among.happening(part))):
-                batch.append(_row(facet, segment))
+                batch.append(_row(facet, segment, hide))
                 if len(batch) >= BATCH:
                     model.insert(cursor, "members", batch)
                     digest += seals.row_sum("members", batch)
@@ -74,16 +79,16 @@ def _make(model: ReadModel, key: tuple[str, str | None, str], made: int | None, 
 BATCH = 5000
 
 
-def _row(facet: str, segment: Segment) -> tuple[Any, ...]:
+def _row(facet: str, segment: Segment, hide: Callable[[str], str]) -> tuple[Any, ...]:
     part, claim = segment.part, segment.claim
     stated = part.high if part.high is not None else part.low
     clash: tuple[str | None, str | None] = (None, None)
     if claim is not None and claim.conflict:
-        clash = (",".join(m.entry for m in claim.members), ",".join(str(m.high if m.high is not None else m.low) for m in claim.members))
+        clash = (",".join(m.entry for m in claim.members), hide(",".join(str(m.high if m.high is not None else m.low) for m in claim.members)))
     return (
-        facet, part.metric, part.unit, segment.state, segment.start, segment.end, order_key(part.when.sort_key), part.entry, part.index,
-        part.kind, part.measure, part.when.edtf, str(segment.low), None if segment.high is None else str(segment.high), str(stated),
-        segment.covered_by, *clash,
+        facet, hide(part.metric), hide(part.unit), segment.state, segment.start, segment.end, order_key(part.when.sort_key), part.entry,
+        part.index, part.kind, part.measure, part.when.edtf, hide(str(segment.low)), None if segment.high is None else hide(str(segment.high)),
+        hide(str(stated)), segment.covered_by, *clash,
     )  # fmt: skip
 
 
@@ -101,21 +106,23 @@ def page(model: ReadModel, key: tuple[str, str, int], blocks: list[tuple[str, st
             "SELECT * FROM {t:members} WHERE facet = ? AND metric = ? AND unit = ? AND state = ? AND end_day > ? AND start_day <= ?"
             " ORDER BY end_day, order_key, entry, part LIMIT ? OFFSET ?"
         )
-        out += [_contribution(row) for row in model.rows(query, [facet, metric, unit, state, day, day, wanted, offset])]
+        found = model.rows(query, [facet, model.veil.hide(metric), model.veil.hide(unit), state, day, day, wanted, offset])
+        out += [_contribution(model.veil, row) for row in found]
         offset = 0
         if len(out) >= size:
             break
     return out
 
 
-def _contribution(row: Any) -> Contribution:
+def _contribution(veil: Veil, row: Any) -> Contribution:
+    show = veil.show
     high = row["high"]
     clash = None
     if row["claim_entries"] is not None:
-        clash = Conflict(tuple(str(row["claim_entries"]).split(",")), tuple(Decimal(v) for v in str(row["claim_values"]).split(",")))
+        clash = Conflict(tuple(str(row["claim_entries"]).split(",")), tuple(Decimal(v) for v in show(str(row["claim_values"])).split(",")))
     return Contribution(
-        str(row["entry"]), str(row["kind"]), str(row["unit"]), str(row["measure"]), Decimal(str(row["low"])),
-        None if high is None else Decimal(str(high)), Decimal(str(row["stated"])), str(row["state"]), str(row["edtf"]),
+        str(row["entry"]), str(row["kind"]), show(str(row["unit"])), str(row["measure"]), Decimal(show(str(row["low"]))),
+        None if high is None else Decimal(show(str(high))), Decimal(show(str(row["stated"]))), str(row["state"]), str(row["edtf"]),
         row["covered_by"], clash,
     )  # fmt: skip
 

@@ -54,7 +54,11 @@ def move(model: ReadModel, facet: Facet, made: int, now: int) -> bool:
                 for segment in among.happening(part):
                     for group in groups(segment.part, facet.by, wanted):
                         step(steps[(group or NONE, *key)], segment, sign)
-    rows = [(facet.name, *key, day, str(v[0]), str(v[1]), str(v[2]), *v[3:]) for key, by_day in steps.items() for day, v in by_day.items() if any(v)]
+    hide = model.veil.hide  # the steps as they are stored (and sealed: ``seals``)
+    rows = [
+        (facet.name, group, hide(metric), hide(unit), day, hide(str(v[0])), hide(str(v[1])), hide(str(v[2])), *v[3:])
+        for (group, metric, unit), by_day in steps.items() for day, v in by_day.items() if any(v)
+    ]  # fmt: skip
     return bool(retry_busy(lambda: _store(model, facet, (made, now), rows)))
 
 
@@ -72,7 +76,7 @@ def _contributions(model: ReadModel, revisions: list[tuple[str, int]], wanted: f
                 f" AND EXISTS (SELECT 1 FROM {{t:revision_partners}} f WHERE f.aggregate = c.aggregate AND f.revision = c.revision AND f.partner IN ({marks}))"
             )
             params += sorted(wanted)
-        found += as_parts(model.rows(query, params))
+        found += as_parts(model.veil, model.rows(query, params))
     return found
 
 
@@ -86,12 +90,12 @@ def _figures(model: ReadModel, key: tuple[str, str], wanted: frozenset[str] | No
         f"SELECT {PART_COLUMNS} FROM {{t:contributions}} c{hint} WHERE c.metric = ? AND c.unit = ? AND c.latest >= ?"
         " AND c.superseded_at IS NULL AND c.counted = 1 AND c.measure <> 'event'"
     )
-    params: list[Any] = [*key, last]
+    params: list[Any] = [*map(model.veil.hide, key), last]
     if wanted is not None:
         marks = ", ".join("?" for _ in wanted)
         query += f" AND c.aggregate IN (SELECT f.aggregate FROM {{t:revision_partners}} f WHERE f.superseded_at IS NULL AND f.partner IN ({marks}))"
         params += sorted(wanted)
-    return list(as_parts(model.rows(query, params)))
+    return list(as_parts(model.veil, model.rows(query, params)))
 
 
 def _store(model: ReadModel, facet: Facet, span: tuple[int, int], rows: list[tuple[Any, ...]]) -> bool:

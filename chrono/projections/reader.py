@@ -20,7 +20,7 @@ from chrono.errors import StoreDamaged
 from chrono.events.application import Chronicle
 from chrono.events.entry import Entry
 from chrono.events.values import Partner
-from chrono.projections import wellformed
+from chrono.projections import veil, wellformed
 from chrono.projections.rows import key_of, time_key
 from chrono.projections.schema import VERSION, Dialect
 
@@ -41,6 +41,7 @@ class Reader:
             self.dialect = Dialect("?", "BLOB", "")
         self._registries: dict[str | None, dict[str, Partner]] = {}
         self._registered_at = -1
+        self.veil = veil.of(app)  # how the tables hold metrics, units and values (sealed in an encrypted store)
 
     def sql(self, statement: str) -> str:
         return self.dialect.sql(statement)

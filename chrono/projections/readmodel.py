@@ -116,6 +116,11 @@ class ReadModel(Reader):
                 return False  # made by another process meanwhile
             for statement in kept(self.dialect):
                 cursor.execute(statement)
+            # An encrypted store's read model of an earlier layout held metrics, units and values in the
+            # clear (before layout 22): SQLite zeroes its pages as they are freed, rather than keeping them
+            # (the default of some builds, Debian's among them, not of all).
+            if self.veil.sealed and not self.dialect.postgres:
+                cursor.execute("PRAGMA secure_delete = ON")
             for statement in drops(self.dialect):
                 cursor.execute(statement)
             cursor.execute(self.sql("DELETE FROM {t:tracking}"))
@@ -286,7 +291,7 @@ class ReadModel(Reader):
         change the same few hundred counts.
         """
         current = self._current(cursor, events)
-        rows = Rows()
+        rows = Rows(self.veil)
         counted = self._held_counts if self._held_counts is not None else Tallies(self._parents(cursor))
         for notification, event in zip(page, events, strict=True):
             self._apply(notification, event, current, rows, counted)

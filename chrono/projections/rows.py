@@ -15,6 +15,7 @@ from typing import Any
 from chrono.events.entry import Entry, PartnerRecord
 from chrono.projections.counting.rule import counts, day_key, parts, year_of
 from chrono.projections.schema import order_key
+from chrono.projections.veil import Veil
 from chrono.when import When
 
 
@@ -37,9 +38,11 @@ def whole(value: Decimal) -> int | None:
 
 
 class Rows:
-    """The rows one page of events adds, and the revisions it supersedes."""
+    """The rows one page of events adds, and the revisions it supersedes (metrics, units and
+    values hidden by ``veil``, the read model's codec)."""
 
-    def __init__(self) -> None:
+    def __init__(self, veil: Veil) -> None:
+        self.veil = veil
         self.revisions: list[tuple[Any, ...]] = []
         self.links: list[tuple[Any, ...]] = []
         self.contributions: list[tuple[Any, ...]] = []
@@ -61,10 +64,14 @@ class Rows:
             for pid, role in sorted(links)
         )
         live = int(counts(entry.status, entry.retracted))
+        hide, sealed = self.veil.hide, self.veil.sealed
         for part in parts(entry.kind, slug, entry.facts):
+            high = None if part.high is None else hide(str(part.high))
+            # ``whole`` is read by no query: a sealed store keeps no value in the clear, so it holds NULL there.
+            number = None if sealed else whole(part.low)
             self.contributions.append((
-                aggregate, revision, part.index, slug, entry.kind, part.metric, part.unit, str(part.low), whole(part.low),
-                None if part.high is None else str(part.high), int(part.approximate), part.measure, part.earliest, part.latest,
+                aggregate, revision, part.index, slug, entry.kind, hide(part.metric), hide(part.unit), hide(str(part.low)), number,
+                high, int(part.approximate), part.measure, part.earliest, part.latest,
                 year_of(part.earliest, part.latest), live, ",".join(part.scope), part.when.edtf, key_of(part.when) + key, recorded,
             ))  # fmt: skip
 

@@ -8,8 +8,10 @@ and the chronicle's total order is a text key (``order_key``) that sorts as
 ``When.sort_key`` does, so that a page of a timeline is an index scan.
 
 ``contributions`` holds what each entry revision adds to the counters (one
-row per counter it feeds, see ``projections.counting``), so that counters
-are SQL aggregates over indexed columns rather than a fold of every entry.
+row per counter it feeds, see ``projections.counting``), so that a counter's
+contributions are an index range rather than a fold of every entry. In an
+encrypted store its metrics, units and values, and those of the tables made
+from it, are sealed (``projections.veil``): SQL looks them up by equality only.
 
 The layout has a version (``VERSION``): a store whose read model was built by
 another layout has it dropped and rebuilt from the log when it is opened.
@@ -21,7 +23,7 @@ from functools import lru_cache
 
 import attrs
 
-VERSION = 21
+VERSION = 22
 TABLES = (
     "tracking",
     "revisions",
@@ -182,7 +184,7 @@ def _ddl(dialect: Dialect) -> list[str]:
         # ``low``/``high`` the value bounds (NULL high: open), ``measure``
         # event, flow or stock; ``scope`` the revision's partner ids, sorted
         # and comma-joined. ``whole`` is ``low`` when it is a whole number
-        # that fits 64 bits (SQL sums it exactly), else NULL.
+        # that fits 64 bits, else NULL (and NULL in an encrypted store, which seals every value).
         "CREATE TABLE IF NOT EXISTS {t:contributions} ("
         f" aggregate TEXT NOT NULL, revision INTEGER NOT NULL, part INTEGER NOT NULL, entry {key} NOT NULL,"
         " kind TEXT NOT NULL, metric TEXT NOT NULL, unit TEXT NOT NULL, low TEXT NOT NULL, whole BIGINT, high TEXT,"

@@ -19,7 +19,7 @@ count are kept beside them with the days they count (``conflicts``).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from itertools import chain
 from typing import Any
@@ -64,10 +64,10 @@ def read_many(model: ReadModel, facets: Sequence[Facet], day: int, metric: str |
     marks = ", ".join("?" for _ in names)
     where, params = f"k.facet IN ({marks})", list(names)
     if metric is not None:
-        where, params = where + " AND k.metric = ?", [*params, metric]
+        where, params = where + " AND k.metric = ?", [*params, model.veil.hide(metric)]
     values: dict[tuple[str, str, str, str], tuple[Any, ...]] = {}
     for row in model.rows(f"SELECT * FROM {{t:totals_keys}} k WHERE {where} AND k.last_day <= ?", [*params, day]):
-        values[(str(row["facet"]), str(row["grp"]), str(row["metric"]), str(row["unit"]))] = tuple(row[f] for f in FIELDS)
+        values[_key(model, row)] = _values(model, row)
     columns = ", ".join("t." + f for f in FIELDS)
     # CROSS JOIN keeps SQLite to this order: asked for one metric, it would otherwise
     # read every running total of the facets (each day's) and look each up in the keys
@@ -78,22 +78,34 @@ def read_many(model: ReadModel, facets: Sequence[Facet], day: int, metric: str |
         " WHERE u.facet = k.facet AND u.grp = k.grp AND u.metric = k.metric AND u.unit = k.unit AND u.day <= ?)"
     )
     for row in model.rows(seek, [*params, day, day]):
-        values[(str(row["facet"]), str(row["grp"]), str(row["metric"]), str(row["unit"]))] = tuple(row[f] for f in FIELDS)
+        values[_key(model, row)] = _values(model, row)
     pending = f"SELECT facet, grp, metric, unit, {', '.join(FIELDS)} FROM {{t:totals_pending}} k WHERE {where} AND k.day <= ?"
     for row in model.rows(pending, [*params, day]):
-        key = (str(row["facet"]), str(row["grp"]), str(row["metric"]), str(row["unit"]))
-        values[key] = _added(values.get(key), tuple(row[f] for f in FIELDS))
+        key = _key(model, row)
+        values[key] = _added(values.get(key), _values(model, row))
     clashes: dict[tuple[str, str, str, str], list[tuple[tuple[str, ...], tuple[Decimal, ...]]]] = defaultdict(list)
-    query = f"SELECT * FROM {{t:conflicts}} k WHERE {where} AND k.start_day <= ? AND k.end_day > ? ORDER BY k.metric, k.unit, k.grp, k.entries"
+    query = f"SELECT * FROM {{t:conflicts}} k WHERE {where} AND k.start_day <= ? AND k.end_day > ? ORDER BY k.grp, k.entries"
     for row in model.rows(query, [*params, day, day]):
-        claimed = tuple(Decimal(v) for v in str(row["claimed"]).split(","))
-        clashes[(str(row["facet"]), str(row["grp"]), str(row["metric"]), str(row["unit"]))].append((tuple(str(row["entries"]).split(",")), claimed))
+        claimed = tuple(Decimal(v) for v in model.veil.show(str(row["claimed"])).split(","))
+        clashes[_key(model, row)].append((tuple(str(row["entries"]).split(",")), claimed))
     out: dict[str, list[Found]] = {name: [] for name in names}
     for key, found in sorted(values.items()):
         if int(found[5]) + int(found[6]) + int(found[7]):
             name, group, metric_, unit = key
             out[name].append(Found(group or None, metric_, unit, found, tuple(clashes.get(key, ()))))
     return out
+
+
+def _key(model: ReadModel, row: Any) -> tuple[str, str, str, str]:
+    """A stored row's facet, group, metric and unit, shown (so that counters sort by what they say, sealed or not)."""
+    show = model.veil.show
+    return str(row["facet"]), str(row["grp"]), show(str(row["metric"])), show(str(row["unit"]))
+
+
+def _values(model: ReadModel, row: Any) -> tuple[Any, ...]:
+    """A stored row's running totals: the three sums shown, as text; the five counts."""
+    show = model.veil.show
+    return (*(show(str(row[f])) for f in FIELDS[:3]), *(row[f] for f in FIELDS[3:]))
 
 
 def _added(base: tuple[Any, ...] | None, step: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -148,6 +160,7 @@ def _made_in(read: Any, facet: Facet) -> tuple[int, list[tuple[Any, ...]], list[
     rows: list[tuple[Any, ...]] = []
     keys: list[tuple[Any, ...]] = []
     clashes: list[tuple[Any, ...]] = []
+    hide = read.model.veil.hide  # the rows are made as they are stored (and sealed: ``seals``)
     for (metric, unit), figures, happenings in by_counter(read, wanted):
         steps: dict[str, dict[int, list[Any]]] = defaultdict(dict)
         among = Among(figures, tree)
@@ -155,9 +168,9 @@ def _made_in(read: Any, facet: Facet) -> tuple[int, list[tuple[Any, ...]], list[
             for group in groups(segment.part, facet.by, wanted):
                 step(steps[group or NONE], segment)
                 if segment.claim is not None and segment.claim.conflict and segment.state != COVERED and _lists(segment, group, facet, wanted):
-                    clashes.append(_clash(facet, group or NONE, segment))
+                    clashes.append(_clash(facet, group or NONE, segment, hide))
         for group, by_day in steps.items():
-            made = list(_running(facet, (group, metric, unit), by_day))
+            made = list(_running(facet, (group, hide(metric), hide(unit)), by_day, hide))
             rows += made
             if made:
                 keys.append(made[-1])
@@ -172,18 +185,20 @@ def _lists(segment: Segment, group: str | None, facet: Facet, wanted: frozenset[
     return segment.part is first or group not in groups(first, facet.by, wanted)
 
 
-def _running(facet: Facet, key: Key, by_day: dict[int, list[Any]]) -> Iterator[tuple[Any, ...]]:
+def _running(facet: Facet, key: Key, by_day: dict[int, list[Any]], hide: Callable[[str], str]) -> Iterator[tuple[Any, ...]]:
+    """A counter's rows of running totals (``key`` as stored; each sum hidden by ``hide``)."""
     total: list[Any] = [Decimal(0), Decimal(0), Decimal(0), 0, 0, 0, 0, 0]
     for day in sorted(by_day):
         total = [a + b for a, b in zip(total, by_day[day], strict=True)]
-        yield (facet.name, *key, day, str(total[0]), str(total[1]), str(total[2]), *total[3:])
+        yield (facet.name, *key, day, hide(str(total[0])), hide(str(total[1])), hide(str(total[2])), *total[3:])
 
 
-def _clash(facet: Facet, group: str, segment: Segment) -> tuple[Any, ...]:
+def _clash(facet: Facet, group: str, segment: Segment, hide: Callable[[str], str]) -> tuple[Any, ...]:
     assert segment.claim is not None
     members = segment.claim.members
-    claimed = ",".join(str(m.high if m.high is not None else m.low) for m in members)
-    return (facet.name, group, segment.part.metric, segment.part.unit, segment.start, segment.end, ",".join(m.entry for m in members), claimed)
+    claimed = hide(",".join(str(m.high if m.high is not None else m.low) for m in members))
+    part = segment.part
+    return (facet.name, group, hide(part.metric), hide(part.unit), segment.start, segment.end, ",".join(m.entry for m in members), claimed)
 
 
 def _store(model: ReadModel, facet: Facet, made: int | None, position: int, tables: tuple[list[Any], list[Any], list[Any]]) -> None:

@@ -3,6 +3,7 @@ safe YAML, and encryption at rest with a clear error for a wrong key."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -13,6 +14,7 @@ import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,7 +24,7 @@ from chrono.interchange.reading import read_records
 from chrono.projections.readmodel import fresh
 from chrono.render.safe import clean, safe_console, strip
 from chrono.store import new_key, open_store
-from tests.factories import PARTNERS, entry, jsonl
+from tests.factories import COUNTED_VALUES, PARTNERS, counted, entry, jsonl
 from tests.faults.helpers import assert_clean_failure, chrono, postgres_schema, write_jsonl
 
 HOSTILE = "[bold]loud[/bold] [/] \x1b[31mred\x1b[0m \x1b]0;pwned\x07 \u202eevil :smile: [link=https://x.example]x[/link]"
@@ -321,28 +323,121 @@ def commands_of_log(path: Path) -> int:
 
 
 def test_an_encrypted_stores_read_model_holds_only_what_readme_lists(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """With every table made (running totals, explained segments, conflicts): the file's bytes hold no
-    title, quote, document, name, note or reason; README.md lists metrics, units and values as readable."""
-    from tests.faults.helpers import cli
-
+    """With every table made (running totals, moved ones, explained segments, conflicts): the file's bytes
+    hold no title, quote, document, name, note or reason, and no metric, unit or value (README.md)."""
     key = new_key()
     token = uuid.uuid4().hex[:10]
     secret = {"title": f"Zebra summit {token}", "quote": f"Quokka quote {token}", "document": f"okapi-{token}.pdf",
               "note": f"Narwhal note {token}", "reason": f"Axolotl reason {token}"}  # fmt: skip
-    records = [
-        *PARTNERS,
-        entry("2023-secret", kind="FigureReported", title={"en": secret["title"], "vi": ""}, note=secret["note"],
-              quantities=[{"metric": "aid_value", "value": "7", "unit": "USD", "period": "2023"}],
-              sources=[{"document": secret["document"], "quote": secret["quote"]}]),
-    ]  # fmt: skip
     path = str(tmp_path / "secret.sqlite")
-    write_jsonl(tmp_path / "s.jsonl", records)
+    write_jsonl(tmp_path / "s.jsonl", [*PARTNERS, secret_figure(token, secret), *counted(token)[1:]])
     monkeypatch.setenv("CHRONO_KEY", key)
-    for argv in (["import", str(tmp_path / "s.jsonl")], ["counters", "--by", "year"], ["explain", "aid_value"], ["timeline"],
-                 ["correct", "2023-secret", "--set", "when=2023-05", "--reason", secret["reason"]], ["counters"], ["audit"]):  # fmt: skip
-        code, _, err = cli("--store", path, *argv)
-        assert code == 0, (argv, err)
+    every_table_made(path, tmp_path / "s.jsonl", token, secret["reason"])
     stored = b"".join(Path(f"{path}{suffix}").read_bytes() for suffix in ("", "-wal") if Path(f"{path}{suffix}").exists())
-    for text in (*secret.values(), "Wenshan", "Văn Sơn"):
+    for text in (*secret.values(), "Wenshan", "Văn Sơn", *counted_texts(token)):
         assert text.encode() not in stored, text
-    assert b"aid_value" in stored  # readable, as README.md says: counters are SQL sums over it
+    assert b"2023-secret" in stored and b"van-son" in stored  # ids are readable, as README.md says
+
+
+def test_an_encrypted_postgres_stores_read_model_holds_no_metric_unit_or_value(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every table of the schema (the read model's, with every one made, and the log's) as text: no metric, unit or value."""
+    import psycopg
+    from psycopg import sql
+
+    from tests.conftest import POSTGRES_URL
+
+    token = uuid.uuid4().hex[:10]
+    write_jsonl(tmp_path / "s.jsonl", [*PARTNERS, secret_figure(token, {}), *counted(token)[1:]])
+    with postgres_schema() as url:
+        monkeypatch.setenv("CHRONO_KEY", new_key())
+        every_table_made(url, tmp_path / "s.jsonl", token, "moved")
+        schema = url.rsplit("schema=", 1)[1]
+        with psycopg.connect(POSTGRES_URL) as connection:
+            names = [row[0] for row in connection.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (schema,))]
+            dump = "".join(
+                str(row) for name in names
+                for row in connection.execute(sql.SQL("SELECT t::text FROM {}.{} t").format(sql.Identifier(schema), sql.Identifier(name)))
+            )  # fmt: skip
+    assert "chrono_members" in names and "2023-secret" in dump
+    for text in counted_texts(token):
+        assert text not in dump and text.encode().hex() not in dump, text
+
+
+def secret_figure(token: str, secret: dict[str, str]) -> dict[str, Any]:
+    """``counted(token)``'s first figure as ``2023-secret``, with ``secret``'s title, note, document and quote, if given."""
+    found = {**counted(token)[0], "id": "2023-secret"}
+    if secret:
+        found |= {"title": {"en": secret["title"], "vi": ""}, "note": secret["note"], "sources": [{"document": secret["document"], "quote": secret["quote"]}]}
+    return found
+
+
+def every_table_made(store: str, records: Path, token: str, reason: str) -> None:
+    """Import ``records`` (``counted(token)``'s but its first, and ``secret_figure``) and ask what makes every table
+    of the read model: running totals (moved ones too), explained segments, conflicts; then audit. Each table holds rows."""
+    from tests.faults.helpers import cli
+
+    for argv in (
+        ["import", str(records)], ["counters", "--by", "year"], ["explain", "aid_value"], ["explain", f"grant_{token}"], ["timeline"],
+        ["partner", "van-son"], ["state"], ["correct", "2023-secret", "--set", "when=2023-05", "--reason", reason], ["counters"],
+        ["correct", "2024-rice-aid", "--set", "when=2024-04-02", "--reason", reason], ["counters"], ["explain", f"grant_{token}"],
+        ["audit"],
+    ):  # fmt: skip
+        code, _, err = cli("--store", store, *argv)
+        assert code == 0, (argv, err)
+    app = open_store(store)
+    try:
+        model = fresh(app)
+        for table in ("contributions", "totals", "totals_keys", "totals_pending", "conflicts", "members", "seals"):
+            assert model.rows(f"SELECT COUNT(*) AS n FROM {{t:{table}}}", [])[0]["n"] > 0, table
+    finally:
+        app.close()
+
+
+def counted_texts(token: str) -> tuple[str, ...]:
+    """The metrics, units and values of ``counted(token)`` that a byte search finds by no chance match."""
+    return (f"grant_{token}", f"yuan_{token}", f"tonne_{token}", "aid_value", *COUNTED_VALUES)
+
+
+def test_an_encrypted_store_of_an_earlier_layout_keeps_no_metric_readable_once_opened(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before layout 22 an encrypted store's read model held metrics, units and values in the clear: opened now,
+    it is made again, sealed, and the pages of the old one are zeroed, not left in the file's free pages."""
+    from chrono.projections.reader import NAME
+    from tests.faults.helpers import cli
+
+    token = uuid.uuid4().hex[:10]
+    path = str(tmp_path / "old.sqlite")
+    write_jsonl(tmp_path / "s.jsonl", [*PARTNERS, *counted(token)])
+    monkeypatch.setenv("CHRONO_KEY", new_key())
+    assert cli("--store", path, "import", str(tmp_path / "s.jsonl"))[0] == 0
+    earlier = f"chronicle-v{int(NAME.removeprefix('chronicle-v')) - 1}"
+    with closing_sqlite(path) as connection:  # the read model as the earlier layout left it
+        connection.execute("UPDATE chrono_contributions SET metric = 'old_' || ?, unit = 'old_' || ?", (f"grant_{token}", f"yuan_{token}"))
+        connection.execute("UPDATE chrono_tracking SET name = replace(name, ?, ?)", (NAME, earlier))
+        # Explained segments enough that the read model made again does not fill the pages they free.
+        connection.execute(
+            "INSERT INTO chrono_members SELECT '', 'old_' || ?, 'old_' || ?, 'definite', 0, 1, 'k', 'e' || x, 0, 'AidProvided', 'event',"
+            " '2023', '1', NULL, '1', NULL, NULL, NULL FROM (WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 3000) SELECT x FROM n)",
+            (f"grant_{token}", f"yuan_{token}"),
+        )
+        connection.commit()
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert f"old_grant_{token}".encode() in Path(path).read_bytes()
+    opened = chrono("--store", path, "counters", "--format", "json")  # a process of its own: closed, the store is checkpointed
+    assert opened.returncode == 0, opened.stderr
+    assert f"grant_{token}" in opened.stdout and "old_" not in opened.stdout
+    stored = b"".join(Path(f"{path}{suffix}").read_bytes() for suffix in ("", "-wal") if Path(f"{path}{suffix}").exists())
+    for text in (f"old_grant_{token}", f"old_yuan_{token}"):
+        assert text.encode() not in stored, text
+    with closing_sqlite(path) as connection:
+        assert connection.execute("SELECT COUNT(*) FROM chrono_tracking WHERE name = ?", (NAME,)).fetchone() == (1,)
+
+
+@contextlib.contextmanager
+def closing_sqlite(path: str) -> Iterator[Any]:
+    import sqlite3
+
+    connection = sqlite3.connect(path)
+    try:
+        yield connection
+    finally:
+        connection.close()

@@ -1,4 +1,8 @@
-"""Contributions as ``counting.Part``, read from ``chrono_contributions`` (no entry decoded)."""
+"""Contributions as ``counting.Part``, read from ``chrono_contributions`` (no entry decoded).
+
+Metrics, units and values are stored as the read model's codec hides them
+(``veil``): a metric asked for is hidden to be looked up, and each row shown.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from typing import Any
 
 from chrono.projections.counting import Family, Part
 from chrono.projections.reader import Reader, Reads
+from chrono.projections.veil import Veil
 from chrono.when import When
 
 Key = tuple[str, str]
@@ -40,13 +45,14 @@ def parts(model: Reader, known_at: datetime | None, wanted: frozenset[str] | Non
     where = f"{known} AND c.counted = 1"
     if metric is not None:
         where += " AND c.metric = ?"
-        params = [*params, metric]
+        params = [*params, model.veil.hide(metric)]
     if wanted is not None:
         clause, more = touching(model, wanted, known_at)
         where += clause
         params = [*params, *more]
     out: dict[Key, list[Part]] = defaultdict(list)
-    for part in as_parts(model.rows(f"SELECT {PART_COLUMNS} FROM {{t:contributions}} c WHERE {where} ORDER BY c.order_key, c.entry, c.part", params)):
+    query = f"SELECT {PART_COLUMNS} FROM {{t:contributions}} c WHERE {where} ORDER BY c.order_key, c.entry, c.part"
+    for part in as_parts(model.veil, model.rows(query, params)):
         out[part.key].append(part)
     return out
 
@@ -56,16 +62,18 @@ def by_counter(read: Reads, wanted: frozenset[str] | None, metric: str | None = 
     touching ``wanted``, of ``metric``): a facet is made without holding a million contributions.
 
     One query, in counter order with each counter's figures first, so that a
-    family's entries are looked up once, not once per counter.
+    family's entries are looked up once, not once per counter. Counters come in
+    the order of their stored (perhaps sealed) metric and unit: callers key
+    what they make by counter, never rely on that order.
     """
     where, params = "c.superseded_at IS NULL AND c.counted = 1", []
     if metric is not None:
-        where, params = where + " AND c.metric = ?", [metric]
+        where, params = where + " AND c.metric = ?", [read.model.veil.hide(metric)]
     if wanted is not None:
         clause, more = touching(read.model, wanted, None)
         where, params = where + clause, [*params, *more]
     query = f"SELECT {PART_COLUMNS} FROM {{t:contributions}} c WHERE {where} ORDER BY c.metric, c.unit, CASE WHEN c.measure = 'event' THEN 1 ELSE 0 END"
-    rows = _Lookahead(as_parts(read.stream(query, params)))
+    rows = _Lookahead(as_parts(read.model.veil, read.stream(query, params)))
     while rows.peek() is not None:
         first = rows.peek()
         assert first is not None
@@ -98,13 +106,15 @@ class _Lookahead:
             yield self.take()
 
 
-def as_parts(rows: Iterable[Mapping[str, Any]]) -> Iterator[Part]:
+def as_parts(veil: Veil, rows: Iterable[Mapping[str, Any]]) -> Iterator[Part]:
+    """Rows of ``PART_COLUMNS`` as parts, their metric, unit and values shown by ``veil``."""
+    show = veil.show
     for row in rows:
         high = row["high"]
         yield Part(
-            str(row["entry"]), str(row["kind"]), int(row["part"]), str(row["metric"]), str(row["unit"]), _decimal(str(row["low"])),
-            None if high is None else _decimal(str(high)), bool(row["approximate"]), str(row["measure"]), When.parse(str(row["edtf"])),
-            row["earliest"], row["latest"], _scope(row["scope"]),
+            str(row["entry"]), str(row["kind"]), int(row["part"]), show(str(row["metric"])), show(str(row["unit"])),
+            _decimal(show(str(row["low"]))), None if high is None else _decimal(show(str(high))), bool(row["approximate"]),
+            str(row["measure"]), When.parse(str(row["edtf"])), row["earliest"], row["latest"], _scope(row["scope"]),
         )  # fmt: skip
 
 
