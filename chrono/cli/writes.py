@@ -96,7 +96,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     """
     from contextlib import ExitStack
 
-    from chrono.projections import audit_tables, ledger
+    from chrono.projections import ledger, reference
     from chrono.projections.readmodel import ReadModel
     from chrono.render.progress import progress
 
@@ -117,7 +117,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
                 model.rebuild(tracker)
         else:
             with progress("taking the tables made from the log", None) as tracker:
-                model.adopt(audit_tables.made(scratch), audit_tables.made_positions(scratch), tracker)
+                model.adopt(reference.made(scratch), reference.made_positions(scratch), tracker)
     ReadModel(app).catch_up()  # what the log holds after where the tables stood
     err(f"rebuilt the read model from {app.head_position()} events; head at position {app.head_position()}")
     if found:
@@ -139,7 +139,7 @@ def _settled(app: Chronicle) -> bool:
 def _checked(app: Chronicle, stack: Any, tracker: Any) -> tuple[Any, str]:
     """A read model made from the log (kept open on ``stack``; None when it could not be made)
     and the first table difference found, in a line ('' when the tables agree with it)."""
-    from chrono.projections import audit_tables
+    from chrono.projections import audit_tables, reference
     from chrono.projections.rawlog import tracked
     from chrono.projections.reader import NAME
 
@@ -147,7 +147,7 @@ def _checked(app: Chronicle, stack: Any, tracker: Any) -> tuple[Any, str]:
     position = tracked(app, NAME)
     until = position if position is not None and position < app.head_position() else None
     try:
-        scratch = stack.enter_context(audit_tables.reference(app, tracker, until))
+        scratch = stack.enter_context(reference.reference(app, tracker, until))
     except Exception as error:  # a store damaged past reading: that is a difference too
         return None, _unreadable(error)
     try:

@@ -188,14 +188,14 @@ def _behind(app: Chronicle, problems: list[Finding]) -> int | None:
 def check_tables(app: Chronicle, problems: list[Finding], progress: Callable[[int], None] | None, chronicle: ChronicleCheck, until: int | None = None) -> None:
     """Every read-model table against one made from the log; ``chronicle`` is shown every entry as it
     is made (the log's truth), and then the partners of the one made."""
-    from chrono.projections import audit_tables
+    from chrono.projections import audit_tables, reference
 
     try:
-        with audit_tables.reference(app, progress, until, chronicle.see) as scratch:
+        with reference.reference(app, progress, until, chronicle.see) as scratch:
             for difference in audit_tables.differences(app, scratch):
                 problems.append(Finding("table", difference.message, id=f"chrono_{difference.table}"))
             chronicle.read_partners(ReadModel(scratch))
-    except audit_tables.Unreadable as error:
+    except reference.Unreadable as error:
         problems.append(Finding("projection", f"the log cannot be made into a read model ({error})"))
 
 

@@ -8,7 +8,7 @@ the persistence module. Rows are read a page at a time (bounded memory).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -102,3 +102,21 @@ def tracked(app: Any, name: str) -> int | None:
     except Exception:  # no tracking table (a store changed by hand): there is no position
         return None
     return row["position"] if row is not None and type(row["position"]) is int else None
+
+
+def streamed(app: Any, dialect: Dialect, query: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
+    """The rows of a query, streamed in one read (SQLite's cursor, PostgreSQL's server-side one)."""
+    with app.recorder.datastore.transaction(commit=False) as cursor:
+        if dialect.postgres:
+            with cursor.connection.cursor(name=f"chrono_audit_{id(query)}") as named:
+                named.execute(dialect.sql(query), tuple(params))
+                while chunk := named.fetchmany(5000):
+                    yield from (tuple(row.values()) if isinstance(row, dict) else tuple(row) for row in chunk)
+            return
+        own = getattr(cursor, "sqlite_cursor", cursor).connection.cursor()
+        try:
+            own.execute(dialect.sql(query), tuple(params))
+            while chunk := own.fetchmany(5000):
+                yield from (tuple(row) for row in chunk)
+        finally:
+            own.close()

@@ -193,7 +193,7 @@ class ReadModel(Reader):
         return done
 
     def adopt(self, made: Iterator[tuple[str, Sequence[str], Iterator[tuple[Any, ...]]]], tracked: dict[str, int], progress: Any = None) -> None:
-        """Take as this read model's the tables made from this very log elsewhere (``audit_tables.reference``,
+        """Take as this read model's the tables made from this very log elsewhere (``reference.reference``,
         which ``chrono rebuild`` has just compared with these): each table's columns and rows, and the
         positions they were made at. One transaction replaces every derived row; the secondary indexes are
         made after, as a rebuild makes them (the tracking marker covers a process cut short in between).

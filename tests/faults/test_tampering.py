@@ -145,7 +145,8 @@ def test_an_accepted_rebuild_passes_again(store: tuple[str, Callable[[str], None
 
 def test_sqlite_compares_untouched_tables_itself(tmp_path: Path) -> None:
     """Two plain SQLite stores are compared by SQLite (no row read into Python) when every table agrees."""
-    from chrono.projections.audit_tables import TABLES, compared, reference, same_tables
+    from chrono.projections.compared import TABLES, compared, same_tables
+    from chrono.projections.reference import reference
 
     path = str(tmp_path / "store.sqlite")
     _fill(path)

@@ -1,0 +1,171 @@
+"""The audit's reference: a read model made from the store's own log, in a scratch SQLite file.
+
+It is made from the store's stored events, byte for byte, copied into the
+scratch store (so memory stays bounded however long the log is), by the same
+code that made the stored one. The running totals and the explained segments
+are made lazily, per facet, at the read model's position of the time: each
+facet the store holds is made in the reference at that same position.
+``chrono audit`` compares the store's tables with it (``audit_tables``);
+``chrono rebuild`` compares them too, then takes its tables (``made``).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from chrono.projections.rawlog import Raw, dialect_of, raw_log, streamed
+
+
+class Unreadable(Exception):
+    """The log could not be made into a read model (a damaged event): nothing to compare with."""
+
+
+@contextmanager
+def reference(
+    app: Any, progress: Callable[[int], None] | None = None, until: int | None = None, observer: Callable[[Any], None] | None = None
+) -> Iterator[Any]:
+    """A read model made from ``app``'s stored events (up to position ``until``: where its own read
+    model stands) in a scratch store, with the facets ``app`` holds; ``observer`` is shown every
+    revision as it is projected (``ReadModel.observer``)."""
+    from chrono.events.application import Chronicle
+
+    with tempfile.TemporaryDirectory(prefix="chrono-audit-") as directory:
+        env = {key: str(value) for key, value in app.env.items() if key.startswith(("CIPHER_", "COMPRESSOR_"))}
+        env |= {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(Path(directory) / "reference.sqlite")}
+        scratch = Chronicle(env=env)
+        try:
+            _make(app, scratch, progress, until, observer)
+            yield scratch
+        finally:
+            scratch.close()
+
+
+def _make(app: Any, scratch: Any, progress: Callable[[int], None] | None, until: int | None, observer: Callable[[Any], None] | None) -> None:
+    from chrono.projections.readmodel import ReadModel
+
+    stages = _facets(app)
+    model = ReadModel(scratch)
+    model.observer = observer
+    copied, made = 0, False
+    for position in sorted(p for p in stages if until is None or p <= until):
+        copied = _copy(app, scratch, copied, position, progress)
+        _project(model, made)
+        made = True
+        for make in stages[position]:
+            make(model)
+    if _copy(app, scratch, copied, until, progress) > copied or not made:
+        _project(model, made)
+
+
+def _project(model: Any, made: bool) -> None:
+    from chrono.projections.readmodel import retry_busy
+
+    try:
+        if made:
+            model.catch_up()
+        else:
+            model.rebuild()
+        retry_busy(model._recount)  # the entry counts settled as a query settles them (a rebuild leaves that to it)
+    except Exception as error:  # a damaged event provokes whatever it provokes in the projection
+        raise Unreadable(f"{type(error).__name__}: {error}") from error
+
+
+def _copy(app: Any, scratch: Any, after: int, until: int | None, progress: Callable[[int], None] | None) -> int:
+    """Copy the stored events after position ``after`` (up to ``until``) into the scratch store; the last copied."""
+    statement = "INSERT INTO stored_events (rowid, originator_id, originator_version, topic, state) VALUES (?, ?, ?, ?, ?)"
+    batch: list[tuple[Any, ...]] = []
+    last = after
+
+    def flush() -> None:
+        with scratch.recorder.datastore.transaction(commit=True) as cursor:
+            cursor.executemany(statement, batch)
+        if progress is not None:
+            progress(len(batch))
+        batch.clear()
+
+    for raw in raw_log(app, after + 1):
+        if until is not None and raw.id > until:
+            break
+        batch.append(_row(raw))
+        last = raw.id
+        if len(batch) >= 2000:
+            flush()
+    if batch:
+        flush()
+    return last
+
+
+def _row(raw: Raw) -> tuple[Any, ...]:
+    originator = raw.originator_id
+    # SQLite keeps ids as hex text (PostgreSQL as uuid): as eventsourcing's SQLite recorder writes them
+    return (raw.id, originator.hex if isinstance(originator, UUID) else originator, raw.originator_version, raw.topic, raw.state)
+
+
+def _facets(app: Any) -> dict[int, list[Callable[[Any], None]]]:
+    """The facets the store holds, by the position they were made at, each as how to make it."""
+    from chrono.projections import veil
+    from chrono.projections.reader import NAME
+
+    dialect = dialect_of(app)
+    stages: dict[int, list[Callable[[Any], None]]] = {}
+    for name, position in streamed(app, dialect, "SELECT name, position FROM {t:tracking} ORDER BY name"):
+        made = _facet_maker(str(name), NAME, veil.of(app))
+        if made is not None and type(position) is int and position >= 0:
+            stages.setdefault(position, []).append(made)
+    return stages
+
+
+def _facet_maker(name: str, layout: str, codec: Any) -> Callable[[Any], None] | None:
+    """How to make the facet a tracking row names (its metric as ``codec``, the store's ``veil``, hides it)."""
+    from chrono.errors import StoreDamaged
+    from chrono.projections import members, totals
+
+    if name.startswith(f"{layout}/totals/"):
+        facet = _facet(name.removeprefix(f"{layout}/totals/"))
+        return None if facet is None else (lambda model: totals.refresh(model, facet))
+    if name.startswith(f"{layout}/members/"):
+        spec, _, stored = name.removeprefix(f"{layout}/members/").partition("/")
+        facet = _facet(spec)
+        try:
+            metric = codec.show(stored)
+        except StoreDamaged:  # a name chrono did not seal: made from the log, it is not there (its rows differ)
+            return None
+        if facet is None or not metric:
+            return None
+        return lambda model: members.refresh(model, spec, facet.partner, metric)
+    return None
+
+
+def _facet(spec: str) -> Any:
+    from chrono.projections.facets import Facet
+
+    fields = dict(item.partition("=")[::2] for item in spec.split(";") if item)
+    if set(fields) - {"partner", "by"}:
+        return None
+    facet = Facet(fields.get("partner"), fields.get("by"))
+    return facet if facet.name == spec else None
+
+
+def made(scratch: Any) -> Iterator[tuple[str, list[str], Iterator[tuple[Any, ...]]]]:
+    """Every derived table of the ``reference``: its name, its columns and its rows, streamed (``ReadModel.adopt``)."""
+    from chrono.projections.schema import DERIVED
+
+    dialect = dialect_of(scratch)
+    for table in DERIVED:
+        with scratch.recorder.datastore.transaction(commit=False) as cursor:
+            cursor.execute(dialect.sql(f"SELECT * FROM {{t:{table}}} LIMIT 0"))
+            columns = [str(column[0]) for column in getattr(cursor, "sqlite_cursor", cursor).description]
+        yield table, columns, streamed(scratch, dialect, f"SELECT {', '.join(columns)} FROM {{t:{table}}}")
+
+
+def made_positions(scratch: Any) -> dict[str, int]:
+    """The positions the ``reference``'s tables were made at (the read model's, and each facet's)."""
+    from chrono.projections.reader import NAME
+
+    rows = streamed(scratch, dialect_of(scratch), "SELECT name, position FROM {t:tracking} WHERE name = ? OR name LIKE ?", [NAME, f"{NAME}/%"])
+    return {str(name): int(position) for name, position in rows if str(name).startswith((NAME + "/totals/", NAME + "/members/")) or name == NAME}
