@@ -97,6 +97,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     from contextlib import ExitStack
 
     from chrono.projections import ledger, reference
+    from chrono.projections.reader import NAME
     from chrono.projections.readmodel import ReadModel
     from chrono.render.progress import progress
 
@@ -112,7 +113,9 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
             err(f"the read model agrees with the log in every table; nothing to make again (head at position {app.head_position()}; --force makes it anyway)")
             return 0
         model = ReadModel(app, repair=True)
-        if scratch is None:  # no reference could be made: the rebuild meets what stopped it
+        if scratch is None or _far_behind(reference.made_positions(scratch).get(NAME, 0), app.head_position()):
+            # No reference could be made (the rebuild meets what stopped it), or the tables stood far
+            # behind the log (a new layout, writes not followed): the log is made whole, indexes after.
             with progress("rebuilding the read model", app.head_position()) as tracker:
                 model.rebuild(tracker)
         else:
@@ -124,6 +127,14 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
         err(f"the read model differed from the log ({found}): it was made again, and every audit reports this until it is accepted")
         return 1
     return 0
+
+
+def _far_behind(position: int, head: int) -> bool:
+    """Whether tables made up to ``position`` are better made again than caught up to ``head``: a
+    catch-up updates every index row by row, a rebuild makes them once (for a tenth of the log or more)."""
+    from chrono.projections.readmodel import REBUILD_PAGE
+
+    return head - position > max(REBUILD_PAGE, head // 10)
 
 
 def _settled(app: Chronicle) -> bool:

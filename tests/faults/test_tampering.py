@@ -143,6 +143,29 @@ def test_an_accepted_rebuild_passes_again(store: tuple[str, Callable[[str], None
     assert _run(url, "audit", "--accept-anchor", accepted)[0] == 0
 
 
+@pytest.mark.parametrize("page", [10, 5000])
+def test_a_read_model_far_behind_the_log_is_made_whole(tmp_path: Path, page: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tables that stood at the log's start (a new layout, writes not followed): made from the whole log
+    when that is more than a rebuild's page of events (10), else taken from the reference and caught up."""
+    from chrono.projections import readmodel
+
+    monkeypatch.setattr(readmodel, "REBUILD_PAGE", page)
+    path = str(tmp_path / "store.sqlite")
+    _fill(path)
+    with sqlite3.connect(path) as connection:
+        for table in ("revisions", "revision_partners", "partners", "contributions", "tallies"):
+            connection.execute(f"DELETE FROM chrono_{table}")
+        connection.execute("UPDATE chrono_tracking SET position = 0 WHERE name LIKE 'chronicle-v%' AND name NOT LIKE '%/%'")
+        connection.execute("DELETE FROM chrono_tracking WHERE name LIKE 'chronicle-v%/%'")
+        connection.execute("DELETE FROM chrono_seals")
+        for table in ("totals", "totals_keys", "totals_pending", "conflicts", "members"):
+            connection.execute(f"DELETE FROM chrono_{table}")
+    assert _run(path, "rebuild")[0] == 0  # the empty tables agree with the log up to where they stood
+    assert _run(path, "audit")[0] == 0
+    code, out, _ = _run(path, "partner", "thien-bao", "--format", "json")
+    assert code == 0 and "2018-thien-bao-commune-twinning" in out
+
+
 def test_sqlite_compares_untouched_tables_itself(tmp_path: Path) -> None:
     """Two plain SQLite stores are compared by SQLite (no row read into Python) when every table agrees."""
     from chrono.projections.compared import TABLES, compared, same_tables
