@@ -7,6 +7,7 @@ are reported on stderr.
 from __future__ import annotations
 
 import argparse
+import stat
 from typing import TYPE_CHECKING, Any
 
 from chrono.cli.present import err, present
@@ -213,7 +214,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     for path in args.files:  # before the store is opened (or made): a typo makes nothing
         try:
-            path.open("rb").close()
+            # A named pipe is opened once, by the import: opened and closed here, it would
+            # cut its writer off (or wait for one) before the import reads a line.
+            if not stat.S_ISFIFO(path.stat().st_mode):
+                path.open("rb").close()
         except OSError as error:
             raise Rejected([file_problem(str(path), error.strerror or str(error))]) from None
     app = _writer(args)

@@ -144,7 +144,9 @@ def places(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
         "postgresql://u:pw@127.0.0.1:1/db",
         "http://x",
     ]
-    files = [str(root / n) for n in ("records.jsonl", "broken.yaml", "article.txt", "nothing.jsonl", "out.svg", "folder", "fifo")] + ["/dev/null", str(good)]
+    # The named pipe is a store here, not a file to read or write: reading or writing one waits for
+    # its other end, as every Unix program does (tests/faults/test_pipes.py gives it a writer).
+    files = [str(root / n) for n in ("records.jsonl", "broken.yaml", "article.txt", "nothing.jsonl", "out.svg", "folder")] + ["/dev/null", str(good)]
     return {"stores": stores, "files": files, "root": [str(root)], "good": [str(good)]}
 
 
