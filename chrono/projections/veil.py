@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
-import hmac
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -46,6 +44,9 @@ class Veil:
             self.hide: Callable[[str], str] = _same
             self.show: Callable[[str], str] = _same
             return
+        import hashlib  # only an encrypted store's commands load it: a plain query's cold start makes no hash
+        import hmac
+
         self._key = hmac.new(key, CONTEXT, hashlib.sha512).digest()  # 64 bytes: AES-256-SIV
         self.hide = lru_cache(maxsize=CACHED)(self._seal)
         self.show = lru_cache(maxsize=CACHED)(self._open)
