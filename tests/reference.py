@@ -32,6 +32,7 @@ class Item(NamedTuple):
     last: int | None  # last day, None: open
     scope: frozenset[str]
     kind: str
+    index: int = 0  # which of the entry's quantities: the last word of a tie between two figures of one entry
 
 
 class Value(NamedTuple):
@@ -63,11 +64,11 @@ def items(entry: Any) -> list[Item]:
     figure = entry.kind == "FigureReported"
     scope = frozenset(facts.partners)
     out = []
-    for q in facts.quantities:
+    for index, q in enumerate(facts.quantities):
         when = q.observed or q.period or facts.when
         low, high = {"at_least": (q.value, None), "at_most": (ZERO, q.value)}.get(q.qualifier, (q.value, q.value))
         out.append(Item(entry.slug, q.metric, q.unit, low, high, q.qualifier == "about", figure, figure and q.observed is not None,
-                        day(when.earliest_key), day(when.latest_key), scope, entry.kind))  # fmt: skip
+                        day(when.earliest_key), day(when.latest_key), scope, entry.kind, index))  # fmt: skip
     if not figure:
         info = KINDS[entry.kind]
         if not any((i.metric, i.unit) == (info.metric, info.unit) for i in out):
@@ -135,7 +136,9 @@ class Fold:
 
         def rank(g: list[Item]) -> tuple[Any, ...]:
             lo, hi = region(g)
-            return (hi, lo, g[0].first if g[0].first is not None else NEVER, min(i.entry for i in g))
+            # A total order (DESIGN.md section 6: two figures that cover each other count once): two
+            # figures of one entry with the same region, a flow and a stock, are told apart by their place.
+            return (hi, lo, g[0].first if g[0].first is not None else NEVER, min((i.entry, i.index) for i in g))
 
         def within(inner: tuple[int | None, int | None], g: list[Item]) -> bool:
             lo, hi = region(g)

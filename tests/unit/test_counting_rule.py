@@ -147,6 +147,18 @@ def test_a_stock_counts_from_its_observed_date_not_from_an_invented_period() -> 
     assert (at("2021-06-30", posts, metric="twinnings").definite, at("2021-06-30", posts, metric="twinnings").possible) == (0, 12)
 
 
+def test_a_flow_and_a_stock_of_one_entry_over_the_same_days_count_once() -> None:
+    """A report giving a sum over "2014 or earlier" and the level reached by 2014, both 1: each covers
+    the other, and the first in rank (the report's first quantity) stands for both (hypothesis found
+    the plain reference fold adding them, 2)."""
+    flow = Quantity("aid_value", D(1), "VND", "exact", None, None)
+    stock = Quantity("aid_value", D(1), "VND", "exact", None, When.parse("../2014"))
+    report = happening("report", "../2014", kind="FigureReported", quantities=[flow, stock])
+    counted = at("2015-01-01", report, metric="aid_value", unit="VND")
+    assert (counted.definite, counted.possible) == (1, 0)
+    assert sorted(j.state for j in judge(report, 20150101, TREE)) == sorted([DEFINITE, COVERED])
+
+
 def test_possible_happenings_add_to_possible_and_to_the_high_value() -> None:
     made = at("2019-06-30", happening("a", "2018"), happening("b", "2019"), figure("c", "2000", period="2019", qualifier="at_least"))
     assert (made.definite, made.possible, made.high) == (1, 2001, None)
