@@ -127,7 +127,7 @@ def _counter(key: tuple[str, str], partner: str | None, group: str | None, items
 
 def conflict(claim: Claim) -> Conflict:
     """Competing claims as listed: each report and the value it states."""
-    return Conflict(tuple(m.entry for m in claim.members), tuple(m.high if m.high is not None else m.low for m in claim.members))
+    return Conflict(tuple(m.entry for m in claim.members), tuple(m.stated for m in claim.members))
 
 
 def _page(ids: Sequence[str], limit: int | None, total: int) -> IdPage:
@@ -185,9 +185,8 @@ def _held(model: ReadModel, axes: Axes, partner: str | None, metric: str, day: i
 
 def _segment_contribution(segment: Any) -> Contribution:
     part = segment.part
-    stated = part.high if part.high is not None else part.low
     clash = conflict(segment.claim) if segment.claim is not None and segment.claim.conflict else None
-    return Contribution(part.entry, part.kind, part.unit, part.measure, segment.low, segment.high, stated, segment.state, part.when.edtf,
+    return Contribution(part.entry, part.kind, part.unit, part.measure, segment.low, segment.high, part.stated, segment.state, part.when.edtf,
                         segment.covered_by, clash)  # fmt: skip
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from chrono.projections import seals
 from chrono.projections.counting import COVERED, DEFINITE, POSSIBLE, Family
+from chrono.projections.counting.claims import listed, unlisted
 from chrono.projections.counting.segments import Among, Segment
 from chrono.projections.reader import NAME, Reads
 from chrono.projections.readmodel import ReadModel, retry_busy, rowcount
@@ -81,14 +82,14 @@ BATCH = 5000
 
 def _row(facet: str, segment: Segment, hide: Callable[[str], str]) -> tuple[Any, ...]:
     part, claim = segment.part, segment.claim
-    stated = part.high if part.high is not None else part.low
     clash: tuple[str | None, str | None] = (None, None)
     if claim is not None and claim.conflict:
-        clash = (",".join(m.entry for m in claim.members), hide(",".join(str(m.high if m.high is not None else m.low) for m in claim.members)))
+        entries, values = listed(claim)
+        clash = (entries, hide(values))
     return (
         facet, hide(part.metric), hide(part.unit), segment.state, segment.start, segment.end, order_key(part.when.sort_key), part.entry,
         part.index, part.kind, part.measure, part.when.edtf, hide(str(segment.low)), None if segment.high is None else hide(str(segment.high)),
-        hide(str(stated)), segment.covered_by, *clash,
+        hide(str(part.stated)), segment.covered_by, *clash,
     )  # fmt: skip
 
 
@@ -119,7 +120,7 @@ def _contribution(veil: Veil, row: Any) -> Contribution:
     high = row["high"]
     clash = None
     if row["claim_entries"] is not None:
-        clash = Conflict(tuple(str(row["claim_entries"]).split(",")), tuple(Decimal(v) for v in show(str(row["claim_values"])).split(",")))
+        clash = Conflict(*unlisted(str(row["claim_entries"]), show(str(row["claim_values"]))))
     return Contribution(
         str(row["entry"]), str(row["kind"]), show(str(row["unit"])), str(row["measure"]), Decimal(show(str(row["low"]))),
         None if high is None else Decimal(show(str(high))), Decimal(show(str(row["stated"]))), str(row["state"]), str(row["edtf"]),

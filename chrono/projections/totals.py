@@ -28,6 +28,7 @@ import attrs
 
 from chrono.projections import seals
 from chrono.projections.counting import COVERED, Family, Part
+from chrono.projections.counting.claims import listed, unlisted
 from chrono.projections.counting.grouping import groups
 from chrono.projections.counting.segments import Among, Segment
 from chrono.projections.facets import FIELDS, NONE, Facet, step
@@ -86,8 +87,7 @@ def read_many(model: ReadModel, facets: Sequence[Facet], day: int, metric: str |
     clashes: dict[tuple[str, str, str, str], list[tuple[tuple[str, ...], tuple[Decimal, ...]]]] = defaultdict(list)
     query = f"SELECT * FROM {{t:conflicts}} k WHERE {where} AND k.start_day <= ? AND k.end_day > ? ORDER BY k.grp, k.entries"
     for row in model.rows(query, [*params, day, day]):
-        claimed = tuple(Decimal(v) for v in model.veil.show(str(row["claimed"])).split(","))
-        clashes[_key(model, row)].append((tuple(str(row["entries"]).split(",")), claimed))
+        clashes[_key(model, row)].append(unlisted(str(row["entries"]), model.veil.show(str(row["claimed"]))))
     out: dict[str, list[Found]] = {name: [] for name in names}
     for key, found in sorted(values.items()):
         if int(found[5]) + int(found[6]) + int(found[7]):
@@ -195,10 +195,9 @@ def _running(facet: Facet, key: Key, by_day: dict[int, list[Any]], hide: Callabl
 
 def _clash(facet: Facet, group: str, segment: Segment, hide: Callable[[str], str]) -> tuple[Any, ...]:
     assert segment.claim is not None
-    members = segment.claim.members
-    claimed = hide(",".join(str(m.high if m.high is not None else m.low) for m in members))
+    entries, values = listed(segment.claim)
     part = segment.part
-    return (facet.name, group, hide(part.metric), hide(part.unit), segment.start, segment.end, ",".join(m.entry for m in members), claimed)
+    return (facet.name, group, hide(part.metric), hide(part.unit), segment.start, segment.end, entries, hide(values))
 
 
 def _store(model: ReadModel, facet: Facet, made: int | None, position: int, tables: tuple[list[Any], list[Any], list[Any]]) -> None:

@@ -80,6 +80,17 @@ class Claim:
         return self.reach == _NEVER or (earliest is not None and earliest >= self.reach)
 
 
+def listed(claim: Claim) -> tuple[str, str]:
+    """A conflicting claim's reports as the read model keeps them: their entry ids, and the
+    numbers they state, each comma-joined in rank order (``unlisted`` reads them back)."""
+    return ",".join(m.entry for m in claim.members), ",".join(str(m.stated) for m in claim.members)
+
+
+def unlisted(entries: str, values: str) -> tuple[tuple[str, ...], tuple[Decimal, ...]]:
+    """``listed``'s two texts as the entry ids and the numbers."""
+    return tuple(entries.split(",")), tuple(Decimal(v) for v in values.split(","))
+
+
 def claims_of(figures: Iterable[Part], family: Family) -> list[Claim]:
     """The figures of one counter grouped into claims, in rank order."""
     groups: dict[tuple[object, ...], list[Part]] = defaultdict(list)

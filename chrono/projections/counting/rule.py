@@ -135,6 +135,11 @@ class Part:
         return self.measure != EVENT
 
     @property
+    def stated(self) -> Decimal:
+        """The number the source gives: its high bound when it has one ("at most 5": 5), else its low."""
+        return self.high if self.high is not None else self.low
+
+    @property
     def reach(self) -> int | None:
         """The first day of what a figure covers: a flow its period's, a stock
         everything up to its observation (None: no start)."""
