@@ -114,14 +114,15 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
             err(f"the read model agrees with the log in every table; nothing to make again (head at position {app.head_position()}; --force makes it anyway)")
             return 0
         model = ReadModel(app, repair=True)
-        if scratch is None or _far_behind(reference.made_positions(scratch).get(NAME, 0), app.head_position()):
+        positions = {} if scratch is None else reference.made_positions(scratch)
+        if scratch is None or _far_behind(positions.get(NAME, 0), app.head_position()):
             # No reference could be made (the rebuild meets what stopped it), or the tables stood far
             # behind the log (a new layout, writes not followed): the log is made whole, indexes after.
             with progress("rebuilding the read model", app.head_position()) as tracker:
                 model.rebuild(tracker)
         else:
             with progress("taking the tables made from the log", None) as tracker:
-                model.adopt(reference.made(scratch), reference.made_positions(scratch), tracker)
+                model.adopt(reference.made(scratch), positions, tracker)
     ReadModel(app).catch_up()  # what the log holds after where the tables stood
     err(f"rebuilt the read model from {app.head_position()} events; head at position {app.head_position()}")
     if found:
