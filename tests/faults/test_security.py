@@ -258,24 +258,29 @@ def test_an_event_log_moves_between_stores_with_the_same_key_only(tmp_path: Path
     assert "state: cannot be read" in lines[0]
 
 
-@pytest.mark.postgres
-def test_an_encrypted_postgres_store_holds_no_plaintext() -> None:
+def schema_dump(schema: str) -> tuple[list[str], str]:
+    """Every table of a PostgreSQL schema, and every row of them as text (as a reader of the server sees them)."""
     import psycopg
     from psycopg import sql
 
     from tests.conftest import POSTGRES_URL
 
+    with psycopg.connect(POSTGRES_URL) as connection:
+        names = [row[0] for row in connection.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (schema,))]
+        dump = "".join(
+            str(row) for name in names
+            for row in connection.execute(sql.SQL("SELECT t::text FROM {}.{} t").format(sql.Identifier(schema), sql.Identifier(name)))
+        )  # fmt: skip
+    return names, dump
+
+
+@pytest.mark.postgres
+def test_an_encrypted_postgres_store_holds_no_plaintext() -> None:
     title, title_vi, quote = secrets()
     with postgres_schema() as url:
         key = new_key()
         encrypted_store(url, key, title, title_vi, quote)
-        schema = url.rsplit("schema=", 1)[1]
-        with psycopg.connect(POSTGRES_URL) as connection:
-            names = [row[0] for row in connection.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (schema,))]
-            dump = "".join(
-                str(row) for name in names
-                for row in connection.execute(sql.SQL("SELECT t::text FROM {}.{} t").format(sql.Identifier(schema), sql.Identifier(name)))
-            )  # fmt: skip
+        _, dump = schema_dump(url.rsplit("schema=", 1)[1])
         for text in (title, quote, "Wenshan"):
             assert text not in dump and text.encode().hex() not in dump, text
         [line] = assert_clean_failure(chrono("--store", url, "timeline", env={"CHRONO_KEY": new_key()}))
@@ -341,23 +346,13 @@ def test_an_encrypted_stores_read_model_holds_only_what_readme_lists(tmp_path: P
 
 def test_an_encrypted_postgres_stores_read_model_holds_no_metric_unit_or_value(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every table of the schema (the read model's, with every one made, and the log's) as text: no metric, unit or value."""
-    import psycopg
-    from psycopg import sql
-
-    from tests.conftest import POSTGRES_URL
-
     token = uuid.uuid4().hex[:10]
     write_jsonl(tmp_path / "s.jsonl", [*PARTNERS, secret_figure(token, {}), *counted(token)[1:]])
     with postgres_schema() as url:
         monkeypatch.setenv("CHRONO_KEY", new_key())
         every_table_made(url, tmp_path / "s.jsonl", token, "moved")
         schema = url.rsplit("schema=", 1)[1]
-        with psycopg.connect(POSTGRES_URL) as connection:
-            names = [row[0] for row in connection.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (schema,))]
-            dump = "".join(
-                str(row) for name in names
-                for row in connection.execute(sql.SQL("SELECT t::text FROM {}.{} t").format(sql.Identifier(schema), sql.Identifier(name)))
-            )  # fmt: skip
+        names, dump = schema_dump(schema)
     assert "chrono_members" in names and "2023-secret" in dump
     for text in counted_texts(token):
         assert text not in dump and text.encode().hex() not in dump, text
