@@ -38,15 +38,15 @@ def dialect_of(app: Any) -> Dialect:
     return Dialect("?", "BLOB", "")
 
 
-def _log(app: Any, dialect: Dialect) -> tuple[str, str]:
-    """The log's table, and its column of positions."""
+def log_table(app: Any, dialect: Dialect) -> tuple[str, str]:
+    """The log's table, and its column of positions (eventsourcing's notification ids)."""
     return f"{dialect.prefix}{app.recorder.events_table_name}", "notification_id" if dialect.postgres else "rowid"
 
 
 def raw_log(app: Any, start: int = 1) -> Iterator[Raw]:
     """Every stored event from ``start`` on, in log order."""
     dialect = dialect_of(app)
-    table, column = _log(app, dialect)
+    table, column = log_table(app, dialect)
     query = (
         f"SELECT {column} AS id, originator_id, originator_version, topic, state FROM {table}"
         f" WHERE {column} >= {dialect.placeholder} ORDER BY {column} LIMIT {PAGE}"
@@ -64,7 +64,7 @@ def raw_log(app: Any, start: int = 1) -> Iterator[Raw]:
 
 def later_versions(app: Any, until: int | None = None) -> dict[str, int]:
     """The aggregates with more than one event (up to position ``until``), by hex id, and their last version."""
-    table, column = _log(app, dialect_of(app))
+    table, column = log_table(app, dialect_of(app))
     bound = "" if until is None else f" WHERE {column} <= {int(until)}"
     query = f"SELECT originator_id, MAX(originator_version) AS last FROM {table}{bound} GROUP BY originator_id HAVING MAX(originator_version) > 1"
     with app.recorder.datastore.transaction(commit=False) as cursor:

@@ -21,6 +21,7 @@ from chrono.events.application import Chronicle
 from chrono.events.entry import Entry
 from chrono.events.values import Partner
 from chrono.projections import veil, wellformed
+from chrono.projections.rawlog import log_table
 from chrono.projections.rows import key_of, time_key
 from chrono.projections.schema import VERSION, Dialect
 
@@ -53,7 +54,7 @@ class Reader:
         return f"{{t:{table}}} r LEFT JOIN {events} e ON r.state IS NULL AND e.originator_id = {aggregate} AND e.originator_version = r.revision"
 
     def _events_table(self) -> str:
-        return f"{self.dialect.prefix}{self.app.recorder.events_table_name}"  # type: ignore[attr-defined]
+        return log_table(self.app, self.dialect)[0]
 
     def position(self) -> int:
         with self.datastore.transaction(commit=False) as cursor:

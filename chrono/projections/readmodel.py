@@ -31,7 +31,7 @@ from chrono.collector import cycles_collected_after
 from chrono.events.application import Chronicle
 from chrono.events.entry import Entry, PartnerRecord
 from chrono.projections import chain, ledger, tallies
-from chrono.projections.rawlog import later_versions, stored_links
+from chrono.projections.rawlog import later_versions, log_table, stored_links
 from chrono.projections.reader import NAME, STATE, Reader, value
 from chrono.projections.rows import Rows, date_key, time_key
 from chrono.projections.schema import COLUMNS, DERIVED, drops, indexes, kept, secondary, statements, tables
@@ -310,8 +310,8 @@ class ReadModel(Reader):
         that is behind (or being rebuilt) takes them from the log when it
         catches up, in order.
         """
-        position = "notification_id" if self.dialect.postgres else "rowid"  # eventsourcing's notification ids
-        cursor.execute(f"SELECT MAX({position}) AS head FROM {self._events_table()} WHERE {position} < {int(written[0].id)}")
+        table, position = log_table(self.app, self.dialect)
+        cursor.execute(f"SELECT MAX({position}) AS head FROM {table} WHERE {position} < {int(written[0].id)}")
         start = int(value(cursor.fetchone(), "head") or 0)
         if not self.advance(cursor, NAME, start, written[-1].id):
             return
