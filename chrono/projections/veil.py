@@ -69,6 +69,9 @@ class Veil:
                 raise ValueError("not sealed")
             body = text[len(MARK) :]
             raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+            if base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=") != body:
+                # base64 ignores the spare bits of a last character: a text changed there is still a changed text
+                raise ValueError("not as sealed")
             cipher: Any = _siv(self._key)
             return bytes(cipher.decrypt_and_verify(raw[16:], raw[:16])).decode("utf-8")
         except (ValueError, binascii.Error, UnicodeDecodeError, AttributeError) as error:

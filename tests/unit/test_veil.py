@@ -67,6 +67,16 @@ def test_a_tampered_text_fails_clearly(damage: object) -> None:
         codec.show(damage(sealed))  # type: ignore[operator]
 
 
+def test_a_change_in_the_spare_bits_of_the_last_character_is_a_change() -> None:
+    codec = sealing()
+    sealed = codec.hide("aid_value")  # 25 bytes in 34 characters: the last one carries 4 spare bits
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    spare = alphabet[alphabet.index(sealed[-1]) ^ 1]  # base64 decodes it to the same bytes
+    assert base64.urlsafe_b64decode(sealed[1:] + "==") == base64.urlsafe_b64decode(sealed[1:-1] + spare + "==")
+    with pytest.raises(StoreDamaged, match="which its key did not seal"):
+        codec.show(sealed[:-1] + spare)
+
+
 def test_nullable_columns_stay_null() -> None:
     codec = sealing()
     assert codec.hide_some(None) is None and codec.show_some(None) is None
