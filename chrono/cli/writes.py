@@ -98,6 +98,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     from contextlib import ExitStack
 
     from chrono.projections import ledger, reference
+    from chrono.projections.rawlog import sqlite_file
     from chrono.projections.reader import NAME
     from chrono.projections.readmodel import ReadModel
     from chrono.render.progress import progress
@@ -122,7 +123,9 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
                 model.rebuild(tracker)
         else:
             with progress("taking the tables made from the log", None) as tracker:
-                model.adopt(reference.made(scratch), positions, tracker)
+                made = sqlite_file(scratch)
+                if made is None or not model.adopt_file(made, positions):
+                    model.adopt(reference.made(scratch), positions, tracker)
     ReadModel(app).catch_up()  # what the log holds after where the tables stood
     err(f"rebuilt the read model from {app.head_position()} events; head at position {app.head_position()}")
     if found:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import closing
-from pathlib import Path
 from typing import Any
 
-from chrono.projections.rawlog import dialect_of, streamed
+from chrono.projections.rawlog import dialect_of, sqlite_file, streamed
 from chrono.projections.schema import COLUMNS
 
 # Each compared table: the columns that identify a row (a prefix of its
@@ -56,7 +55,7 @@ def same_tables(app: Any, scratch: Any, conditions: dict[str, tuple[str, list[An
     """The tables whose compared rows are the same in both stores, row for row, as SQLite itself finds
     (two plain SQLite files); the rest, and every table of other stores, are compared row by row in Python,
     which names the first difference. Reading a million rows into Python to find none took most of an audit."""
-    mine, theirs = _sqlite_file(app), _sqlite_file(scratch)
+    mine, theirs = sqlite_file(app), sqlite_file(scratch)
     if mine is None or theirs is None or getattr(app.mapper, "cipher", None) is not None:
         return set()  # an encrypted snapshot differs from an equal one in every byte: compared by what it encrypts
     same: set[str] = set()
@@ -97,14 +96,3 @@ def _answer(db: sqlite3.Connection, query: str, params: list[Any]) -> tuple[Any,
         return tuple(db.execute(query, params).fetchone())
     except sqlite3.Error:  # a damaged table: the row by row comparison says how
         return None
-
-
-def _sqlite_file(app: Any) -> Path | None:
-    """The file of ``app``'s SQLite store (None for PostgreSQL or a store in memory)."""
-    if dialect_of(app).postgres:
-        return None
-    name = str(app.env.get("SQLITE_DBNAME", ""))
-    if not name or name.startswith("file:") or ":memory:" in name:
-        return None
-    path = Path(name)
-    return path if path.is_absolute() and path.is_file() else None

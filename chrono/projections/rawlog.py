@@ -9,6 +9,7 @@ the persistence module. Rows are read a page at a time (bounded memory).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -120,3 +121,14 @@ def streamed(app: Any, dialect: Dialect, query: str, params: Sequence[Any] = ())
                 yield from (tuple(row) for row in chunk)
         finally:
             own.close()
+
+
+def sqlite_file(app: Any) -> Path | None:
+    """The file of ``app``'s SQLite store (None for PostgreSQL or a store in memory)."""
+    if dialect_of(app).postgres:
+        return None
+    name = str(app.env.get("SQLITE_DBNAME", ""))
+    if not name or name.startswith("file:") or ":memory:" in name:
+        return None
+    path = Path(name)
+    return path if path.is_absolute() and path.is_file() else None

@@ -22,6 +22,7 @@ import dataclasses
 import time
 from collections.abc import Callable, Iterator, Sequence
 from itertools import groupby, islice
+from pathlib import Path
 from typing import Any, TypeVar
 
 from eventsourcing.domain import Snapshot
@@ -30,7 +31,7 @@ from eventsourcing.persistence import OperationalError
 from chrono.collector import cycles_collected_after
 from chrono.events.application import Chronicle
 from chrono.events.entry import Entry, PartnerRecord
-from chrono.projections import chain, ledger, tallies
+from chrono.projections import adopted, chain, ledger, tallies
 from chrono.projections.rawlog import later_versions, log_table, stored_links
 from chrono.projections.reader import NAME, STATE, Reader, value
 from chrono.projections.rows import Rows, date_key, time_key
@@ -88,6 +89,11 @@ class ReadModel(Reader):
         self._held_counts: Tallies | None = None  # the entry counts a write or rebuild changed so far
         self._deferred = False  # whether the write under way dropped the secondary indexes, to make them at its end
         self.observer: Callable[[Any], None] | None = None  # shown each entry or partner revision as it is projected
+        # A reference made only to be compared (``projections.reference``) copies a store's log, whose
+        # chain is the store's to check and extend, and reads its tables by their keys: it keeps no chain
+        # and makes none of the indexes that no comparison reads.
+        self.evidence = True
+        self.secondary_indexes = True
         if retry_busy(self._create):
             retry_busy(self._index)
 
@@ -168,7 +174,8 @@ class ReadModel(Reader):
         marker in the tracking table says so until then, so that a rebuild
         cut short has its indexes made by the next process that opens it.
         """
-        ledger.verify(self.app)
+        if self.evidence:
+            ledger.verify(self.app)
         with self.datastore.transaction(commit=True) as cursor:
             self._lock(cursor)
             for statement in [*drops(self.dialect), *tables(self.dialect)[1:]]:
@@ -213,6 +220,15 @@ class ReadModel(Reader):
         self._parent_map = None
         retry_busy(self._index)
 
+    def adopt_file(self, made: Path, tracked: dict[str, int]) -> bool:
+        """``adopt`` the tables of the SQLite file ``made`` by SQLite itself (``projections.adopted``):
+        False, and nothing done, where this store is not an SQLite file."""
+        if not adopted.copied(self.app, made, tracked, [(INDEXING, 0)], NAME):
+            return False
+        self._parent_map = None
+        retry_busy(self._index)
+        return True
+
     def _write_held_counts(self) -> None:
         assert self._held_counts is not None
         with self.datastore.transaction(commit=True) as cursor:
@@ -231,7 +247,7 @@ class ReadModel(Reader):
             supersede = _SUPERSEDE if self.dialect.postgres else _SUPERSEDE_SQLITE
             for table, source in _SUPERSEDED_BY.items():
                 cursor.execute(self.sql(supersede % {"table": table, "source": source}))
-            for _, statement in secondary(self.dialect):
+            for _, statement in secondary(self.dialect) if self.secondary_indexes else ():
                 cursor.execute(statement)
             cursor.execute(self.sql("DELETE FROM {t:tracking} WHERE name = ?"), (INDEXING,))
         if self.dialect.postgres:
@@ -298,7 +314,8 @@ class ReadModel(Reader):
         rows.write(cursor, self)
         if self._held_counts is None:
             self._count(cursor, counted)
-        ledger.extend(cursor, self.dialect, start, page)
+        if self.evidence:
+            ledger.extend(cursor, self.dialect, start, page)
         return current
 
     # -- following writes (``chrono.events.writing.Projector``) ----------

@@ -11,14 +11,15 @@ facet the store holds is made in the reference at that same position.
 
 from __future__ import annotations
 
+import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from chrono.projections.rawlog import Raw, dialect_of, raw_log, streamed
+from chrono.projections.rawlog import Raw, dialect_of, log_table, raw_log, sqlite_file, streamed
 
 
 class Unreadable(Exception):
@@ -51,6 +52,8 @@ def _make(app: Any, scratch: Any, progress: Callable[[int], None] | None, until:
     stages = _facets(app)
     model = ReadModel(scratch)
     model.observer = observer
+    model.evidence = False
+    model.secondary_indexes = bool(stages)  # a facet is made by the queries that read them
     copied, made = 0, False
     for position in sorted(p for p in stages if until is None or p <= until):
         copied = _copy(app, scratch, copied, position, progress)
@@ -77,6 +80,11 @@ def _project(model: Any, made: bool) -> None:
 
 def _copy(app: Any, scratch: Any, after: int, until: int | None, progress: Callable[[int], None] | None) -> int:
     """Copy the stored events after position ``after`` (up to ``until``) into the scratch store; the last copied."""
+    copied = _copy_file(app, scratch, after, until)
+    if copied is not None:
+        if progress is not None:
+            progress(copied - after)
+        return copied
     statement = "INSERT INTO stored_events (rowid, originator_id, originator_version, topic, state) VALUES (?, ?, ?, ?, ?)"
     batch: list[tuple[Any, ...]] = []
     last = after
@@ -98,6 +106,27 @@ def _copy(app: Any, scratch: Any, after: int, until: int | None, progress: Calla
     if batch:
         flush()
     return last
+
+
+def _copy_file(app: Any, scratch: Any, after: int, until: int | None) -> int | None:
+    """``_copy`` by SQLite itself, from a store that is an SQLite file; None where it is not such a file."""
+    mine, theirs = sqlite_file(app), sqlite_file(scratch)
+    if mine is None or theirs is None:
+        return None
+    table, column = log_table(app, dialect_of(app))
+    bounds = f"{column} > ?" + ("" if until is None else f" AND {column} <= ?")
+    params = [after] if until is None else [after, until]
+    with closing(sqlite3.connect(theirs, isolation_level=None)) as db:
+        db.execute("ATTACH DATABASE ? AS store", (f"{mine.resolve().as_uri()}?mode=ro",))
+        db.execute("BEGIN IMMEDIATE")
+        db.execute(
+            f"INSERT INTO main.{table} (rowid, originator_id, originator_version, topic, state)"
+            f" SELECT {column}, originator_id, originator_version, topic, state FROM store.{table} WHERE {bounds} ORDER BY {column}",
+            params,
+        )
+        (last,) = db.execute(f"SELECT coalesce(max({column}), ?) FROM main.{table}", [after]).fetchone()
+        db.execute("COMMIT")
+    return int(last)
 
 
 def _row(raw: Raw) -> tuple[Any, ...]:
