@@ -98,7 +98,6 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     from contextlib import ExitStack
 
     from chrono.projections import ledger, reference
-    from chrono.projections.rawlog import sqlite_file
     from chrono.projections.reader import NAME
     from chrono.projections.readmodel import ReadModel
     from chrono.render.progress import progress
@@ -123,9 +122,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
                 model.rebuild(tracker)
         else:
             with progress("taking the tables made from the log", None) as tracker:
-                made = sqlite_file(scratch)
-                if made is None or not model.adopt_file(made, positions):
-                    model.adopt(reference.made(scratch), positions, tracker)
+                model.adopt(scratch, positions, tracker)
     ReadModel(app).catch_up()  # what the log holds after where the tables stood
     err(f"rebuilt the read model from {app.head_position()} events; head at position {app.head_position()}")
     if found:
@@ -146,7 +143,8 @@ def _settled(app: Chronicle) -> bool:
     """Whether the read model stands at the log's head, with no rebuild or count left unfinished."""
     from chrono.projections.rawlog import tracked
     from chrono.projections.reader import NAME
-    from chrono.projections.readmodel import INDEXING, STALE_TALLIES
+    from chrono.projections.readmodel import STALE_TALLIES
+    from chrono.projections.upkeep import INDEXING
 
     unfinished = tracked(app, INDEXING) is not None or tracked(app, STALE_TALLIES) is not None
     return not unfinished and tracked(app, NAME) == app.head_position()

@@ -21,8 +21,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable, Iterator, Sequence
-from itertools import groupby, islice
-from pathlib import Path
+from itertools import groupby
 from typing import Any, TypeVar
 
 from eventsourcing.domain import Snapshot
@@ -31,17 +30,15 @@ from eventsourcing.persistence import OperationalError
 from chrono.collector import cycles_collected_after
 from chrono.events.application import Chronicle
 from chrono.events.entry import Entry, PartnerRecord
-from chrono.projections import adopted, chain, ledger, tallies
+from chrono.projections import chain, ledger, tallies, upkeep
 from chrono.projections.rawlog import later_versions, log_table, stored_links
 from chrono.projections.reader import NAME, STATE, Reader, value
 from chrono.projections.rows import Rows, date_key, time_key
-from chrono.projections.schema import COLUMNS, DERIVED, drops, indexes, kept, secondary, statements, tables
+from chrono.projections.schema import COLUMNS, drops, kept, secondary, statements, tables
 from chrono.projections.tallies import Tallies, start_year
+from chrono.projections.upkeep import INDEXING
 
-INDEXING = f"{NAME}/indexing"  # present while a rebuild has the secondary indexes dropped
 STALE_TALLIES = f"{NAME}/tallies-stale"  # present when a partner moved: the entry counts are made again from the rows
-ANALYSED = f"{NAME}/analysed"  # the position PostgreSQL's planner statistics were gathered at
-RESTATE = 10_000  # events caught up before the statistics are gathered again (and a tenth of the log)
 PAGE = 1000
 REBUILD_PAGE = 5000  # events a rebuild takes per transaction (each commit syncs the file)
 # The read model's DDL runs under this PostgreSQL advisory lock, so that
@@ -95,7 +92,7 @@ class ReadModel(Reader):
         self.evidence = True
         self.secondary_indexes = True
         if retry_busy(self._create):
-            retry_busy(self._index)
+            retry_busy(lambda: upkeep.index(self))
 
     @property
     def rebuilding(self) -> bool:
@@ -108,7 +105,7 @@ class ReadModel(Reader):
         The chain is kept (``ledger``): a new layout links on from its head.
         """
         with self.datastore.transaction(commit=True) as cursor:
-            self._lock(cursor)
+            self.lock(cursor)
             cursor.execute(statements(self.dialect)[0])
             cursor.execute(self.sql("SELECT name FROM {t:tracking}"))
             names = {str(value(row, "name")) for row in cursor.fetchall()}
@@ -116,7 +113,7 @@ class ReadModel(Reader):
                 return INDEXING in names
         ledger.admit(self.app, self.dialect, NAME, repair=self._repair)  # the evidence is checked before anything is dropped
         with self.datastore.transaction(commit=True) as cursor:
-            self._lock(cursor)
+            self.lock(cursor)
             cursor.execute(self.sql("SELECT name FROM {t:tracking} WHERE name = ?"), (NAME,))
             if cursor.fetchall():
                 return False  # made by another process meanwhile
@@ -149,7 +146,7 @@ class ReadModel(Reader):
             page = self.app.recorder.select_notifications(start=start + 1, limit=REBUILD_PAGE if self.rebuilding else PAGE)
             if not page:
                 if done and self.dialect.postgres and not self.rebuilding:
-                    self._restate()
+                    upkeep.restate(self)
                 if done and not self.rebuilding:
                     retry_busy(self._recount)
                 return done
@@ -177,7 +174,7 @@ class ReadModel(Reader):
         if self.evidence:
             ledger.verify(self.app)
         with self.datastore.transaction(commit=True) as cursor:
-            self._lock(cursor)
+            self.lock(cursor)
             for statement in [*drops(self.dialect), *tables(self.dialect)[1:]]:
                 cursor.execute(statement)
             cursor.execute(self.sql("UPDATE {t:tracking} SET position = 0 WHERE name = ?"), (NAME,))
@@ -195,39 +192,17 @@ class ReadModel(Reader):
             retry_busy(self._write_held_counts)
         finally:
             self._held, self._last, self._held_counts = {}, None, None
-        retry_busy(self._index)
+        retry_busy(lambda: upkeep.index(self))
         retry_busy(self._recount)
         return done
 
-    def adopt(self, made: Iterator[tuple[str, Sequence[str], Iterator[tuple[Any, ...]]]], tracked: dict[str, int], progress: Any = None) -> None:
-        """Take as this read model's the tables made from this very log elsewhere (``reference.reference``,
-        which ``chrono rebuild`` has just compared with these): each table's columns and rows, and the
-        positions they were made at. One transaction replaces every derived row; the secondary indexes are
-        made after, as a rebuild makes them (the tracking marker covers a process cut short in between).
-        The chain is kept as it is. Copying the rows is a fraction of making them a second time."""
-        with self.datastore.transaction(commit=True) as cursor:
-            self._lock(cursor)
-            for statement in [*drops(self.dialect), *tables(self.dialect)[1:]]:
-                cursor.execute(statement)
-            cursor.execute(self.sql("DELETE FROM {t:tracking} WHERE name = ? OR name LIKE ?"), (NAME, f"{NAME}/%"))
-            for table, columns, rows in made:
-                while chunk := list(islice(rows, REBUILD_PAGE)):
-                    self.insert(cursor, table, chunk, columns)
-                    if progress is not None:
-                        progress(len(chunk))
-            marks = [*tracked.items(), (INDEXING, 0)]
-            cursor.executemany(self.sql("INSERT INTO {t:tracking} (name, position) VALUES (?, ?)"), marks)
+    def adopt(self, scratch: Chronicle, tracked: dict[str, int], progress: Any = None) -> None:
+        """Take as this read model's the tables of ``scratch``, a reference made from this very log
+        (``upkeep.adopt``), then make the secondary indexes as a rebuild does. Copying the rows is
+        a fraction of making them a second time."""
+        upkeep.adopt(self, scratch, tracked, progress)
         self._parent_map = None
-        retry_busy(self._index)
-
-    def adopt_file(self, made: Path, tracked: dict[str, int]) -> bool:
-        """``adopt`` the tables of the SQLite file ``made`` by SQLite itself (``projections.adopted``):
-        False, and nothing done, where this store is not an SQLite file."""
-        if not adopted.copied(self.app, made, tracked, [(INDEXING, 0)], NAME):
-            return False
-        self._parent_map = None
-        retry_busy(self._index)
-        return True
+        retry_busy(lambda: upkeep.index(self))
 
     def _write_held_counts(self) -> None:
         assert self._held_counts is not None
@@ -235,50 +210,8 @@ class ReadModel(Reader):
             cursor.execute(self.sql("DELETE FROM {t:tracking} WHERE name = ?"), (STALE_TALLIES,))
             self._count(cursor, self._held_counts)  # stale again if a partner moved in the log
 
-    def _index(self) -> None:
-        """Make the secondary indexes (again) and clear the rebuild's marker."""
-        with self.datastore.transaction(commit=True) as cursor:
-            self._lock(cursor)
-            # Supersession joins on the keys and sets a column the other
-            # indexes hold: those are made after it rather than updated by it.
-            made = indexes(self.dialect)
-            for statement in [key for key in made if " UNIQUE " in key]:
-                cursor.execute(statement)
-            supersede = _SUPERSEDE if self.dialect.postgres else _SUPERSEDE_SQLITE
-            for table, source in _SUPERSEDED_BY.items():
-                cursor.execute(self.sql(supersede % {"table": table, "source": source}))
-            for _, statement in secondary(self.dialect) if self.secondary_indexes else ():
-                cursor.execute(statement)
-            cursor.execute(self.sql("DELETE FROM {t:tracking} WHERE name = ?"), (INDEXING,))
-        if self.dialect.postgres:
-            self._analyse()
-
-    # PostgreSQL plans from statistics that autovacuum gathers where it runs,
-    # in its own time. Without them it reads a partner's history in the wrong
-    # index order: a page of China's family at 100k took 18 s instead of 30 ms.
-    def _restate(self) -> None:
-        """Gather the planner's statistics when the log has grown by a tenth
-        (and by ``RESTATE`` events) since they were last gathered."""
-        rows = self.rows("SELECT name, position FROM {t:tracking} WHERE name IN (?, ?)", [NAME, ANALYSED])
-        positions = {str(value(row, "name")): int(value(row, "position")) for row in rows}
-        position, analysed = positions.get(NAME, 0), positions.get(ANALYSED, 0)
-        if position - analysed >= max(RESTATE, analysed // 10):
-            self._analyse()
-
-    def _analyse(self) -> None:
-        with self.datastore.transaction(commit=True) as cursor:
-            for table in DERIVED:
-                cursor.execute(self.sql(f"ANALYZE {{t:{table}}}"))
-            cursor.execute(f"ANALYZE {self._events_table()}")
-            cursor.execute(
-                self.sql(
-                    "INSERT INTO {t:tracking} (name, position) SELECT ?, position FROM {t:tracking} WHERE name = ?"
-                    " ON CONFLICT (name) DO UPDATE SET position = excluded.position"
-                ),
-                (ANALYSED, NAME),
-            )
-
-    def _lock(self, cursor: Any) -> None:
+    def lock(self, cursor: Any) -> None:
+        """Hold PostgreSQL's advisory lock of the read model's DDL for the rest of the transaction."""
         if self.dialect.postgres:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", (DDL_LOCK,))
 
@@ -371,7 +304,7 @@ class ReadModel(Reader):
             return
         self._held_counts = None
         if self.dialect.postgres:
-            self._restate()
+            upkeep.restate(self)
         retry_busy(self._recount)
 
     def advance(self, cursor: Any, name: str, start: int, position: int) -> bool:
@@ -498,23 +431,6 @@ class ReadModel(Reader):
         return bytes(self.app.mapper.to_stored_event(snapshot).state)
 
 
-# Each table's rows are superseded by the next revision of the same aggregate
-# in the table named beside it: set for all rows at once after a rebuild.
-_SUPERSEDED_BY = {"revisions": "revisions", "revision_partners": "revisions", "contributions": "revisions", "partners": "partners"}
-_SUPERSEDE = (
-    "UPDATE {t:%(table)s} AS s SET superseded_at = n.recorded_at"
-    " FROM (SELECT aggregate, revision - 1 AS revision, recorded_at FROM {t:%(source)s} WHERE revision > 1) AS n"
-    " WHERE s.aggregate = n.aggregate AND s.revision = n.revision AND s.superseded_at IS NULL"
-)
-# SQLite plans the join above as a scan of every row of the table, with a
-# lookup of its next revision each; this walks the later revisions (a few
-# in a hundred) and looks up the rows they supersede (CROSS JOIN fixes the order).
-_SUPERSEDE_SQLITE = (
-    "UPDATE {t:%(table)s} SET superseded_at = (SELECT n.recorded_at FROM {t:%(source)s} n"
-    " WHERE n.aggregate = {t:%(table)s}.aggregate AND n.revision = {t:%(table)s}.revision + 1)"
-    " WHERE rowid IN (SELECT s.rowid FROM {t:%(source)s} n CROSS JOIN {t:%(table)s} s"
-    " ON s.aggregate = n.aggregate AND s.revision = n.revision - 1 WHERE n.revision > 1 AND s.superseded_at IS NULL)"
-)
 _SNAPSHOT_TOPIC = "eventsourcing.domain:Snapshot"
 
 

@@ -6,7 +6,7 @@ code that made the stored one. The running totals and the explained segments
 are made lazily, per facet, at the read model's position of the time: each
 facet the store holds is made in the reference at that same position.
 ``chrono audit`` compares the store's tables with it (``audit_tables``);
-``chrono rebuild`` compares them too, then takes its tables (``made``).
+``chrono rebuild`` compares them too, then takes its tables (``upkeep.adopt``).
 """
 
 from __future__ import annotations
@@ -178,18 +178,6 @@ def _facet(spec: str) -> Any:
         return None
     facet = Facet(fields.get("partner"), fields.get("by"))
     return facet if facet.name == spec else None
-
-
-def made(scratch: Any) -> Iterator[tuple[str, list[str], Iterator[tuple[Any, ...]]]]:
-    """Every derived table of the ``reference``: its name, its columns and its rows, streamed (``ReadModel.adopt``)."""
-    from chrono.projections.schema import DERIVED
-
-    dialect = dialect_of(scratch)
-    for table in DERIVED:
-        with scratch.recorder.datastore.transaction(commit=False) as cursor:
-            cursor.execute(dialect.sql(f"SELECT * FROM {{t:{table}}} LIMIT 0"))
-            columns = [str(column[0]) for column in getattr(cursor, "sqlite_cursor", cursor).description]
-        yield table, columns, streamed(scratch, dialect, f"SELECT {', '.join(columns)} FROM {{t:{table}}}")
 
 
 def made_positions(scratch: Any) -> dict[str, int]:

@@ -17,7 +17,7 @@ from bench.generate import generate
 from chrono.events.commands import Origin
 from chrono.interchange.changes import parse_changes
 from chrono.interchange.importing import import_files
-from chrono.projections import answers, readmodel
+from chrono.projections import answers, upkeep
 from chrono.projections.hierarchy import descendants
 from chrono.projections.queries.filters import Filter
 from chrono.projections.readmodel import ReadModel, fresh
@@ -152,7 +152,7 @@ def _statistics(model: ReadModel) -> tuple[int, int | None]:
     """How many columns of the partners' history table PostgreSQL has statistics of, and where they were gathered."""
     schema = model.datastore.schema
     stats = model.rows("SELECT count(*) AS n FROM pg_stats WHERE schemaname = ? AND tablename = 'chrono_revision_partners'", [schema])
-    analysed = model.rows("SELECT position FROM {t:tracking} WHERE name = ?", [readmodel.ANALYSED])
+    analysed = model.rows("SELECT position FROM {t:tracking} WHERE name = ?", [upkeep.ANALYSED])
     return int(stats[0]["n"]), (int(analysed[0]["position"]) if analysed else None)
 
 
@@ -164,7 +164,7 @@ def test_postgres_planner_statistics_are_gathered_as_the_log_grows(postgres_url:
     import_files(app, [(jsonl([*PARTNERS, *(entry(f"e-{n}") for n in range(40))]), "first.jsonl")])
     model = fresh(app)
     assert _statistics(model)[1] is None  # fewer than RESTATE events: left to autovacuum
-    monkeypatch.setattr(readmodel, "RESTATE", 30)
+    monkeypatch.setattr(upkeep, "RESTATE", 30)
     import_files(app, [(jsonl([entry("e-next")]), "next.jsonl")])
     model.catch_up()
     columns, analysed = _statistics(model)
