@@ -40,8 +40,11 @@ class Difference:
 
 def differences(app: Any, scratch: Any) -> Iterator[Difference]:
     """Each table's first differing row, between ``app``'s store and the ``reference`` made from its log."""
+    from chrono.projections import veil
+
     pending = moved(app)
     plain = {"stored": _plain(app), "made": _plain(scratch)}
+    shown = _opened(veil.of(app))
     conditions = compared(app)
     same = same_tables(app, scratch, conditions)
     for table, (width, columns) in TABLES.items():
@@ -51,7 +54,7 @@ def differences(app: Any, scratch: Any) -> Iterator[Difference]:
         found = _merge(
             table, width, columns,
             _table(app, table, (where, params), plain["stored"]),
-            _table(scratch, table, (where, params), plain["made"]),
+            _table(scratch, table, (where, params), plain["made"]), shown=shown,
         )  # fmt: skip
         if found is not None:
             yield found
@@ -91,8 +94,12 @@ def _seals(app: Any) -> Iterator[Difference]:
                 yield Difference("seals", (name,), f"chrono_seals: {why}", 1)
 
 
-def _merge(table: str, width: int, columns: Sequence[str], stored: Iterator[tuple[Any, ...]], made: Iterator[tuple[Any, ...]]) -> Difference | None:
+def _merge(
+    table: str, width: int, columns: Sequence[str], stored: Iterator[tuple[Any, ...]], made: Iterator[tuple[Any, ...]],
+    *, shown: Callable[[Any], str] | None = None,
+) -> Difference | None:  # fmt: skip
     """The first difference of two row streams in key order, and how many rows differ."""
+    named_as = shown or _plainly
     first: tuple[tuple[Any, ...], str] | None = None
     count = 0
     mine, theirs = next(stored, None), next(made, None)
@@ -108,7 +115,7 @@ def _merge(table: str, width: int, columns: Sequence[str], stored: Iterator[tupl
             if mine == theirs:
                 mine, theirs = next(stored, None), next(made, None)
                 continue
-            changed = [f"{c} is {_shown(a)}, the log gives {_shown(b)}" for c, a, b in zip(columns, mine, theirs, strict=True) if a != b]
+            changed = [f"{c} is {named_as(a)}, the log gives {named_as(b)}" for c, a, b in zip(columns, mine, theirs, strict=True) if a != b]
             note = (mine[:width], "; ".join(changed))
             mine, theirs = next(stored, None), next(made, None)
         count += 1
@@ -116,7 +123,7 @@ def _merge(table: str, width: int, columns: Sequence[str], stored: Iterator[tupl
     if first is None:
         return None
     key, what = first
-    named = ", ".join(f"{c}={_shown(v)}" for c, v in zip(columns, key, strict=False))
+    named = ", ".join(f"{c}={named_as(v)}" for c, v in zip(columns, key, strict=False))
     more = f" ({count} rows differ)" if count > 1 else ""
     return Difference(table, key, f"chrono_{table} row ({named}): {what}{more}", count)
 
@@ -144,9 +151,29 @@ def _ranked(value: Any) -> tuple[int, Any]:
     return (3, bytes(value))
 
 
-def _shown(value: Any) -> str:
+def _plainly(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _opened(codec: Any) -> Callable[[Any], str]:
+    """How a value is named in a finding: an encrypted store's sealed text by what it says, so that
+    the auditor (who holds the key) reads the figure, not its ciphertext (``veil``)."""
+    from chrono.errors import StoreDamaged
+    from chrono.projections.veil import MARK
+
+    if not codec.sealed:
+        return _plainly
+
+    def shown(value: Any) -> str:
+        if not isinstance(value, str) or not value.startswith(MARK):
+            return _plainly(value)
+        try:
+            return f"{_plainly(codec.show(value))} (sealed)"
+        except StoreDamaged:
+            return f"{_plainly(value)} (a text the store's key did not seal)"
+
+    return shown
 
 
 def _table(app: Any, table: str, condition: tuple[str, Sequence[Any]], plain: Callable[[Any], Any]) -> Iterator[tuple[Any, ...]]:
@@ -202,6 +229,7 @@ def _moved_facet(app: Any, scratch: Any, facet: str) -> Difference | None:
     stored, made = dialect_of(app), dialect_of(scratch)
     fields = ", ".join(_FIELDS)
     show = veil.of(app).show  # the sums as stored (sealed, in an encrypted store): both stores' keys are one
+    named_as = _opened(veil.of(app))
     try:
         base = _series(streamed(app, stored, f"SELECT grp, metric, unit, day, {fields} FROM {{t:totals}} WHERE facet = ?", [facet]), show)
         steps = _series(streamed(app, stored, f"SELECT grp, metric, unit, day, {fields} FROM {{t:totals_pending}} WHERE facet = ?", [facet]), show, add=True)
@@ -218,7 +246,7 @@ def _moved_facet(app: Any, scratch: Any, facet: str) -> Difference | None:
         return Difference(
             "totals_keys",
             (facet, *key),
-            f"chrono_totals_keys row (facet={facet!r}, grp={key[0]!r}, metric={key[1]!r}, unit={key[2]!r}) is not the last row of its totals",
+            f"chrono_totals_keys row (facet={facet!r}, grp={key[0]!r}, metric={named_as(key[1])}, unit={named_as(key[2])}) is not the last row of its totals",
             1,
         )
     mine = _effective(base, steps)
@@ -228,7 +256,7 @@ def _moved_facet(app: Any, scratch: Any, facet: str) -> Difference | None:
             return Difference(
                 "totals",
                 (facet, *key),
-                f"chrono_totals and chrono_totals_pending of facet {facet!r}, counter {key[1]} ({key[2]}) group {key[0]!r}:"
+                f"chrono_totals and chrono_totals_pending of facet {facet!r}, counter {named_as(key[1])} ({named_as(key[2])}) group {key[0]!r}:"
                 " the running totals with their pending steps differ from the log's",
                 1,
             )

@@ -58,3 +58,34 @@ def test_an_encrypted_store_answers_as_a_plain_one_with_the_same_records(tmp_pat
         assert mine == theirs, question
     assert any(metrics[0] in answer for answer in told) and any('"conflicts": [{' in answer for answer in told) == (chronicle == "counted")
     assert cli("--store", sealed, "audit")[0] == 0
+
+
+def test_the_audit_of_an_encrypted_store_names_figures_by_what_they_say(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A changed sealed figure is named in the finding as the auditor, who holds the key, reads it."""
+    import sqlite3
+
+    from chrono.projections import veil
+    from chrono.store import open_store
+
+    monkeypatch.setenv("CHRONO_KEY", new_key())
+    store = str(tmp_path / "sealed.sqlite")
+    (tmp_path / "c.jsonl").write_bytes(jsonl([*PARTNERS, *counted("t")]))
+    made(store, [tmp_path / "c.jsonl"], ["counters"])
+    app = open_store(store)
+    try:
+        codec = veil.of(app)
+    finally:
+        app.close()
+    assert codec.sealed
+    with sqlite3.connect(store) as db:
+        (low,) = db.execute("SELECT low FROM chrono_contributions WHERE metric = ? LIMIT 1", (codec.hide("aid_value"),)).fetchone()
+        db.execute("UPDATE chrono_contributions SET low = ? WHERE low = ? AND metric = ?", (codec.hide("7391042"), low, codec.hide("aid_value")))
+    code, out, _ = cli("--store", store, "audit", "--format", "json")
+    assert code == 1
+    found = [f["message"] for f in json.loads(out)["problems"] if f["message"].startswith("chrono_contributions")]
+    assert found and "low is '7391042' (sealed), the log gives " + repr(codec.show(low)) + " (sealed)" in found[0], found
+    assert "'~" not in found[0]  # no ciphertext: the key's columns are named by what they say too
+    with sqlite3.connect(store) as db:
+        db.execute("UPDATE chrono_contributions SET unit = '~forged' WHERE metric = ?", (codec.hide("aid_value"),))
+    code, out, _ = cli("--store", store, "audit", "--format", "json")
+    assert code == 1 and "'~forged' (a text the store's key did not seal)" in out
