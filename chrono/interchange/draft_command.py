@@ -42,7 +42,10 @@ def run(args: argparse.Namespace, open_reading: Callable[[], StoreReading]) -> i
     reading = open_reading()
     partners = reading.partners
     if args.home is not None and args.home not in partners:
-        raise Rejected([Problem("command line", 0, "--home", f"unknown partner {args.home!r} (give a partner id)")])
+        from chrono.events.slugs import partner_hint
+
+        why = f"unknown partner {args.home!r} (give a partner id): {partner_hint(args.home, partners)}"
+        raise Rejected([Problem("command line", 0, "--home", why)])
     options = {"lang": args.article_lang, "published": published, "document": args.source or _document(args.article), "publisher": args.publisher}
     drafts = draft_article(text, partners, **options)
     named = {pid for e in drafts.entries for pid in [*e.record["partners"], *e.record["actors"]] if pid in partners}

@@ -101,6 +101,7 @@ def test_yaml_drafts_comment_out_what_the_store_has(tmp_path: Path, env: dict[st
         (["draft", "missing.txt"], "missing.txt"),
         (["draft", "ARTICLE", "--published", "2024-13"], "--published"),
         (["draft", "ARTICLE", "--home", "nowhere"], "--home"),
+        (["draft", "ARTICLE", "--home", "ha-giagn"], "did you mean 'ha-giang'?"),
         (["draft", "ARTICLE", "--format", "csv"], "invalid choice"),
     ],
 )
