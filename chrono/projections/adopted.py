@@ -1,10 +1,12 @@
-"""A read model's tables taken from another SQLite file by SQLite itself (``chrono rebuild``).
+"""A read model's tables taken from the reference a rebuild made, by the database itself (``chrono rebuild``).
 
 The reference a rebuild makes from the log (``reference.reference``) is an
-SQLite file; when the store is one too, its tables are copied with
-``INSERT ... SELECT`` across an attached database, so that no row passes
-through Python. Reading the rows out and writing them back took a fifth of a
-rebuild. PostgreSQL stores take them row by row (``ReadModel.adopt``).
+SQLite file beside an SQLite store, and a schema of its own beside a
+PostgreSQL store (``scratch.place``); its tables are copied with
+``INSERT ... SELECT`` across an attached database or from schema to schema,
+so that no row passes through Python. Reading the rows out and writing them
+back took a fifth of a rebuild. Other pairs are copied row by row
+(``upkeep.adopt``).
 """
 
 from __future__ import annotations
@@ -44,6 +46,18 @@ def copied(app: Any, made: Path, tracked: dict[str, int], marks: list[tuple[str,
             raise
         db.execute("COMMIT")
     return True
+
+
+def copied_beside(model: Any, schema: str, tracked: dict[str, int], marks: list[tuple[str, int]], layout: str) -> None:
+    """``copied`` on PostgreSQL, from the reference's ``schema`` in the same database, in ``model``'s transaction."""
+    with model.datastore.transaction(commit=True) as cursor:
+        model.lock(cursor)
+        for statement in [*drops(model.dialect), *tables(model.dialect)[1:]]:
+            cursor.execute(statement)
+        for table in DERIVED:  # both made by the same statements: the same columns in the same order
+            cursor.execute(f"INSERT INTO {model.dialect.table(table)} SELECT * FROM {schema}.chrono_{table}")
+        cursor.execute(model.sql("DELETE FROM {t:tracking} WHERE name = ? OR name LIKE ?"), (layout, f"{layout}/%"))
+        cursor.executemany(model.sql("INSERT INTO {t:tracking} (name, position) VALUES (?, ?)"), [*tracked.items(), *marks])
 
 
 def _columns(db: sqlite3.Connection, table: str) -> list[str]:

@@ -1,13 +1,16 @@
-"""Which rows of which read-model tables the audit compares, and SQLite's own comparison of two plain stores."""
+"""Which rows of which read-model tables the audit compares, and the database's own comparison of two plain
+stores: two SQLite files, or two schemas of one PostgreSQL database."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from contextlib import closing
 from typing import Any
 
 from chrono.projections.rawlog import dialect_of, sqlite_file, streamed
 from chrono.projections.schema import COLUMNS
+from chrono.projections.scratch import beside
 
 # Each compared table: the columns that identify a row (a prefix of its
 # columns), and every column, in the order they are read.
@@ -52,47 +55,79 @@ def moved(app: Any) -> set[str]:
 
 
 def same_tables(app: Any, scratch: Any, conditions: dict[str, tuple[str, list[Any]]]) -> set[str]:
-    """The tables whose compared rows are the same in both stores, row for row, as SQLite itself finds
-    (two plain SQLite files); the rest, and every table of other stores, are compared row by row in Python,
-    which names the first difference. Reading a million rows into Python to find none took most of an audit."""
-    mine, theirs = sqlite_file(app), sqlite_file(scratch)
-    if mine is None or theirs is None or getattr(app.mapper, "cipher", None) is not None:
+    """The tables whose compared rows are the same in both stores, row for row, as the database itself
+    finds (two plain SQLite files, or two schemas of one PostgreSQL database: ``scratch.beside``); the
+    rest, and every table of other stores, are compared row by row in Python, which names the first
+    difference. Reading a million rows into Python to find none took most of an audit."""
+    if getattr(app.mapper, "cipher", None) is not None:
         return set()  # an encrypted snapshot differs from an equal one in every byte: compared by what it encrypts
+    schemas = beside(app, scratch)
+    if schemas is not None:
+        return _same_on_server(app, schemas, conditions)
+    mine, theirs = sqlite_file(app), sqlite_file(scratch)
+    if mine is None or theirs is None:
+        return set()
     same: set[str] = set()
     with closing(sqlite3.connect(f"{mine.as_uri()}?mode=ro", uri=True)) as db:
         try:
             db.execute("ATTACH DATABASE ? AS made", (f"{theirs.as_uri()}?mode=ro",))
         except sqlite3.Error:
             return same
+
+        def answer(query: str, params: list[Any]) -> tuple[Any, ...] | None:
+            try:
+                return tuple(db.execute(query, params).fetchone())
+            except sqlite3.Error:  # a damaged table: the row by row comparison says how
+                return None
+
         for table, (where, params) in conditions.items():
-            if _same(db, table, where, params):
+            if _same(answer, table, (where, params), ("main", "made"), postgres=False):
                 same.add(table)
     return same
 
 
-def _same(db: sqlite3.Connection, table: str, where: str, params: list[Any]) -> bool:
-    """Whether ``table`` holds the same rows, each as many times, in the main and the ``made`` database."""
+def _same_on_server(app: Any, schemas: tuple[str, str], conditions: dict[str, tuple[str, list[Any]]]) -> set[str]:
+    same: set[str] = set()
+
+    def answer(query: str, params: list[Any]) -> tuple[Any, ...] | None:
+        from eventsourcing.persistence import DataError, InternalError, ProgrammingError
+
+        try:
+            with app.recorder.datastore.transaction(commit=False) as cursor:
+                cursor.execute(query.replace("?", "%s"), params)
+                return tuple(cursor.fetchone().values())
+        except (DataError, InternalError, ProgrammingError):  # the row by row comparison says what is wrong
+            return None
+
+    for table, (where, params) in conditions.items():
+        if _same(answer, table, (where, params), schemas, postgres=True):
+            same.add(table)
+    return same
+
+
+def _same(
+    answer: Callable[[str, list[Any]], tuple[Any, ...] | None], table: str, condition: tuple[str, list[Any]], names: tuple[str, str], *, postgres: bool
+) -> bool:  # fmt: skip
+    """Whether ``table`` holds the same rows, each as many times, in the store (``names[0]``, a schema
+    or an attached database) and the reference (``names[1]``)."""
     width, columns = TABLES[table]
+    where, params = condition
     cond = f" WHERE {where}" if where else ""
+    mine, theirs = (f"{name}.chrono_{table}" for name in names)
     if width == len(columns):  # no key: each distinct row and how many times it is there, both ways
         listed = ", ".join(columns)
-        grouped = [f"SELECT {listed}, count(*) FROM {name}.chrono_{table}{cond} GROUP BY {listed}" for name in ("main", "made")]
-        query = f"SELECT NOT (EXISTS ({grouped[0]} EXCEPT {grouped[1]}) OR EXISTS ({grouped[1]} EXCEPT {grouped[0]}))"
-        return _answer(db, query, params * 4) == (1,)
+        grouped = [f"SELECT {listed}, count(*) FROM {name}{cond} GROUP BY {listed}" for name in (mine, theirs)]
+        query = f"SELECT NOT (EXISTS ({grouped[0]} EXCEPT {grouped[1]}) OR EXISTS ({grouped[1]} EXCEPT {grouped[0]})) AS same"
+        return answer(query, params * 4) == (1,)
     # A key the made table holds once per row: as many rows, each stored row made (looked up by its
-    # key), and no key stored twice, is the same rows, without sorting whole rows.
-    equal = " AND ".join(f"b.{column} IS a.{column}" for column in columns)
-    query = (
-        f"SELECT (SELECT count(*) FROM main.chrono_{table}{cond}), (SELECT count(*) FROM made.chrono_{table}{cond}),"
-        f" (SELECT count(*) FROM main.chrono_{table} AS a WHERE {where or 1} AND EXISTS (SELECT 1 FROM made.chrono_{table} AS b WHERE {equal})),"
-        f" (SELECT count(*) FROM (SELECT DISTINCT {', '.join(columns[:width])} FROM main.chrono_{table}{cond}))"
+    # key), and no key stored twice, is the same rows, without sorting whole rows. PostgreSQL looks
+    # a row up by its key only with "=" (the keys are never NULL); "IS NOT DISTINCT FROM" the rest.
+    same_as = "IS NOT DISTINCT FROM" if postgres else "IS"
+    equal = " AND ".join(f"b.{column} {'=' if postgres and n < width else same_as} a.{column}" for n, column in enumerate(columns))
+    query = (  # each answer named: PostgreSQL names all four "count", which a row of names would keep once
+        f"SELECT (SELECT count(*) FROM {mine}{cond}) AS stored, (SELECT count(*) FROM {theirs}{cond}) AS made,"
+        f" (SELECT count(*) FROM {mine} AS a WHERE {where or 'TRUE'} AND EXISTS (SELECT 1 FROM {theirs} AS b WHERE {equal})) AS found,"
+        f" (SELECT count(*) FROM (SELECT DISTINCT {', '.join(columns[:width])} FROM {mine}{cond}) AS keys) AS keyed"
     )
-    found = _answer(db, query, params * 4)
+    found = answer(query, params * 4)
     return found is not None and len(set(found)) == 1
-
-
-def _answer(db: sqlite3.Connection, query: str, params: list[Any]) -> tuple[Any, ...] | None:
-    try:
-        return tuple(db.execute(query, params).fetchone())
-    except sqlite3.Error:  # a damaged table: the row by row comparison says how
-        return None

@@ -1,7 +1,9 @@
-"""The audit's reference: a read model made from the store's own log, in a scratch SQLite file.
+"""The audit's reference: a read model made from the store's own log, in a scratch store.
 
-It is made from the store's stored events, byte for byte, copied into the
-scratch store (so memory stays bounded however long the log is), by the same
+The scratch store is a schema of its own beside a PostgreSQL store, else a
+scratch SQLite file (``scratch.place``). The reference is made from the
+store's stored events, byte for byte, copied into the scratch store (so
+memory stays bounded however long the log is), by the same
 code that made the stored one. The running totals and the explained segments
 are made lazily, per facet, at the read model's position of the time: each
 facet the store holds is made in the reference at that same position.
@@ -11,15 +13,13 @@ facet the store holds is made in the reference at that same position.
 
 from __future__ import annotations
 
-import sqlite3
-import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
-from pathlib import Path
+from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
-from chrono.projections.rawlog import Raw, dialect_of, log_table, raw_log, sqlite_file, streamed
+from chrono.projections import scratch as scratch_store
+from chrono.projections.rawlog import Raw, dialect_of, raw_log, streamed
 
 
 class Unreadable(Exception):
@@ -35,9 +35,7 @@ def reference(
     revision as it is projected (``ReadModel.observer``)."""
     from chrono.events.application import Chronicle
 
-    with tempfile.TemporaryDirectory(prefix="chrono-audit-") as directory:
-        env = {key: str(value) for key, value in app.env.items() if key.startswith(("CIPHER_", "COMPRESSOR_"))}
-        env |= {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(Path(directory) / "reference.sqlite")}
+    with scratch_store.place(app) as env:
         scratch = Chronicle(env=env)
         try:
             _make(app, scratch, progress, until, observer)
@@ -80,7 +78,7 @@ def _project(model: Any, made: bool) -> None:
 
 def _copy(app: Any, scratch: Any, after: int, until: int | None, progress: Callable[[int], None] | None) -> int:
     """Copy the stored events after position ``after`` (up to ``until``) into the scratch store; the last copied."""
-    copied = _copy_file(app, scratch, after, until)
+    copied = scratch_store.copy_log(app, scratch, after, until)
     if copied is not None:
         if progress is not None:
             progress(copied - after)
@@ -106,27 +104,6 @@ def _copy(app: Any, scratch: Any, after: int, until: int | None, progress: Calla
     if batch:
         flush()
     return last
-
-
-def _copy_file(app: Any, scratch: Any, after: int, until: int | None) -> int | None:
-    """``_copy`` by SQLite itself, from a store that is an SQLite file; None where it is not such a file."""
-    mine, theirs = sqlite_file(app), sqlite_file(scratch)
-    if mine is None or theirs is None:
-        return None
-    table, column = log_table(app, dialect_of(app))
-    bounds = f"{column} > ?" + ("" if until is None else f" AND {column} <= ?")
-    params = [after] if until is None else [after, until]
-    with closing(sqlite3.connect(theirs, isolation_level=None)) as db:
-        db.execute("ATTACH DATABASE ? AS store", (f"{mine.resolve().as_uri()}?mode=ro",))
-        db.execute("BEGIN IMMEDIATE")
-        db.execute(
-            f"INSERT INTO main.{table} (rowid, originator_id, originator_version, topic, state)"
-            f" SELECT {column}, originator_id, originator_version, topic, state FROM store.{table} WHERE {bounds} ORDER BY {column}",
-            params,
-        )
-        (last,) = db.execute(f"SELECT coalesce(max({column}), ?) FROM main.{table}", [after]).fetchone()
-        db.execute("COMMIT")
-    return int(last)
 
 
 def _row(raw: Raw) -> tuple[Any, ...]:

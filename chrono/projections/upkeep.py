@@ -19,6 +19,7 @@ from chrono.projections import adopted
 from chrono.projections.rawlog import dialect_of, log_table, sqlite_file, streamed
 from chrono.projections.reader import NAME, value
 from chrono.projections.schema import DERIVED, drops, indexes, secondary, tables
+from chrono.projections.scratch import beside
 
 INDEXING = f"{NAME}/indexing"  # present while a rebuild has the secondary indexes dropped
 ANALYSED = f"{NAME}/analysed"  # the position PostgreSQL's planner statistics were gathered at
@@ -94,8 +95,13 @@ def adopt(model: Any, scratch: Any, tracked: dict[str, int], progress: Any = Non
     """Replace ``model``'s tables by those of ``scratch``, made from this very log (``reference.reference``,
     which ``chrono rebuild`` has just compared with these), and its tracking rows by ``tracked``, the
     positions they were made at: one transaction, with the marker that has the secondary indexes made
-    after (``ReadModel.adopt``). The chain is kept as it is. SQLite copies the rows from file to file
-    itself; otherwise they are streamed through Python."""
+    after (``ReadModel.adopt``). The chain is kept as it is. The database copies the rows itself where it
+    holds both (``adopted``: SQLite from file to file, PostgreSQL from schema to schema); otherwise they
+    are streamed through Python."""
+    schemas = beside(model.app, scratch)
+    if schemas is not None:
+        adopted.copied_beside(model, schemas[1], tracked, [(INDEXING, 0)], NAME)
+        return
     copied = sqlite_file(scratch)
     if copied is None or not adopted.copied(model.app, copied, tracked, [(INDEXING, 0)], NAME):
         _adopt_rows(model, _derived(scratch), tracked, progress)

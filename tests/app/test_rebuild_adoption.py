@@ -7,6 +7,7 @@ that its comparison does not read, unless facets are made in it.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -20,8 +21,7 @@ from chrono.projections.readmodel import ReadModel
 from chrono.projections.reference import reference
 from chrono.projections.schema import DERIVED
 from chrono.store import open_store
-from tests.conftest import POSTGRES_SKIP
-from tests.faults.helpers import cli, postgres_schema
+from tests.faults.helpers import cli
 
 
 def _filled(path: Path, *queries: list[str]) -> str:
@@ -91,20 +91,93 @@ def test_the_reference_copies_the_log_and_keeps_no_chain(tmp_path: Path, facets:
         app.close()
 
 
+def _schemas(url: str, like: str) -> list[str]:
+    import psycopg
+
+    with psycopg.connect(url.split("?", 1)[0], autocommit=True) as connection:
+        return [str(row[0]) for row in connection.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", (like,))]
+
+
+def _filled_postgres(url: str) -> Any:
+    app = open_store(url)
+    import_bundled(app)
+    ReadModel(app).catch_up()
+    return app
+
+
 @pytest.mark.postgres
-def test_a_postgresql_store_is_not_copied_into_by_sqlite(tmp_path: Path) -> None:
-    if POSTGRES_SKIP:
-        pytest.skip(POSTGRES_SKIP)
-    with postgres_schema("chrono_adopt") as url:
-        app = open_store(url)
-        try:
-            import_bundled(app)
-            ReadModel(app).catch_up()
-            assert not adopted.copied(app, tmp_path / "absent.sqlite", {}, [], "x")
-            with reference(app) as scratch:
-                assert len(scratch.recorder.select_notifications(start=1, limit=10_000)) == app.head_position()  # copied row by row
-        finally:
-            app.close()
-        code, _, err = cli("--store", url, "rebuild", "--force")
-        assert code == 0, err
-        assert cli("--store", url, "audit")[0] == 0
+def test_a_postgresql_stores_reference_is_a_schema_beside_it_dropped_after(postgres_url: str) -> None:
+    from chrono.projections.rawlog import log_table, streamed
+
+    app = _filled_postgres(postgres_url)
+    schema = app.recorder.datastore.schema
+    try:
+        assert not adopted.copied(app, Path("absent.sqlite"), {}, [], "x")  # no SQLite file to copy into
+        with reference(app) as scratch:
+            made = scratch.recorder.datastore.schema
+            assert made.startswith(f"{schema}_ref_") and _schemas(postgres_url, made) == [made]
+            query = "SELECT notification_id, originator_id, originator_version, topic, state FROM {} ORDER BY notification_id"
+            logs = [list(streamed(store, ReadModel(store).dialect, query.format(log_table(store, ReadModel(store).dialect)[0]))) for store in (app, scratch)]
+            assert logs[0] == logs[1] and len(logs[0]) == app.head_position()
+        with pytest.raises(RuntimeError), reference(app) as scratch:
+            made = scratch.recorder.datastore.schema
+            raise RuntimeError("cut short")
+        assert _schemas(postgres_url, f"{schema}_ref_%") == []
+    finally:
+        app.close()
+    code, _, err = cli("--store", postgres_url, "rebuild", "--force")
+    assert code == 0, err
+    assert cli("--store", postgres_url, "audit")[0] == 0
+    assert _schemas(postgres_url, f"{schema}_ref_%") == []
+
+
+@pytest.mark.postgres
+def test_postgresql_compares_untouched_tables_itself(postgres_url: str) -> None:
+    """Two schemas of one database are compared by the server (no row read into Python) where they agree."""
+    import psycopg
+
+    from chrono.projections.compared import TABLES, compared, same_tables
+
+    app = _filled_postgres(postgres_url)
+    try:
+        with reference(app) as scratch:
+            conditions = compared(app)
+            assert same_tables(app, scratch, conditions) == set(TABLES)
+            with psycopg.connect(postgres_url.split("?", 1)[0], autocommit=True) as connection:
+                connection.execute(f"UPDATE {app.recorder.datastore.schema}.chrono_contributions SET low = '7' WHERE part = 1")
+            assert same_tables(app, scratch, conditions) == set(TABLES) - {"contributions"}
+    finally:
+        app.close()
+
+
+@pytest.mark.postgres
+def test_a_role_that_may_not_make_a_schema_audits_through_a_scratch_file(postgres_url: str) -> None:
+    import uuid
+
+    import psycopg
+
+    app = _filled_postgres(postgres_url)
+    schema = app.recorder.datastore.schema
+    app.close()
+    role = f"chrono_role_{uuid.uuid4().hex[:8]}"
+    server = postgres_url.split("?", 1)[0]
+    with psycopg.connect(server, autocommit=True) as connection:
+        for statement in (
+            f"CREATE ROLE {role} LOGIN", f"GRANT ALL ON SCHEMA {schema} TO {role}",
+            f"GRANT ALL ON ALL TABLES IN SCHEMA {schema} TO {role}", f"GRANT ALL ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",
+            f"UPDATE {schema}.chrono_contributions SET low = '7' WHERE part = 1",
+        ):  # fmt: skip
+            connection.execute(statement)
+    try:
+        url = postgres_url.replace("://postgres@", f"://{role}@", 1)
+        assert url != postgres_url
+        with psycopg.connect(url.split("?", 1)[0], autocommit=True) as connection, pytest.raises(psycopg.errors.InsufficientPrivilege):
+            connection.execute(f"CREATE SCHEMA {role}_own")  # the reference cannot be made beside the store
+        code, out, err = cli("--store", url, "audit", "--format", "json")
+        assert code == 1, err  # the change is found, by the row by row comparison of a scratch file
+        assert any(p["message"].startswith("chrono_contributions") for p in json.loads(out)["problems"])
+        assert _schemas(postgres_url, f"{schema}_ref_%") == []
+    finally:
+        with psycopg.connect(server, autocommit=True) as connection:
+            connection.execute(f"DROP OWNED BY {role}")
+            connection.execute(f"DROP ROLE {role}")
