@@ -22,7 +22,7 @@ TABLES: dict[str, tuple[int, tuple[str, ...]]] = {
     "revision_partners": (4, (*COLUMNS["revision_partners"], *_SUPERSEDED)),
     "partners": (2, (*COLUMNS["partners"], *_SUPERSEDED)),
     "contributions": (3, (*COLUMNS["contributions"], *_SUPERSEDED)),
-    "tallies": (6, ("scope", "side", "kind", "status", "retracted", "year", "n")),
+    "tallies": (6, COLUMNS["tallies"]),
     "totals": (5, COLUMNS["totals"]),
     "totals_keys": (4, COLUMNS["totals_keys"]),
     "conflicts": (8, COLUMNS["conflicts"]),

@@ -208,7 +208,11 @@ class ReadModel(Reader):
         assert self._held_counts is not None
         with self.datastore.transaction(commit=True) as cursor:
             cursor.execute(self.sql("DELETE FROM {t:tracking} WHERE name = ?"), (STALE_TALLIES,))
-            self._count(cursor, self._held_counts)  # stale again if a partner moved in the log
+            # The table the rebuild made is empty unless a reader caught a page up meanwhile: the counts
+            # are then appended (COPY on PostgreSQL) rather than merged one by one into what is there.
+            cursor.execute(self.sql("SELECT 1 AS found FROM {t:tallies} LIMIT 1"))
+            fresh = cursor.fetchone() is None
+            self._count(cursor, self._held_counts, fresh=fresh)  # stale again if a partner moved in the log
 
     def lock(self, cursor: Any) -> None:
         """Hold PostgreSQL's advisory lock of the read model's DDL for the rest of the transaction."""
@@ -413,11 +417,13 @@ class ReadModel(Reader):
             self._parent_map = {str(value(row, "id")): value(row, "parent") for row in cursor.fetchall()}
         return self._parent_map
 
-    def _count(self, cursor: Any, counted: Tallies) -> None:
-        """Write a page's changes to the entry counts (``projections.tallies``)."""
+    def _count(self, cursor: Any, counted: Tallies, *, fresh: bool = False) -> None:
+        """Write a page's changes to the entry counts (``projections.tallies``), into an empty table if ``fresh``."""
         self._parent_map = counted.parents
         rows = counted.rows()
-        if rows:
+        if rows and fresh:
+            self.insert(cursor, "tallies", rows)
+        elif rows:
             cursor.executemany(self.sql(tallies.UPSERT), rows)
         if counted.stale:
             cursor.execute(self.sql("INSERT INTO {t:tracking} (name, position) VALUES (?, 0) ON CONFLICT (name) DO NOTHING"), (STALE_TALLIES,))

@@ -95,6 +95,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "anchors": ("anchored_at", "position", "old_head", "new_head", "reason"),
     "chain_replaced": ("anchored_at", "position", "hash"),
     "seals": ("name", "position", "digest"),
+    "tallies": ("scope", "side", "kind", "status", "retracted", "year", "n"),
     "totals": ("facet", "grp", "metric", "unit", "day", *_TOTALS),
     "totals_keys": ("facet", "grp", "metric", "unit", "last_day", *_TOTALS),
     "totals_pending": ("facet", "grp", "metric", "unit", "day", *_TOTALS),
