@@ -12,6 +12,7 @@ back took a fifth of a rebuild. Other pairs are copied row by row
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Sequence
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -23,24 +24,34 @@ MAIN = Dialect("?", "BLOB", "main.")  # the store's own tables, never the attach
 LOCK_TIMEOUT = 30.0  # seconds SQLite waits for another process's write to end
 
 
-def copied(app: Any, made: Path, tracked: dict[str, int], marks: list[tuple[str, int]], layout: str) -> bool:
-    """Replace every derived table of ``app``'s store, and the tracking rows of read model ``layout``,
-    by ``made``'s tables and ``tracked`` (plus ``marks``), in one transaction. False, and nothing
-    done, when the store is not a plain SQLite file."""
+def replace(cursor: Any, dialect: Dialect, fill: Callable[[Any], None], tracked: Sequence[tuple[str, int]], layout: str) -> None:
+    """In ``cursor``'s transaction: every derived table made anew and filled by ``fill(cursor)``, and the
+    tracking rows of read model ``layout`` replaced by ``tracked``. The one way a rebuild takes tables made
+    elsewhere, whoever copies their rows (this module's two, or ``upkeep.adopt`` row by row)."""
+    for statement in [*drops(dialect), *tables(dialect)[1:]]:
+        cursor.execute(statement)
+    fill(cursor)
+    cursor.execute(dialect.sql("DELETE FROM {t:tracking} WHERE name = ? OR name LIKE ?"), (layout, f"{layout}/%"))
+    cursor.executemany(dialect.sql("INSERT INTO {t:tracking} (name, position) VALUES (?, ?)"), list(tracked))
+
+
+def copied(app: Any, made: Path, tracked: Sequence[tuple[str, int]], layout: str) -> bool:
+    """``replace`` ``app``'s tables by those of the SQLite file ``made``, copied by SQLite, in a transaction
+    of its own. False, and nothing done, when the store is not a plain SQLite file."""
     mine = sqlite_file(app)
     if mine is None:
         return False
+
+    def fill(db: Any) -> None:
+        for table in DERIVED:
+            columns = ", ".join(_columns(db, table))
+            db.execute(f"INSERT INTO main.chrono_{table} ({columns}) SELECT {columns} FROM made.chrono_{table}")
+
     with closing(sqlite3.connect(mine, isolation_level=None, timeout=LOCK_TIMEOUT)) as db:
         db.execute("ATTACH DATABASE ? AS made", (f"{made.resolve().as_uri()}?mode=ro",))
         db.execute("BEGIN IMMEDIATE")
         try:
-            for statement in [*drops(MAIN), *tables(MAIN)[1:]]:
-                db.execute(statement)
-            for table in DERIVED:
-                columns = ", ".join(_columns(db, table))
-                db.execute(f"INSERT INTO main.chrono_{table} ({columns}) SELECT {columns} FROM made.chrono_{table}")
-            db.execute(MAIN.sql("DELETE FROM {t:tracking} WHERE name = ? OR name LIKE ?"), (layout, f"{layout}/%"))
-            db.executemany(MAIN.sql("INSERT INTO {t:tracking} (name, position) VALUES (?, ?)"), [*tracked.items(), *marks])
+            replace(db, MAIN, fill, tracked, layout)
         except BaseException:
             db.execute("ROLLBACK")
             raise
@@ -48,16 +59,17 @@ def copied(app: Any, made: Path, tracked: dict[str, int], marks: list[tuple[str,
     return True
 
 
-def copied_beside(model: Any, schema: str, tracked: dict[str, int], marks: list[tuple[str, int]], layout: str) -> None:
-    """``copied`` on PostgreSQL, from the reference's ``schema`` in the same database, in ``model``'s transaction."""
-    with model.datastore.transaction(commit=True) as cursor:
-        model.lock(cursor)
-        for statement in [*drops(model.dialect), *tables(model.dialect)[1:]]:
-            cursor.execute(statement)
+def copied_beside(model: Any, schema: str, tracked: Sequence[tuple[str, int]], layout: str) -> None:
+    """``replace`` ``model``'s tables by those of the reference's ``schema`` in the same PostgreSQL
+    database, copied by the server, in ``model``'s transaction."""
+
+    def fill(cursor: Any) -> None:
         for table in DERIVED:  # both made by the same statements: the same columns in the same order
             cursor.execute(f"INSERT INTO {model.dialect.table(table)} SELECT * FROM {schema}.chrono_{table}")
-        cursor.execute(model.sql("DELETE FROM {t:tracking} WHERE name = ? OR name LIKE ?"), (layout, f"{layout}/%"))
-        cursor.executemany(model.sql("INSERT INTO {t:tracking} (name, position) VALUES (?, ?)"), [*tracked.items(), *marks])
+
+    with model.datastore.transaction(commit=True) as cursor:
+        model.lock(cursor)
+        replace(cursor, model.dialect, fill, tracked, layout)
 
 
 def _columns(db: sqlite3.Connection, table: str) -> list[str]:

@@ -228,8 +228,8 @@ def _moved_facet(app: Any, scratch: Any, facet: str) -> Difference | None:
 
     stored, made = dialect_of(app), dialect_of(scratch)
     fields = ", ".join(_FIELDS)
-    show = veil.of(app).show  # the sums as stored (sealed, in an encrypted store): both stores' keys are one
-    named_as = _opened(veil.of(app))
+    codec = veil.of(app)  # the sums as stored (sealed, in an encrypted store): both stores' keys are one
+    show, named_as = codec.show, _opened(codec)
     try:
         base = _series(streamed(app, stored, f"SELECT grp, metric, unit, day, {fields} FROM {{t:totals}} WHERE facet = ?", [facet]), show)
         steps = _series(streamed(app, stored, f"SELECT grp, metric, unit, day, {fields} FROM {{t:totals_pending}} WHERE facet = ?", [facet]), show, add=True)

@@ -18,7 +18,7 @@ from typing import Any
 from chrono.projections import adopted
 from chrono.projections.rawlog import dialect_of, log_table, sqlite_file, streamed
 from chrono.projections.reader import NAME, value
-from chrono.projections.schema import DERIVED, drops, indexes, secondary, tables
+from chrono.projections.schema import DERIVED, indexes, secondary
 from chrono.projections.scratch import beside
 
 INDEXING = f"{NAME}/indexing"  # present while a rebuild has the secondary indexes dropped
@@ -98,13 +98,14 @@ def adopt(model: Any, scratch: Any, tracked: dict[str, int], progress: Any = Non
     after (``ReadModel.adopt``). The chain is kept as it is. The database copies the rows itself where it
     holds both (``adopted``: SQLite from file to file, PostgreSQL from schema to schema); otherwise they
     are streamed through Python."""
+    marks = [*tracked.items(), (INDEXING, 0)]
     schemas = beside(model.app, scratch)
     if schemas is not None:
-        adopted.copied_beside(model, schemas[1], tracked, [(INDEXING, 0)], NAME)
+        adopted.copied_beside(model, schemas[1], marks, NAME)
         return
     copied = sqlite_file(scratch)
-    if copied is None or not adopted.copied(model.app, copied, tracked, [(INDEXING, 0)], NAME):
-        _adopt_rows(model, _derived(scratch), tracked, progress)
+    if copied is None or not adopted.copied(model.app, copied, marks, NAME):
+        _adopt_rows(model, _derived(scratch), marks, progress)
 
 
 def _derived(store: Any) -> Iterator[tuple[str, list[str], Iterator[tuple[Any, ...]]]]:
@@ -117,16 +118,14 @@ def _derived(store: Any) -> Iterator[tuple[str, list[str], Iterator[tuple[Any, .
         yield table, columns, streamed(store, dialect, f"SELECT {', '.join(columns)} FROM {{t:{table}}}")
 
 
-def _adopt_rows(model: Any, made: Iterator[tuple[str, Sequence[str], Iterator[tuple[Any, ...]]]], tracked: dict[str, int], progress: Any) -> None:
-    with model.datastore.transaction(commit=True) as cursor:
-        model.lock(cursor)
-        for statement in [*drops(model.dialect), *tables(model.dialect)[1:]]:
-            cursor.execute(statement)
-        cursor.execute(model.sql("DELETE FROM {t:tracking} WHERE name = ? OR name LIKE ?"), (NAME, f"{NAME}/%"))
+def _adopt_rows(model: Any, made: Iterator[tuple[str, Sequence[str], Iterator[tuple[Any, ...]]]], marks: list[tuple[str, int]], progress: Any) -> None:
+    def fill(cursor: Any) -> None:
         for table, columns, rows in made:
             while chunk := list(islice(rows, PAGE)):
                 model.insert(cursor, table, chunk, columns)
                 if progress is not None:
                     progress(len(chunk))
-        marks = [*tracked.items(), (INDEXING, 0)]
-        cursor.executemany(model.sql("INSERT INTO {t:tracking} (name, position) VALUES (?, ?)"), marks)
+
+    with model.datastore.transaction(commit=True) as cursor:
+        model.lock(cursor)
+        adopted.replace(cursor, model.dialect, fill, marks, NAME)

@@ -112,7 +112,7 @@ def test_a_postgresql_stores_reference_is_a_schema_beside_it_dropped_after(postg
     app = _filled_postgres(postgres_url)
     schema = app.recorder.datastore.schema
     try:
-        assert not adopted.copied(app, Path("absent.sqlite"), {}, [], "x")  # no SQLite file to copy into
+        assert not adopted.copied(app, Path("absent.sqlite"), [], "x")  # no SQLite file to copy into
         with reference(app) as scratch:
             made = scratch.recorder.datastore.schema
             assert made.startswith(f"{schema}_ref_") and _schemas(postgres_url, made) == [made]
