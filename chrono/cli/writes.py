@@ -15,6 +15,8 @@ from chrono.cli.reading import open_chronicle
 from chrono.errors import Problem, Rejected, StoreDamaged
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from chrono.events.application import Chronicle, Report
     from chrono.events.commands import Origin
     from chrono.projections.readmodel import ReadModel
@@ -103,10 +105,17 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     from chrono.render.progress import progress
 
     app = open_chronicle(args)
-    ledger.verify(app)  # before anything: a log that parted from its chain is not rebuilt over
+    verified: list[bool] = []
+
+    def verify() -> None:  # before anything is written: a log that parted from its chain is not rebuilt over
+        if not verified:
+            ledger.verify(app)
+            verified.append(True)
+
     with ExitStack() as stack:
         with progress("checking the read model against the log", app.head_position()) as tracker:
-            scratch, found = _checked(app, stack, tracker)
+            scratch, found = _checked(app, stack, tracker, verify)
+        verify()  # if no reference could be made to run it beside
         if found:
             ledger.record_incident(app, found)
         elif not args.force and _settled(app):
@@ -150,9 +159,10 @@ def _settled(app: Chronicle) -> bool:
     return not unfinished and tracked(app, NAME) == app.head_position()
 
 
-def _checked(app: Chronicle, stack: Any, tracker: Any) -> tuple[Any, str]:
+def _checked(app: Chronicle, stack: Any, tracker: Any, verify: Callable[[], None]) -> tuple[Any, str]:
     """A read model made from the log (kept open on ``stack``; None when it could not be made)
-    and the first table difference found, in a line ('' when the tables agree with it)."""
+    and the first table difference found, in a line ('' when the tables agree with it). ``verify``
+    (the log against its chain) runs while the reference is made; what it finds is raised."""
     from chrono.projections import audit_tables, reference
     from chrono.projections.rawlog import tracked
     from chrono.projections.reader import NAME
@@ -161,7 +171,9 @@ def _checked(app: Chronicle, stack: Any, tracker: Any) -> tuple[Any, str]:
     position = tracked(app, NAME)
     until = position if position is not None and position < app.head_position() else None
     try:
-        scratch = stack.enter_context(reference.reference(app, tracker, until))
+        scratch = stack.enter_context(reference.reference(app, tracker, until, meanwhile=verify))
+    except StoreDamaged:
+        raise  # the log parted from its chain: refused, whatever the tables are
     except Exception as error:  # a store damaged past reading: that is a difference too
         return None, _unreadable(error)
     try:

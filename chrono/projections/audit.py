@@ -158,18 +158,50 @@ def _behind(app: Chronicle, problems: list[Finding]) -> int | None:
     return position
 
 
-def check_tables(app: Chronicle, problems: list[Finding], progress: Callable[[int], None] | None, chronicle: ChronicleCheck, until: int | None = None) -> None:
+def check_tables(
+    app: Chronicle, problems: list[Finding], progress: Callable[[int], None] | None, chronicle: ChronicleCheck, until: int | None = None,
+    *, meanwhile: Callable[[], None] | None = None,
+) -> None:  # fmt: skip
     """Every read-model table against one made from the log; ``chronicle`` is shown every entry as it
-    is made (the log's truth), and then the partners of the one made."""
+    is made (the log's truth), and then the partners of the one made. ``meanwhile`` runs while the
+    reference is being made (``reference.reference``)."""
     from chrono.projections import audit_tables, reference
 
     try:
-        with reference.reference(app, progress, until, chronicle.see) as scratch:
+        with reference.reference(app, progress, until, chronicle, meanwhile) as scratch:
             for difference in audit_tables.differences(app, scratch):
                 problems.append(Finding("table", difference.message, id=f"chrono_{difference.table}"))
             chronicle.read_partners(ReadModel(scratch))
     except reference.Unreadable as error:
         problems.append(Finding("projection", f"the log cannot be made into a read model ({error})"))
+
+
+@attrs.define
+class _ChainChecks:
+    """The checks of the log against its chain, its noted digests and its re-anchorings: run while the
+    reference read model is made (in a second process, on a long log), or on their own."""
+
+    app: Chronicle
+    expect: chain.Digest | None
+    witnessed: Sequence[Witnessed]
+    accepted: Sequence[chain.Digest]
+    problems: list[Finding] = attrs.field(factory=list)
+    findings: list[Finding] = attrs.field(factory=list)
+    head: chain.Digest = chain.EMPTY
+    count: int = 0
+    ran: bool = False
+
+    def __call__(self) -> None:
+        if self.ran:
+            return
+        self.ran = True
+        problems: list[Finding] = []
+        app, witnessed = self.app, self.witnessed
+        chain_problems, self.head, self.count = _guarded("read", problems, lambda: check_chain(app, self.expect, witnessed), ([], chain.EMPTY, 0))
+        anchor_problems, anchor_findings = _guarded("anchor", problems, lambda: check_anchors(app, self.accepted, witnessed), ([], []))
+        chain_problems, excused = _excused(chain_problems, witnessed, [f for f in anchor_findings if f.check == "anchor"], app)
+        self.problems = chain_problems + anchor_problems + problems
+        self.findings = anchor_findings + excused
 
 
 def audit(
@@ -181,25 +213,28 @@ def audit(
     ``tick`` the number of events the reference read model has taken in as it goes."""
     step = progress or (lambda stage: None)
     problems: list[Finding] = []
-    findings: list[Finding] = []
     step("chain")
     _guarded("read model", problems, lambda: fresh(app), None)
     until = _behind(app, problems)
-    chain_problems, head, count = _guarded("read", problems, lambda: check_chain(app, expect, witnessed), ([], chain.EMPTY, 0))
-    anchor_problems, anchor_findings = _guarded("anchor", problems, lambda: check_anchors(app, accepted, witnessed), ([], []))
-    chain_problems, excused = _excused(chain_problems, witnessed, [f for f in anchor_findings if f.check == "anchor"], app)
-    problems = chain_problems + anchor_problems + problems
-    findings += anchor_findings + excused
-    step("tables")
     finals = _guarded("chronicle", problems, lambda: later_versions(app, until), None)
     chronicle = ChronicleCheck(today or date.today(), finals or {})
-    _guarded("table", problems, lambda: check_tables(app, problems, tick, chronicle, until), None)
+    chained = _ChainChecks(app, expect, witnessed, accepted)
+    tables: list[Finding] = []
+
+    def chain_then_tables() -> None:
+        chained()
+        step("tables")
+
+    _guarded("table", tables, lambda: check_tables(app, tables, tick, chronicle, until, meanwhile=chain_then_tables), None)
+    chained()  # if the tables could not be checked at all
+    problems = chained.problems + problems + tables
+    findings = list(chained.findings)
     step("chronicle")
     if finals is not None:
         found, noted = _guarded("chronicle", problems, chronicle.result, ([], []))
         problems.extend(found)
         findings.extend(noted)
-    return AuditReport(head=head, problems=tuple(problems), findings=tuple(findings), events=count)
+    return AuditReport(head=chained.head, problems=tuple(problems), findings=tuple(findings), events=chained.count)
 
 
 def _guarded(check: str, problems: list[Finding], run: Any, fallback: Any) -> Any:

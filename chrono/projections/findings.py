@@ -75,6 +75,10 @@ class ChronicleCheck:
             # Kept as words: the exception's frames would hold the reference store's reads open past its closing.
             self.error = unchecked(error)
 
+    def take_over(self, other: ChronicleCheck) -> None:
+        """Take what ``other``, a copy of this check shown the log in another process (``offload``), found."""
+        self.problems, self.findings, self.referenced, self.claims, self.error = other.problems, other.findings, other.referenced, other.claims, other.error
+
     def read_partners(self, model: ReadModel) -> None:
         """The registry of the read model made from the log (read while it is open)."""
         try:

@@ -22,7 +22,7 @@ import dataclasses
 import time
 from collections.abc import Callable, Iterator, Sequence
 from itertools import groupby
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import OperationalError
@@ -37,6 +37,17 @@ from chrono.projections.rows import Rows, date_key, time_key
 from chrono.projections.schema import COLUMNS, drops, kept, secondary, statements, tables
 from chrono.projections.tallies import Tallies, start_year
 from chrono.projections.upkeep import INDEXING
+
+
+class Derived(Protocol):
+    """The rows of a stretch of the log derived by another process (``offload.Derived``): each page's
+    ``(start, last position, events, rows)``, then the entry counts they change."""
+
+    def __iter__(self) -> Iterator[tuple[int, int, int, Rows]]: ...
+
+    @property
+    def counts(self) -> Tallies: ...
+
 
 STALE_TALLIES = f"{NAME}/tallies-stale"  # present when a partner moved: the entry counts are made again from the rows
 PAGE = 1000
@@ -73,8 +84,9 @@ class ReadModel(Reader):
     """The chronicle's read model in the same store as its log: the runner (catch-up,
     inline projection, rebuild) over ``Reader``'s queries."""
 
-    def __init__(self, app: Chronicle, *, repair: bool = False) -> None:
-        """``repair``: a tracking row that is missing is made again (``chrono rebuild``), not reported."""
+    def __init__(self, app: Chronicle, *, repair: bool = False, create: bool = True) -> None:
+        """``repair``: a tracking row that is missing is made again (``chrono rebuild``), not reported.
+        ``create``: make the tables if they are not there (not by a process that only derives rows, ``offload``)."""
         super().__init__(app)
         self._repair = repair
         # While rebuilding: the aggregates that later events follow on from,
@@ -91,7 +103,7 @@ class ReadModel(Reader):
         # and makes none of the indexes that no comparison reads.
         self.evidence = True
         self.secondary_indexes = True
-        if retry_busy(self._create):
+        if create and retry_busy(self._create):
             retry_busy(lambda: upkeep.index(self))
 
     @property
@@ -161,10 +173,12 @@ class ReadModel(Reader):
             if progress is not None:
                 progress(len(page))
 
-    def rebuild(self, progress: Any = None) -> int:
+    def rebuild(self, progress: Any = None, pages: Derived | None = None) -> int:
         """Forget every row and process the whole log again, once the log is
         found to be the one the chain recorded (else ``StoreDamaged``, and
-        nothing is changed). The chain is kept as it is.
+        nothing is changed). The chain is kept as it is. ``pages``: the rows
+        of the log derived by another process (``offload``), to be written
+        as they come instead of derived here.
 
         The tables are made anew without their secondary indexes, which are
         built once at the end (much faster than updating them row by row); a
@@ -184,11 +198,11 @@ class ReadModel(Reader):
             # Until the counts gathered over the whole rebuild are written, they
             # are stale: a rebuild cut short has them made again from the rows.
             cursor.execute(self.sql("INSERT INTO {t:tracking} (name, position) VALUES (?, 0)"), (STALE_TALLIES,))
-        self._last = later_versions(self.app)
+        self._last = later_versions(self.app) if pages is None else {}
         self._parent_map = {}
         self._held_counts = Tallies({})
         try:
-            done = self.catch_up(progress)
+            done = self.catch_up(progress) if pages is None else self.take(pages, progress)
             retry_busy(self._write_held_counts)
         finally:
             self._held, self._last, self._held_counts = {}, None, None
@@ -228,6 +242,56 @@ class ReadModel(Reader):
                 self._held[aggregate_id] = aggregate
             else:
                 self._held.pop(aggregate_id, None)
+
+    def take(self, pages: Derived, progress: Any = None) -> int:
+        """Write the rows of the log's ``pages`` that another process derived (``offload``), then the
+        entry counts they change; return how many events they hold. As ``catch_up`` writes its own."""
+
+        def write(start: int, last: int, rows: Rows) -> None:
+            with self.datastore.transaction(commit=True) as cursor:
+                if not self.advance(cursor, NAME, start, last):
+                    raise RuntimeError(f"the read model moved from position {start} while rows derived apart were written")
+                rows.write(cursor, self)
+
+        done = 0
+        for start, last, size, rows in pages:
+            retry_busy(lambda: write(start, last, rows))  # noqa: B023 (called at once)
+            done += size
+            if progress is not None:
+                progress(size)
+        if self.rebuilding:
+            self._held_counts = pages.counts  # written once, at the rebuild's end
+            return done
+        counted = pages.counts
+        with self.datastore.transaction(commit=True) as cursor:
+            self._count(cursor, counted)
+        if done and self.dialect.postgres:
+            upkeep.restate(self)
+        retry_busy(self._recount)
+        return done
+
+    def derive(self, page: Sequence[Any]) -> Rows:
+        """The rows of ``page``, for a process that only derives them (``offload``): the aggregates later
+        events follow on from are held (``hold``), none is read from the tables."""
+        events = [self.app.mapper.to_domain_event(notification) for notification in page]
+        current = self._current(None, events)
+        rows = Rows(self.veil)
+        assert self._held_counts is not None
+        for notification, event in zip(page, events, strict=True):
+            self._apply(notification, event, current, rows, self._held_counts)
+        self._hold(current)
+        return rows
+
+    def hold(self, last: dict[str, int]) -> None:
+        """Derive rows as a rebuild does: hold the aggregates with later versions (``last``) in memory,
+        and gather the entry counts (``counts``)."""
+        self._last, self._held, self._parent_map, self._held_counts = last, {}, {}, Tallies({})
+
+    def counts(self) -> Tallies:
+        """The entry counts gathered since the last call (or ``hold``); gathering starts again."""
+        assert self._held_counts is not None
+        counted, self._held_counts = self._held_counts, Tallies(self._held_counts.parents)
+        return counted
 
     def _process(self, start: int, page: Sequence[Any]) -> dict[str, Any]:
         with self.datastore.transaction(commit=True) as cursor:
@@ -331,7 +395,7 @@ class ReadModel(Reader):
         cursor.executemany(self.sql(f"INSERT INTO {{t:{table}}} ({', '.join(columns)}) VALUES ({marks})"), rows)
 
     def _current(self, cursor: Any, events: Sequence[Any]) -> dict[str, Any]:
-        """The stored states that the page's later events follow on from."""
+        """The stored states that the page's later events follow on from (only those held, without a ``cursor``)."""
         created: set[str] = set()
         wanted: dict[str, set[str]] = {"revisions": set(), "partners": set()}
         for event in events:
@@ -342,7 +406,7 @@ class ReadModel(Reader):
         current: dict[str, Any] = {}
         for table, ids in wanted.items():
             current.update((aggregate_id, self._held[aggregate_id]) for aggregate_id in ids & self._held.keys())
-            ordered = sorted(ids - self._held.keys())
+            ordered = [] if cursor is None else sorted(ids - self._held.keys())
             for first in range(0, len(ordered), 500):
                 chunk = ordered[first : first + 500]
                 marks = ", ".join("?" for _ in chunk)

@@ -18,7 +18,9 @@ from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
+from chrono.projections import offload
 from chrono.projections import scratch as scratch_store
+from chrono.projections.offload import Watcher
 from chrono.projections.rawlog import Raw, dialect_of, raw_log, streamed
 
 
@@ -28,28 +30,73 @@ class Unreadable(Exception):
 
 @contextmanager
 def reference(
-    app: Any, progress: Callable[[int], None] | None = None, until: int | None = None, observer: Callable[[Any], None] | None = None
-) -> Iterator[Any]:
+    app: Any, progress: Callable[[int], None] | None = None, until: int | None = None, watcher: Watcher | None = None,
+    meanwhile: Callable[[], None] | None = None,
+) -> Iterator[Any]:  # fmt: skip
     """A read model made from ``app``'s stored events (up to position ``until``: where its own read
-    model stands) in a scratch store, with the facets ``app`` holds; ``observer`` is shown every
-    revision as it is projected (``ReadModel.observer``)."""
+    model stands) in a scratch store, with the facets ``app`` holds; ``watcher`` is shown every
+    revision as it is projected (``ReadModel.observer``). A long log is derived in a second
+    process while this one writes the rows (``offload``); ``meanwhile`` is run first, while the
+    second process starts (a check of the chain, which needs no reference)."""
     from chrono.events.application import Chronicle
 
     with scratch_store.place(app) as env:
         scratch = Chronicle(env=env)
         try:
-            _make(app, scratch, progress, until, observer)
+            last = _length(app, until)
+            if offload.worth(last):
+                _make_apart(app, scratch, last, progress=progress, watcher=watcher, meanwhile=meanwhile)
+            else:
+                if meanwhile is not None:
+                    meanwhile()
+                _make(app, scratch, progress, until, watcher)
             yield scratch
         finally:
             scratch.close()
 
 
-def _make(app: Any, scratch: Any, progress: Callable[[int], None] | None, until: int | None, observer: Callable[[Any], None] | None) -> None:
+def _length(app: Any, until: int | None) -> int:
+    head = int(app.head_position() or 0)
+    return head if until is None else min(head, until)
+
+
+def _make_apart(
+    app: Any, scratch: Any, last: int, *, progress: Callable[[int], None] | None, watcher: Watcher | None, meanwhile: Callable[[], None] | None
+) -> None:  # fmt: skip
+    """``_make``, with the rows of the log (up to position ``last``) derived from the store in a second process."""
+    from chrono.projections.readmodel import ReadModel, retry_busy
+
+    stages = _facets(app)
+    model = ReadModel(scratch)
+    model.evidence = False
+    model.secondary_indexes = bool(stages)
+    bounds = sorted({p for p in stages if p <= last} | {last})
+    with offload.apart(dict(app.env), bounds, model.veil, watcher) as derived:
+        if meanwhile is not None:
+            meanwhile()
+        _copy(app, scratch, 0, last, None)
+        try:
+            for number, bound in enumerate(bounds):
+                if number == 0:
+                    model.rebuild(progress, derived.stage())
+                else:
+                    model.take(derived.stage(), progress)
+                retry_busy(model._recount)
+                for make in stages.get(bound, []):
+                    make(model)
+            derived.finish(watcher)
+        except offload.DerivingFailed as error:
+            raise Unreadable(str(error)) from error
+        except Exception as error:
+            raise Unreadable(f"{type(error).__name__}: {error}") from error
+
+
+def _make(app: Any, scratch: Any, progress: Callable[[int], None] | None, until: int | None, watcher: Watcher | None) -> None:
     from chrono.projections.readmodel import ReadModel
 
     stages = _facets(app)
     model = ReadModel(scratch)
-    model.observer = observer
+    model.observer = None if watcher is None else watcher.see
     model.evidence = False
     model.secondary_indexes = bool(stages)  # a facet is made by the queries that read them
     copied, made = 0, False

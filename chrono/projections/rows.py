@@ -23,7 +23,7 @@ def time_key(moment: datetime) -> str:
     """A recording time as fixed-width UTC text, so that text order is time order."""
     if moment.tzinfo is not UTC:  # the log's own times are UTC already: isoformat is much cheaper than strftime
         moment = moment.astimezone(UTC)
-    return moment.replace(tzinfo=None).isoformat(timespec="microseconds")
+    return moment.isoformat(timespec="microseconds")[:26]  # without its offset, which is UTC's
 
 
 date_key = day_key  # a (year, month, day) bound as one integer, yyyymmdd
@@ -50,15 +50,25 @@ class Rows:
         self.superseded_entries: list[tuple[str, str, int]] = []
         self.superseded_partners: list[tuple[str, str, int]] = []
 
+    def tables(self) -> tuple[list[tuple[Any, ...]], ...]:
+        """The rows alone, to be sent to another process (``offload``) and made ``Rows`` again there (``of``)."""
+        return self.revisions, self.links, self.contributions, self.partners, self.superseded_entries, self.superseded_partners
+
+    @classmethod
+    def of(cls, veil: Veil, tables: tuple[list[tuple[Any, ...]], ...]) -> Rows:
+        rows = cls(veil)
+        rows.revisions, rows.links, rows.contributions, rows.partners, rows.superseded_entries, rows.superseded_partners = tables
+        return rows
+
     def entry(self, entry: Entry, position: int, recorded: str, topic: str | None, state: bytes | None) -> None:
         aggregate, revision, slug, when = entry.id.hex, entry.version, entry.slug, entry.facts.when
         key = key_of(when)
+        earliest, latest = date_key(when.earliest_key), date_key(when.latest_key)
         self.revisions.append((
             aggregate, revision, slug, recorded, entry.kind, entry.status, int(entry.retracted),
-            date_key(when.earliest_key), date_key(when.latest_key), key, position, topic, state,
+            earliest, latest, key, position, topic, state,
         ))  # fmt: skip
         links = {(pid, "partner") for pid in entry.facts.partners} | {(pid, "actor") for pid in entry.facts.actors}
-        earliest, latest = date_key(when.earliest_key), date_key(when.latest_key)
         self.links.extend(
             (aggregate, revision, pid, role, slug, key, int(entry.retracted), entry.kind, entry.status, earliest, latest, recorded)
             for pid, role in sorted(links)

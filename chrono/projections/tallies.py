@@ -14,7 +14,7 @@ the counts are then made again from the rows (``stale``), as a rebuild does.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -27,12 +27,17 @@ PARTNER, ACTOR = "partner", "actor"  # the side an entry belongs to a scope by: 
 
 
 class Tallies:
-    """Changes to the counts while a page of events is applied."""
+    """Changes to the counts while a page of events is applied.
+
+    The (scope, side) pairs an entry is counted under are worked out once for each set of partners
+    and actors (the same few sets for most entries) while the hierarchy stays as it is.
+    """
 
     def __init__(self, parents: Mapping[str, str | None]) -> None:
         self.parents = dict(parents)
-        self.changes: dict[Key, int] = defaultdict(int)
+        self.by_key: dict[tuple[str, str, int, int], Counter[tuple[str, str]]] = defaultdict(Counter)
         self.stale = False
+        self._pairs: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[tuple[str, str], ...]] = {}
 
     def entry(self, facts: Any, kind: str, status: str, retracted: bool, sign: int) -> None:
         """Count one entry revision in (``sign`` 1) or out (-1)."""
@@ -43,12 +48,17 @@ class Tallies:
         """Count an entry (kind, status, retracted, start year) with these partners and actors in every scope it
         belongs to, once each: on the partner side where a partner brings it there, else on the actor side."""
         kind, status, retracted, year = key
-        year = max(-KEY_LIMIT, min(KEY_LIMIT, year))
-        through = self.scopes(partners)
-        for scope in self.scopes(actors) - through:
-            self.changes[(scope, ACTOR, kind, status, retracted, year)] += sign
-        for scope in through:
-            self.changes[(scope, PARTNER, kind, status, retracted, year)] += sign
+        counts = self.by_key[(kind, status, retracted, max(-KEY_LIMIT, min(KEY_LIMIT, year)))]
+        for pair in self._sides(tuple(partners), tuple(actors)):
+            counts[pair] += sign
+
+    def _sides(self, partners: tuple[str, ...], actors: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+        pairs = self._pairs.get((partners, actors))
+        if pairs is None:
+            through = self.scopes(partners)
+            pairs = tuple((scope, ACTOR) for scope in sorted(self.scopes(actors) - through)) + tuple((scope, PARTNER) for scope in sorted(through))
+            self._pairs[(partners, actors)] = pairs
+        return pairs
 
     def scopes(self, ids: Iterable[str]) -> set[str]:
         """'' and every partner at or above one of ``ids``."""
@@ -63,7 +73,14 @@ class Tallies:
     def partner(self, pid: str, parent: str | None) -> None:
         if pid in self.parents and self.parents[pid] != parent:
             self.stale = True  # families changed shape: counted again from the rows
+        if self.parents.get(pid, ()) != parent:
+            self._pairs.clear()  # the hierarchy changed: the scopes are worked out again
         self.parents[pid] = parent
+
+    @property
+    def changes(self) -> dict[Key, int]:
+        """The change to the count of each (scope, side, kind, status, retracted, start year)."""
+        return {(scope, side, *key): n for key, counts in self.by_key.items() for (scope, side), n in counts.items()}
 
     def rows(self) -> list[tuple[str, str, str, str, int, int, int]]:
         return [(*key, n) for key, n in sorted(self.changes.items()) if n]

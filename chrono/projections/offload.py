@@ -1,0 +1,213 @@
+"""A reference's rows derived in a second process, while this one writes them.
+
+Making a reference read model from the whole log (``reference``) is two kinds
+of work of about the same size: reading and decoding each event and deriving
+its rows (``ReadModel.derive``, the very code a rebuild runs), and writing the
+rows, then comparing or copying the tables. On a machine with more than one
+core they run side by side: a second process reads the scratch store's log
+(the store's own, copied byte for byte) and sends each page's rows over a pipe;
+this one writes them as they come (``ReadModel.take``). The second process is
+a fresh interpreter (no connection, thread or lock of this one crosses over)
+and only reads.
+
+The log is taken in stages, ending where the store made its facets (a running
+total, an explained segment), so that each facet is made from the tables as
+they stood then, as a read model made in one process makes them. After each
+stage come the entry counts its events changed; after the last, the watcher
+that saw every revision (the audit's ``ChronicleCheck``), which this process's
+takes over.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import queue
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from typing import Any, BinaryIO, Protocol
+
+from chrono.projections.rows import Rows
+from chrono.projections.tallies import Tallies
+
+FROM = 20_000  # events: a shorter log is derived where it is written (a second process takes about half a second to start)
+AHEAD = 16  # pages the second process may derive before this one takes them (their bytes: a few MB each)
+
+
+class Watcher(Protocol):
+    """What is shown every revision as a reference is made, and takes over what a copy of it saw elsewhere."""
+
+    def see(self, aggregate: Any) -> None: ...
+
+    def take_over(self, other: Any) -> None: ...
+
+
+class DerivingFailed(Exception):
+    """The second process could not derive the rows (a damaged event), or ended without saying why."""
+
+
+def worth(events: int) -> bool:
+    """Whether a log of ``events`` is better derived in a second process: long enough, and a core to run it on."""
+    return events >= FROM and len(os.sched_getaffinity(0)) > 1
+
+
+class Derived:
+    """The pages of one stage of the log, derived apart: ``(start, last, size, rows)`` each, then
+    ``counts``, the entry counts the stage changed (``ReadModel.take`` writes both)."""
+
+    def __init__(self, apart: Apart) -> None:
+        self._apart = apart
+        self._counts: Tallies | None = None
+
+    def __iter__(self) -> Iterator[tuple[int, int, int, Rows]]:
+        while True:
+            message = self._apart.receive()
+            if message[0] == "stage":
+                self._counts = message[1]
+                return
+            _, start, last, size, tables = message
+            yield start, last, size, Rows.of(self._apart.veil, tables)
+
+    @property
+    def counts(self) -> Tallies:
+        if self._counts is None:
+            raise DerivingFailed("the entry counts of a stage were asked for before its pages were taken")
+        return self._counts
+
+
+class Apart:
+    """The second process, and its messages as they come: read by a thread of this process into a
+    queue of their bytes (``AHEAD`` of them at most), so that the second process goes on deriving
+    while this one does other work (checks the chain, copies the log)."""
+
+    def __init__(self, stream: BinaryIO, process: subprocess.Popen[bytes], veil: Any) -> None:
+        self.stream, self.process, self.veil = stream, process, veil
+        self._messages: queue.Queue[bytes | None] = queue.Queue(maxsize=AHEAD)
+        self._closed = threading.Event()
+        self._done = False
+        self._reader = threading.Thread(target=self._read, name="chrono-derived-pages", daemon=True)
+        self._reader.start()
+
+    def stage(self) -> Derived:
+        """The next stage's pages."""
+        return Derived(self)
+
+    def finish(self, watcher: Watcher | None) -> None:
+        """Wait for the end; ``watcher`` takes over what the second process's copy of it saw."""
+        message = self.receive()
+        if message[0] != "done":
+            raise DerivingFailed(f"the process deriving the rows sent {message[0]!r} where its end was due")
+        self._done = True
+        if watcher is not None:
+            watcher.take_over(message[1])
+
+    def receive(self) -> Any:
+        data = self._messages.get()
+        if data is None:
+            code = self.process.wait(5)
+            raise DerivingFailed(f"the process deriving the rows ended without a word (exit code {code})")
+        message = pickle.loads(data)  # noqa: S301 (written by chrono's own second process, through a pipe only the two hold)
+        if message[0] == "error":
+            raise DerivingFailed(message[1])
+        return message
+
+    def close(self) -> None:
+        """Stop the second process unless it has ended, and the thread reading it."""
+        self._closed.set()
+        if not self._done or self.process.poll() is None:
+            with suppress(subprocess.TimeoutExpired):
+                self.process.wait(5 if self._done else 0)
+        if self.process.poll() is None:
+            self.process.kill()  # its pipe closes: the reading thread meets its end
+        self.process.wait()
+        self._reader.join()
+        self.stream.close()
+
+    def _read(self) -> None:
+        while not self._closed.is_set():
+            head = self.stream.read(8)
+            data = self.stream.read(int.from_bytes(head, "big")) if len(head) == 8 else b""
+            ended = len(head) < 8 or not data
+            while not self._closed.is_set():
+                try:
+                    self._messages.put(None if ended else data, timeout=0.1)
+                    break
+                except queue.Full:
+                    continue
+            if ended:
+                return
+
+
+@contextmanager
+def apart(env: dict[str, str], bounds: Sequence[int], veil: Any, watcher: Watcher | None) -> Iterator[Apart]:
+    """A second process deriving the rows of the log of the store ``env`` names, in stages ending at
+    ``bounds`` (positions, the last included), showing ``watcher`` (a copy) every revision.
+
+    A command of its own (``python -m chrono.projections.offload``) rather than ``multiprocessing``,
+    whose processes import the program that started them again: a script that opens a store at its
+    top level would run twice."""
+    reading, writing = os.pipe()
+    path = os.pathsep.join(entry for entry in sys.path if entry)
+    try:
+        process = subprocess.Popen(  # noqa: S603 (this interpreter, a module of chrono's, a number)
+            [sys.executable, "-m", "chrono.projections.offload", str(writing)], stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(writing,), env={**os.environ, "PYTHONPATH": path},
+        )  # fmt: skip
+    finally:
+        os.close(writing)
+    assert process.stdin is not None
+    with process.stdin:
+        pickle.dump((env, list(bounds), watcher), process.stdin)
+    derived = Apart(os.fdopen(reading, "rb"), process, veil)
+    try:
+        yield derived
+    finally:
+        derived.close()
+
+
+def _derive(send: Callable[[Any], None], env: dict[str, str], bounds: list[int], watcher: Watcher | None) -> None:
+    """The second process: derive the rows of each stage and ``send`` them, page by page."""
+    from chrono.collector import cycles_collected_after
+    from chrono.events.application import Chronicle
+    from chrono.projections.rawlog import later_versions
+    from chrono.projections.readmodel import REBUILD_PAGE, ReadModel
+
+    app = Chronicle(env={**env, "CREATE_TABLE": "false"})  # it only reads
+    try:
+        with cycles_collected_after():
+            model = ReadModel(app, create=False)
+            model.observer = None if watcher is None else watcher.see
+            model.hold(later_versions(app, bounds[-1]))
+            start = 0
+            for bound in bounds:
+                while page := app.recorder.select_notifications(start=start + 1, limit=REBUILD_PAGE, stop=bound):
+                    send(("page", start, page[-1].id, len(page), model.derive(page).tables()))
+                    start = page[-1].id
+                send(("stage", model.counts()))
+        send(("done", watcher))
+    except BrokenPipeError:
+        pass  # the writing process gave up: nobody to tell
+    except Exception as error:  # a damaged event provokes whatever it provokes, as it would in one process
+        send(("error", f"{type(error).__name__}: {error}"))
+    finally:
+        app.close()
+
+
+def main() -> None:
+    """``python -m chrono.projections.offload FD``: the arguments pickled on stdin, the messages to ``FD``."""
+    env, bounds, watcher = pickle.load(sys.stdin.buffer)  # noqa: S301 (sent by the chrono process that started this one)
+    with os.fdopen(int(sys.argv[1]), "wb") as stream:
+
+        def send(message: Any) -> None:
+            data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+            stream.write(len(data).to_bytes(8, "big") + data)
+            stream.flush()
+
+        _derive(send, env, bounds, watcher)
+
+
+if __name__ == "__main__":
+    main()
