@@ -51,7 +51,13 @@ class DerivingFailed(Exception):
 
 def worth(events: int) -> bool:
     """Whether a log of ``events`` is better derived in a second process: long enough, and a core to run it on."""
-    return events >= FROM and len(os.sched_getaffinity(0)) > 1
+    return events >= FROM and _cores() > 1
+
+
+def _cores() -> int:
+    """The cores this process may run on (all of the machine's where the system does not say)."""
+    affinity = getattr(os, "sched_getaffinity", None)  # Linux's; not macOS's
+    return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
 
 
 class Derived:

@@ -200,3 +200,19 @@ def test_for_random_logs_apart_and_here_make_the_same_tables(log: list[tuple[int
         finally:
             app.close()
         assert _reference_tables(path, monkeypatch, True) == _reference_tables(path, monkeypatch, False)
+
+
+def test_only_a_long_log_on_more_than_one_core_is_derived_apart(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert not offload.worth(offload.FROM - 1)
+    monkeypatch.setattr(offload, "_cores", lambda: 1)
+    assert not offload.worth(offload.FROM)
+    monkeypatch.setattr(offload, "_cores", lambda: 2)
+    assert offload.worth(offload.FROM)
+
+
+def test_the_cores_are_counted_where_the_system_gives_no_affinity(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    monkeypatch.delattr(os, "sched_getaffinity", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 3)
+    assert offload._cores() == 3
