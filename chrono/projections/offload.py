@@ -4,9 +4,9 @@ Making a reference read model from the whole log (``reference``) is two kinds
 of work of about the same size: reading and decoding each event and deriving
 its rows (``ReadModel.derive``, the very code a rebuild runs), and writing the
 rows, then comparing or copying the tables. On a machine with more than one
-core they run side by side: a second process reads the scratch store's log
-(the store's own, copied byte for byte) and sends each page's rows over a pipe;
-this one writes them as they come (``ReadModel.take``). The second process is
+core they run side by side: a second process reads the store's log and sends
+each page's rows over a pipe, while this one copies the log into the reference
+and writes the rows as they come (``ReadModel.take``). The second process is
 a fresh interpreter (no connection, thread or lock of this one crosses over)
 and only reads.
 
@@ -123,9 +123,9 @@ class Apart:
     def close(self) -> None:
         """Stop the second process unless it has ended, and the thread reading it."""
         self._closed.set()
-        if not self._done or self.process.poll() is None:
+        if self._done:  # it said all it had to say: let it close its store
             with suppress(subprocess.TimeoutExpired):
-                self.process.wait(5 if self._done else 0)
+                self.process.wait(5)
         if self.process.poll() is None:
             self.process.kill()  # its pipe closes: the reading thread meets its end
         self.process.wait()

@@ -157,10 +157,8 @@ class ReadModel(Reader):
             start = self.position()
             page = self.app.recorder.select_notifications(start=start + 1, limit=REBUILD_PAGE if self.rebuilding else PAGE)
             if not page:
-                if done and self.dialect.postgres and not self.rebuilding:
-                    upkeep.restate(self)
                 if done and not self.rebuilding:
-                    retry_busy(self._recount)
+                    self._caught_up()
                 return done
             try:
                 current = retry_busy(lambda: self._process(start, page))  # noqa: B023 (called at once)
@@ -198,9 +196,7 @@ class ReadModel(Reader):
             # Until the counts gathered over the whole rebuild are written, they
             # are stale: a rebuild cut short has them made again from the rows.
             cursor.execute(self.sql("INSERT INTO {t:tracking} (name, position) VALUES (?, 0)"), (STALE_TALLIES,))
-        self._last = later_versions(self.app) if pages is None else {}
-        self._parent_map = {}
-        self._held_counts = Tallies({})
+        self.hold(later_versions(self.app) if pages is None else {})
         try:
             done = self.catch_up(progress) if pages is None else self.take(pages, progress)
             retry_busy(self._write_held_counts)
@@ -265,10 +261,16 @@ class ReadModel(Reader):
         counted = pages.counts
         with self.datastore.transaction(commit=True) as cursor:
             self._count(cursor, counted)
-        if done and self.dialect.postgres:
+        if done:
+            self._caught_up()
+        return done
+
+    def _caught_up(self) -> None:
+        """After a catch-up that wrote rows: PostgreSQL's statistics, and the entry counts made
+        again from the rows if a partner moved."""
+        if self.dialect.postgres:
             upkeep.restate(self)
         retry_busy(self._recount)
-        return done
 
     def derive(self, page: Sequence[Any]) -> Rows:
         """The rows of ``page``, for a process that only derives them (``offload``): the aggregates later
