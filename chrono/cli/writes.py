@@ -150,9 +150,9 @@ def _far_behind(position: int, head: int) -> bool:
 
 def _settled(app: Chronicle) -> bool:
     """Whether the read model stands at the log's head, with no rebuild or count left unfinished."""
+    from chrono.projections.deriving import STALE_TALLIES
     from chrono.projections.rawlog import tracked
     from chrono.projections.reader import NAME
-    from chrono.projections.readmodel import STALE_TALLIES
     from chrono.projections.upkeep import INDEXING
 
     unfinished = tracked(app, INDEXING) is not None or tracked(app, STALE_TALLIES) is not None

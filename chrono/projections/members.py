@@ -20,8 +20,9 @@ from chrono.projections import seals
 from chrono.projections.counting import COVERED, DEFINITE, POSSIBLE, Family
 from chrono.projections.counting.claims import listed, unlisted
 from chrono.projections.counting.segments import Among, Segment
+from chrono.projections.cursors import retry_busy, rowcount
 from chrono.projections.reader import NAME, Reads
-from chrono.projections.readmodel import ReadModel, retry_busy, rowcount
+from chrono.projections.readmodel import ReadModel
 from chrono.projections.results import Conflict, Contribution
 from chrono.projections.schema import order_key
 from chrono.projections.veil import Veil

@@ -17,9 +17,10 @@ from chrono.projections import seals
 from chrono.projections.counting import Part
 from chrono.projections.counting.grouping import groups
 from chrono.projections.counting.segments import Among
+from chrono.projections.cursors import retry_busy
 from chrono.projections.facets import NONE, Facet, step
 from chrono.projections.queries.parts import PART_COLUMNS, as_parts, family
-from chrono.projections.readmodel import ReadModel, retry_busy
+from chrono.projections.readmodel import ReadModel
 
 MOST_CHANGES = 2_000  # revisions moved one by one; beyond this, the totals are made again
 MOST_PENDING = 50_000  # pending steps kept beside a facet's totals before they are made again

@@ -64,7 +64,8 @@ def _make_apart(
     app: Any, scratch: Any, last: int, *, progress: Callable[[int], None] | None, watcher: Watcher | None, meanwhile: Callable[[], None] | None
 ) -> None:  # fmt: skip
     """``_make``, with the rows of the log (up to position ``last``) derived from the store in a second process."""
-    from chrono.projections.readmodel import ReadModel, retry_busy
+    from chrono.projections.cursors import retry_busy
+    from chrono.projections.readmodel import ReadModel
 
     stages = _facets(app)
     model = ReadModel(scratch)
@@ -81,7 +82,7 @@ def _make_apart(
                     model.rebuild(progress, derived.stage())
                 else:
                     model.take(derived.stage(), progress)
-                retry_busy(model._recount)
+                retry_busy(model.recount)
                 for make in stages.get(bound, []):
                     make(model)
             derived.finish(watcher)
@@ -111,14 +112,14 @@ def _make(app: Any, scratch: Any, progress: Callable[[int], None] | None, until:
 
 
 def _project(model: Any, made: bool) -> None:
-    from chrono.projections.readmodel import retry_busy
+    from chrono.projections.cursors import retry_busy
 
     try:
         if made:
             model.catch_up()
         else:
             model.rebuild()
-        retry_busy(model._recount)  # the entry counts settled as a query settles them (a rebuild leaves that to it)
+        retry_busy(model.recount)  # the entry counts settled as a query settles them (a rebuild leaves that to it)
     except Exception as error:  # a damaged event provokes whatever it provokes in the projection
         raise Unreadable(f"{type(error).__name__}: {error}") from error
 

@@ -31,9 +31,10 @@ from chrono.projections.counting import COVERED, Family, Part
 from chrono.projections.counting.claims import listed, unlisted
 from chrono.projections.counting.grouping import groups
 from chrono.projections.counting.segments import Among, Segment
+from chrono.projections.cursors import retry_busy, rowcount
 from chrono.projections.facets import FIELDS, NONE, Facet, step
 from chrono.projections.reader import NAME
-from chrono.projections.readmodel import ReadModel, retry_busy, rowcount
+from chrono.projections.readmodel import ReadModel
 
 MAX_FACETS = 32  # facets kept at once besides the overall one; making one more drops the least recently made
 Key = tuple[str, str, str]  # group, metric, unit

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chrono.projections.readmodel import time_key
+from chrono.projections.rows import time_key
 from chrono.projections.schema import order_key
 from chrono.when import When
 from tests.strategies import edtf

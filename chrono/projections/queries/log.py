@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from chrono.projections.readmodel import ReadModel, time_key
+from chrono.projections.readmodel import ReadModel
+from chrono.projections.rows import time_key
 
 CHUNK = 500
 
