@@ -23,21 +23,22 @@ from chrono.projections.counting.rule import KEY_LIMIT, year_of
 EVERYTHING = ""
 OPEN_YEAR = -KEY_LIMIT  # the start year of an entry with an open start: before every year
 Key = tuple[str, str, str, str, int, int]  # scope, side, kind, status, retracted, start year
-PARTNER, ACTOR = "partner", "actor"  # the side an entry belongs to a scope by: through a partner, or only through an actor
+PARTNER, ACTOR = "partner", "actor"
+_EVERYTHING_ONLY = frozenset({EVERYTHING})  # the side an entry belongs to a scope by: through a partner, or only through an actor
 
 
 class Tallies:
     """Changes to the counts while a page of events is applied.
 
-    The (scope, side) pairs an entry is counted under are worked out once for each set of partners
-    and actors (the same few sets for most entries) while the hierarchy stays as it is.
+    The scopes each partner belongs to are worked out once while the hierarchy stays as it is;
+    an entry's are their union.
     """
 
     def __init__(self, parents: Mapping[str, str | None]) -> None:
         self.parents = dict(parents)
         self.by_key: dict[tuple[str, str, int, int], Counter[tuple[str, str]]] = defaultdict(Counter)
         self.stale = False
-        self._pairs: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[tuple[str, str], ...]] = {}
+        self._scopes: dict[str, frozenset[str]] = {}  # each partner's scopes ('' and it and every partner above it)
 
     def entry(self, facts: Any, kind: str, status: str, retracted: bool, sign: int) -> None:
         """Count one entry revision in (``sign`` 1) or out (-1)."""
@@ -52,13 +53,22 @@ class Tallies:
         for pair in self._sides(tuple(partners), tuple(actors)):
             counts[pair] += sign
 
-    def _sides(self, partners: tuple[str, ...], actors: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-        pairs = self._pairs.get((partners, actors))
-        if pairs is None:
-            through = self.scopes(partners)
-            pairs = tuple((scope, ACTOR) for scope in sorted(self.scopes(actors) - through)) + tuple((scope, PARTNER) for scope in sorted(through))
-            self._pairs[(partners, actors)] = pairs
-        return pairs
+    def _sides(self, partners: tuple[str, ...], actors: tuple[str, ...]) -> list[tuple[str, str]]:
+        through = self._within(partners)
+        return [(scope, ACTOR) for scope in self._within(actors) - through] + [(scope, PARTNER) for scope in through]
+
+    def _within(self, ids: tuple[str, ...]) -> frozenset[str]:
+        """``scopes``, from each partner's own scopes, worked out once while the hierarchy stays as it is
+        (a registry's few hundred: memory stays bounded, unlike one per set of partners)."""
+        if len(ids) == 1:
+            return self._above(ids[0])
+        return frozenset().union(*map(self._above, ids)) if ids else _EVERYTHING_ONLY
+
+    def _above(self, pid: str) -> frozenset[str]:
+        found = self._scopes.get(pid)
+        if found is None:
+            found = self._scopes[pid] = frozenset(self.scopes((pid,)))
+        return found
 
     def scopes(self, ids: Iterable[str]) -> set[str]:
         """'' and every partner at or above one of ``ids``."""
@@ -74,7 +84,7 @@ class Tallies:
         if pid in self.parents and self.parents[pid] != parent:
             self.stale = True  # families changed shape: counted again from the rows
         if self.parents.get(pid, ()) != parent:
-            self._pairs.clear()  # the hierarchy changed: the scopes are worked out again
+            self._scopes.clear()  # the hierarchy changed: the scopes are worked out again
         self.parents[pid] = parent
 
     @property
