@@ -7,9 +7,8 @@ The command line, exports and tests all ask here; every number comes from
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -17,23 +16,20 @@ import attrs
 from chrono.events.application import Chronicle
 from chrono.events.entry import Entry
 from chrono.events.kinds import KINDS
-from chrono.projections.counting import COVERED, DEFINITE, POSSIBLE, Family, Judged, certainty, day_key, judge, tally
-from chrono.projections.counting.claims import Claim
-from chrono.projections.counting.grouping import GROUPINGS, group_order, groups
+from chrono.projections import counted
+from chrono.projections.counting import COUNTED_STATUSES, certainty, day_key
+from chrono.projections.counting.grouping import GROUPINGS
 from chrono.projections.hierarchy import ancestry
 from chrono.projections.queries import counts as queries_counts
 from chrono.projections.queries import log as queries_log
 from chrono.projections.queries import timeline as queries_timeline
 from chrono.projections.queries.filters import Filter
-from chrono.projections.queries.parts import family, parts
+from chrono.projections.queries.parts import family
 from chrono.projections.readmodel import ReadModel
 from chrono.projections.results import (
     Activity,
     Axes,
-    Conflict,
-    Contribution,
     Correction,
-    Counter,
     Counters,
     Dated,
     Explanation,
@@ -61,77 +57,9 @@ def counters(model: ReadModel, axes: Axes, partner: str | None = None, by: str |
     if by is not None and by not in GROUPINGS:
         raise ValueError(f"cannot group counters by {by!r} (choose one of {', '.join(GROUPINGS)})")
     if axes.known_at is None and not ids:
-        return Counters(axes.as_of, None, partner, by, _totalled(model, axes, partner, by))
-    _, wanted, judged = _judged(model, axes, partner)
-    return Counters(axes.as_of, axes.known_at, partner, by, _tallied(judged, partner, by, wanted, limit))
-
-
-def _totalled(model: ReadModel, axes: Axes, partner: str | None, by: str | None = None) -> tuple[Counter, ...]:
-    """The counters of a facet (a partner's family or everything, a grouping) from its running totals."""
-    from chrono.projections import totals  # a timeline does not need them
-    from chrono.projections.facets import Facet
-
-    return _counters_of(totals.read(model, Facet(partner, by), int(day_key(axes.as_of) or 0)), partner, by)
-
-
-def _counters_of(rows: Sequence[Any], partner: str | None, by: str | None) -> tuple[Counter, ...]:
-    """Counters from their running totals (``totals.Found``)."""
-    out = []
-    for found in rows:
-        definite, possible, high, open_highs, approx, n_definite, n_possible, n_covered = found.values
-        out.append(Counter(
-            found.metric, found.unit, partner, found.group, Decimal(str(definite)), Decimal(str(possible)),
-            None if int(open_highs) else Decimal(str(high)), int(approx) > 0,
-            tuple(sorted((Conflict(entries, values) for entries, values in found.conflicts), key=lambda c: c.entries)),
-            IdPage((), int(n_definite)), IdPage((), int(n_possible)), IdPage((), int(n_covered)),
-        ))  # fmt: skip
-    out.sort(key=lambda c: (c.metric, c.unit, group_order(c.group, by)))
-    return tuple(out)
-
-
-def _judged(
-    model: ReadModel, axes: Axes, partner: str | None, metric: str | None = None, *, wanted: frozenset[str] | None = None
-) -> tuple[Family, frozenset[str] | None, dict[tuple[str, str], list[Judged]]]:
-    """Every counted contribution judged on ``axes``, per counter (of ``partner``'s family, or of ``wanted``)."""
-    tree = family(model, axes.known_at)
-    if wanted is None and partner is not None:
-        wanted = tree.of(partner)
-    day = int(day_key(axes.as_of) or 0)
-    found = parts(model, axes.known_at, wanted, metric)
-    return tree, wanted, {key: judge(members, day, tree) for key, members in sorted(found.items())}
-
-
-def _tallied(
-    judged: dict[tuple[str, str], list[Judged]], partner: str | None, by: str | None, wanted: frozenset[str] | None, limit: int | None
-) -> tuple[Counter, ...]:
-    out: list[Counter] = []
-    for key, items in judged.items():
-        buckets: dict[str | None, list[Judged]] = defaultdict(list)
-        for item in items:
-            for group in groups(item.part, by, wanted):
-                buckets[group].append(item)
-        out += [_counter(key, partner, group, members, limit) for group, members in buckets.items()]
-    out.sort(key=lambda c: (c.metric, c.unit, group_order(c.group, by)))
-    return tuple(out)
-
-
-def _counter(key: tuple[str, str], partner: str | None, group: str | None, items: Sequence[Judged], limit: int | None) -> Counter:
-    made = tally(items)
-    return Counter(
-        *key, partner, group, made.definite, made.possible, made.high, made.approximate,
-        tuple(sorted((conflict(claim) for claim in made.conflicts), key=lambda c: c.entries)),
-        _page(made.contributors, limit, made.counts[0]), _page(made.possible_contributors, limit, made.counts[1]),
-        _page(made.covered, limit, made.counts[2]),
-    )  # fmt: skip
-
-
-def conflict(claim: Claim) -> Conflict:
-    """Competing claims as listed: each report and the value it states."""
-    return Conflict(tuple(m.entry for m in claim.members), tuple(m.stated for m in claim.members))
-
-
-def _page(ids: Sequence[str], limit: int | None, total: int) -> IdPage:
-    return IdPage(tuple(ids if limit is None else ids[:limit]), total)
+        return Counters(axes.as_of, None, partner, by, counted.totalled(model, axes, partner, by))
+    _, wanted, judged = counted.judged(model, axes, partner)
+    return Counters(axes.as_of, axes.known_at, partner, by, counted.tallied(judged, partner, by, wanted, limit))
 
 
 def explain(model: ReadModel, axes: Axes, metric: str, partner: str | None = None, *, page: int = 1, size: int = LIST_LIMIT) -> Explanation:
@@ -147,15 +75,15 @@ def explain(model: ReadModel, axes: Axes, metric: str, partner: str | None = Non
         from chrono.projections import members
         from chrono.projections.facets import Facet
 
-        made = tuple(c for c in _totalled(model, axes, partner) if c.metric == metric)
+        made = tuple(c for c in counted.totalled(model, axes, partner) if c.metric == metric)
         blocks = [(c.unit, state, n.total) for c in made for state, n in zip(members.STATES, (c.contributors, c.possible_contributors, c.covered), strict=True)]
         members.refresh(model, Facet(partner).name, partner, metric)
         shown = tuple(members.page(model, (Facet(partner).name, metric, day), blocks, (page - 1) * size, size))
         total = sum(count for _, _, count in blocks)
     else:
-        _, wanted, judged = _judged(model, axes, partner, metric)
-        made = _tallied(judged, partner, None, wanted, 0)
-        ordered = _held(model, axes, partner, metric, day)
+        _, wanted, judged = counted.judged(model, axes, partner, metric)
+        made = counted.tallied(judged, partner, None, wanted, 0)
+        ordered = counted.held(model, axes, partner, metric, day)
         shown, total = tuple(ordered[(page - 1) * size : page * size]), len(ordered)
     slugs = list(unique(item.entry for item in shown))
     entries = model.entries_by_id(slugs, axes.known_at)
@@ -163,31 +91,6 @@ def explain(model: ReadModel, axes: Axes, metric: str, partner: str | None = Non
         metric, partner, axes.as_of, axes.known_at, made, shown, Page(page, size, total),
         entries, {slug: _corrections(model.app, slug, axes.known_at) for slug in slugs}, model.partners(axes.known_at),
     )  # fmt: skip
-
-
-def _held(model: ReadModel, axes: Axes, partner: str | None, metric: str, day: int) -> list[Contribution]:
-    """Every contribution to ``metric`` as of ``day``, in the order ``members.page`` lists them."""
-    from chrono.projections.counting.segments import segments
-    from chrono.projections.schema import order_key
-
-    tree = family(model, axes.known_at)
-    wanted = tree.of(partner) if partner is not None else None
-    rank = {DEFINITE: 0, POSSIBLE: 1, COVERED: 2}
-    found = []
-    for (_, unit), members in sorted(parts(model, axes.known_at, wanted, metric).items()):
-        for segment in segments(members, tree):
-            if segment.holds(day):
-                part = segment.part
-                found.append(((unit, rank[segment.state], segment.end, order_key(part.when.sort_key), part.entry, part.index), segment))
-    found.sort(key=lambda pair: pair[0])
-    return [_segment_contribution(segment) for _, segment in found]
-
-
-def _segment_contribution(segment: Any) -> Contribution:
-    part = segment.part
-    clash = conflict(segment.claim) if segment.claim is not None and segment.claim.conflict else None
-    return Contribution(part.entry, part.kind, part.unit, part.measure, segment.low, segment.high, part.stated, segment.state, part.when.edtf,
-                        segment.covered_by, clash)  # fmt: skip
 
 
 def _corrections(app: Chronicle, slug: str, known_at: datetime | None) -> tuple[Correction, ...]:
@@ -236,7 +139,6 @@ def _grouping(model: ReadModel, flt: Filter, axes: Axes) -> str:
     return "decade" if years and max(years) - min(years) > DECADE_SPAN else "year"
 
 
-HAPPENED = frozenset({"happened", "held"})
 OVERDUE_SHOWN = 20
 
 
@@ -256,8 +158,8 @@ def history(
         for child in sorted((p for p in registry.values() if p.parent == pid), key=lambda p: p.id)
     )  # fmt: skip
     first = model.revisions_of(queries_timeline.keys(model, shown, axes.known_at, 0, 1))
-    counted = Filter(partners=ids, scope=shown.scope, statuses=HAPPENED, begun_by=day)
-    latest = model.revisions_of(queries_timeline.keys(model, counted, axes.known_at, 0, 1, backwards=True))
+    happened = Filter(partners=ids, scope=shown.scope, statuses=COUNTED_STATUSES, begun_by=day)
+    latest = model.revisions_of(queries_timeline.keys(model, happened, axes.known_at, 0, 1, backwards=True))
     return History(
         registry[pid], tuple(ancestry(pid, registry)), children, relationship(model, axes, pid, ids, exact=exact),
         first[0] if first else None, latest[0] if latest else None, timeline(model, axes, shown, page=page, limit=limit, stream=stream),
@@ -270,22 +172,22 @@ def relationship(model: ReadModel, axes: Axes, pid: str, ids: frozenset[str], *,
     scope = None if exact else pid
 
     def since(kind: str) -> Since | None:
-        flt = Filter(partners=ids, scope=scope, kinds=frozenset({kind}), statuses=HAPPENED, begun_by=day)
+        flt = Filter(partners=ids, scope=scope, kinds=frozenset({kind}), statuses=COUNTED_STATUSES, begun_by=day)
         found = model.revisions_of(queries_timeline.keys(model, flt, axes.known_at, 0, 1))
         return Since(found[0], certainty(*_bounds(found[0]), day)) if found else None
 
-    mechanisms = Filter(partners=ids, scope=scope, kinds=frozenset({"MechanismEstablished"}), statuses=HAPPENED, begun_by=day)
+    mechanisms = Filter(partners=ids, scope=scope, kinds=frozenset({"MechanismEstablished"}), statuses=COUNTED_STATUSES, begun_by=day)
     shown = model.revisions_of(queries_timeline.keys(model, mechanisms, axes.known_at, 0, LIST_LIMIT))
     if exact or axes.known_at is not None:
-        _, _, judged = _judged(model, axes, None, "agreements", wanted=ids)
-        made = _tallied(judged, pid, None, ids, LIST_LIMIT)
+        _, _, judged = counted.judged(model, axes, None, "agreements", wanted=ids)
+        made = counted.tallied(judged, pid, None, ids, LIST_LIMIT)
     else:
-        made = _totalled(model, axes, pid)
+        made = counted.totalled(model, axes, pid)
     tallied = {(c.metric, c.unit): c for c in made}
     return Relationship(
         pid, since("RelationsEstablished"), since("TwinningSigned"), tallied.get(("agreements", "agreement")),
         IdPage(tuple(e.slug for e in shown), queries_counts.count(model, mechanisms, axes.known_at)),
-        queries_counts.kinds(model, Filter(partners=ids, scope=scope, statuses=HAPPENED, begun_by=day), axes.known_at),
+        queries_counts.kinds(model, Filter(partners=ids, scope=scope, statuses=COUNTED_STATUSES, begun_by=day), axes.known_at),
     )  # fmt: skip
 
 
@@ -299,17 +201,17 @@ def relationships(model: ReadModel, axes: Axes, families: dict[str, frozenset[st
     from chrono.projections.facets import Facet
 
     day = int(day_key(axes.as_of) or 0)
-    counted = Filter(statuses=HAPPENED, begun_by=day)
+    happened = Filter(statuses=COUNTED_STATUSES, begun_by=day)
     since: dict[str, dict[str, Since]] = {}
     for kind in ("RelationsEstablished", "TwinningSigned"):
-        found = queries_timeline.firsts(model, families, attrs.evolve(counted, kinds=frozenset({kind})), None)
+        found = queries_timeline.firsts(model, families, attrs.evolve(happened, kinds=frozenset({kind})), None)
         decoded = dict(zip(found, model.revisions_of(list(found.values())), strict=True))
         since[kind] = {pid: Since(entry, certainty(*_bounds(entry), day)) for pid, entry in decoded.items()}
-    kinds = queries_counts.kinds_of(model, families, counted)
+    kinds = queries_counts.kinds_of(model, families, happened)
     agreements = totals.read_many(model, [Facet(pid) for pid in families], day, "agreements")
     out = []
     for pid in families:
-        made = {(c.metric, c.unit): c for c in _counters_of(agreements[Facet(pid).name], pid, None)}
+        made = {(c.metric, c.unit): c for c in counted.counters_of(agreements[Facet(pid).name], pid, None)}
         out.append(Relationship(
             pid, since["RelationsEstablished"].get(pid), since["TwinningSigned"].get(pid), made.get(("agreements", "agreement")),
             IdPage((), kinds[pid].get("MechanismEstablished", 0)), kinds[pid],
