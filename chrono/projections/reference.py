@@ -76,7 +76,7 @@ def _make_apart(
         if meanwhile is not None:
             meanwhile()
         _copy(app, scratch, 0, last, None)
-        try:
+        with _readable():
             for number, bound in enumerate(bounds):
                 if number == 0:
                     model.rebuild(progress, derived.stage())
@@ -86,10 +86,6 @@ def _make_apart(
                 for make in stages.get(bound, []):
                     make(model)
             derived.finish(watcher)
-        except offload.DerivingFailed as error:
-            raise Unreadable(str(error)) from error
-        except Exception as error:
-            raise Unreadable(f"{type(error).__name__}: {error}") from error
 
 
 def _make(app: Any, scratch: Any, progress: Callable[[int], None] | None, until: int | None, watcher: Watcher | None) -> None:
@@ -114,13 +110,23 @@ def _make(app: Any, scratch: Any, progress: Callable[[int], None] | None, until:
 def _project(model: Any, made: bool) -> None:
     from chrono.projections.cursors import retry_busy
 
-    try:
+    with _readable():
         if made:
             model.catch_up()
         else:
             model.rebuild()
         retry_busy(model.recount)  # the entry counts settled as a query settles them (a rebuild leaves that to it)
-    except Exception as error:  # a damaged event provokes whatever it provokes in the projection
+
+
+@contextmanager
+def _readable() -> Iterator[None]:
+    """A damaged event provokes whatever it provokes in the projection, here or in the second process
+    (which names it as this one would): the log is then ``Unreadable``, and that is what is said."""
+    try:
+        yield
+    except offload.DerivingFailed as error:
+        raise Unreadable(str(error)) from error
+    except Exception as error:
         raise Unreadable(f"{type(error).__name__}: {error}") from error
 
 
