@@ -216,7 +216,7 @@ def cmd_record(args: argparse.Namespace) -> int:
     _report(app, report, args)
     # The new entry's id and recording time, on stdout for a script to keep;
     # pasted into --known-at, the time (to the second) includes the entry.
-    slug = commands[0].slug
+    slug = (report.recorded or report.unchanged)[0]  # an id derived by an earlier chrono, if the entry was recorded under it
     recorded = app.entry(slug).created_on.isoformat(timespec="seconds")
     print(f"{'recorded' if slug in report.recorded else 'already recorded'} {slug} at {recorded}")
     return 0

@@ -89,12 +89,14 @@ class Batch:
             for pid in ids:
                 if not self.known_partner(pid):
                     self.unknown(draft.origin, field, pid)
-        existing = self._get(entry_uuid(draft.slug))
+        slug, existing = draft.slug, self._get(entry_uuid(draft.slug))
+        if existing is None and draft.earlier is not None:
+            slug, existing = draft.earlier, self._get(entry_uuid(draft.earlier))  # recorded under the id an earlier chrono derived
         if isinstance(existing, Entry):
             if same_entry(existing, draft):
-                self.unchanged.append(draft.slug)
+                self.unchanged.append(slug)
             else:
-                self.fail(draft.origin, "id", f"entry {draft.slug!r} is already recorded with different content")
+                self.fail(draft.origin, "id", f"entry {slug!r} is already recorded with different content")
             return
         self.changed[entry_uuid(draft.slug)] = Entry.record(draft.kind, draft.slug, draft.facts, draft.sources)
         self.recorded.append(draft.slug)
@@ -180,6 +182,8 @@ def referenced(commands: Iterable[Command]) -> Iterator[UUID]:
                 partners.add(command.partner.parent)
         elif isinstance(command, Draft):
             yield entry_uuid(command.slug)
+            if command.earlier is not None:
+                yield entry_uuid(command.earlier)
             partners.update(command.facts.partners)
             partners.update(command.facts.actors)
         else:

@@ -31,13 +31,24 @@ class PartnerDraft:
 
 @attrs.frozen
 class Draft:
-    """An entry to record."""
+    """An entry to record.
+
+    Attributes:
+        slug: its readable id.
+        kind: its event kind.
+        facts: what it says.
+        sources: where it is said.
+        origin: the file and line it comes from.
+        earlier: for an id derived from the record (it gave none), the id an earlier chrono derived
+            where that differs (``slugs.earlier_slug``): an entry stored under it is this record.
+    """
 
     slug: str
     kind: str
     facts: Facts
     sources: tuple[Source, ...]
     origin: Origin
+    earlier: str | None = None
 
 
 @attrs.frozen

@@ -19,10 +19,28 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
+def id_year(when: When) -> str:
+    """The year a derived id starts with: the year ``when`` starts in ("2018"; "minus-0500" before
+    year 0, whose sign a slug would drop), "undated" when its start is open or unknown ("../2012"),
+    as the bundled chronicle's ids are."""
+    if when.earliest_key is None:
+        return "undated"
+    year = when.earliest_key[0]
+    return f"{year:04d}" if year >= 0 else f"minus-{-year:04d}"
+
+
 def derive_slug(kind: str, when: When, title: Names) -> str:
-    """The id of a record that has none: its year, kind and title."""
+    """The id of a record that has none: its year (``id_year``), kind and title."""
+    return slugify(f"{id_year(when)}-{kind}-{title.en}")[:80].strip("-")
+
+
+def earlier_slug(kind: str, when: When, title: Names) -> str | None:
+    """The id chrono derived before ``id_year`` (0.1.0's stores) where it differs from ``derive_slug``'s:
+    the first four characters of an open start's EDTF ("../2012" gave "2-..."), a year without its sign.
+    A record given again is matched to the entry recorded under it, never recorded twice."""
     year = when.edtf[:4] if when.earliest_key is None else f"{when.earliest_key[0]:04d}"
-    return slugify(f"{year}-{kind}-{title.en}")[:80].strip("-")
+    earlier = slugify(f"{year}-{kind}-{title.en}")[:80].strip("-")
+    return None if earlier == derive_slug(kind, when, title) else earlier
 
 
 def partner_hint(query: str, partners: Mapping[str, Partner]) -> str:

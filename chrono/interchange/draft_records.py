@@ -17,7 +17,7 @@ from typing import Any, Final
 
 import attrs
 
-from chrono.events.slugs import slugify
+from chrono.events.slugs import id_year, slugify
 from chrono.events.values import Names, Partner
 from chrono.interchange.numbers import Amount
 from chrono.interchange.records import DRAFT_NOTES
@@ -162,10 +162,9 @@ def draft_id(record: Mapping[str, Any]) -> str:
     as in the bundled chronicle.
     """
     when = When.parse(str(record["when"]))
-    year = "undated" if when.earliest_key is None else f"{when.earliest_key[0]:04d}"
     said = {key: record.get(key) for key in ("kind", "when", "partners", "actors", "quantities")}
     source = record["sources"][0]
     said["source"] = [source["document"], source["quote"]]
     digest = hashlib.sha256(json.dumps(said, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:6]
-    base = slugify(f"{year}-{record['kind']}-{record['title']['en']}")[:69].strip("-")
+    base = slugify(f"{id_year(when)}-{record['kind']}-{record['title']['en']}")[:69].strip("-")
     return f"{base}-{digest}"

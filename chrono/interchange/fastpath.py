@@ -12,7 +12,7 @@ from typing import Any
 
 from chrono.events.commands import Draft, Origin
 from chrono.events.kinds import KINDS
-from chrono.events.slugs import SLUG, derive_slug
+from chrono.events.slugs import SLUG, derive_slug, earlier_slug
 from chrono.events.values import OUTCOMES, QUALIFIERS, STATUSES, Facts, Names, Quantity, Source
 from chrono.interchange.fields import absent, decimal_field
 from chrono.interchange.schema import CODES, QUANTITY, RECORDS, SOURCE, TITLE, WHEN
@@ -120,9 +120,9 @@ def plain_entry(data: Mapping[str, Any], origin: Origin) -> Draft:
         actors=_plain_ids(data.get("actors")), quantities=tuple(_plain_quantity(q) for q in quantities),
         cameo=str(cameo), note=_given(data.get("note")),
     )  # fmt: skip
-    slug = data.get("id")
+    slug, earlier = data.get("id"), None
     if slug is None:
-        slug = derive_slug(kind, when, names)
+        slug, earlier = derive_slug(kind, when, names), earlier_slug(kind, when, names)
     elif type(slug) is not str or not SLUG.match(slug):
         raise Unusual
-    return Draft(slug=slug, kind=kind, facts=facts, sources=tuple(_plain_source(s) for s in sources), origin=origin)
+    return Draft(slug=slug, kind=kind, facts=facts, sources=tuple(_plain_source(s) for s in sources), origin=origin, earlier=earlier)
