@@ -23,8 +23,8 @@ from chrono.projections.counting.rule import KEY_LIMIT, year_of
 EVERYTHING = ""
 OPEN_YEAR = -KEY_LIMIT  # the start year of an entry with an open start: before every year
 Key = tuple[str, str, str, str, int, int]  # scope, side, kind, status, retracted, start year
-PARTNER, ACTOR = "partner", "actor"
-_EVERYTHING_ONLY = frozenset({EVERYTHING})  # the side an entry belongs to a scope by: through a partner, or only through an actor
+PARTNER, ACTOR = "partner", "actor"  # the side an entry belongs to a scope by: through a partner, or only through an actor
+_EVERYTHING_ONLY = frozenset({EVERYTHING})  # the scopes of no partner at all
 
 
 class Tallies:
