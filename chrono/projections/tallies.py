@@ -14,8 +14,8 @@ the counts are then made again from the rows (``stale``), as a rebuild does.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from chrono.projections.counting.rule import KEY_LIMIT, year_of
@@ -36,7 +36,7 @@ class Tallies:
 
     def __init__(self, parents: Mapping[str, str | None]) -> None:
         self.parents = dict(parents)
-        self.by_key: dict[tuple[str, str, int, int], Counter[tuple[str, str]]] = defaultdict(Counter)
+        self.changes: dict[Key, int] = defaultdict(int)
         self.stale = False
         self._scopes: dict[str, frozenset[str]] = {}  # each partner's scopes ('' and it and every partner above it)
 
@@ -45,19 +45,18 @@ class Tallies:
         start = facts.when.earliest_key
         self.add(facts.partners, facts.actors, (kind, status, int(retracted), OPEN_YEAR if start is None else start[0]), sign)
 
-    def add(self, partners: Iterable[str], actors: Iterable[str], key: tuple[str, str, int, int], sign: int = 1) -> None:
+    def add(self, partners: Sequence[str], actors: Sequence[str], key: tuple[str, str, int, int], sign: int = 1) -> None:
         """Count an entry (kind, status, retracted, start year) with these partners and actors in every scope it
         belongs to, once each: on the partner side where a partner brings it there, else on the actor side."""
         kind, status, retracted, year = key
-        counts = self.by_key[(kind, status, retracted, max(-KEY_LIMIT, min(KEY_LIMIT, year)))]
-        for pair in self._sides(tuple(partners), tuple(actors)):
-            counts[pair] += sign
-
-    def _sides(self, partners: tuple[str, ...], actors: tuple[str, ...]) -> list[tuple[str, str]]:
+        year = max(-KEY_LIMIT, min(KEY_LIMIT, year))
         through = self._within(partners)
-        return [(scope, ACTOR) for scope in self._within(actors) - through] + [(scope, PARTNER) for scope in through]
+        for scope in self._within(actors) - through:
+            self.changes[(scope, ACTOR, kind, status, retracted, year)] += sign
+        for scope in through:
+            self.changes[(scope, PARTNER, kind, status, retracted, year)] += sign
 
-    def _within(self, ids: tuple[str, ...]) -> frozenset[str]:
+    def _within(self, ids: Sequence[str]) -> frozenset[str]:
         """``scopes``, from each partner's own scopes, worked out once while the hierarchy stays as it is
         (a registry's few hundred: memory stays bounded, unlike one per set of partners)."""
         if len(ids) == 1:
@@ -86,11 +85,6 @@ class Tallies:
         if self.parents.get(pid, ()) != parent:
             self._scopes.clear()  # the hierarchy changed: the scopes are worked out again
         self.parents[pid] = parent
-
-    @property
-    def changes(self) -> dict[Key, int]:
-        """The change to the count of each (scope, side, kind, status, retracted, start year)."""
-        return {(scope, side, *key): n for key, counts in self.by_key.items() for (scope, side), n in counts.items()}
 
     def rows(self) -> list[tuple[str, str, str, str, int, int, int]]:
         return [(*key, n) for key, n in sorted(self.changes.items()) if n]
