@@ -40,7 +40,7 @@ class Draft:
         sources: where it is said.
         origin: the file and line it comes from.
         earlier: for an id derived from the record (it gave none), the id an earlier chrono derived
-            where that differs (``slugs.earlier_slug``): an entry stored under it is this record.
+            where that differs (``slugs.derived_ids``): an entry stored under it is this record.
     """
 
     slug: str

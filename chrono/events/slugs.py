@@ -34,13 +34,14 @@ def derive_slug(kind: str, when: When, title: Names) -> str:
     return slugify(f"{id_year(when)}-{kind}-{title.en}")[:80].strip("-")
 
 
-def earlier_slug(kind: str, when: When, title: Names) -> str | None:
-    """The id chrono derived before ``id_year`` (0.1.0's stores) where it differs from ``derive_slug``'s:
-    the first four characters of an open start's EDTF ("../2012" gave "2-..."), a year without its sign.
-    A record given again is matched to the entry recorded under it, never recorded twice."""
+def derived_ids(kind: str, when: When, title: Names) -> tuple[str, str | None]:
+    """``derive_slug``'s id, and the id chrono derived before ``id_year`` (0.1.0's stores) where that
+    differs: the first four characters of an open start's EDTF ("../2012" gave "2-..."), a year
+    without its sign. A record given again is matched to the entry recorded under it, never twice."""
+    slug = derive_slug(kind, when, title)
     year = when.edtf[:4] if when.earliest_key is None else f"{when.earliest_key[0]:04d}"
     earlier = slugify(f"{year}-{kind}-{title.en}")[:80].strip("-")
-    return None if earlier == derive_slug(kind, when, title) else earlier
+    return slug, None if earlier == slug else earlier
 
 
 def partner_hint(query: str, partners: Mapping[str, Partner]) -> str:

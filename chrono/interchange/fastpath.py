@@ -12,7 +12,7 @@ from typing import Any
 
 from chrono.events.commands import Draft, Origin
 from chrono.events.kinds import KINDS
-from chrono.events.slugs import SLUG, derive_slug, earlier_slug
+from chrono.events.slugs import SLUG, derived_ids
 from chrono.events.values import OUTCOMES, QUALIFIERS, STATUSES, Facts, Names, Quantity, Source
 from chrono.interchange.fields import absent, decimal_field
 from chrono.interchange.schema import CODES, QUANTITY, RECORDS, SOURCE, TITLE, WHEN
@@ -122,7 +122,7 @@ def plain_entry(data: Mapping[str, Any], origin: Origin) -> Draft:
     )  # fmt: skip
     slug, earlier = data.get("id"), None
     if slug is None:
-        slug, earlier = derive_slug(kind, when, names), earlier_slug(kind, when, names)
+        slug, earlier = derived_ids(kind, when, names)
     elif type(slug) is not str or not SLUG.match(slug):
         raise Unusual
     return Draft(slug=slug, kind=kind, facts=facts, sources=tuple(_plain_source(s) for s in sources), origin=origin, earlier=earlier)

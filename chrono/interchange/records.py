@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from chrono.errors import Problem
 from chrono.events.commands import Citation, Command, Correction, Draft, Origin, Outcome, PartnerDraft, Retraction
-from chrono.events.slugs import SLUG, derive_slug, earlier_slug
+from chrono.events.slugs import SLUG, derived_ids
 from chrono.events.values import LEVELS, OUTCOMES, Facts, Partner
 from chrono.interchange.fastpath import plain_entry
 from chrono.interchange.fields import (
@@ -100,7 +100,7 @@ def checked_entry(data: Mapping[str, Any], origin: Origin) -> Draft:
     )  # fmt: skip
     if slug:
         return Draft(slug=slug, kind=kind, facts=facts, sources=sources, origin=origin)
-    derived, earlier = derive_slug(kind, when, title), earlier_slug(kind, when, title)
+    derived, earlier = derived_ids(kind, when, title)
     return Draft(slug=derived, kind=kind, facts=facts, sources=sources, origin=origin, earlier=earlier)
 
 

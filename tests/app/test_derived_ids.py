@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from chrono.errors import Rejected
 from chrono.events.application import Chronicle
 from chrono.events.commands import Draft, Origin
-from chrono.events.slugs import derive_slug, earlier_slug, id_year
+from chrono.events.slugs import derive_slug, derived_ids, id_year
 from chrono.events.values import Names
 from chrono.interchange.importing import import_files
 from chrono.interchange.records import parse_record
@@ -53,10 +53,10 @@ def test_dates_starting_in_different_years_never_share_a_derived_id(one: int, ot
 
 
 def test_the_earlier_id_is_kept_only_where_it_differs() -> None:
-    assert earlier_slug("VisitMade", When.parse("2018"), TITLE) is None
-    assert earlier_slug("VisitMade", When.parse("../2012"), TITLE) == "2-visitmade-delegation-to-wenshan"
-    assert earlier_slug("VisitMade", When.parse("/2012"), TITLE) == "201-visitmade-delegation-to-wenshan"
-    assert earlier_slug("VisitMade", When.parse("-0500"), TITLE) == "500-visitmade-delegation-to-wenshan"
+    assert derived_ids("VisitMade", When.parse("2018"), TITLE)[1] is None
+    assert derived_ids("VisitMade", When.parse("../2012"), TITLE)[1] == "2-visitmade-delegation-to-wenshan"
+    assert derived_ids("VisitMade", When.parse("/2012"), TITLE)[1] == "201-visitmade-delegation-to-wenshan"
+    assert derived_ids("VisitMade", When.parse("-0500"), TITLE)[1] == "500-visitmade-delegation-to-wenshan"
 
 
 def test_an_idless_record_with_an_open_start_is_recorded_as_undated(store_url: str) -> None:
