@@ -67,13 +67,18 @@ class Deriving(Reader):
         """The rows of ``page``, for a process that only derives them (``offload``): the aggregates later
         events follow on from are held (``hold``), none is read from the tables."""
         events = [self.app.mapper.to_domain_event(notification) for notification in page]
-        current = self._current(None, events)
-        rows = Rows(self.veil)
         assert self._held_counts is not None
-        for notification, event in zip(page, events, strict=True):
-            self._apply(notification, event, current, rows, self._held_counts)
+        current, rows = self._page_rows(None, page, events, self._held_counts)
         self._hold(current)
         return rows
+
+    def _page_rows(self, cursor: Any, page: Sequence[Any], events: Sequence[Any], counted: Tallies) -> tuple[dict[str, Any], Rows]:
+        """The aggregates ``page`` leaves (the states it followed on from read with ``cursor``, else held) and its rows."""
+        current = self._current(cursor, events)
+        rows = Rows(self.veil)
+        for notification, event in zip(page, events, strict=True):
+            self._apply(notification, event, current, rows, counted)
+        return current, rows
 
     def _hold(self, current: dict[str, Any]) -> None:
         """Keep, while rebuilding, the aggregates that later events follow on from."""
@@ -148,11 +153,8 @@ class Deriving(Reader):
         pages and written once, at its end (``_held_counts``): most pages
         change the same few hundred counts.
         """
-        current = self._current(cursor, events)
-        rows = Rows(self.veil)
         counted = self._held_counts if self._held_counts is not None else Tallies(self._parents(cursor))
-        for notification, event in zip(page, events, strict=True):
-            self._apply(notification, event, current, rows, counted)
+        current, rows = self._page_rows(cursor, page, events, counted)
         rows.write(cursor, self)
         if self._held_counts is None:
             self._count(cursor, counted)

@@ -65,12 +65,9 @@ def _make_apart(
 ) -> None:  # fmt: skip
     """``_make``, with the rows of the log (up to position ``last``) derived from the store in a second process."""
     from chrono.projections.cursors import retry_busy
-    from chrono.projections.readmodel import ReadModel
 
     stages = _facets(app)
-    model = ReadModel(scratch)
-    model.evidence = False
-    model.secondary_indexes = bool(stages)
+    model = _model(scratch, stages)
     bounds = sorted({p for p in stages if p <= last} | {last})
     with offload.apart(dict(app.env), bounds, model.veil, watcher) as derived:
         if meanwhile is not None:
@@ -89,13 +86,9 @@ def _make_apart(
 
 
 def _make(app: Any, scratch: Any, progress: Callable[[int], None] | None, until: int | None, watcher: Watcher | None) -> None:
-    from chrono.projections.readmodel import ReadModel
-
     stages = _facets(app)
-    model = ReadModel(scratch)
+    model = _model(scratch, stages)
     model.observer = None if watcher is None else watcher.see
-    model.evidence = False
-    model.secondary_indexes = bool(stages)  # a facet is made by the queries that read them
     copied, made = 0, False
     for position in sorted(p for p in stages if until is None or p <= until):
         copied = _copy(app, scratch, copied, position, progress)
@@ -105,6 +98,17 @@ def _make(app: Any, scratch: Any, progress: Callable[[int], None] | None, until:
             make(model)
     if _copy(app, scratch, copied, until, progress) > copied or not made:
         _project(model, made)
+
+
+def _model(scratch: Any, stages: dict[int, list[Callable[[Any], None]]]) -> Any:
+    """The reference's read model in ``scratch``: no chain of its own (the store's is the evidence),
+    and only the indexes its comparison reads unless a facet is made, by the queries that read them."""
+    from chrono.projections.readmodel import ReadModel
+
+    model = ReadModel(scratch)
+    model.evidence = False
+    model.secondary_indexes = bool(stages)
+    return model
 
 
 def _project(model: Any, made: bool) -> None:
