@@ -1,5 +1,5 @@
 from chrono.cli import run
 
-# Guarded: a second process started by spawn (``projections.offload``) imports this module, and must not run the command again.
+# Guarded: importing this module (as multiprocessing's spawn and some tools do) must not run the command.
 if __name__ == "__main__":
     run()
