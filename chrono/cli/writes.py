@@ -91,11 +91,12 @@ def _witness(where: str, head: Any) -> None:
 def cmd_rebuild(args: argparse.Namespace) -> int:
     """Make the read model again, once the log is found to be the one its chain recorded.
 
-    A read model is made from the log in a scratch store and compared with the
-    stored tables first: a difference (a table changed outside chrono) is
-    repaired, but logged, and every later audit reports it until it is
-    accepted; the command then exits 1. The tables made for the comparison are
-    the ones the store takes: the log is projected once.
+    The stored tables are checked against the log first, by their fingerprints
+    (``tablecheck``) or, where those differ or do not apply, against a read
+    model made from the log in a scratch store: a difference (a table changed
+    outside chrono) is repaired, but logged, and every later audit reports it
+    until it is accepted; the command then exits 1. The tables made for the
+    comparison are the ones the store takes: the log is projected once.
     """
     from contextlib import ExitStack
 
@@ -119,16 +120,17 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
         if found:
             ledger.record_incident(app, found)
         elif not args.force and _settled(app):
-            # The reference just made from the log is the rebuild: every row of the store already is it.
+            # Every row of the store already is the log's (its fingerprints, or the reference just made, say so).
             err(f"the read model agrees with the log in every table; nothing to make again (head at position {app.head_position()}; --force makes it anyway)")
             return 0
         model = ReadModel(app, repair=True)
         positions = {} if scratch is None else reference.made_positions(scratch)
         if scratch is None or _far_behind(positions.get(NAME, 0), app.head_position()):
-            # No reference could be made (the rebuild meets what stopped it), or the tables stood far
-            # behind the log (a new layout, writes not followed): the log is made whole, indexes after.
+            # No reference was made (the fingerprints agreed; or it could not be, and the rebuild meets what
+            # stopped it), or the tables stood far behind the log (a new layout, writes not followed): the
+            # log is made whole, indexes after.
             with progress("rebuilding the read model", app.head_position()) as tracker:
-                model.rebuild(tracker)
+                model.remake(tracker)
         else:
             with progress("taking the tables made from the log", None) as tracker:
                 model.adopt(scratch, positions, tracker)
@@ -163,13 +165,15 @@ def _checked(app: Chronicle, stack: Any, tracker: Any, verify: Callable[[], None
     """A read model made from the log (kept open on ``stack``; None when it could not be made)
     and the first table difference found, in a line ('' when the tables agree with it). ``verify``
     (the log against its chain) runs while the reference is made; what it finds is raised."""
-    from chrono.projections import audit_tables, reference
+    from chrono.projections import audit_tables, reference, tablecheck
     from chrono.projections.rawlog import tracked
     from chrono.projections.reader import NAME
 
     # A read model behind the log (writes it did not follow yet) is compared up to where it stands.
     position = tracked(app, NAME)
     until = position if position is not None and position < app.head_position() else None
+    if tablecheck.check(app, tracker, until, None, verify) == ():
+        return None, ""  # every table is the log's, by its fingerprints: no reference to take them from
     try:
         scratch = stack.enter_context(reference.reference(app, tracker, until, meanwhile=verify))
     except StoreDamaged:

@@ -94,6 +94,7 @@ class Apart:
         self._messages: queue.Queue[bytes | None] = queue.Queue(maxsize=AHEAD)
         self._closed = threading.Event()
         self._done = False
+        self._early: Any = None
         self._reader = threading.Thread(target=self._read, name="chrono-derived-pages", daemon=True)
         self._reader.start()
 
@@ -110,7 +111,31 @@ class Apart:
         if watcher is not None:
             watcher.take_over(message[1])
 
+    def fingerprints(self, tick: Callable[[int], None] | None) -> tuple[Any, Any]:
+        """The second process's fingerprints of the log's rows (``fingerprints.derive``: None where they
+        cannot be made) and its watcher, each page's events told to ``tick`` as it was derived."""
+        while True:
+            message = self.receive()
+            if message[0] == "fingerprints":
+                self._done = True
+                return message[1], message[2]
+            if tick is not None:
+                tick(message[1])
+
+    def pending(self, tick: Callable[[int], None] | None) -> None:
+        """Tell ``tick`` of the pages derived meanwhile, without waiting (their messages would fill the queue)."""
+        while not self._messages.empty():
+            message = self.receive()
+            if message[0] == "fingerprints":  # none comes before its last page: kept for ``fingerprints``
+                self._early = message
+                return
+            if tick is not None:
+                tick(message[1])
+
     def receive(self) -> Any:
+        if self._early is not None:
+            message, self._early = self._early, None
+            return message
         data = self._messages.get()
         if data is None:
             code = self.process.wait(5)
@@ -148,9 +173,11 @@ class Apart:
 
 
 @contextmanager
-def apart(env: dict[str, str], bounds: Sequence[int], veil: Any, watcher: Watcher | None) -> Iterator[Apart]:
+def apart(env: dict[str, str], bounds: Sequence[int], veil: Any, watcher: Watcher | None, key: bytes | None = None) -> Iterator[Apart]:
     """A second process deriving the rows of the log of the store ``env`` names, in stages ending at
-    ``bounds`` (positions, the last included), showing ``watcher`` (a copy) every revision.
+    ``bounds`` (positions, the last included), showing ``watcher`` (a copy) every revision. With a
+    ``key``, it sends the rows' fingerprints instead of the rows (``fingerprints``), the log up to
+    the last bound taken whole.
 
     A command of its own (``python -m chrono.projections.offload``) rather than ``multiprocessing``,
     whose processes import the program that started them again: a script that opens a store at its
@@ -166,7 +193,7 @@ def apart(env: dict[str, str], bounds: Sequence[int], veil: Any, watcher: Watche
         os.close(writing)
     assert process.stdin is not None
     with process.stdin:
-        pickle.dump((env, list(bounds), watcher), process.stdin)
+        pickle.dump((env, list(bounds), watcher, key), process.stdin)
     derived = Apart(os.fdopen(reading, "rb"), process, veil)
     try:
         yield derived
@@ -174,8 +201,9 @@ def apart(env: dict[str, str], bounds: Sequence[int], veil: Any, watcher: Watche
         derived.close()
 
 
-def _derive(send: Callable[[Any], None], env: dict[str, str], bounds: list[int], watcher: Watcher | None) -> None:
-    """The second process: derive the rows of each stage and ``send`` them, page by page."""
+def _derive(send: Callable[[Any], None], env: dict[str, str], bounds: list[int], watcher: Watcher | None, key: bytes | None) -> None:
+    """The second process: derive the rows of each stage and ``send`` them, page by page (or, with
+    a ``key``, their fingerprints once the log up to the last bound is derived)."""
     from chrono.collector import cycles_collected_after
     from chrono.events.application import Chronicle
     from chrono.projections.rawlog import later_versions
@@ -183,6 +211,12 @@ def _derive(send: Callable[[Any], None], env: dict[str, str], bounds: list[int],
 
     app = Chronicle(env={**env, "CREATE_TABLE": "false"})  # it only reads
     try:
+        if key is not None:
+            from chrono.projections.fingerprints import derive
+
+            sums = derive(app, key, bounds[-1], watcher, lambda events: send(("tick", events)))
+            send(("fingerprints", sums, watcher))
+            return
         with cycles_collected_after():
             model = ReadModel(app, create=False)
             model.observer = None if watcher is None else watcher.see
@@ -204,7 +238,7 @@ def _derive(send: Callable[[Any], None], env: dict[str, str], bounds: list[int],
 
 def main() -> None:
     """``python -m chrono.projections.offload FD``: the arguments pickled on stdin, the messages to ``FD``."""
-    env, bounds, watcher = pickle.load(sys.stdin.buffer)  # noqa: S301 (sent by the chrono process that started this one)
+    env, bounds, watcher, key = pickle.load(sys.stdin.buffer)  # noqa: S301 (sent by the chrono process that started this one)
     with os.fdopen(int(sys.argv[1]), "wb") as stream:
 
         def send(message: Any) -> None:
@@ -212,7 +246,7 @@ def main() -> None:
             stream.write(len(data).to_bytes(8, "big") + data)
             stream.flush()
 
-        _derive(send, env, bounds, watcher)
+        _derive(send, env, bounds, watcher, key)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ the persistence module. Rows are read a page at a time (bounded memory).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -105,7 +105,7 @@ def tracked(app: Any, name: str) -> int | None:
     return row["position"] if row is not None and type(row["position"]) is int else None
 
 
-def streamed(app: Any, dialect: Dialect, query: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
+def streamed(app: Any, dialect: Dialect, query: str, params: Sequence[Any] = ()) -> Generator[tuple[Any, ...]]:
     """The rows of a query, streamed in one read (SQLite's cursor, PostgreSQL's server-side one)."""
     with app.recorder.datastore.transaction(commit=False) as cursor:
         if dialect.postgres:

@@ -1,0 +1,190 @@
+"""Keyed fingerprints of the read model's tables: the stored tables checked against the log without a scratch store.
+
+The audit and ``chrono rebuild`` ask whether the stored tables are the ones
+the log makes. Making them again in a scratch store and comparing
+(``reference``, ``audit_tables``) writes every row a second time, indexes it
+and reads it back: most of an audit's work. Instead each table is reduced to
+a fingerprint, the number of its rows and the sum (mod 2**128) of a keyed
+hash of each, once as the store holds them and once as the log derives them
+(by the very code that makes the rows: ``Deriving.derive``), in a second
+process on a long log while this one reads the stored tables. Tables whose
+fingerprints agree hold the same rows, each as many times; where one
+differs, the reference is made as before to name the first differing row.
+
+The key is drawn afresh for every check: whoever changed the store before
+cannot make other rows whose hashes sum the same (for a sum of unkeyed hashes
+that can be forged, many rows at once). A row is hashed as ``marshal``
+writes its columns (version 0: no references between equal objects, text the
+same whether interned or not), its ``superseded_at`` apart: a row derived
+from the log learns it only when a later revision supersedes it, so only the
+hash of the rest waits until then.
+
+Not fingerprinted, and checked by the reference alone: facets (running totals
+and explained segments are made from the tables as they stood when first
+asked for), an encrypted store (its snapshots differ byte for byte from equal
+ones), and counts gathered while a partner moved (made again from the rows).
+"""
+
+from __future__ import annotations
+
+import marshal
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from hashlib import blake2b
+from itertools import islice
+from typing import Any
+
+from chrono.projections.compared import TABLES as COMPARED
+from chrono.projections.rawlog import dialect_of, streamed
+from chrono.projections.rows import Rows
+from chrono.projections.tallies import Tallies
+
+MODULUS = 1 << 128
+ENTRY_TABLES = ("revisions", "revision_partners", "contributions")
+STATED = (*ENTRY_TABLES, "partners")  # the tables whose rows are superseded
+TABLES = (*STATED, "tallies")
+_WHERE = {"tallies": " WHERE n <> 0"}  # a count back at zero says nothing (as ``compared``)
+
+
+def _hash(key: bytes, data: bytes) -> bytes:
+    return blake2b(data, key=key, digest_size=16).digest()
+
+
+class Sums:
+    """Each table's fingerprint: how many rows, and the sum of their keyed hashes.
+
+    A row never superseded is hashed by its columns but ``superseded_at``; a row superseded
+    since in two steps, those columns first (``core``), then with the time it was superseded,
+    so that the log's side can hash a row before it knows when it will be.
+    """
+
+    def __init__(self, key: bytes) -> None:
+        self.key = key
+        self.rows: dict[str, int] = dict.fromkeys(TABLES, 0)
+        self.sums: dict[str, int] = dict.fromkeys(TABLES, 0)
+
+    def fold(self, table: str, rows: Iterable[tuple[Any, ...]], *, stored: bool = True) -> None:
+        """Count ``rows``: as stored (``superseded_at`` last, for a superseded table), or else as
+        derived, never superseded and without that column."""
+        key, dumps, from_bytes = self.key, marshal.dumps, int.from_bytes
+        stated = stored and table in STATED
+        count = total = 0
+        for row in rows:
+            if not stated:
+                digest = blake2b(dumps(row, 0), key=key, digest_size=16).digest()
+            elif row[-1] is None:
+                digest = blake2b(dumps(row[:-1], 0), key=key, digest_size=16).digest()
+            else:
+                digest = blake2b(self.core(row[:-1]) + dumps(row[-1], 0), key=key, digest_size=16).digest()
+            total += from_bytes(digest, "big")
+            count += 1
+        self.rows[table] += count
+        self.sums[table] += total
+
+    def core(self, columns: tuple[Any, ...]) -> bytes:
+        """The first step of a superseded row's hash: its columns but ``superseded_at``."""
+        return _hash(self.key, marshal.dumps(columns, 0))
+
+    def superseded(self, table: str, core: bytes, superseded: str | None) -> None:
+        """Count a row of ``table`` whose columns but ``superseded_at`` hash to ``core``."""
+        # A row never superseded after all counts as its core: the hash of it as stored, with superseded_at NULL.
+        digest = _hash(self.key, core + marshal.dumps(superseded, 0)) if superseded is not None else core
+        self.rows[table] += 1
+        self.sums[table] += int.from_bytes(digest, "big")
+
+    def differing(self, other: Sums) -> list[str]:
+        """The tables whose fingerprints differ from ``other``'s."""
+        return [t for t in TABLES if self.rows[t] != other.rows[t] or self.sums[t] % MODULUS != other.sums[t] % MODULUS]
+
+    def to_plain(self) -> dict[str, tuple[int, int]]:
+        return {table: (self.rows[table], self.sums[table] % MODULUS) for table in TABLES}
+
+    @classmethod
+    def from_plain(cls, key: bytes, plain: dict[str, tuple[int, int]]) -> Sums:
+        sums = cls(key)
+        for table, (rows, total) in plain.items():
+            sums.rows[table], sums.sums[table] = rows, total
+        return sums
+
+
+def stored(app: Any, key: bytes, ticks: Any = None) -> Sums:
+    """The fingerprints of ``app``'s stored tables; ``ticks`` is called between pieces of them (to take messages meanwhile)."""
+    sums = Sums(key)
+    dialect = dialect_of(app)
+    for table in TABLES:
+        query = f"SELECT {', '.join(COMPARED[table][1])} FROM {{t:{table}}}{_WHERE.get(table, '')}"
+        rows = streamed(app, dialect, query)
+        while piece := list(islice(rows, 20_000)):
+            sums.fold(table, piece)
+            if ticks is not None:
+                ticks()
+    return sums
+
+
+class Derived:
+    """The fingerprints of the rows the log derives, page by page (``page``), then of the entry
+    counts (``counts``). ``finals``: the last version of each aggregate with more than one,
+    whose earlier rows wait, as their first hash, for the revision that supersedes them."""
+
+    def __init__(self, key: bytes, finals: dict[str, int]) -> None:
+        self.sums = Sums(key)
+        self.finals = finals
+        self._waiting: dict[tuple[str, str, int], list[bytes]] = defaultdict(list)
+
+    def page(self, rows: Rows) -> None:
+        sums, finals, waiting = self.sums, self.finals, self._waiting
+        for table, made in zip(STATED, (rows.revisions, rows.links, rows.contributions, rows.partners), strict=True):
+            final: list[tuple[Any, ...]] = []
+            for row in made:
+                if row[1] < finals.get(row[0], 0):
+                    waiting[(table, row[0], row[1])].append(sums.core(row))
+                else:
+                    final.append(row)
+            sums.fold(table, final, stored=False)
+        self._supersede(ENTRY_TABLES, rows.superseded_entries)
+        self._supersede(("partners",), rows.superseded_partners)
+
+    def _supersede(self, tables: Sequence[str], superseded: Iterable[tuple[str, str, int]]) -> None:
+        for recorded, aggregate, revision in superseded:
+            for table in tables:
+                for core in self._waiting.pop((table, aggregate, revision), ()):
+                    self.sums.superseded(table, core, recorded)
+
+    def counts(self, counted: Tallies) -> None:
+        """The entry counts of the whole log (their rows as ``Tallies.rows`` makes them)."""
+        self.sums.fold("tallies", ((*key, n) for key, n in counted.changes.items() if n), stored=False)
+
+    def finish(self) -> Sums:
+        """The fingerprints (a row left waiting, which nothing superseded, counts as never superseded)."""
+        for (table, _, _), cores in self._waiting.items():
+            for core in cores:
+                self.sums.superseded(table, core, None)
+        self._waiting.clear()
+        return self.sums
+
+
+def derive(app: Any, key: bytes, last: int, watcher: Any = None, tick: Any = None) -> dict[str, tuple[int, int]] | None:
+    """The fingerprints of the rows ``app``'s log derives up to position ``last`` (None when its entry
+    counts must be made again from the rows: a partner moved), ``watcher`` shown every revision and
+    ``tick`` each page's events. Run by the second process of a long log, else by the one that checks."""
+    from chrono.collector import cycles_collected_after
+    from chrono.projections.rawlog import later_versions
+    from chrono.projections.readmodel import REBUILD_PAGE, ReadModel
+
+    with cycles_collected_after():
+        model = ReadModel(app, create=False)
+        model.observer = None if watcher is None else watcher.see
+        finals = later_versions(app, last)
+        model.hold(finals)
+        derived = Derived(key, finals)
+        start = 0
+        while page := app.recorder.select_notifications(start=start + 1, limit=REBUILD_PAGE, stop=last):
+            derived.page(model.derive(page))
+            start = page[-1].id
+            if tick is not None:
+                tick(len(page))
+        counted = model.counts()
+        if counted.stale:
+            return None
+        derived.counts(counted)
+        return derived.finish().to_plain()

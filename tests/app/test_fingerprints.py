@@ -1,0 +1,236 @@
+"""The read model's tables checked by keyed fingerprints (``tablecheck``, ``fingerprints``).
+
+A store's tables agree with the log's fingerprints when untouched, on both
+backends, derived here or in a second process; any change to a fingerprinted
+table makes that table's fingerprint differ, and the audit then names the
+row (by the reference). Where fingerprints do not apply (facets made), the
+reference alone checks.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chrono.interchange.bundled import import_bundled
+from chrono.projections import fingerprints, reference, tablecheck
+from chrono.projections.audit import audit
+from chrono.projections.fingerprints import Derived, Sums
+from chrono.projections.rows import Rows
+from chrono.projections.veil import Veil
+from chrono.store import open_store
+from tests.app.test_offload import _apart
+from tests.conftest import POSTGRES_SKIP
+from tests.faults.helpers import cli, postgres_schema
+from tests.faults.test_tampering import TAMPERS, _sql
+
+CHANGES = {
+    **{table: TAMPERS[table] for table in ("revisions", "revision_partners", "partners", "contributions", "tallies")},
+    "superseded": "UPDATE {p}chrono_contributions SET superseded_at = NULL WHERE superseded_at IS NOT NULL",
+    "added": "INSERT INTO {p}chrono_revision_partners SELECT aggregate, revision, 'nowhere', role, entry, order_key, retracted,"
+             " kind, status, earliest, latest, recorded_at, superseded_at FROM {p}chrono_revision_partners WHERE partner = 'thien-bao'",
+    "gone": "DELETE FROM {p}chrono_revisions WHERE entry = '2018-thien-bao-commune-twinning' AND superseded_at IS NOT NULL",
+}  # fmt: skip
+TABLE_OF = {"superseded": "contributions", "added": "revision_partners", "gone": "revisions"}
+
+
+def _fill(url: str) -> None:
+    """The bundled chronicle, a correction and a retraction: superseded rows in every entry table, and no facet."""
+    app = open_store(url)
+    try:
+        import_bundled(app)
+    finally:
+        app.close()
+    for argv in (
+        ["correct", "2018-thien-bao-commune-twinning", "--set", "when=2018-05", "--reason", "minutes"],
+        ["retract", "2019-yunnan-tourism-promotion-conference", "--reason", "duplicate"],
+    ):  # fmt: skip
+        code, _, err = cli("--store", url, *argv)
+        assert code == 0, (argv, err)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, Callable[[str], None]]]:
+    """A store without facets, and a way to run SQL in it."""
+    if request.param == "sqlite":
+        path = str(tmp_path / "store.sqlite")
+        _fill(path)
+
+        def run(statement: str) -> None:
+            with sqlite3.connect(path) as connection:
+                connection.execute(_sql(statement, "", "stored_events", "rowid", ""))
+
+        yield path, run
+        return
+    if POSTGRES_SKIP:
+        pytest.skip(POSTGRES_SKIP)
+    with postgres_schema("chrono_prints") as url:
+        _fill(url)
+        schema = url.rsplit("schema=", 1)[1]
+
+        def run_pg(statement: str) -> None:
+            import psycopg
+
+            with psycopg.connect(url.split("?", 1)[0], autocommit=True) as connection:
+                connection.execute(_sql(statement, f"{schema}.", "", "", ""))
+
+        yield url, run_pg
+
+
+@contextmanager
+def _no_reference(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """Count the references made (none is wanted where the fingerprints agree)."""
+    made: list[int] = []
+    real = reference.reference
+
+    @contextmanager
+    def counted(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        made.append(1)
+        with real(*args, **kwargs) as scratch:
+            yield scratch
+
+    monkeypatch.setattr(reference, "reference", counted)
+    yield made
+
+
+def _check(url: str) -> tuple[str, ...] | None:
+    app = open_store(url)
+    try:
+        return tablecheck.check(app, None, None, None, None)
+    finally:
+        app.close()
+
+
+@pytest.mark.parametrize("apart", [False, True])
+def test_untouched_tables_agree_with_the_log_and_no_reference_is_made(
+    store: tuple[str, Callable[[str], None]], apart: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:  # fmt: skip
+    url, _ = store
+    with _apart(monkeypatch, apart) as started, _no_reference(monkeypatch) as made:
+        assert _check(url) == ()
+        code, out, err = cli("--store", url, "audit", "--format", "json")
+        assert code == 0, out + err
+        assert cli("--store", url, "rebuild")[0] == 0
+    assert made == []
+    assert len(started) == (3 if apart else 0)
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_a_change_to_a_fingerprinted_table_is_found_and_named(
+    store: tuple[str, Callable[[str], None]], change: str, monkeypatch: pytest.MonkeyPatch
+) -> None:  # fmt: skip
+    url, run = store
+    run(CHANGES[change])
+    table = TABLE_OF.get(change, change)
+    assert table in (_check(url) or ())
+    with _apart(monkeypatch, True):
+        assert table in (_check(url) or ())
+        code, out, _ = cli("--store", url, "audit", "--format", "json")
+    assert code == 1
+    assert f"chrono_{table}" in out  # the reference names the row
+
+
+def test_facets_are_checked_by_the_reference(store: tuple[str, Callable[[str], None]], monkeypatch: pytest.MonkeyPatch) -> None:
+    url, _ = store
+    assert cli("--store", url, "counters", "--by", "year")[0] == 0
+    app = open_store(url)
+    try:
+        assert not tablecheck.applicable(app)
+        with _no_reference(monkeypatch) as made:
+            assert audit(app).ok
+        assert made == [1]
+    finally:
+        app.close()
+
+
+def test_each_check_draws_its_own_key(store: tuple[str, Callable[[str], None]]) -> None:
+    url, _ = store
+    app = open_store(url)
+    try:
+        first, second = (fingerprints.stored(app, bytes([n]) * 32).to_plain() for n in (1, 2))
+    finally:
+        app.close()
+    assert {table: rows for table, (rows, _) in first.items()} == {table: rows for table, (rows, _) in second.items()}
+    assert all(first[table][1] != second[table][1] for table in first if first[table][0])
+
+
+# -- the fingerprints alone, against a plain model of the stored tables ------------------------------------------
+
+_cells = st.one_of(st.none(), st.integers(-(2**63), 2**63 - 1), st.text(max_size=6), st.binary(max_size=6))
+
+
+@st.composite
+def _logs(draw: st.DrawFn) -> tuple[list[tuple[str, int, str, tuple[Any, ...]]], dict[str, int]]:
+    """Revisions of a few aggregates in log order: (aggregate, revision, recorded, columns), and each one's last revision."""
+    aggregates = draw(st.lists(st.sampled_from("abcdef"), min_size=1, max_size=14))
+    log, last = [], {}
+    for number, aggregate in enumerate(aggregates):
+        last[aggregate] = last.get(aggregate, 0) + 1
+        log.append((aggregate, last[aggregate], f"t{number:03d}", tuple(draw(st.lists(_cells, min_size=1, max_size=3)))))
+    return log, last
+
+
+def _pages(log: list[tuple[str, int, str, tuple[Any, ...]]], cuts: list[int]) -> Iterator[Rows]:
+    """The log's rows (one in each superseded table) in pages cut at ``cuts``."""
+    bounds = sorted({0, len(log), *(cut % (len(log) + 1) for cut in cuts)})
+    for start, end in pairwise(bounds):
+        rows = Rows(Veil())
+        for aggregate, revision, recorded, columns in log[start:end]:
+            row = (aggregate, revision, *columns)
+            rows.revisions.append(row)
+            rows.links.append(row)
+            rows.contributions.append(row)
+            rows.partners.append(row)
+            if revision > 1:
+                rows.superseded_entries.append((recorded, aggregate, revision - 1))
+                rows.superseded_partners.append((recorded, aggregate, revision - 1))
+        yield rows
+
+
+def _as_stored(log: list[tuple[str, int, str, tuple[Any, ...]]]) -> list[tuple[Any, ...]]:
+    """The rows as the tables hold them: each with the time its next revision was recorded, or NULL."""
+    superseded = {(aggregate, revision - 1): recorded for aggregate, revision, recorded, _ in log if revision > 1}
+    return [(aggregate, revision, *columns, superseded.get((aggregate, revision))) for aggregate, revision, _, columns in log]
+
+
+@settings(max_examples=150, deadline=None)
+@given(_logs(), st.lists(st.integers(0, 20), max_size=4), st.randoms(use_true_random=False), st.data())
+def test_derived_fingerprints_are_the_stored_tables(log: Any, cuts: list[int], shuffle: random.Random, data: st.DataObject) -> None:
+    entries, last = log
+    key = b"k" * 32
+    derived = Derived(key, {aggregate: version for aggregate, version in last.items() if version > 1})
+    for rows in _pages(entries, cuts):
+        derived.page(rows)
+    made = derived.finish()
+    stored = _as_stored(entries)
+    shuffle.shuffle(stored)
+    sums = Sums(key)
+    for table in fingerprints.STATED:
+        sums.fold(table, stored)
+    assert sums.differing(made) == []
+    # Any one cell changed, a row dropped or one row more: that table differs.
+    table = data.draw(st.sampled_from(fingerprints.STATED))
+    index = data.draw(st.integers(0, len(stored) - 1))
+    changed = list(stored)
+    how = data.draw(st.sampled_from(["cell", "drop", "twice"]))
+    if how == "cell":
+        column = data.draw(st.integers(0, len(stored[index]) - 1))
+        value = data.draw(_cells.filter(lambda cell: cell != stored[index][column] or type(cell) is not type(stored[index][column])))
+        changed[index] = (*stored[index][:column], value, *stored[index][column + 1 :])
+    elif how == "drop":
+        del changed[index]
+    else:
+        changed.append(stored[index])
+    other = Sums(key)
+    for name in fingerprints.STATED:
+        other.fold(name, changed if name == table else stored)
+    assert other.differing(made) == [table]
