@@ -101,6 +101,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     from contextlib import ExitStack
 
     from chrono.projections import ledger, reference
+    from chrono.projections.rawlog import tracked
     from chrono.projections.reader import NAME
     from chrono.projections.readmodel import ReadModel
     from chrono.render.progress import progress
@@ -125,7 +126,12 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
             return 0
         model = ReadModel(app, repair=True)
         positions = {} if scratch is None else reference.made_positions(scratch)
-        if scratch is None or _far_behind(positions.get(NAME, 0), app.head_position()):
+        standing = tracked(app, NAME) or 0
+        if scratch is None and found == "" and not args.force and not _far_behind(standing, app.head_position()):
+            # The tables are the log's up to where they stand (their fingerprints say so): the catch-up
+            # below brings them to the log's head, as a reference would have been.
+            err(f"the read model agrees with the log up to position {standing}")
+        elif scratch is None or _far_behind(positions.get(NAME, 0), app.head_position()):
             # No reference was made (the fingerprints agreed; or it could not be, and the rebuild meets what
             # stopped it), or the tables stood far behind the log (a new layout, writes not followed): the
             # log is made whole, indexes after.
@@ -162,9 +168,10 @@ def _settled(app: Chronicle) -> bool:
 
 
 def _checked(app: Chronicle, stack: Any, tracker: Any, verify: Callable[[], None]) -> tuple[Any, str]:
-    """A read model made from the log (kept open on ``stack``; None when it could not be made)
-    and the first table difference found, in a line ('' when the tables agree with it). ``verify``
-    (the log against its chain) runs while the reference is made; what it finds is raised."""
+    """A read model made from the log (kept open on ``stack``; None when it could not be made, or
+    was not needed: the tables' fingerprints agree with the log's) and the first table difference
+    found, in a line ('' when the tables agree with it). ``verify`` (the log against its chain)
+    runs while the log is derived; what it finds is raised."""
     from chrono.projections import audit_tables, reference, tablecheck
     from chrono.projections.rawlog import tracked
     from chrono.projections.reader import NAME

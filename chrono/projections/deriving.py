@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from itertools import groupby
 from typing import Any
 
 from chrono.events.application import Chronicle
@@ -26,7 +25,7 @@ from chrono.projections.cursors import retry_busy, rowcount
 from chrono.projections.reader import NAME, STATE, Reader, value
 from chrono.projections.rows import Rows, time_key
 from chrono.projections.schema import COLUMNS
-from chrono.projections.tallies import Tallies, start_year
+from chrono.projections.tallies import Tallies, Uncounted
 
 STALE_TALLIES = f"{NAME}/tallies-stale"  # present when a partner moved: the entry counts are made again from the rows
 _SNAPSHOT_TOPIC = "eventsourcing.domain:Snapshot"
@@ -52,10 +51,12 @@ class Deriving(Reader):
     def rebuilding(self) -> bool:
         return self._last is not None
 
-    def hold(self, last: dict[str, int]) -> None:
+    def hold(self, last: dict[str, int], *, counting: bool = True) -> None:
         """Derive rows as a rebuild does: hold the aggregates with later versions (``last``) in memory,
-        and gather the entry counts (``counts``)."""
-        self._last, self._held, self._parent_map, self._held_counts = last, {}, {}, Tallies({})
+        and gather the entry counts (``counts``) unless not ``counting`` (``fingerprints``, which makes
+        them from the rows)."""
+        self._last, self._held, self._parent_map = last, {}, {}
+        self._held_counts = Tallies({}) if counting else Uncounted({})
 
     def counts(self) -> Tallies:
         """The entry counts gathered since the last call (or ``hold``); gathering starts again."""
@@ -205,19 +206,10 @@ class Deriving(Reader):
             cursor.execute(self.sql("SELECT name FROM {t:tracking} WHERE name = ?"), (STALE_TALLIES,))
             if not cursor.fetchall():
                 return
-            counted = Tallies(self._parents(cursor))
-            cursor.execute(self.sql(
-                "SELECT r.aggregate, r.kind, r.status, r.retracted, r.earliest, p.partner, p.role FROM {t:revisions} r"
-                " LEFT JOIN {t:revision_partners} p ON p.aggregate = r.aggregate AND p.revision = r.revision"
-                " WHERE r.superseded_at IS NULL ORDER BY r.aggregate"
-            ))  # fmt: skip
-            rows = cursor.fetchall()
-            for _, links in groupby(rows, key=lambda row: value(row, "aggregate")):
-                members = list(links)
-                first = members[0]
-                key = (str(value(first, "kind")), str(value(first, "status")), int(value(first, "retracted")), start_year(value(first, "earliest")))
-                linked = [(str(value(row, "partner")), value(row, "role")) for row in members if value(row, "partner") is not None]
-                counted.add([pid for pid, role in linked if role == "partner"], [pid for pid, role in linked if role != "partner"], key)
+            parents = self._parents(cursor)
+            cursor.execute(self.sql(tallies.LIVE_LINKS))
+            names = ("aggregate", "kind", "status", "retracted", "earliest", "partner", "role")
+            counted = tallies.recounted(parents, [[value(row, name) for name in names] for row in cursor.fetchall()])
             cursor.execute(self.sql("DELETE FROM {t:tallies}"))
             cursor.execute(self.sql("DELETE FROM {t:tracking} WHERE name = ?"), (STALE_TALLIES,))
             counted.stale = False

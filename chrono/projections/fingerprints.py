@@ -19,10 +19,15 @@ same whether interned or not), its ``superseded_at`` apart: a row derived
 from the log learns it only when a later revision supersedes it, so only the
 hash of the rest waits until then.
 
+The entry counts are what the rows say they are (``tallies.recounted``, as a
+partner's move makes them again): their fingerprint is made from the stored
+rows of the other tables, once those are found to be the log's, rather than
+counted while deriving (where a partner moved midway, that count is stale).
+
 Not fingerprinted, and checked by the reference alone: facets (running totals
 and explained segments are made from the tables as they stood when first
-asked for), an encrypted store (its snapshots differ byte for byte from equal
-ones), and counts gathered while a partner moved (made again from the rows).
+asked for) and an encrypted store (its snapshots differ byte for byte from
+equal ones).
 """
 
 from __future__ import annotations
@@ -34,10 +39,10 @@ from hashlib import blake2b
 from itertools import islice
 from typing import Any
 
+from chrono.projections import tallies
 from chrono.projections.compared import TABLES as COMPARED
 from chrono.projections.rawlog import dialect_of, streamed
 from chrono.projections.rows import Rows
-from chrono.projections.tallies import Tallies
 
 MODULUS = 1 << 128
 ENTRY_TABLES = ("revisions", "revision_partners", "contributions")
@@ -122,8 +127,7 @@ def stored(app: Any, key: bytes, ticks: Any = None) -> Sums:
 
 
 class Derived:
-    """The fingerprints of the rows the log derives, page by page (``page``), then of the entry
-    counts (``counts``). ``finals``: the last version of each aggregate with more than one,
+    """The fingerprints of the rows the log derives, page by page (``page``). ``finals``: the last version of each aggregate with more than one,
     whose earlier rows wait, as their first hash, for the revision that supersedes them."""
 
     def __init__(self, key: bytes, finals: dict[str, int]) -> None:
@@ -150,10 +154,6 @@ class Derived:
                 for core in self._waiting.pop((table, aggregate, revision), ()):
                     self.sums.superseded(table, core, recorded)
 
-    def counts(self, counted: Tallies) -> None:
-        """The entry counts of the whole log (their rows as ``Tallies.rows`` makes them)."""
-        self.sums.fold("tallies", ((*key, n) for key, n in counted.changes.items() if n), stored=False)
-
     def finish(self) -> Sums:
         """The fingerprints (a row left waiting, which nothing superseded, counts as never superseded)."""
         for (table, _, _), cores in self._waiting.items():
@@ -163,10 +163,10 @@ class Derived:
         return self.sums
 
 
-def derive(app: Any, key: bytes, last: int, watcher: Any = None, tick: Any = None) -> dict[str, tuple[int, int]] | None:
-    """The fingerprints of the rows ``app``'s log derives up to position ``last`` (None when its entry
-    counts must be made again from the rows: a partner moved), ``watcher`` shown every revision and
-    ``tick`` each page's events. Run by the second process of a long log, else by the one that checks."""
+def derive(app: Any, key: bytes, last: int, watcher: Any = None, tick: Any = None) -> dict[str, tuple[int, int]]:
+    """The fingerprints of the rows ``app``'s log derives up to position ``last`` (but the entry counts:
+    ``recounted``), ``watcher`` shown every revision and ``tick`` each page's events. Run by the
+    second process of a long log, else by the one that checks."""
     from chrono.collector import cycles_collected_after
     from chrono.projections.rawlog import later_versions
     from chrono.projections.readmodel import REBUILD_PAGE, ReadModel
@@ -175,7 +175,7 @@ def derive(app: Any, key: bytes, last: int, watcher: Any = None, tick: Any = Non
         model = ReadModel(app, create=False)
         model.observer = None if watcher is None else watcher.see
         finals = later_versions(app, last)
-        model.hold(finals)
+        model.hold(finals, counting=False)
         derived = Derived(key, finals)
         start = 0
         while page := app.recorder.select_notifications(start=start + 1, limit=REBUILD_PAGE, stop=last):
@@ -183,8 +183,15 @@ def derive(app: Any, key: bytes, last: int, watcher: Any = None, tick: Any = Non
             start = page[-1].id
             if tick is not None:
                 tick(len(page))
-        counted = model.counts()
-        if counted.stale:
-            return None
-        derived.counts(counted)
         return derived.finish().to_plain()
+
+
+def recounted(app: Any, key: bytes) -> tuple[int, int]:
+    """The fingerprint of the entry counts made again from ``app``'s stored rows, as a partner's move
+    makes them (``tallies.recounted``): what the counts must be, where the rows are the log's."""
+    dialect = dialect_of(app)
+    parents = {str(pid): parent for pid, parent in streamed(app, dialect, "SELECT id, parent FROM {t:partners} WHERE superseded_at IS NULL")}
+    counted = tallies.recounted(parents, streamed(app, dialect, tallies.LIVE_LINKS))
+    sums = Sums(key)
+    sums.fold("tallies", counted.rows())
+    return sums.rows["tallies"], sums.sums["tallies"] % MODULUS

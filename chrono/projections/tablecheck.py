@@ -57,6 +57,7 @@ def check(
                 meanwhile()
             try:
                 mine = fingerprints.stored(app, key, lambda: child.pending(progress))
+                counts = fingerprints.recounted(app, key)
                 made, seen = child.fingerprints(progress)
             except Exception:  # a damaged log or table: the reference names it
                 return None
@@ -65,12 +66,10 @@ def check(
             meanwhile()
         try:
             made = fingerprints.derive(app, key, last, seen, progress)
-            mine = fingerprints.stored(app, key)
+            mine, counts = fingerprints.stored(app, key), fingerprints.recounted(app, key)
         except Exception:
             return None
-    if made is None:
-        return None
-    differing = tuple(mine.differing(fingerprints.Sums.from_plain(key, made)))
+    differing = tuple(mine.differing(fingerprints.Sums.from_plain(key, {**made, "tallies": counts})))
     if not differing and watcher is not None:
         watcher.take_over(seen)
     return differing

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from chrono.projections.counting.rule import KEY_LIMIT, year_of
@@ -106,6 +108,16 @@ class Tallies:
         return [(*key, n) for key, n in sorted(self.changes.items()) if n]
 
 
+class Uncounted(Tallies):
+    """Counts nothing: for a derivation whose counts are made from its rows afterwards."""
+
+    def entry(self, facts: Any, kind: str, status: str, retracted: bool, sign: int) -> None:
+        pass
+
+    def partner(self, pid: str, parent: str | None) -> None:
+        pass
+
+
 UPSERT = (
     "INSERT INTO {t:tallies} (scope, side, kind, status, retracted, year, n) VALUES (?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (scope, side, kind, status, retracted, year) DO UPDATE SET n = {t:tallies}.n + excluded.n"
@@ -115,3 +127,23 @@ UPSERT = (
 def start_year(earliest: int | None) -> int:
     """The start year of an entry whose earliest day key is ``earliest``."""
     return OPEN_YEAR if earliest is None else int(year_of(earliest, None) or 0)
+
+
+# Every live entry revision with its partners and actors, an aggregate's rows together: what the counts are made again from.
+LIVE_LINKS = (
+    "SELECT r.aggregate, r.kind, r.status, r.retracted, r.earliest, p.partner, p.role FROM {t:revisions} r"
+    " LEFT JOIN {t:revision_partners} p ON p.aggregate = r.aggregate AND p.revision = r.revision"
+    " WHERE r.superseded_at IS NULL ORDER BY r.aggregate"
+)
+
+
+def recounted(parents: Mapping[str, str | None], rows: Iterable[Sequence[Any]]) -> Tallies:
+    """The counts of the entries ``rows`` hold (``LIVE_LINKS``'s, in its order), in the hierarchy ``parents``."""
+    counted = Tallies(parents)
+    for _, links in groupby(rows, key=itemgetter(0)):
+        members = list(links)
+        _, kind, status, retracted, earliest = members[0][:5]
+        key = (str(kind), str(status), int(retracted), start_year(earliest))
+        linked = [(str(row[5]), row[6]) for row in members if row[5] is not None]
+        counted.add([pid for pid, role in linked if role == PARTNER], [pid for pid, role in linked if role != PARTNER], key)
+    return counted
