@@ -100,7 +100,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     """
     from contextlib import ExitStack
 
-    from chrono.projections import ledger, reference
+    from chrono.projections import ledger, offload, reference
     from chrono.projections.rawlog import tracked
     from chrono.projections.reader import NAME
     from chrono.projections.readmodel import ReadModel
@@ -136,7 +136,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
             # stopped it), or the tables stood far behind the log (a new layout, writes not followed): the
             # log is made whole, indexes after.
             with progress("rebuilding the read model", app.head_position()) as tracker:
-                model.remake(tracker)
+                offload.remake(model, tracker)
         else:
             with progress("taking the tables made from the log", None) as tracker:
                 model.adopt(scratch, positions, tracker)

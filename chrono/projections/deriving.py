@@ -25,7 +25,7 @@ from chrono.projections.cursors import retry_busy, rowcount
 from chrono.projections.reader import NAME, STATE, Reader, value
 from chrono.projections.rows import Rows, time_key
 from chrono.projections.schema import COLUMNS
-from chrono.projections.tallies import Tallies, Uncounted
+from chrono.projections.tallies import Tallies
 
 STALE_TALLIES = f"{NAME}/tallies-stale"  # present when a partner moved: the entry counts are made again from the rows
 _SNAPSHOT_TOPIC = "eventsourcing.domain:Snapshot"
@@ -51,12 +51,10 @@ class Deriving(Reader):
     def rebuilding(self) -> bool:
         return self._last is not None
 
-    def hold(self, last: dict[str, int], *, counting: bool = True) -> None:
+    def hold(self, last: dict[str, int]) -> None:
         """Derive rows as a rebuild does: hold the aggregates with later versions (``last``) in memory,
-        and gather the entry counts (``counts``) unless not ``counting`` (``fingerprints``, which makes
-        them from the rows)."""
-        self._last, self._held, self._parent_map = last, {}, {}
-        self._held_counts = Tallies({}) if counting else Uncounted({})
+        and gather the entry counts (``counts``)."""
+        self._last, self._held, self._parent_map, self._held_counts = last, {}, {}, Tallies({})
 
     def counts(self) -> Tallies:
         """The entry counts gathered since the last call (or ``hold``); gathering starts again."""

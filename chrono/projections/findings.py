@@ -79,6 +79,14 @@ class ChronicleCheck:
         """Take what ``other``, a copy of this check shown the log in another process (``offload``), found."""
         self.problems, self.findings, self.referenced, self.claims, self.error = other.problems, other.findings, other.referenced, other.claims, other.error
 
+    def merge(self, other: ChronicleCheck) -> None:
+        """Add what ``other``, a copy of this check shown the other entries of the log, found (``tablecheck``)."""
+        self.problems += other.problems
+        self.findings += other.findings
+        self.referenced |= other.referenced
+        self.claims.merge(other.claims)
+        self.error = self.error or other.error
+
     def read_partners(self, model: ReadModel) -> None:
         """The registry of the read model made from the log (read while it is open)."""
         try:
@@ -104,10 +112,15 @@ class ChronicleCheck:
         if self.partners is None:
             return [], []  # no read model could be made from the log: the audit says why
         partners = self.partners
-        findings = [*self.findings, *self.claims.conflicts()]
+        findings = [*sorted(self.findings, key=_order), *self.claims.conflicts()]
         ancestors = _ancestors(self.referenced, partners)
         findings += [Finding("unreferenced", "a partner no entry refers to", id=pid) for pid in sorted(set(partners) - self.referenced - ancestors)]
-        return self.problems, findings
+        return sorted(self.problems, key=_order), findings
+
+
+def _order(finding: Finding) -> tuple[str, str, str]:
+    """Findings in the order of their entries' ids, whichever order (or process) saw the entries."""
+    return finding.id or "", finding.check, finding.message
 
 
 def _dated_after_source(entry: Entry) -> Iterator[Finding]:
@@ -139,7 +152,7 @@ class _Claims:
     inside it are a whole and its part, not a conflict (their periods differ)."""
 
     def __init__(self) -> None:
-        self.groups: dict[tuple[Any, ...], dict[Any, list[str]]] = defaultdict(dict)
+        self.groups: dict[tuple[Any, ...], dict[Any, set[str]]] = defaultdict(dict)
         self.periods: dict[tuple[Any, ...], str] = {}
 
     def add(self, entry: Entry) -> None:
@@ -148,10 +161,22 @@ class _Claims:
         for quantity in entry.facts.quantities:
             period = quantity.observed or quantity.period or entry.facts.when
             key = (quantity.metric, quantity.unit, tuple(sorted(entry.facts.partners)), quantity.stock, period.earliest_key, period.latest_key)
-            self.periods.setdefault(key, period.edtf)
-            slugs = self.groups[key].setdefault(quantity.value, [])
-            if entry.slug not in slugs:
-                slugs.append(entry.slug)
+            self._period(key, period.edtf)
+            self.groups[key].setdefault(quantity.value, set()).add(entry.slug)
+
+    def _period(self, key: tuple[Any, ...], edtf: str) -> None:
+        """How a group's period is written: the least of the ways its figures write it, whatever order they came in."""
+        known = self.periods.get(key)
+        if known is None or edtf < known:
+            self.periods[key] = edtf
+
+    def merge(self, other: _Claims) -> None:
+        """Add the figures ``other`` grouped (of other entries)."""
+        for key, by_value in other.groups.items():
+            self._period(key, other.periods[key])
+            mine = self.groups[key]
+            for value, slugs in by_value.items():
+                mine.setdefault(value, set()).update(slugs)
 
     def conflicts(self) -> Iterator[Finding]:
         for key, by_value in sorted(self.groups.items(), key=lambda item: repr(item[0])):
@@ -159,7 +184,7 @@ class _Claims:
             if len(by_value) < 2 or len(entries) < 2:
                 continue
             metric, unit, edtf = key[0], key[1], self.periods[key]
-            claims = "; ".join(f"{value} in {', '.join(slugs)}" for value, slugs in sorted(by_value.items(), key=lambda item: item[1][0]))
+            claims = "; ".join(f"{value} in {', '.join(sorted(slugs))}" for value, slugs in sorted(by_value.items(), key=lambda item: min(item[1])))
             yield Finding("conflict", f"{metric} ({unit}) for {edtf}: {claims}", id=min(entries))
 
 

@@ -19,10 +19,10 @@ same whether interned or not), its ``superseded_at`` apart: a row derived
 from the log learns it only when a later revision supersedes it, so only the
 hash of the rest waits until then.
 
-The entry counts are what the rows say they are (``tallies.recounted``, as a
-partner's move makes them again): their fingerprint is made from the stored
-rows of the other tables, once those are found to be the log's, rather than
-counted while deriving (where a partner moved midway, that count is stale).
+The entry counts are gathered while deriving, each slice its own, and added
+up; where a partner moved in the log they are stale, and are made from the
+stored rows of the other tables instead (``tallies.recounted``, as a
+partner's move makes them again), those being found to be the log's.
 
 Not fingerprinted, and checked by the reference alone: facets (running totals
 and explained segments are made from the tables as they stood when first
@@ -39,12 +39,17 @@ from hashlib import blake2b
 from itertools import islice
 from typing import Any
 
+import attrs
+
+from chrono.events.entry import Entry
 from chrono.projections import tallies
 from chrono.projections.compared import TABLES as COMPARED
 from chrono.projections.rawlog import dialect_of, streamed
 from chrono.projections.rows import Rows
 
 MODULUS = 1 << 128
+PARTS = 16  # the slices a check split between processes is cut into, by entry id
+_ENTRY_TOPICS = f"{Entry.__module__}:{Entry.__qualname__}."
 ENTRY_TABLES = ("revisions", "revision_partners", "contributions")
 STATED = (*ENTRY_TABLES, "partners")  # the tables whose rows are superseded
 TABLES = (*STATED, "tallies")
@@ -97,6 +102,12 @@ class Sums:
         self.rows[table] += 1
         self.sums[table] += int.from_bytes(digest, "big")
 
+    def add(self, other: Sums) -> None:
+        """Count ``other``'s rows too (those of another slice of the log: ``Slice``)."""
+        for table in TABLES:
+            self.rows[table] += other.rows[table]
+            self.sums[table] += other.sums[table]
+
     def differing(self, other: Sums) -> list[str]:
         """The tables whose fingerprints differ from ``other``'s."""
         return [t for t in TABLES if self.rows[t] != other.rows[t] or self.sums[t] % MODULUS != other.sums[t] % MODULUS]
@@ -130,14 +141,15 @@ class Derived:
     """The fingerprints of the rows the log derives, page by page (``page``). ``finals``: the last version of each aggregate with more than one,
     whose earlier rows wait, as their first hash, for the revision that supersedes them."""
 
-    def __init__(self, key: bytes, finals: dict[str, int]) -> None:
+    def __init__(self, key: bytes, finals: dict[str, int], *, partners: bool = True) -> None:
         self.sums = Sums(key)
         self.finals = finals
+        self.partners = partners  # whether the partners' rows are counted here (``Slice``)
         self._waiting: dict[tuple[str, str, int], list[bytes]] = defaultdict(list)
 
     def page(self, rows: Rows) -> None:
         sums, finals, waiting = self.sums, self.finals, self._waiting
-        for table, made in zip(STATED, (rows.revisions, rows.links, rows.contributions, rows.partners), strict=True):
+        for table, made in zip(STATED, (rows.revisions, rows.links, rows.contributions, rows.partners if self.partners else []), strict=True):
             final: list[tuple[Any, ...]] = []
             for row in made:
                 if row[1] < finals.get(row[0], 0):
@@ -146,7 +158,8 @@ class Derived:
                     final.append(row)
             sums.fold(table, final, stored=False)
         self._supersede(ENTRY_TABLES, rows.superseded_entries)
-        self._supersede(("partners",), rows.superseded_partners)
+        if self.partners:
+            self._supersede(("partners",), rows.superseded_partners)
 
     def _supersede(self, tables: Sequence[str], superseded: Iterable[tuple[str, str, int]]) -> None:
         for recorded, aggregate, revision in superseded:
@@ -163,32 +176,67 @@ class Derived:
         return self.sums
 
 
-def derive(app: Any, key: bytes, last: int, watcher: Any = None, tick: Any = None) -> dict[str, tuple[int, int]]:
-    """The fingerprints of the rows ``app``'s log derives up to position ``last`` (but the entry counts:
-    ``recounted``), ``watcher`` shown every revision and ``tick`` each page's events. Run by the
-    second process of a long log, else by the one that checks."""
+@attrs.frozen
+class Slice:
+    """What one process derives of a check split between two: the entries whose id falls in
+    [``low``, ``high``) of ``PARTS`` (their rows, with this check's ``key``). Every process derives
+    the partners (each entry is counted in their hierarchy); the one whose slice ends at ``PARTS``
+    counts their rows."""
+
+    key: bytes
+    low: int = 0
+    high: int = PARTS
+
+    def holds(self, notification: Any) -> bool:
+        topic = notification.topic
+        return not topic.startswith(_ENTRY_TOPICS) or self.low <= notification.originator_id.int % PARTS < self.high
+
+
+def derive(app: Any, part: Slice, last: int, watcher: Any = None, tick: Any = None) -> tuple[dict[str, tuple[int, int]], tallies.Tallies | None]:
+    """The fingerprints of the rows of ``part`` that ``app``'s log derives up to position ``last``, and
+    the entry counts of its entries (None where a partner moved: ``recounted`` then), ``watcher`` shown
+    every revision derived and ``tick`` each page's events. Run by each process of a check split
+    between two, else by the one that checks."""
     from chrono.collector import cycles_collected_after
     from chrono.projections.rawlog import later_versions
     from chrono.projections.readmodel import REBUILD_PAGE, ReadModel
 
+    whole = (part.low, part.high) == (0, PARTS)
     with cycles_collected_after():
         model = ReadModel(app, create=False)
         model.observer = None if watcher is None else watcher.see
         finals = later_versions(app, last)
-        model.hold(finals, counting=False)
-        derived = Derived(key, finals)
+        model.hold(finals)
+        derived = Derived(part.key, finals, partners=part.high == PARTS)
         start = 0
         while page := app.recorder.select_notifications(start=start + 1, limit=REBUILD_PAGE, stop=last):
-            derived.page(model.derive(page))
             start = page[-1].id
+            mine = page if whole else [notification for notification in page if part.holds(notification)]
+            if mine:
+                derived.page(model.derive(mine))
             if tick is not None:
                 tick(len(page))
-        return derived.finish().to_plain()
+        counted = model.counts()
+        return derived.finish().to_plain(), None if counted.stale else counted
+
+
+def counted(key: bytes, slices: Sequence[tallies.Tallies | None]) -> tuple[int, int] | None:
+    """The fingerprint of the entry counts the slices of the log gathered (None if any is stale)."""
+    if any(counts is None for counts in slices):
+        return None
+    merged = tallies.Tallies({})
+    for counts in slices:
+        assert counts is not None
+        merged.merge(counts)
+    sums = Sums(key)
+    sums.fold("tallies", ((*count, n) for count, n in merged.changes.items() if n), stored=False)
+    return sums.rows["tallies"], sums.sums["tallies"] % MODULUS
 
 
 def recounted(app: Any, key: bytes) -> tuple[int, int]:
     """The fingerprint of the entry counts made again from ``app``'s stored rows, as a partner's move
-    makes them (``tallies.recounted``): what the counts must be, where the rows are the log's."""
+    makes them (``tallies.recounted``): what the counts must be, where the rows are the log's (for a
+    log where a partner moved, whose counts gathered while deriving are stale)."""
     dialect = dialect_of(app)
     parents = {str(pid): parent for pid, parent in streamed(app, dialect, "SELECT id, parent FROM {t:partners} WHERE superseded_at IS NULL")}
     counted = tallies.recounted(parents, streamed(app, dialect, tallies.LIVE_LINKS))

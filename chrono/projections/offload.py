@@ -38,11 +38,14 @@ AHEAD = 16  # pages the second process may derive before this one takes them (th
 
 
 class Watcher(Protocol):
-    """What is shown every revision as a reference is made, and takes over what a copy of it saw elsewhere."""
+    """What is shown every revision as a reference is made, and takes over what a copy of it saw elsewhere
+    (or, where each saw a part of the log, adds it to what it saw: ``merge``)."""
 
     def see(self, aggregate: Any) -> None: ...
 
     def take_over(self, other: Any) -> None: ...
+
+    def merge(self, other: Any) -> None: ...
 
 
 class DerivingFailed(Exception):
@@ -173,11 +176,11 @@ class Apart:
 
 
 @contextmanager
-def apart(env: dict[str, str], bounds: Sequence[int], veil: Any, watcher: Watcher | None, key: bytes | None = None) -> Iterator[Apart]:
+def apart(env: dict[str, str], bounds: Sequence[int], veil: Any, watcher: Watcher | None, prints: Any = None) -> Iterator[Apart]:
     """A second process deriving the rows of the log of the store ``env`` names, in stages ending at
-    ``bounds`` (positions, the last included), showing ``watcher`` (a copy) every revision. With a
-    ``key``, it sends the rows' fingerprints instead of the rows (``fingerprints``), the log up to
-    the last bound taken whole.
+    ``bounds`` (positions, the last included), showing ``watcher`` (a copy) every revision. With
+    ``prints`` (a ``fingerprints.Slice``), it sends the fingerprints of that slice of the rows of the
+    log up to the last bound instead of the rows.
 
     A command of its own (``python -m chrono.projections.offload``) rather than ``multiprocessing``,
     whose processes import the program that started them again: a script that opens a store at its
@@ -193,7 +196,7 @@ def apart(env: dict[str, str], bounds: Sequence[int], veil: Any, watcher: Watche
         os.close(writing)
     assert process.stdin is not None
     with process.stdin:
-        pickle.dump((env, list(bounds), watcher, key), process.stdin)
+        pickle.dump((env, list(bounds), watcher, prints), process.stdin)
     derived = Apart(os.fdopen(reading, "rb"), process, veil)
     try:
         yield derived
@@ -201,9 +204,21 @@ def apart(env: dict[str, str], bounds: Sequence[int], veil: Any, watcher: Watche
         derived.close()
 
 
-def _derive(send: Callable[[Any], None], env: dict[str, str], bounds: list[int], watcher: Watcher | None, key: bytes | None) -> None:
+def remake(model: Any, progress: Any = None) -> int:
+    """``model.rebuild`` (a ``ReadModel``) of the whole log, its rows derived by a second process
+    while this one writes them where the log is long enough and a core is free."""
+    head = int(model.app.head_position() or 0)
+    if not worth(head):
+        return int(model.rebuild(progress))
+    with apart(dict(model.app.env), [head], model.veil, None) as derived:
+        done = int(model.rebuild(progress, derived.stage()))
+        derived.finish(None)
+    return done
+
+
+def _derive(send: Callable[[Any], None], env: dict[str, str], bounds: list[int], watcher: Watcher | None, prints: Any) -> None:
     """The second process: derive the rows of each stage and ``send`` them, page by page (or, with
-    a ``key``, their fingerprints once the log up to the last bound is derived)."""
+    ``prints``, their fingerprints once the log up to the last bound is derived)."""
     from chrono.collector import cycles_collected_after
     from chrono.events.application import Chronicle
     from chrono.projections.rawlog import later_versions
@@ -211,10 +226,10 @@ def _derive(send: Callable[[Any], None], env: dict[str, str], bounds: list[int],
 
     app = Chronicle(env={**env, "CREATE_TABLE": "false"})  # it only reads
     try:
-        if key is not None:
+        if prints is not None:
             from chrono.projections.fingerprints import derive
 
-            sums = derive(app, key, bounds[-1], watcher, lambda events: send(("tick", events)))
+            sums = derive(app, prints, bounds[-1], watcher, lambda events: send(("tick", events)))
             send(("fingerprints", sums, watcher))
             return
         with cycles_collected_after():
@@ -238,7 +253,7 @@ def _derive(send: Callable[[Any], None], env: dict[str, str], bounds: list[int],
 
 def main() -> None:
     """``python -m chrono.projections.offload FD``: the arguments pickled on stdin, the messages to ``FD``."""
-    env, bounds, watcher, key = pickle.load(sys.stdin.buffer)  # noqa: S301 (sent by the chrono process that started this one)
+    env, bounds, watcher, prints = pickle.load(sys.stdin.buffer)  # noqa: S301 (sent by the chrono process that started this one)
     with os.fdopen(int(sys.argv[1]), "wb") as stream:
 
         def send(message: Any) -> None:
@@ -246,7 +261,7 @@ def main() -> None:
             stream.write(len(data).to_bytes(8, "big") + data)
             stream.flush()
 
-        _derive(send, env, bounds, watcher, key)
+        _derive(send, env, bounds, watcher, prints)
 
 
 if __name__ == "__main__":

@@ -164,19 +164,6 @@ class ReadModel(Inline):
         retry_busy(self.recount)
         return done
 
-    def remake(self, progress: Any = None) -> int:
-        """``rebuild`` the whole log, its rows derived by a second process while this one writes them
-        where the log is long enough and a core is free (``offload``)."""
-        from chrono.projections import offload
-
-        head = int(self.app.head_position() or 0)
-        if not offload.worth(head):
-            return self.rebuild(progress)
-        with offload.apart(dict(self.app.env), [head], self.veil, None) as derived:
-            done = self.rebuild(progress, derived.stage())
-            derived.finish(None)
-        return done
-
     def adopt(self, scratch: Chronicle, tracked: dict[str, int], progress: Any = None) -> None:
         """Take as this read model's the tables of ``scratch``, a reference made from this very log
         (``upkeep.adopt``), then make the secondary indexes as a rebuild does. Copying the rows is

@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from contextlib import closing
 from typing import Any
 
+import attrs
+
 from chrono.projections import fingerprints, offload
 from chrono.projections.compared import FACET_TABLES
 from chrono.projections.deriving import STALE_TALLIES
@@ -47,29 +49,66 @@ def check(
     while a long log's second process starts, and what it raises is raised."""
     if not applicable(app):
         return None
-    key = os.urandom(32)  # drawn for this check alone
     head = int(app.head_position() or 0)
-    last = head if until is None else min(head, until)
+    asked = _Asked(app, os.urandom(32), head if until is None else min(head, until), progress, meanwhile)  # a key for this check alone
     seen = None if watcher is None else pickle.loads(pickle.dumps(watcher))  # noqa: S301 (its own object, copied)
-    if offload.worth(last):
-        with offload.apart(dict(app.env), [last], None, seen, key) as child:
-            if meanwhile is not None:
-                meanwhile()
-            try:
-                mine = fingerprints.stored(app, key, lambda: child.pending(progress))
-                counts = fingerprints.recounted(app, key)
-                made, seen = child.fingerprints(progress)
-            except Exception:  # a damaged log or table: the reference names it
-                return None
-    else:
-        if meanwhile is not None:
-            meanwhile()
-        try:
-            made = fingerprints.derive(app, key, last, seen, progress)
-            mine, counts = fingerprints.stored(app, key), fingerprints.recounted(app, key)
-        except Exception:
-            return None
-    differing = tuple(mine.differing(fingerprints.Sums.from_plain(key, {**made, "tallies": counts})))
+    found = asked.split(seen) if offload.worth(asked.last) else asked.here(seen)
+    if found is None:
+        return None
+    made, counts, mine = found
+    differing = tuple(mine.differing(fingerprints.Sums.from_plain(asked.key, {**made, "tallies": counts})))
     if not differing and watcher is not None:
         watcher.take_over(seen)
     return differing
+
+
+# The part of the log's entries this process derives when a second one derives the rest: about as
+# much work as the second process's, once this one has read the stored tables and the chain.
+HERE = 3
+Found = tuple[dict[str, tuple[int, int]], tuple[int, int], fingerprints.Sums]  # the log's fingerprints, the counts', the stored tables'
+
+
+@attrs.frozen
+class _Asked:
+    app: Any
+    key: bytes
+    last: int  # the last position of the log checked
+    progress: Callable[[int], None] | None
+    meanwhile: Callable[[], None] | None
+
+    def here(self, seen: Any) -> Found | None:
+        """The fingerprints of the log (derived here, shown to ``seen``), of the entry counts and of the stored tables."""
+        if self.meanwhile is not None:
+            self.meanwhile()
+        try:
+            made, counts = fingerprints.derive(self.app, fingerprints.Slice(self.key), self.last, seen, self.progress)
+            return made, self._counts([counts]), fingerprints.stored(self.app, self.key)
+        except Exception:  # a damaged log or table: the reference names it
+            return None
+
+    def _counts(self, slices: list[Any]) -> tuple[int, int]:
+        """The entry counts' fingerprint, as gathered while deriving, or made from the stored rows where a partner moved."""
+        found = fingerprints.counted(self.key, slices)
+        return found if found is not None else fingerprints.recounted(self.app, self.key)
+
+    def split(self, seen: Any) -> Found | None:
+        """``here``, the log derived by two processes: a second one's slice, and this one's once it
+        has read the stored tables (while the second process starts, ``meanwhile`` runs)."""
+        app, key, progress = self.app, self.key, self.progress
+        copy = None if seen is None else pickle.loads(pickle.dumps(seen))  # noqa: S301 (its own object, copied)
+        with offload.apart(dict(app.env), [self.last], None, copy, fingerprints.Slice(key, HERE)) as child:
+            if self.meanwhile is not None:
+                self.meanwhile()
+            try:
+                ticks = (lambda *_: child.pending(progress)) if progress is not None else None
+                mine = fingerprints.stored(app, key, ticks)
+                here, counts_here = fingerprints.derive(app, fingerprints.Slice(key, 0, HERE), self.last, seen, ticks)
+                (there, counts_there), seen_there = child.fingerprints(progress)
+                counts = self._counts([counts_here, counts_there])
+            except Exception:
+                return None
+        made = fingerprints.Sums.from_plain(key, here)
+        made.add(fingerprints.Sums.from_plain(key, there))
+        if seen is not None:
+            seen.merge(seen_there)
+        return made.to_plain(), counts, mine

@@ -64,6 +64,12 @@ class Tallies:
         if actors:
             counted[(ACTOR, kind, status, retracted, year)].update(self._within(actors) - through)
 
+    def merge(self, other: Tallies) -> None:
+        """Add the changes ``other`` gathered (of other entries, in the same hierarchy)."""
+        for mine, theirs in ((self._in, other._in), (self._out, other._out)):
+            for bucket, scopes in theirs.items():
+                mine[bucket].update(scopes)
+
     @property
     def changes(self) -> dict[Key, int]:
         """The net change of each count (zero where as many were counted out as in)."""
@@ -106,16 +112,6 @@ class Tallies:
 
     def rows(self) -> list[tuple[str, str, str, str, int, int, int]]:
         return [(*key, n) for key, n in sorted(self.changes.items()) if n]
-
-
-class Uncounted(Tallies):
-    """Counts nothing: for a derivation whose counts are made from its rows afterwards."""
-
-    def entry(self, facts: Any, kind: str, status: str, retracted: bool, sign: int) -> None:
-        pass
-
-    def partner(self, pid: str, parent: str | None) -> None:
-        pass
 
 
 UPSERT = (
