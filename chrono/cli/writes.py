@@ -116,7 +116,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
 
     with ExitStack() as stack:
         with progress("checking the read model against the log", app.head_position()) as tracker:
-            scratch, found = _checked(app, stack, tracker, verify)
+            scratch, found = _checked(app, stack, tracker, verify, remade=args.force)
         verify()  # if no reference could be made to run it beside
         if found:
             ledger.record_incident(app, found)
@@ -167,11 +167,12 @@ def _settled(app: Chronicle) -> bool:
     return not unfinished and tracked(app, NAME) == app.head_position()
 
 
-def _checked(app: Chronicle, stack: Any, tracker: Any, verify: Callable[[], None]) -> tuple[Any, str]:
+def _checked(app: Chronicle, stack: Any, tracker: Any, verify: Callable[[], None], *, remade: bool) -> tuple[Any, str]:
     """A read model made from the log (kept open on ``stack``; None when it could not be made, or
     was not needed: the tables' fingerprints agree with the log's) and the first table difference
     found, in a line ('' when the tables agree with it). ``verify`` (the log against its chain)
-    runs while the log is derived; what it finds is raised."""
+    runs while the log is derived; what it finds is raised. Tables to be ``remade`` anyway are
+    checked against the reference alone: it is what they are made from."""
     from chrono.projections import audit_tables, reference, tablecheck
     from chrono.projections.rawlog import tracked
     from chrono.projections.reader import NAME
@@ -179,7 +180,7 @@ def _checked(app: Chronicle, stack: Any, tracker: Any, verify: Callable[[], None
     # A read model behind the log (writes it did not follow yet) is compared up to where it stands.
     position = tracked(app, NAME)
     until = position if position is not None and position < app.head_position() else None
-    if tablecheck.check(app, tracker, until, None, verify) == ():
+    if not remade and tablecheck.check(app, tracker, until, None, verify) == ():
         return None, ""  # every table is the log's, by its fingerprints: no reference to take them from
     try:
         scratch = stack.enter_context(reference.reference(app, tracker, until, meanwhile=verify))

@@ -48,7 +48,7 @@ from chrono.projections.rawlog import dialect_of, streamed
 from chrono.projections.rows import Rows
 
 MODULUS = 1 << 128
-PARTS = 16  # the slices a check split between processes is cut into, by entry id
+PARTS = 32  # the slices a check split between processes is cut into, by entry id
 _ENTRY_TOPICS = f"{Entry.__module__}:{Entry.__qualname__}."
 ENTRY_TABLES = ("revisions", "revision_partners", "contributions")
 STATED = (*ENTRY_TABLES, "partners")  # the tables whose rows are superseded

@@ -9,12 +9,15 @@ reference alone checks.
 
 from __future__ import annotations
 
+import json
 import random
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import pairwise
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -26,10 +29,12 @@ from chrono.projections import fingerprints, reference, tablecheck
 from chrono.projections.audit import audit
 from chrono.projections.fingerprints import Derived, Sums
 from chrono.projections.rows import Rows
+from chrono.projections.tablecheck import HERE
 from chrono.projections.veil import Veil
 from chrono.store import open_store
 from tests.app.test_offload import _apart
 from tests.conftest import POSTGRES_SKIP
+from tests.factories import counted, jsonl
 from tests.faults.helpers import cli, postgres_schema
 from tests.faults.test_tampering import TAMPERS, _sql
 
@@ -44,12 +49,17 @@ TABLE_OF = {"superseded": "contributions", "added": "revision_partners", "gone":
 
 
 def _fill(url: str) -> None:
-    """The bundled chronicle, a correction and a retraction: superseded rows in every entry table, and no facet."""
+    """The bundled chronicle, competing figures, a correction and a retraction: superseded rows in every entry table, and no facet."""
     app = open_store(url)
     try:
         import_bundled(app)
     finally:
         app.close()
+    with tempfile.TemporaryDirectory() as directory:
+        figures = Path(directory) / "figures.jsonl"
+        figures.write_bytes(jsonl(counted("fp")))  # competing claims: a conflict among the findings
+        code, _, err = cli("--store", url, "import", str(figures))
+        assert code == 0, err
     for argv in (
         ["correct", "2018-thien-bao-commune-twinning", "--set", "when=2018-05", "--reason", "minutes"],
         ["retract", "2019-yunnan-tourism-promotion-conference", "--reason", "duplicate"],
@@ -110,18 +120,28 @@ def _check(url: str) -> tuple[str, ...] | None:
         app.close()
 
 
-@pytest.mark.parametrize("apart", [False, True])
-def test_untouched_tables_agree_with_the_log_and_no_reference_is_made(
-    store: tuple[str, Callable[[str], None]], apart: bool, monkeypatch: pytest.MonkeyPatch
-) -> None:  # fmt: skip
+def test_untouched_tables_agree_with_the_log_and_no_reference_is_made(store: tuple[str, Callable[[str], None]], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Checked here, or split between two processes: the same verdict, the same audit."""
     url, _ = store
-    with _apart(monkeypatch, apart) as started, _no_reference(monkeypatch) as made:
-        assert _check(url) == ()
-        code, out, err = cli("--store", url, "audit", "--format", "json")
-        assert code == 0, out + err
-        assert cli("--store", url, "rebuild")[0] == 0
-    assert made == []
-    assert len(started) == (3 if apart else 0)
+    reports = []
+    for apart in (False, True):
+        with _apart(monkeypatch, apart) as started, _no_reference(monkeypatch) as made:
+            assert _check(url) == ()
+            code, out, err = cli("--store", url, "audit", "--format", "json")
+            assert code == 0, out + err
+            assert cli("--store", url, "rebuild")[0] == 0
+        assert made == []
+        assert len(started) == (3 if apart else 0)
+        reports.append(json.loads(out))
+    assert {finding["check"] for finding in reports[0]["findings"]} >= {"conflict", "overdue"}
+    assert reports[1] == reports[0]
+
+
+@given(st.uuids(), st.sampled_from(["chrono.events.entry:Entry.VisitMade", "chrono.events.entry:PartnerRecord.Registered"]))
+def test_the_two_slices_of_a_split_check_take_each_entry_once_and_every_partner(originator: Any, topic: str) -> None:
+    notification = SimpleNamespace(originator_id=originator, topic=topic)
+    held = [fingerprints.Slice(b"", 0, HERE).holds(notification), fingerprints.Slice(b"", HERE).holds(notification)]
+    assert held == [True, True] if "PartnerRecord" in topic else sum(held) == 1
 
 
 @pytest.mark.parametrize("change", sorted(CHANGES))
@@ -234,3 +254,42 @@ def test_derived_fingerprints_are_the_stored_tables(log: Any, cuts: list[int], s
     for name in fingerprints.STATED:
         other.fold(name, changed if name == table else stored)
     assert other.differing(made) == [table]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_a_chronicle_check_seen_in_two_parts_and_merged_finds_what_one_finds(checked_entries: list[Any], data: st.DataObject) -> None:
+    """Findings, conflicts and partners referenced do not depend on which process saw which entry, nor in what order."""
+    from datetime import date
+
+    from chrono.projections.findings import ChronicleCheck
+
+    entries, partners = checked_entries
+    sides = data.draw(st.lists(st.booleans(), min_size=len(entries), max_size=len(entries)))
+    order = data.draw(st.permutations(range(len(entries))))
+    whole, first, second = (ChronicleCheck(date(2026, 12, 6), {}) for _ in range(3))
+    for entry in entries:
+        whole.see(entry)
+    for index in order:
+        (first if sides[index] else second).see(entries[index])
+    first.merge(second)
+    for check in (whole, first):
+        check.partners = partners
+    assert first.result() == whole.result()
+    assert any(finding.check == "conflict" for finding in whole.result()[1])
+
+
+@pytest.fixture(scope="module")
+def checked_entries(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Any], dict[str, Any]]:
+    """Every entry of a store holding the bundled chronicle and competing figures, and its partners."""
+    from chrono.projections.readmodel import fresh
+
+    path = str(tmp_path_factory.mktemp("checked") / "store.sqlite")
+    _fill(path)
+    app = open_store(path)
+    try:
+        code, out, _ = cli("--store", path, "timeline", "--format", "json", "--limit", "1000")
+        assert code == 0
+        return [app.entry(item["id"]) for item in json.loads(out)["entries"]], fresh(app).partners()
+    finally:
+        app.close()

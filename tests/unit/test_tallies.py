@@ -85,3 +85,29 @@ def _ancestors(parents: dict[str, str | None], pid: str) -> set[str]:
         found.add(current)
         current = parents[current]
     return found
+
+
+@given(hierarchies(), entries, st.lists(st.booleans(), min_size=60, max_size=60))
+def test_counts_gathered_in_two_slices_and_merged_are_the_plain_fold(parents: dict[str, str | None], counted: Counted, sides: list[bool]) -> None:
+    here, there = Tallies(parents), Tallies(parents)
+    for (partners, actors, key, sign), side in zip(counted, sides, strict=False):
+        (here if side else there).add(partners, actors, key, sign)
+    here.merge(there)
+    assert {k: n for k, n in here.changes.items() if n} == {k: n for k, n in reference(parents, counted).items() if n}
+
+
+@given(hierarchies(), st.lists(st.tuples(st.uuids(), subsets, subsets, keys), max_size=40, unique_by=lambda item: item[0]))
+def test_counts_made_again_from_rows_are_the_plain_fold(parents: dict[str, str | None], live: list[tuple[object, ...]]) -> None:
+    """``recounted`` (what a partner's move and the fingerprint check make the counts from): the rows of
+    ``LIVE_LINKS``, an aggregate's together, each entry with its partners and actors."""
+    from chrono.projections.tallies import recounted
+
+    rows: list[tuple[object, ...]] = []
+    expected: Counted = []
+    for aggregate, partners, actors, (kind, status, retracted, year) in sorted(live, key=lambda item: str(item[0])):  # type: ignore[misc]
+        links = [(pid, "partner") for pid in partners] + [(pid, "actor") for pid in actors if pid not in partners]
+        head = (str(aggregate), kind, status, retracted, year * 10000 + 101)
+        rows += [(*head, pid, role) for pid, role in links] or [(*head, None, None)]
+        expected.append((partners, tuple(a for a in actors if a not in partners), (kind, status, retracted, year), 1))
+    tallies = recounted(parents, rows)
+    assert {k: n for k, n in tallies.changes.items() if n} == {k: n for k, n in reference(parents, expected).items() if n}
