@@ -36,7 +36,6 @@ import marshal
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from hashlib import blake2b
-from itertools import islice
 from typing import Any
 
 import attrs
@@ -44,7 +43,7 @@ import attrs
 from chrono.events.entry import Entry
 from chrono.projections import tallies
 from chrono.projections.compared import TABLES as COMPARED
-from chrono.projections.rawlog import dialect_of, streamed
+from chrono.projections.rawlog import dialect_of, pieces, streamed
 from chrono.projections.rows import Rows
 
 MODULUS = 1 << 128
@@ -129,8 +128,7 @@ def stored(app: Any, key: bytes, ticks: Any = None) -> Sums:
     dialect = dialect_of(app)
     for table in TABLES:
         query = f"SELECT {', '.join(COMPARED[table][1])} FROM {{t:{table}}}{_WHERE.get(table, '')}"
-        rows = streamed(app, dialect, query)
-        while piece := list(islice(rows, 20_000)):
+        for piece in pieces(app, dialect, query, size=20_000):
             sums.fold(table, piece)
             if ticks is not None:
                 ticks()

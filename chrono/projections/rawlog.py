@@ -107,18 +107,27 @@ def tracked(app: Any, name: str) -> int | None:
 
 def streamed(app: Any, dialect: Dialect, query: str, params: Sequence[Any] = ()) -> Generator[tuple[Any, ...]]:
     """The rows of a query, streamed in one read (SQLite's cursor, PostgreSQL's server-side one)."""
+    for piece in pieces(app, dialect, query, params):
+        yield from piece
+
+
+def pieces(app: Any, dialect: Dialect, query: str, params: Sequence[Any] = (), size: int = 5000) -> Generator[list[tuple[Any, ...]]]:
+    """``streamed``'s rows, as plain tuples in lists of up to ``size``."""
     with app.recorder.datastore.transaction(commit=False) as cursor:
         if dialect.postgres:
-            with cursor.connection.cursor(name=f"chrono_audit_{id(query)}") as named:
+            from psycopg.rows import tuple_row
+
+            with cursor.connection.cursor(name=f"chrono_audit_{id(query)}", row_factory=tuple_row) as named:
                 named.execute(dialect.sql(query), tuple(params))
-                while chunk := named.fetchmany(5000):
-                    yield from (tuple(row.values()) if isinstance(row, dict) else tuple(row) for row in chunk)
+                while chunk := named.fetchmany(size):
+                    yield chunk
             return
         own = getattr(cursor, "sqlite_cursor", cursor).connection.cursor()
+        own.row_factory = None  # plain tuples, not the store's named rows
         try:
             own.execute(dialect.sql(query), tuple(params))
-            while chunk := own.fetchmany(5000):
-                yield from (tuple(row) for row in chunk)
+            while chunk := own.fetchmany(size):
+                yield chunk
         finally:
             own.close()
 
