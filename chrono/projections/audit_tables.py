@@ -62,10 +62,10 @@ def differences(app: Any, scratch: Any) -> Iterator[Difference]:
         found = _moved_facet(app, scratch, facet)
         if found is not None:
             yield found
-    yield from _seals(app)
+    yield from seal_differences(app)
 
 
-def _seals(app: Any) -> Iterator[Difference]:
+def seal_differences(app: Any) -> Iterator[Difference]:
     """Each facet's seal against its rows and its tracking row (``seals``): a change to rows that a
     query would make again, or to the position they were made at, is found before it could be erased."""
     from chrono.projections import seals

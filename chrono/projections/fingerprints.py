@@ -69,8 +69,8 @@ class Sums:
 
     def __init__(self, key: bytes) -> None:
         self.key = key
-        self.rows: dict[str, int] = dict.fromkeys(TABLES, 0)
-        self.sums: dict[str, int] = dict.fromkeys(TABLES, 0)
+        self.rows: dict[str, int] = defaultdict(int)
+        self.sums: dict[str, int] = defaultdict(int)
 
     def fold(self, table: str, rows: Iterable[tuple[Any, ...]], *, stored: bool = True) -> None:
         """Count ``rows``: as stored (``superseded_at`` last, for a superseded table), or else as
@@ -103,16 +103,17 @@ class Sums:
 
     def add(self, other: Sums) -> None:
         """Count ``other``'s rows too (those of another slice of the log: ``Slice``)."""
-        for table in TABLES:
+        for table in other.rows:
             self.rows[table] += other.rows[table]
             self.sums[table] += other.sums[table]
 
     def differing(self, other: Sums) -> list[str]:
-        """The tables whose fingerprints differ from ``other``'s."""
-        return [t for t in TABLES if self.rows[t] != other.rows[t] or self.sums[t] % MODULUS != other.sums[t] % MODULUS]
+        """The tables whose fingerprints differ from ``other``'s (of those either counted, in ``TABLES``' order first)."""
+        tables = [*TABLES, *sorted((self.rows.keys() | other.rows.keys()) - set(TABLES))]
+        return [t for t in tables if self.rows[t] != other.rows[t] or self.sums[t] % MODULUS != other.sums[t] % MODULUS]
 
     def to_plain(self) -> dict[str, tuple[int, int]]:
-        return {table: (self.rows[table], self.sums[table] % MODULUS) for table in TABLES}
+        return {table: (self.rows[table], self.sums[table] % MODULUS) for table in self.rows}
 
     @classmethod
     def from_plain(cls, key: bytes, plain: dict[str, tuple[int, int]]) -> Sums:

@@ -11,7 +11,7 @@ counting and then in the chronicle's order, of those begun by it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from itertools import chain
 from typing import Any
@@ -46,9 +46,7 @@ def refresh(model: ReadModel, facet: str, partner: str | None, metric: str) -> N
 
 def _make(model: ReadModel, key: tuple[str, str | None, str], made: int | None, now: int) -> None:
     """The segments written as they are worked out, a batch at a time, in the transaction that claims them."""
-    from chrono.projections.queries.parts import by_counter
-
-    facet, partner, metric = key
+    facet, _, metric = key
     hide = model.veil.hide  # the rows as they are stored (and sealed: ``seals``)
     stored = hide(metric)
     name = tracking(facet, stored)
@@ -61,21 +59,30 @@ def _make(model: ReadModel, key: tuple[str, str | None, str], made: int | None, 
             return  # another reader made them first
         seals.check_before_forgetting(cursor, model.dialect, name, made, seals.members_sum(cursor, model.dialect, facet, stored))
         cursor.execute(model.sql("DELETE FROM {t:members} WHERE facet = ? AND metric = ?"), (facet, stored))
-        read = Reads(model, cursor)
-        tree = Family({str(row["id"]): row["parent"] for row in read.rows("SELECT id, parent FROM {t:partners} WHERE superseded_at IS NULL", [])})
-        wanted = tree.of(partner) if partner is not None else None
         batch: list[tuple[Any, ...]] = []
         digest = 0
-        for _, figures, happenings in by_counter(read, wanted, metric):
-            among = Among(figures, tree)
-            for segment in chain(among.figures(), (piece for part in happenings for piece in among.happening(part))):
-                batch.append(_row(facet, segment, hide))
-                if len(batch) >= BATCH:
-                    model.insert(cursor, "members", batch)
-                    digest += seals.row_sum("members", batch)
-                    batch = []
+        for row in made_rows(Reads(model, cursor), key, hide):
+            batch.append(row)
+            if len(batch) >= BATCH:
+                model.insert(cursor, "members", batch)
+                digest += seals.row_sum("members", batch)
+                batch = []
         model.insert(cursor, "members", batch)
         seals.seal(cursor, model.dialect, name, now, (digest + seals.row_sum("members", batch)) % seals.MODULUS)
+
+
+def made_rows(read: Any, key: tuple[str, str | None, str], hide: Callable[[str], str]) -> Iterator[tuple[Any, ...]]:
+    """The segments of a facet's metric (``key``: facet, partner, metric) as rows, as they are stored,
+    from one read of the tables: what ``_make`` writes, and the audit makes again (``facetcheck``)."""
+    from chrono.projections.queries.parts import by_counter
+
+    facet, partner, metric = key
+    tree = Family({str(row["id"]): row["parent"] for row in read.rows("SELECT id, parent FROM {t:partners} WHERE superseded_at IS NULL", [])})
+    wanted = tree.of(partner) if partner is not None else None
+    for _, figures, happenings in by_counter(read, wanted, metric):
+        among = Among(figures, tree)
+        for segment in chain(among.figures(), (piece for part in happenings for piece in among.happening(part))):
+            yield _row(facet, segment, hide)
 
 
 BATCH = 5000

@@ -9,6 +9,7 @@ the persistence module. Rows are read a page at a time (bounded memory).
 from __future__ import annotations
 
 from collections.abc import Generator, Iterator, Sequence
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -109,6 +110,12 @@ def streamed(app: Any, dialect: Dialect, query: str, params: Sequence[Any] = ())
     """The rows of a query, streamed in one read (SQLite's cursor, PostgreSQL's server-side one)."""
     for piece in pieces(app, dialect, query, params):
         yield from piece
+
+
+def any_row(app: Any, query: str, params: Sequence[Any] = ()) -> bool:
+    """Whether a query finds a row (its read ended at once)."""
+    with closing(streamed(app, dialect_of(app), query, params)) as rows:
+        return next(rows, None) is not None
 
 
 def pieces(app: Any, dialect: Dialect, query: str, params: Sequence[Any] = (), size: int = 5000) -> Generator[list[tuple[Any, ...]]]:

@@ -186,12 +186,26 @@ def _facets(app: Any) -> dict[int, list[Callable[[Any], None]]]:
 
 def _facet_maker(name: str, layout: str, codec: Any) -> Callable[[Any], None] | None:
     """How to make the facet a tracking row names (its metric as ``codec``, the store's ``veil``, hides it)."""
-    from chrono.errors import StoreDamaged
     from chrono.projections import members, totals
 
+    made = facet_of(name, codec, layout)
+    if made is None:
+        return None
+    if isinstance(made, tuple):
+        spec, partner, metric = made
+        return lambda model: members.refresh(model, spec, partner, metric)
+    return lambda model: totals.refresh(model, made)
+
+
+def facet_of(name: str, codec: Any, layout: str = "") -> Any:
+    """The facet a tracking row names: a ``Facet`` of running totals, or the (facet, partner, metric) of
+    explained segments (its metric as ``codec``, the store's ``veil``, hides it); None for any other name."""
+    from chrono.errors import StoreDamaged
+    from chrono.projections.reader import NAME
+
+    layout = layout or NAME
     if name.startswith(f"{layout}/totals/"):
-        facet = _facet(name.removeprefix(f"{layout}/totals/"))
-        return None if facet is None else (lambda model: totals.refresh(model, facet))
+        return _facet(name.removeprefix(f"{layout}/totals/"))
     if name.startswith(f"{layout}/members/"):
         spec, _, stored = name.removeprefix(f"{layout}/members/").partition("/")
         facet = _facet(spec)
@@ -201,7 +215,7 @@ def _facet_maker(name: str, layout: str, codec: Any) -> Callable[[Any], None] | 
             return None
         if facet is None or not metric:
             return None
-        return lambda model: members.refresh(model, spec, facet.partner, metric)
+        return spec, facet.partner, metric
     return None
 
 

@@ -28,13 +28,17 @@ def row_sum(table: str, rows: Iterable[Sequence[Any]]) -> int:
     """The sum of the rows' hashes (each over its table's name and its values as stored)."""
     total = 0
     for row in rows:
-        text = repr((table, *(_stored(value) for value in row)))
+        text = repr((table, *as_stored(row)))
         total += int.from_bytes(sha256(text.encode("utf-8", "backslashreplace")).digest()[:16], "big")
     return total % MODULUS
 
 
+def as_stored(row: Sequence[Any]) -> tuple[Any, ...]:
+    """A row made in Python as the store gives it back: a bool column an integer, a memoryview bytes."""
+    return tuple(_stored(value) for value in row)
+
+
 def _stored(value: Any) -> Any:
-    # What the store gives back: a bool column is an integer, and a memoryview bytes.
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, memoryview):

@@ -10,34 +10,22 @@ from __future__ import annotations
 
 import os
 import pickle
-from collections.abc import Callable, Sequence
-from contextlib import closing
+from collections.abc import Callable
 from typing import Any
 
 import attrs
 
-from chrono.projections import fingerprints, offload
-from chrono.projections.compared import FACET_TABLES
+from chrono.projections import audit_tables, facetcheck, fingerprints, offload
 from chrono.projections.deriving import STALE_TALLIES
-from chrono.projections.rawlog import dialect_of, streamed, tracked
-from chrono.projections.reader import NAME
-
-_FACETS = (*FACET_TABLES, "conflicts", "members", "totals_pending", "seals")  # tables a facet writes
+from chrono.projections.rawlog import tracked
 
 
 def applicable(app: Any) -> bool:
-    """Whether ``app``'s tables can be checked by fingerprints: a store without a cipher, with no facet
-    made (no row in their tables, no tracking row) and no entry counts waiting to be made again."""
+    """Whether ``app``'s tables can be checked by fingerprints: a store without a cipher, no entry counts
+    waiting to be made again, and every facet made at the position the tables stand at (``facetcheck``)."""
     if getattr(app.mapper, "cipher", None) is not None or tracked(app, STALE_TALLIES) is not None:
         return False
-    if _found(app, "SELECT 1 FROM {t:tracking} WHERE name LIKE ? OR name LIKE ? LIMIT 1", [f"{NAME}/totals/%", f"{NAME}/members/%"]):
-        return False
-    return not any(_found(app, f"SELECT 1 FROM {{t:{table}}} LIMIT 1") for table in _FACETS)
-
-
-def _found(app: Any, query: str, params: Sequence[Any] = ()) -> bool:
-    with closing(streamed(app, dialect_of(app), query, params)) as rows:  # its read ended at once
-        return next(rows, None) is not None
+    return facetcheck.applicable(app)
 
 
 def check(
@@ -57,8 +45,25 @@ def check(
         return None
     made, counts, mine = found
     differing = tuple(mine.differing(fingerprints.Sums.from_plain(asked.key, {**made, "tallies": counts})))
+    if not differing:
+        facets = _facets(app, asked.key)  # made from the tables, once those are the log's
+        if facets is None:
+            return None
+        differing = facets
     if not differing and watcher is not None:
         watcher.take_over(seen)
+    return differing
+
+
+def _facets(app: Any, key: bytes) -> tuple[str, ...] | None:
+    """The facet tables that differ from what the tables make now, and the seals if one is broken
+    (None: a facet chrono does not name, or damage that stops the making; the reference says what)."""
+    try:
+        differing = facetcheck.check(app, key)
+        if differing == () and any(True for _ in audit_tables.seal_differences(app)):
+            return ("seals",)
+    except Exception:
+        return None
     return differing
 
 

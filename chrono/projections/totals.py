@@ -141,11 +141,11 @@ def refresh(model: ReadModel, facet: Facet, positions: dict[str, int] | None = N
 
         if moves.move(model, facet, made, now):
             return
-    position, rows, keys, clashes = _made(model, facet)
+    position, rows, keys, clashes = facet_rows(model, facet)
     retry_busy(lambda: _store(model, facet, made, position, (rows, keys, clashes)))
 
 
-def _made(model: ReadModel, facet: Facet) -> tuple[int, list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+def facet_rows(model: ReadModel, facet: Facet) -> tuple[int, list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """The read model's position and the facet's rows, from one consistent read."""
     with model.reads() as read:
         return _made_in(read, facet)
@@ -216,7 +216,7 @@ def _store(model: ReadModel, facet: Facet, made: int | None, position: int, tabl
             return  # someone else made them since: theirs will do
         seals.check_before_forgetting(cursor, model.dialect, facet.tracking, made, seals.totals_sum(cursor, model.dialect, facet.name))
         _forget(model, cursor, facet.name)
-        merged = _merged_clashes(clashes)
+        merged = merged_clashes(clashes)
         model.insert(cursor, "totals", rows)
         model.insert(cursor, "totals_keys", keys)
         model.insert(cursor, "conflicts", merged)
@@ -224,7 +224,7 @@ def _store(model: ReadModel, facet: Facet, made: int | None, position: int, tabl
         seals.seal(cursor, model.dialect, facet.tracking, position, digest % seals.MODULUS)
 
 
-def _merged_clashes(clashes: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+def merged_clashes(clashes: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """A claim's possible and definite segments as one span of days (they follow each other)."""
     spans: dict[tuple[Any, ...], list[int]] = {}
     for row in clashes:
