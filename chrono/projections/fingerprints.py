@@ -24,10 +24,10 @@ up; where a partner moved in the log they are stale, and are made from the
 stored rows of the other tables instead (``tallies.recounted``, as a
 partner's move makes them again), those being found to be the log's.
 
-Not fingerprinted, and checked by the reference alone: facets (running totals
-and explained segments are made from the tables as they stood when first
-asked for) and an encrypted store (its snapshots differ byte for byte from
-equal ones).
+Facets (running totals, explained segments) are made again from the tables
+once those agree (``facetcheck``). Checked by the reference alone: a facet
+made before the last write or moved since (what the tables made then), and an
+encrypted store (its snapshots differ byte for byte from equal ones).
 """
 
 from __future__ import annotations
