@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import json
 import random
-import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from itertools import pairwise
 from pathlib import Path
 from types import SimpleNamespace
@@ -24,7 +22,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chrono.interchange.bundled import import_bundled
 from chrono.projections import fingerprints, reference, tablecheck
 from chrono.projections.audit import audit
 from chrono.projections.fingerprints import Derived, Sums
@@ -33,10 +30,10 @@ from chrono.projections.tablecheck import HERE
 from chrono.projections.veil import Veil
 from chrono.store import open_store
 from tests.app.test_offload import _apart
-from tests.conftest import POSTGRES_SKIP
 from tests.factories import counted, jsonl
-from tests.faults.helpers import cli, postgres_schema
-from tests.faults.test_tampering import TAMPERS, _sql
+from tests.faults.helpers import cli
+from tests.faults.test_tampering import TAMPERS, bundled, tampered
+from tests.spies import spied
 
 CHANGES = {
     **{table: TAMPERS[table] for table in ("revisions", "revision_partners", "partners", "contributions", "tallies")},
@@ -50,11 +47,7 @@ TABLE_OF = {"superseded": "contributions", "added": "revision_partners", "gone":
 
 def _fill(url: str) -> None:
     """The bundled chronicle, competing figures, a correction and a retraction: superseded rows in every entry table, and no facet."""
-    app = open_store(url)
-    try:
-        import_bundled(app)
-    finally:
-        app.close()
+    bundled(url)
     with tempfile.TemporaryDirectory() as directory:
         figures = Path(directory) / "figures.jsonl"
         figures.write_bytes(jsonl(counted("fp")))  # competing claims: a conflict among the findings
@@ -71,45 +64,12 @@ def _fill(url: str) -> None:
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, Callable[[str], None]]]:
     """A store without facets, and a way to run SQL in it."""
-    if request.param == "sqlite":
-        path = str(tmp_path / "store.sqlite")
-        _fill(path)
-
-        def run(statement: str) -> None:
-            with sqlite3.connect(path) as connection:
-                connection.execute(_sql(statement, "", "stored_events", "rowid", ""))
-
-        yield path, run
-        return
-    if POSTGRES_SKIP:
-        pytest.skip(POSTGRES_SKIP)
-    with postgres_schema("chrono_prints") as url:
-        _fill(url)
-        schema = url.rsplit("schema=", 1)[1]
-
-        def run_pg(statement: str) -> None:
-            import psycopg
-
-            with psycopg.connect(url.split("?", 1)[0], autocommit=True) as connection:
-                connection.execute(_sql(statement, f"{schema}.", "", "", ""))
-
-        yield url, run_pg
+    yield from tampered(request.param, tmp_path, _fill, "chrono_prints")
 
 
-@contextmanager
-def _no_reference(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+def _no_reference(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Count the references made (none is wanted where the fingerprints agree)."""
-    made: list[int] = []
-    real = reference.reference
-
-    @contextmanager
-    def counted(*args: Any, **kwargs: Any) -> Iterator[Any]:
-        made.append(1)
-        with real(*args, **kwargs) as scratch:
-            yield scratch
-
-    monkeypatch.setattr(reference, "reference", counted)
-    yield made
+    return spied(monkeypatch, reference, "reference")
 
 
 def _check(url: str) -> tuple[str, ...] | None:
@@ -125,7 +85,8 @@ def test_untouched_tables_agree_with_the_log_and_no_reference_is_made(store: tup
     url, _ = store
     reports = []
     for apart in (False, True):
-        with _apart(monkeypatch, apart) as started, _no_reference(monkeypatch) as made:
+        with _apart(monkeypatch, apart) as started, monkeypatch.context() as patch:
+            made = _no_reference(patch)
             assert _check(url) == ()
             code, out, err = cli("--store", url, "audit", "--format", "json")
             assert code == 0, out + err
@@ -175,8 +136,8 @@ def test_facets_made_where_the_tables_stand_are_made_again_and_agree(store: tupl
     try:
         assert tablecheck.applicable(app)
         assert tablecheck.check(app, None, None, None, None) == ()
-        with _no_reference(monkeypatch) as made:
-            assert audit(app).ok
+        made = _no_reference(monkeypatch)
+        assert audit(app).ok
         assert made == []
     finally:
         app.close()
@@ -189,8 +150,8 @@ def test_facets_made_before_the_last_write_are_checked_by_the_reference(store: t
     app = open_store(url)
     try:
         assert not tablecheck.applicable(app)  # their rows are what the tables made then: a reference made up to there says
-        with _no_reference(monkeypatch) as made:
-            assert audit(app).ok
+        made = _no_reference(monkeypatch)
+        assert audit(app).ok
         assert made == [1]
     finally:
         app.close()

@@ -32,6 +32,7 @@ from tests.factories import PARTNERS, entry, jsonl
 from tests.faults import test_tampering
 from tests.faults.helpers import cli
 from tests.faults.test_tampering import TAMPERS, _fill
+from tests.spies import spied
 
 store = test_tampering.store  # a store holding the bundled chronicle and a way to change it (a fixture, used by name)
 
@@ -39,20 +40,10 @@ store = test_tampering.store  # a store holding the bundled chronicle and a way 
 @contextmanager
 def _apart(monkeypatch: pytest.MonkeyPatch, wanted: bool) -> Iterator[list[int]]:
     """Derive every log apart (``wanted``) or none; yield the number of second processes started."""
-    started: list[int] = []
-    real = offload.apart
-
-    @contextmanager
-    def counted(*args: Any, **kwargs: Any) -> Iterator[Any]:
-        started.append(1)
-        with real(*args, **kwargs) as derived:
-            yield derived
-
     with monkeypatch.context() as patch:
         patch.setattr(offload, "FROM", 0 if wanted else 10**12)
         patch.setattr(offload, "worth", lambda events: events >= offload.FROM)  # also on a machine of one core
-        patch.setattr(offload, "apart", counted)
-        yield started
+        yield spied(patch, offload, "apart")
 
 
 def _tables(scratch: Any) -> dict[str, Any]:

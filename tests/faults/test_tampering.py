@@ -42,9 +42,14 @@ TAMPERS = {
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, Callable[[str], None]]]:
     """A store holding the bundled chronicle, with running totals made, moved and explained; and a way to run SQL in it."""
-    if request.param == "sqlite":
+    yield from tampered(request.param, tmp_path, _fill, "chrono_tamper")
+
+
+def tampered(backend: str, tmp_path: Path, fill: Callable[[str], None], prefix: str) -> Iterator[tuple[str, Callable[[str], None]]]:
+    """A store on ``backend`` filled by ``fill``, and a way to run one of ``TAMPERS``' statements in it."""
+    if backend == "sqlite":
         path = str(tmp_path / "store.sqlite")
-        _fill(path)
+        fill(path)
 
         def run(statement: str) -> None:
             with sqlite3.connect(path) as connection:
@@ -54,8 +59,8 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str,
         return
     if POSTGRES_SKIP:
         pytest.skip(POSTGRES_SKIP)
-    with postgres_schema("chrono_tamper") as url:
-        _fill(url)
+    with postgres_schema(prefix) as url:
+        fill(url)
         schema = url.rsplit("schema=", 1)[1]
 
         def run_pg(statement: str) -> None:
@@ -72,12 +77,17 @@ def _sql(statement: str, prefix: str, events: str, events_id: str, flipped: str)
     return statement.format(p=prefix, events=events, events_id=events_id, flipped=flipped, zeros="0" * 64)
 
 
-def _fill(url: str) -> None:
+def bundled(url: str) -> None:
+    """The bundled chronicle imported into the store at ``url``."""
     app = open_store(url)
     try:
         import_bundled(app)
     finally:
         app.close()
+
+
+def _fill(url: str) -> None:
+    bundled(url)
     for argv in (
         ["counters"], ["counters", "--by", "year"], ["explain", "twinnings"], ["partner", "thien-bao"],
         ["correct", "2018-thien-bao-commune-twinning", "--set", "when=2018-05", "--reason", "minutes"], ["counters"],
