@@ -31,7 +31,7 @@ TABLES: dict[str, tuple[int, tuple[str, ...]]] = {
 
 
 # Rows that say nothing: a count that went back to zero stays as a row where it was counted down.
-_WHERE = {"tallies": "n <> 0"}
+WHERE = {"tallies": "n <> 0"}
 
 
 FACET_TABLES = ("totals", "totals_keys")
@@ -46,7 +46,7 @@ def compared(app: Any) -> dict[str, tuple[str, list[Any]]]:
         if table in FACET_TABLES and pending:
             out[table] = (f"facet NOT IN ({', '.join('?' for _ in pending)})", sorted(pending))
         else:
-            out[table] = (_WHERE.get(table, ""), [])
+            out[table] = (WHERE.get(table, ""), [])
     return out
 
 

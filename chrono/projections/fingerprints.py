@@ -43,6 +43,7 @@ import attrs
 from chrono.events.entry import Entry
 from chrono.projections import tallies
 from chrono.projections.compared import TABLES as COMPARED
+from chrono.projections.compared import WHERE
 from chrono.projections.rawlog import dialect_of, pieces, streamed
 from chrono.projections.rows import Rows
 
@@ -52,7 +53,6 @@ _ENTRY_TOPICS = f"{Entry.__module__}:{Entry.__qualname__}."
 ENTRY_TABLES = ("revisions", "revision_partners", "contributions")
 STATED = (*ENTRY_TABLES, "partners")  # the tables whose rows are superseded
 TABLES = (*STATED, "tallies")
-_WHERE = {"tallies": " WHERE n <> 0"}  # a count back at zero says nothing (as ``compared``)
 
 
 def _hash(key: bytes, data: bytes) -> bytes:
@@ -79,12 +79,7 @@ class Sums:
         stated = stored and table in STATED
         count = total = 0
         for row in rows:
-            if not stated:
-                digest = blake2b(dumps(row, 0), key=key, digest_size=16).digest()
-            elif row[-1] is None:
-                digest = blake2b(dumps(row[:-1], 0), key=key, digest_size=16).digest()
-            else:
-                digest = blake2b(self.core(row[:-1]) + dumps(row[-1], 0), key=key, digest_size=16).digest()
+            digest = self._closed(self.core(row[:-1]), row[-1]) if stated else blake2b(dumps(row, 0), key=key, digest_size=16).digest()
             total += from_bytes(digest, "big")
             count += 1
         self.rows[table] += count
@@ -96,10 +91,12 @@ class Sums:
 
     def superseded(self, table: str, core: bytes, superseded: str | None) -> None:
         """Count a row of ``table`` whose columns but ``superseded_at`` hash to ``core``."""
-        # A row never superseded after all counts as its core: the hash of it as stored, with superseded_at NULL.
-        digest = _hash(self.key, core + marshal.dumps(superseded, 0)) if superseded is not None else core
         self.rows[table] += 1
-        self.sums[table] += int.from_bytes(digest, "big")
+        self.sums[table] += int.from_bytes(self._closed(core, superseded), "big")
+
+    def _closed(self, core: bytes, superseded: str | None) -> bytes:
+        """The hash of a row whose other columns hash to ``core``: that, if it was never superseded."""
+        return core if superseded is None else _hash(self.key, core + marshal.dumps(superseded, 0))
 
     def add(self, other: Sums) -> None:
         """Count ``other``'s rows too (those of another slice of the log: ``Slice``)."""
@@ -128,7 +125,8 @@ def stored(app: Any, key: bytes, ticks: Any = None) -> Sums:
     sums = Sums(key)
     dialect = dialect_of(app)
     for table in TABLES:
-        query = f"SELECT {', '.join(COMPARED[table][1])} FROM {{t:{table}}}{_WHERE.get(table, '')}"
+        where = f" WHERE {WHERE[table]}" if table in WHERE else ""  # the rows the reference compares too
+        query = f"SELECT {', '.join(COMPARED[table][1])} FROM {{t:{table}}}{where}"
         for piece in pieces(app, dialect, query, size=20_000):
             sums.fold(table, piece)
             if ticks is not None:

@@ -39,7 +39,7 @@ def check(
         return None
     head = int(app.head_position() or 0)
     asked = _Asked(app, os.urandom(32), head if until is None else min(head, until), progress, meanwhile)  # a key for this check alone
-    seen = None if watcher is None else pickle.loads(pickle.dumps(watcher))  # noqa: S301 (its own object, copied)
+    seen = _copy(watcher)
     found = asked.split(seen) if offload.worth(asked.last) else asked.here(seen)
     if found is None:
         return None
@@ -100,8 +100,7 @@ class _Asked:
         """``here``, the log derived by two processes: a second one's slice, and this one's once it
         has read the stored tables (while the second process starts, ``meanwhile`` runs)."""
         app, key, progress = self.app, self.key, self.progress
-        copy = None if seen is None else pickle.loads(pickle.dumps(seen))  # noqa: S301 (its own object, copied)
-        with offload.apart(dict(app.env), [self.last], None, copy, fingerprints.Slice(key, HERE)) as child:
+        with offload.apart(dict(app.env), [self.last], None, _copy(seen), fingerprints.Slice(key, HERE)) as child:
             if self.meanwhile is not None:
                 self.meanwhile()
             try:
@@ -117,3 +116,8 @@ class _Asked:
         if seen is not None:
             seen.merge(seen_there)
         return made.to_plain(), counts, mine
+
+
+def _copy(watcher: Any) -> Any:
+    """A copy of ``watcher`` to be shown a check's revisions (taken over or merged once they agree)."""
+    return None if watcher is None else pickle.loads(pickle.dumps(watcher))  # noqa: S301 (its own object, copied)
