@@ -47,13 +47,15 @@ def query_rows(backend: str, sizes: dict[int, dict[str, Any]]) -> list[dict[str,
 
 BULK = (
     ("import", "save", IMPORT_RATIO), ("parse", "save", None), ("catch_up", "decode", None), ("rebuild", "decode", REBUILD_RATIO),
-    ("rebuild_force", "decode", REBUILD_RATIO), ("audit", "decode", AUDIT_RATIO),
+    ("rebuild_force", "decode", REBUILD_RATIO), ("audit", "decode", AUDIT_RATIO), ("audit_facets", "decode", AUDIT_RATIO),
 )  # fmt: skip
 LABELS = {
     "parse": "reading and checking the file alone (no target: the import's part that its baseline does not do)",
     "catch_up": "catching up the corrections written unfollowed (no target: the first command after them)",
     "rebuild": "chrono rebuild (tables agree: checked, left)",
     "rebuild_force": "chrono rebuild --force",
+    "audit": "chrono audit (no facet made yet)",
+    "audit_facets": "chrono audit after the queries (their running totals and explained segments made again)",
 }
 
 

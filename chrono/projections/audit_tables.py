@@ -13,7 +13,7 @@ row by row; its ``totals_keys`` must be the last row of its ``totals``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -38,17 +38,18 @@ class Difference:
 # -- the comparison --------------------------------------------------------------------------------------
 
 
-def differences(app: Any, scratch: Any) -> Iterator[Difference]:
-    """Each table's first differing row, between ``app``'s store and the ``reference`` made from its log."""
+def differences(app: Any, scratch: Any, only: Collection[str] | None = None) -> Iterator[Difference]:
+    """Each table's first differing row, between ``app``'s store and the ``reference`` made from its log
+    (of the tables ``only`` names, if given: the moved facets and the seals are always compared)."""
     from chrono.projections import veil
 
     pending = moved(app)
     plain = {"stored": _plain(app), "made": _plain(scratch)}
     shown = _opened(veil.of(app))
-    conditions = compared(app)
+    conditions = {table: condition for table, condition in compared(app).items() if only is None or table in only}
     same = same_tables(app, scratch, conditions)
     for table, (width, columns) in TABLES.items():
-        if table in same:
+        if table in same or table not in conditions:
             continue
         where, params = conditions[table]
         found = _merge(

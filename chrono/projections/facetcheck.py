@@ -6,7 +6,7 @@ first asked for, at the read model's position, and made again or moved once
 the read model has moved on. Once the other tables are found to be the
 log's (``tablecheck``), a facet made at the position they stand at is what
 they make now: each is made again from them, by the code that made it
-(``totals._made``, ``members.made_rows``), and every row of the facet
+(``totals.facets_rows``, ``members.made_rows``), and every row of the facet
 tables is compared, by fingerprint, with the rows so made. A facet made at
 an earlier position, or moved since (steps not yet folded in), is what the
 tables made *then*: only a reference made from the log up to there says
@@ -50,15 +50,13 @@ def check(app: Any, key: bytes) -> tuple[str, ...] | None:
     from chrono.projections.reference import facet_of
 
     dialect = dialect_of(app)
-    facets = _facets(_positions(app))
     model = ReadModel(app)
+    specs = [facet_of(name, model.veil) for name in _facets(_positions(app))]
+    if any(spec is None for spec in specs):
+        return None  # a tracking row chrono did not write: the reference names what it finds
     made = fingerprints.Sums(key)
-    for name in facets:
-        spec = facet_of(name, model.veil)
-        if spec is None:
-            return None  # a tracking row chrono did not write: the reference names what it finds
-        for table, rows in _made(model, spec):
-            made.fold(table, map(seals.as_stored, rows))
+    for table, rows in _made(model, specs):
+        made.fold(table, map(seals.as_stored, rows))
     stored = fingerprints.Sums(key)
     for table in TABLES:
         for piece in pieces(app, dialect, f"SELECT {', '.join(COLUMNS[table])} FROM {{t:{table}}}"):
@@ -66,13 +64,14 @@ def check(app: Any, key: bytes) -> tuple[str, ...] | None:
     return tuple(table for table in stored.differing(made) if table in TABLES)
 
 
-def _made(model: ReadModel, spec: Any) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
-    """The rows of a facet as its tables make them now (``spec``: a totals ``Facet``, or a members key)."""
-    if isinstance(spec, Facet):
-        _, rows, keys, clashes = totals.facet_rows(model, spec)
+def _made(model: ReadModel, specs: list[Any]) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
+    """The rows of the facets as their tables make them now (``specs``: totals ``Facet``s, made from one
+    pass per partner, or members keys)."""
+    for _, rows, keys, clashes in totals.facets_rows(model, [spec for spec in specs if isinstance(spec, Facet)]).values():
         yield "totals", rows
         yield "totals_keys", keys
         yield "conflicts", totals.merged_clashes(clashes)
-        return
-    with model.reads() as read:
-        yield "members", list(members.made_rows(read, spec, model.veil.hide))
+    for spec in specs:
+        if not isinstance(spec, Facet):
+            with model.reads() as read:
+                yield "members", list(members.made_rows(read, spec, model.veil.hide))

@@ -66,8 +66,8 @@ def _make_apart(
     """``_make``, with the rows of the log (up to position ``last``) derived from the store in a second process."""
     from chrono.projections.cursors import retry_busy
 
-    stages = _facets(app)
-    model = _model(scratch, stages)
+    stages = facet_stages(app)
+    model = scratch_model(scratch, stages)
     bounds = sorted({p for p in stages if p <= last} | {last})
     with offload.apart(dict(app.env), bounds, model.veil, watcher) as derived:
         if meanwhile is not None:
@@ -80,27 +80,25 @@ def _make_apart(
                 else:
                     model.take(derived.stage(), progress)
                 retry_busy(model.recount)
-                for make in stages.get(bound, []):
-                    make(model)
+                make_facets(model, stages.get(bound, []))
             derived.finish(watcher)
 
 
 def _make(app: Any, scratch: Any, progress: Callable[[int], None] | None, until: int | None, watcher: Watcher | None) -> None:
-    stages = _facets(app)
-    model = _model(scratch, stages)
+    stages = facet_stages(app)
+    model = scratch_model(scratch, stages)
     model.observer = None if watcher is None else watcher.see
     copied, made = 0, False
     for position in sorted(p for p in stages if until is None or p <= until):
         copied = _copy(app, scratch, copied, position, progress)
         _project(model, made)
         made = True
-        for make in stages[position]:
-            make(model)
+        make_facets(model, stages[position])
     if _copy(app, scratch, copied, until, progress) > copied or not made:
         _project(model, made)
 
 
-def _model(scratch: Any, stages: dict[int, list[Callable[[Any], None]]]) -> Any:
+def scratch_model(scratch: Any, stages: dict[int, list[Any]]) -> Any:
     """The reference's read model in ``scratch``: no chain of its own (the store's is the evidence),
     and only the indexes its comparison reads unless a facet is made, by the queries that read them."""
     from chrono.projections.readmodel import ReadModel
@@ -170,31 +168,38 @@ def _row(raw: Raw) -> tuple[Any, ...]:
     return (raw.id, originator.hex if isinstance(originator, UUID) else originator, raw.originator_version, raw.topic, raw.state)
 
 
-def _facets(app: Any) -> dict[int, list[Callable[[Any], None]]]:
-    """The facets the store holds, by the position they were made at, each as how to make it."""
+def facet_stages(app: Any) -> dict[int, list[Any]]:
+    """The facets the store holds (each as ``facet_of`` names it), by the position they were made at."""
     from chrono.projections import veil
     from chrono.projections.reader import NAME
 
     dialect = dialect_of(app)
-    stages: dict[int, list[Callable[[Any], None]]] = {}
+    stages: dict[int, list[Any]] = {}
     for name, position in streamed(app, dialect, "SELECT name, position FROM {t:tracking} ORDER BY name"):
-        made = _facet_maker(str(name), NAME, veil.of(app))
-        if made is not None and type(position) is int and position >= 0:
-            stages.setdefault(position, []).append(made)
+        spec = facet_of(str(name), veil.of(app), NAME)
+        if spec is not None and type(position) is int and position >= 0:
+            stages.setdefault(position, []).append(spec)
     return stages
 
 
-def _facet_maker(name: str, layout: str, codec: Any) -> Callable[[Any], None] | None:
-    """How to make the facet a tracking row names (its metric as ``codec``, the store's ``veil``, hides it)."""
+def make_facets(model: Any, specs: list[Any], tables: Any = None) -> None:
+    """Make the facets ``specs`` (``facet_of``'s) in ``model`` at its position, as a query would: running
+    totals of one partner from one pass over its contributions, then each metric's explained segments.
+    ``tables``: another read model whose tables (at its position) they are made from, not ``model``'s."""
     from chrono.projections import members, totals
+    from chrono.projections.facets import Facet
 
-    made = facet_of(name, codec, layout)
-    if made is None:
-        return None
-    if isinstance(made, tuple):
-        spec, partner, metric = made
-        return lambda model: members.refresh(model, spec, partner, metric)
-    return lambda model: totals.refresh(model, made)
+    totals.make_all(model, [spec for spec in specs if isinstance(spec, Facet)], tables)
+    for spec in specs:
+        if isinstance(spec, Facet):
+            continue
+        if tables is None:
+            members.refresh(model, *spec)
+            continue
+        with tables.reads() as read:
+            rows = list(members.made_rows(read, spec, tables.veil.hide))
+        with model.datastore.transaction(commit=True) as cursor:
+            model.insert(cursor, "members", rows)
 
 
 def facet_of(name: str, codec: Any, layout: str = "") -> Any:

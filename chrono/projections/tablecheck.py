@@ -15,17 +15,16 @@ from typing import Any
 
 import attrs
 
-from chrono.projections import audit_tables, facetcheck, fingerprints, offload
+from chrono.projections import audit_tables, earlier, facetcheck, fingerprints, offload
 from chrono.projections.deriving import STALE_TALLIES
 from chrono.projections.rawlog import tracked
 
 
 def applicable(app: Any) -> bool:
-    """Whether ``app``'s tables can be checked by fingerprints: a store without a cipher, no entry counts
-    waiting to be made again, and every facet made at the position the tables stand at (``facetcheck``)."""
-    if getattr(app.mapper, "cipher", None) is not None or tracked(app, STALE_TALLIES) is not None:
-        return False
-    return facetcheck.applicable(app)
+    """Whether ``app``'s tables can be checked by fingerprints: a store without a cipher, and no entry
+    counts waiting to be made again. Its facets are made again from them (``facetcheck``), or from
+    them as they stood where a facet was made (``earlier``)."""
+    return getattr(app.mapper, "cipher", None) is None and tracked(app, STALE_TALLIES) is None
 
 
 def check(
@@ -56,9 +55,12 @@ def check(
 
 
 def _facets(app: Any, key: bytes) -> tuple[str, ...] | None:
-    """The facet tables that differ from what the tables make now, and the seals if one is broken
-    (None: a facet chrono does not name, or damage that stops the making; the reference says what)."""
+    """The facet tables that differ from what the tables make now (or made where the facet was made:
+    ``earlier``), and the seals if one is broken (None: a facet chrono does not name, or damage that
+    stops the making; the reference says what)."""
     try:
+        if not facetcheck.applicable(app):
+            return earlier.differing(app)
         differing = facetcheck.check(app, key)
         if differing == () and any(True for _ in audit_tables.seal_differences(app)):
             return ("seals",)

@@ -145,37 +145,64 @@ def refresh(model: ReadModel, facet: Facet, positions: dict[str, int] | None = N
     retry_busy(lambda: _store(model, facet, made, position, (rows, keys, clashes)))
 
 
-def facet_rows(model: ReadModel, facet: Facet) -> tuple[int, list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+def make_all(model: ReadModel, facets: Sequence[Facet], tables: ReadModel | None = None) -> None:
+    """``refresh`` each facet; those never made yet (a reference's) made together: one pass over the
+    contributions of each partner, whose segments they share. ``tables``: the read model whose tables
+    they are made from, at its position (``model``'s own by default)."""
+    positions = {str(row["name"]): int(row["position"]) for row in model.rows("SELECT name, position FROM {t:tracking}", [])}
+    for facet in facets:
+        if facet.tracking in positions:
+            refresh(model, facet, positions)
+    fresh = [facet for facet in facets if facet.tracking not in positions]
+    for facet, (position, rows, keys, clashes) in facets_rows(tables or model, fresh).items():
+        retry_busy(lambda facet=facet, made=(rows, keys, clashes), at=position: _store(model, facet, None, at, made))  # type: ignore[misc]
+
+
+Made = tuple[int, list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]  # position, rows, keys, clashes
+
+
+def facet_rows(model: ReadModel, facet: Facet) -> Made:
     """The read model's position and the facet's rows, from one consistent read."""
+    return facets_rows(model, [facet])[facet]
+
+
+def facets_rows(model: ReadModel, facets: Sequence[Facet]) -> dict[Facet, Made]:
+    """``facet_rows`` of several facets, from one read: those of one partner (or of everything) from
+    one pass over its contributions, whose segments they share (only their groupings differ)."""
+    out: dict[Facet, Made] = {}
     with model.reads() as read:
-        return _made_in(read, facet)
+        for partner in dict.fromkeys(facet.partner for facet in facets):
+            out.update(_made_in(read, [facet for facet in facets if facet.partner == partner]))
+    return out
 
 
-def _made_in(read: Any, facet: Facet) -> tuple[int, list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+def _made_in(read: Any, facets: Sequence[Facet]) -> dict[Facet, Made]:
     from chrono.projections.counting import Family
     from chrono.projections.queries.parts import by_counter
 
     position = int(read.rows("SELECT position FROM {t:tracking} WHERE name = ?", [NAME])[0]["position"])
     tree = Family({str(row["id"]): row["parent"] for row in read.rows("SELECT id, parent FROM {t:partners} WHERE superseded_at IS NULL", [])})
-    wanted = tree.of(facet.partner) if facet.partner is not None else None
-    rows: list[tuple[Any, ...]] = []
-    keys: list[tuple[Any, ...]] = []
-    clashes: list[tuple[Any, ...]] = []
+    partner = facets[0].partner
+    wanted = tree.of(partner) if partner is not None else None
+    made: dict[Facet, Made] = {facet: (position, [], [], []) for facet in facets}
     hide = read.model.veil.hide  # the rows are made as they are stored (and sealed: ``seals``)
     for (metric, unit), figures, happenings in by_counter(read, wanted):
-        steps: dict[str, dict[int, list[Any]]] = defaultdict(dict)
+        steps: dict[Facet, dict[str, dict[int, list[Any]]]] = {facet: defaultdict(dict) for facet in facets}
         among = Among(figures, tree)
         for segment in chain(among.figures(), (piece for part in happenings for piece in among.happening(part))):
-            for group in groups(segment.part, facet.by, wanted):
-                step(steps[group or NONE], segment)
-                if segment.claim is not None and segment.claim.conflict and segment.state != COVERED and _lists(segment, group, facet, wanted):
-                    clashes.append(_clash(facet, group or NONE, segment, hide))
-        for group, by_day in steps.items():
-            made = list(_running(facet, (group, hide(metric), hide(unit)), by_day, hide))
-            rows += made
-            if made:
-                keys.append(made[-1])
-    return position, rows, keys, clashes
+            for facet in facets:
+                for group in groups(segment.part, facet.by, wanted):
+                    step(steps[facet][group or NONE], segment)
+                    if segment.claim is not None and segment.claim.conflict and segment.state != COVERED and _lists(segment, group, facet, wanted):
+                        made[facet][3].append(_clash(facet, group or NONE, segment, hide))
+        for facet in facets:
+            _, rows, keys, _ = made[facet]
+            for group, by_day in steps[facet].items():
+                running = list(_running(facet, (group, hide(metric), hide(unit)), by_day, hide))
+                rows += running
+                if running:
+                    keys.append(running[-1])
+    return made
 
 
 def _lists(segment: Segment, group: str | None, facet: Facet, wanted: frozenset[str] | None) -> bool:
