@@ -9,8 +9,8 @@ they make now: each is made again from them, by the code that made it
 (``totals.facets_rows``, ``members.made_rows``), and every row of the facet
 tables is compared, by fingerprint, with the rows so made. A facet made at
 an earlier position, or moved since (steps not yet folded in), is what the
-tables made *then*: only a reference made from the log up to there says
-what that was (``reference``), and so does the audit.
+tables made *then*: it is made again from the tables as they stood there
+(``earlier``).
 """
 
 from __future__ import annotations
