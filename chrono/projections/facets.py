@@ -5,6 +5,7 @@ Shared by making the totals (``totals``) and moving them (``moves``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -42,32 +43,41 @@ class Facet:
 
 def step(by_day: dict[int, list[Any]], segment: Segment, sign: int = 1) -> None:
     """Put a segment's values on its first day and take them off on its end (``sign`` -1: the reverse)."""
-    vector = _vector(segment)
-    touched = [(index, value) for index, value in enumerate(vector) if value]
-    for day, direction in ((segment.start, sign), (segment.end, -sign)):
+    put(by_day, segment.start, segment.end, touched(segment), sign)
+
+
+def put(by_day: dict[int, list[Any]], start: int, end: int, values: Sequence[tuple[int, Any]], sign: int = 1) -> None:
+    """``step`` of a segment's ``touched`` values: one segment is put in several groups and facets,
+    its values worked out once."""
+    for day, direction in ((start, sign), (end, -sign)):
         if day == NEVER:
             continue
         current = by_day.get(day)
         if current is None:
             current = by_day[day] = [_ZERO, _ZERO, _ZERO, 0, 0, 0, 0, 0]
-        # Only the fields the segment touches (most touch three of eight), added or taken off.
         if direction > 0:
-            for index, value in touched:
+            for index, value in values:
                 current[index] += value
         else:
-            for index, value in touched:
+            for index, value in values:
                 current[index] -= value
 
 
 _ZERO = Decimal(0)
+_COVERED = ((7, 1),)
 
 
-def _vector(segment: Segment) -> tuple[Any, ...]:
+def touched(segment: Segment) -> Sequence[tuple[int, Any]]:
+    """The fields of ``FIELDS`` a segment adds to, with what it adds (most touch three of eight)."""
     if segment.state == COVERED:
-        return (0, 0, 0, 0, 0, 0, 0, 1)
-    definite = segment.state == DEFINITE
-    high = segment.high
-    return (
-        segment.low if definite else 0, 0 if definite else segment.low, high or 0, int(high is None), int(segment.approximate),
-        int(definite), int(not definite), 0,
-    )  # fmt: skip
+        return _COVERED
+    high, low = segment.high, segment.low
+    count, total = (5, 0) if segment.state == DEFINITE else (6, 1)  # n_definite and definite, or n_possible and possible
+    out: list[tuple[int, Any]] = [(count, 1), (total, low)] if low else [(count, 1)]
+    if high is None:
+        out.append((3, 1))
+    elif high:
+        out.append((2, high))
+    if segment.approximate:
+        out.append((4, 1))
+    return out

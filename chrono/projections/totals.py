@@ -32,7 +32,7 @@ from chrono.projections.counting.claims import listed, unlisted
 from chrono.projections.counting.grouping import groups
 from chrono.projections.counting.segments import Among, Segment
 from chrono.projections.cursors import retry_busy, rowcount
-from chrono.projections.facets import FIELDS, NONE, Facet, step
+from chrono.projections.facets import FIELDS, NONE, Facet, put, touched
 from chrono.projections.reader import NAME
 from chrono.projections.readmodel import ReadModel
 
@@ -187,18 +187,20 @@ def _made_in(read: Any, facets: Sequence[Facet]) -> dict[Facet, Made]:
     made: dict[Facet, Made] = {facet: (position, [], [], []) for facet in facets}
     hide = read.model.veil.hide  # the rows are made as they are stored (and sealed: ``seals``)
     for (metric, unit), figures, happenings in by_counter(read, wanted):
-        steps: dict[Facet, dict[str, dict[int, list[Any]]]] = {facet: defaultdict(dict) for facet in facets}
+        steps: list[dict[str, dict[int, list[Any]]]] = [defaultdict(dict) for _ in facets]
         among = Among(figures, tree)
         for segment in chain(among.figures(), (piece for part in happenings for piece in among.happening(part))):
-            for facet in facets:
+            values = touched(segment)
+            clashing = segment.claim is not None and segment.claim.conflict and segment.state != COVERED
+            for facet, by_group in zip(facets, steps, strict=True):
                 for group in groups(segment.part, facet.by, wanted):
-                    step(steps[facet][group or NONE], segment)
-                    if segment.claim is not None and segment.claim.conflict and segment.state != COVERED and _lists(segment, group, facet, wanted):
+                    put(by_group[group or NONE], segment.start, segment.end, values)
+                    if clashing and _lists(segment, group, facet, wanted):
                         made[facet][3].append(_clash(facet, group or NONE, segment, hide))
-        for facet in facets:
+        for facet, by_group in zip(facets, steps, strict=True):
             _, rows, keys, _ = made[facet]
-            for group, by_day in steps[facet].items():
-                running = list(_running(facet, (group, hide(metric), hide(unit)), by_day, hide))
+            for group, by_day in by_group.items():
+                running = list(_running((facet.name, group, hide(metric), hide(unit)), by_day, hide))
                 rows += running
                 if running:
                     keys.append(running[-1])
@@ -213,12 +215,13 @@ def _lists(segment: Segment, group: str | None, facet: Facet, wanted: frozenset[
     return segment.part is first or group not in groups(first, facet.by, wanted)
 
 
-def _running(facet: Facet, key: Key, by_day: dict[int, list[Any]], hide: Callable[[str], str]) -> Iterator[tuple[Any, ...]]:
-    """A counter's rows of running totals (``key`` as stored; each sum hidden by ``hide``)."""
+def _running(key: tuple[str, str, str, str], by_day: dict[int, list[Any]], hide: Callable[[str], str]) -> Iterator[tuple[Any, ...]]:
+    """A counter's rows of running totals (``key``: the facet's name, the group, the metric and unit as stored;
+    each sum hidden by ``hide``)."""
     total: list[Any] = [Decimal(0), Decimal(0), Decimal(0), 0, 0, 0, 0, 0]
     for day in sorted(by_day):
         total = [a + b for a, b in zip(total, by_day[day], strict=True)]
-        yield (facet.name, *key, day, hide(str(total[0])), hide(str(total[1])), hide(str(total[2])), *total[3:])
+        yield (*key, day, hide(str(total[0])), hide(str(total[1])), hide(str(total[2])), *total[3:])
 
 
 def _clash(facet: Facet, group: str, segment: Segment, hide: Callable[[str], str]) -> tuple[Any, ...]:

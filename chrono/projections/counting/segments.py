@@ -101,7 +101,7 @@ class Among:
 
     def happening(self, part: Part) -> list[Segment]:
         """The segments of one happening's contribution."""
-        return [segment for segment in _event_segments(part, self.periods.covering(part)) if segment.start < segment.end]
+        return _event_segments(part, self.periods.covering(part))
 
 
 def _start(day: int | None) -> int:
@@ -109,12 +109,16 @@ def _start(day: int | None) -> int:
 
 
 def _event_segments(part: Part, cover: tuple[int, str | None]) -> list[Segment]:
+    """Possible up to its last day, definite from then until a claim covers it, covered after
+    (only those that hold some day: most happenings are never covered)."""
     first, last = _start(part.earliest), NEVER if part.latest is None else part.latest
     until, coverer = cover
-    out = [Segment(part, POSSIBLE, first, last, part.low, part.high, part.approximate)]
+    out = [Segment(part, POSSIBLE, first, last, part.low, part.high, part.approximate)] if first < last else []
     if last != NEVER:
-        out.append(Segment(part, DEFINITE, last, until, part.low, part.high, part.approximate))
-        out.append(Segment(part, COVERED, until, NEVER, _ZERO, _ZERO, covered_by=coverer))
+        if last < until:
+            out.append(Segment(part, DEFINITE, last, until, part.low, part.high, part.approximate))
+        if until != NEVER:
+            out.append(Segment(part, COVERED, until, NEVER, _ZERO, _ZERO, covered_by=coverer))
     return out
 
 

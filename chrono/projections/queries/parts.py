@@ -123,6 +123,6 @@ def _decimal(text: str) -> Decimal:
     return Decimal(text)
 
 
-@lru_cache(maxsize=1 << 12)
+@lru_cache(maxsize=1 << 16)  # a large chronicle has tens of thousands of scopes: a smaller cache thrashes
 def _scope(text: str | None) -> tuple[str, ...]:
     return tuple(text.split(",")) if text else ()
