@@ -6,9 +6,10 @@ the tables made *then* (``facetcheck``). Once the tables are found to be the
 log's (``tablecheck``'s fingerprints), the tables as they stood at an
 earlier position are a part of them: the rows of every entry revision at or
 before that position that no revision at or before it superseded (a
-partner's revisions placed by their events' positions in the log). The
-database copies that part into a scratch store (``scratch.place``), each
-facet is made there at its own position by the code that made it
+partner's revisions placed by their events' positions in the log). Where
+few entries were written since, those rows are read in place (``stood``);
+else the database copies them into a scratch store (``scratch.place``). Each
+facet is made at its own position by the code that made it
 (``reference.facet_stages``), and the facet tables are compared row by row
 (``audit_tables.differences``): no event is decoded, no row derived again.
 A facet made (or moved) where the tables stand now is made from the store's
@@ -22,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from typing import Any
 
-from chrono.projections import audit_tables, facetcheck, reference
+from chrono.projections import audit_tables, facetcheck, reference, stood
 from chrono.projections import scratch as scratch_store
 from chrono.projections.rawlog import dialect_of, log_table, sqlite_file, streamed, tracked
 from chrono.projections.reader import NAME
@@ -49,6 +50,9 @@ def differing(app: Any) -> tuple[str, ...] | None:
             for position in sorted(stages):
                 if position == standing:  # made where the tables stand (moved since): from the store's own
                     reference.make_facets(model, stages[position], ReadModel(app))
+                    continue
+                if (stood_there := stood.near(app, position, partners)) is not None:  # a few writes ago: read in place
+                    reference.make_facets(model, stages[position], stood_there)
                     continue
                 with _unindexed(made), _across(app, made) as across:  # committed before the facets are made there
                     if across is None:

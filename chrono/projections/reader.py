@@ -288,6 +288,10 @@ class Reads:
         self.cursor.execute(self.model.sql(query), tuple(params))
         return list(self.cursor.fetchall())
 
+    def position(self) -> int:
+        """The position in the log the tables read stand at."""
+        return int(self.rows("SELECT position FROM {t:tracking} WHERE name = ?", [NAME])[0]["position"])
+
     def stream(self, query: str, params: Sequence[Any], size: int = 5000) -> Iterator[Any]:
         """The rows of a query a chunk at a time, never all held: SQLite's cursor fetches as it goes;
         on PostgreSQL a server-side cursor does (a client one downloads the whole answer). A cursor

@@ -180,7 +180,7 @@ def _made_in(read: Any, facets: Sequence[Facet]) -> dict[Facet, Made]:
     from chrono.projections.counting import Family
     from chrono.projections.queries.parts import by_counter
 
-    position = int(read.rows("SELECT position FROM {t:tracking} WHERE name = ?", [NAME])[0]["position"])
+    position = read.position()
     tree = Family({str(row["id"]): row["parent"] for row in read.rows("SELECT id, parent FROM {t:partners} WHERE superseded_at IS NULL", [])})
     partner = facets[0].partner
     wanted = tree.of(partner) if partner is not None else None

@@ -22,7 +22,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chrono.projections import facetcheck, fingerprints, reference, tablecheck
+from chrono.projections import earlier, facetcheck, fingerprints, reference, stood, tablecheck
 from chrono.projections.audit import audit
 from chrono.projections.compared import moved
 from chrono.projections.fingerprints import Derived, Sums
@@ -163,18 +163,39 @@ def _behind(url: str) -> None:
     assert cli("--store", url, "counters")[0] == 0  # a happening since: its totals moved (steps pending), the others left behind
 
 
+# The tables as they stood where a facet was made: read in place (a few writes since), or copied into a scratch store.
+_STOOD = ("in place", "copied")
+
+
+def _stood(monkeypatch: pytest.MonkeyPatch, how: str) -> list[int]:
+    """Make the check read the tables as they stood ``how``; the copies it makes of them."""
+    if how == "copied":
+        monkeypatch.setattr(stood, "MOST_CHANGES", 0)
+    copies: list[int] = []
+    real = earlier._stand
+    monkeypatch.setattr(earlier, "_stand", lambda *args: (copies.append(1), real(*args))[1])
+    return copies
+
+
+@pytest.mark.parametrize("how", _STOOD)
 def test_facets_made_before_the_last_writes_are_made_again_from_the_tables_as_they_stood(
-    store: tuple[str, Callable[[str], None]], monkeypatch: pytest.MonkeyPatch
+    store: tuple[str, Callable[[str], None]], monkeypatch: pytest.MonkeyPatch, how: str
 ) -> None:  # fmt: skip
     url, _ = store
     _behind(url)
+    copies = _stood(monkeypatch, how)
     _agrees_without_reference(url, monkeypatch, behind=True)
+    assert bool(copies) is (how == "copied")
 
 
+@pytest.mark.parametrize("how", _STOOD)
 @pytest.mark.parametrize("change", [*sorted(FACET_CHANGES), "totals_pending"])
-def test_a_change_to_a_facet_left_behind_is_found_and_named(store: tuple[str, Callable[[str], None]], change: str) -> None:
+def test_a_change_to_a_facet_left_behind_is_found_and_named(
+    store: tuple[str, Callable[[str], None]], monkeypatch: pytest.MonkeyPatch, change: str, how: str
+) -> None:  # fmt: skip
     url, run = store
     _behind(url)
+    _stood(monkeypatch, how)
     run(TAMPERS[change])
     found = _check(url) or ()
     assert change.removesuffix("_pending") in found or "seals" in found

@@ -66,9 +66,10 @@ def by_counter(read: Reads, wanted: frozenset[str] | None, metric: str | None = 
     the order of their stored (perhaps sealed) metric and unit: callers key
     what they make by counter, never rely on that order.
     """
-    where, params = "c.superseded_at IS NULL AND c.counted = 1", []
+    live, params = read.model.known(None, "c")  # the rows standing (or as they stood: ``stood``)
+    where = f"{live} AND c.counted = 1"
     if metric is not None:
-        where, params = where + " AND c.metric = ?", [read.model.veil.hide(metric)]
+        where, params = where + " AND c.metric = ?", [*params, read.model.veil.hide(metric)]
     if wanted is not None:
         clause, more = touching(read.model, wanted, None)
         where, params = where + clause, [*params, *more]
