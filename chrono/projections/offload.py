@@ -54,7 +54,12 @@ class DerivingFailed(Exception):
 
 def worth(events: int) -> bool:
     """Whether a log of ``events`` is better derived in a second process: long enough, and a core to run it on."""
-    return events >= FROM and _cores() > 1
+    return events >= FROM and cores_to_spare()
+
+
+def cores_to_spare() -> bool:
+    """Whether a second process would run on a core of its own."""
+    return _cores() > 1
 
 
 def _cores() -> int:

@@ -26,8 +26,8 @@ class StoodAt(ReadModel):
     """The read model's tables as they stood at ``position`` (the rows of the entries written since read
     at their revision of then), for the queries that make facets (``totals.facets_rows``, ``members.made_rows``)."""
 
-    def __init__(self, app: Any, position: int, kept: Sequence[tuple[str, int]], touched: Sequence[str]) -> None:
-        super().__init__(app)
+    def __init__(self, app: Any, position: int, kept: Sequence[tuple[str, int]], touched: Sequence[str], *, create: bool = True) -> None:
+        super().__init__(app, create=create)
         self.at = position
         self.kept = list(kept)  # (aggregate, revision) standing at ``position`` of the entries written since
         self.touched = list(touched)  # the entries written since
@@ -76,3 +76,19 @@ def near(app: Any, position: int, partners: Sequence[tuple[int, Any]]) -> StoodA
         query = f"SELECT aggregate, MAX(revision) AS revision FROM {{t:revisions}} WHERE position <= ? AND aggregate IN ({marks}) GROUP BY aggregate"
         kept += [(str(row["aggregate"]), int(row["revision"])) for row in model.rows(query, [position, *chunk])]
     return StoodAt(app, position, sorted(kept), touched)
+
+
+Spec = tuple[int, list[tuple[str, int]], list[str]] | None
+
+
+def spec_of(model: ReadModel) -> Spec:
+    """What another process needs to read ``model``'s tables as ``model`` does (``model_of``)."""
+    return (model.at, model.kept, model.touched) if isinstance(model, StoodAt) else None
+
+
+def model_of(app: Any, spec: Spec) -> ReadModel:
+    """The read model ``spec_of`` described, over ``app``'s store (which only reads it)."""
+    if spec is None:
+        return ReadModel(app, create=False)
+    position, kept, touched = spec
+    return StoodAt(app, position, kept, touched, create=False)

@@ -7,7 +7,7 @@ Metrics, units and values are stored as the read model's codec hides them
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -38,6 +38,17 @@ def touching(model: Reader, ids: Iterable[str], known_at: datetime | None, alias
     return clause, [*wanted, *params]
 
 
+def sizes(read: Reads, wanted: frozenset[str] | None) -> dict[str, int]:
+    """How many counted contributions each metric (as stored) has, of entries touching ``wanted``."""
+    live, params = read.model.known(None, "c")
+    where = f"{live} AND c.counted = 1"
+    if wanted is not None:
+        clause, more = touching(read.model, wanted, None)
+        where, params = where + clause, [*params, *more]
+    rows = read.rows(f"SELECT c.metric, COUNT(*) AS n FROM {{t:contributions}} c WHERE {where} GROUP BY c.metric", params)
+    return {str(row["metric"]): int(row["n"]) for row in rows}
+
+
 def parts(model: Reader, known_at: datetime | None, wanted: frozenset[str] | None = None, metric: str | None = None) -> dict[Key, list[Part]]:
     """The counted contributions as known at ``known_at``, per counter; only those of
     entries touching ``wanted`` (a partner's family) and of ``metric`` if given."""
@@ -57,9 +68,12 @@ def parts(model: Reader, known_at: datetime | None, wanted: frozenset[str] | Non
     return out
 
 
-def by_counter(read: Reads, wanted: frozenset[str] | None, metric: str | None = None) -> Iterator[tuple[Key, list[Part], Iterator[Part]]]:
+def by_counter(
+    read: Reads, wanted: frozenset[str] | None, metric: str | None = None, stored: Sequence[str] | None = None
+) -> Iterator[tuple[Key, list[Part], Iterator[Part]]]:
     """Each counter's counted figures, and its happenings streamed (as recorded now; of entries
-    touching ``wanted``, of ``metric``): a facet is made without holding a million contributions.
+    touching ``wanted``, of ``metric``, of the metrics ``stored`` as the table holds them):
+    a facet is made without holding a million contributions.
 
     One query, in counter order with each counter's figures first, so that a
     family's entries are looked up once, not once per counter. Counters come in
@@ -70,6 +84,8 @@ def by_counter(read: Reads, wanted: frozenset[str] | None, metric: str | None = 
     where = f"{live} AND c.counted = 1"
     if metric is not None:
         where, params = where + " AND c.metric = ?", [*params, read.model.veil.hide(metric)]
+    if stored is not None:
+        where, params = where + f" AND c.metric IN ({', '.join('?' for _ in stored)})", [*params, *stored]
     if wanted is not None:
         clause, more = touching(read.model, wanted, None)
         where, params = where + clause, [*params, *more]

@@ -1,0 +1,121 @@
+"""Running totals made by two processes, each making the counters of about half the contributions
+(``totals._split``, ``beside``), are the rows one process makes: from the tables standing or as they
+stood, on SQLite and PostgreSQL; where the second process fails or reads another position, this
+one makes them all."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from chrono.projections import beside, earlier, stood, totals
+from chrono.projections.facets import Facet
+from chrono.projections.readmodel import ReadModel
+from chrono.store import open_store
+from tests.app.test_fingerprints import _fill
+from tests.faults.helpers import cli
+from tests.faults.test_tampering import tampered
+
+FACETS = [Facet(), Facet(by="year"), Facet(by="partner"), Facet(partner="yunnan"), Facet(partner="van-son", by="kind")]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    for url, _ in tampered(request.param, tmp_path, _fill, "chrono_apart"):
+        yield url
+
+
+def _made(model: ReadModel) -> dict[Facet, Any]:
+    """Each facet's position and rows, in an order of their own (two processes make them in two parts)."""
+    return {facet: (made[0], *(sorted(rows) for rows in made[1:])) for facet, made in totals.facets_rows(model, FACETS).items()}
+
+
+def _started(monkeypatch: pytest.MonkeyPatch, wrap: Callable[[str, Any], Any] | None = None) -> list[str]:
+    """Count the second processes started (their work changed by ``wrap``, if given)."""
+    calls: list[str] = []
+    real = beside.started
+
+    def counted(work: str, args: Any) -> Any:
+        calls.append(work)
+        return (wrap or real)(work, args)
+
+    monkeypatch.setattr(beside, "started", counted)
+    return calls
+
+
+def test_running_totals_made_by_two_processes_are_the_rows_one_makes(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = open_store(store)
+    try:
+        model = ReadModel(app)
+        alone = _made(model)
+        calls = _started(monkeypatch)
+        monkeypatch.setattr(totals, "APART_FROM", 0)
+        assert _made(model) == alone
+        assert len(calls) == len({facet.partner for facet in FACETS})  # a second process for each partner's facets
+        assert any(made[1] for made in alone.values())
+    finally:
+        app.close()
+
+
+def test_running_totals_as_the_tables_stood_made_by_two_processes_are_the_rows_one_makes(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = open_store(store)
+    before = app.head_position()
+    app.close()
+    assert cli("--store", store, "record", "VisitMade", "--title", "A later visit", "--when", "2024-05", "--partner", "yunnan",
+               "--source", "minutes", "--quote", "a visit")[0] == 0  # fmt: skip
+    app = open_store(store)
+    try:
+        then = stood.near(app, before, earlier._partners(app))
+        assert then is not None and then.touched
+        alone = _made(then)
+        assert alone != _made(ReadModel(app))  # the visit since counts now, not then
+        calls = _started(monkeypatch)
+        monkeypatch.setattr(totals, "APART_FROM", 0)
+        assert _made(then) == alone
+        assert calls
+    finally:
+        app.close()
+
+
+def _failing(work: str, args: Any) -> Any:
+    env, spec, _, metrics = args
+    return _real_started(work, (env, spec, ["not a facet"], metrics))  # the second process fails on it
+
+
+@contextmanager
+def _moved_on(work: str, args: Any) -> Iterator[Callable[[], Any]]:
+    with _real_started(work, args) as answer:
+        yield lambda: {facet: (made[0] + 1, [], [], []) for facet, made in answer().items()}  # as if a write came between, and changed them
+
+
+_real_started = beside.started
+
+
+@pytest.mark.parametrize("wrap", [_failing, _moved_on], ids=["failed", "another position"])
+def test_where_the_second_process_fails_or_reads_another_position_this_one_makes_them_all(
+    store: str, monkeypatch: pytest.MonkeyPatch, wrap: Callable[[str, Any], Any]
+) -> None:  # fmt: skip
+    app = open_store(store)
+    try:
+        model = ReadModel(app)
+        alone = _made(model)
+        calls = _started(monkeypatch, wrap)
+        monkeypatch.setattr(totals, "APART_FROM", 0)
+        assert _made(model) == alone
+        assert calls
+    finally:
+        app.close()
+
+
+@given(st.dictionaries(st.text(min_size=1, max_size=3), st.integers(1, 10**6), max_size=20))
+def test_the_halves_take_each_metric_once_and_differ_by_at_most_the_largest(counted: dict[str, int]) -> None:
+    mine, theirs = totals.halves(counted)
+    assert sorted(mine + theirs) == sorted(counted)
+    weights = [sum(counted[metric] for metric in half) for half in (mine, theirs)]
+    assert abs(weights[0] - weights[1]) <= max(counted.values(), default=0)
