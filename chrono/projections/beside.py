@@ -17,7 +17,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from typing import Any
+from typing import Any, BinaryIO
 
 WORKS = {"running totals": ("chrono.projections.totals", "made_apart")}
 
@@ -30,17 +30,8 @@ class BesideFailed(Exception):
 def started(work: str, args: Any) -> Iterator[Callable[[], Any]]:
     """Start ``work`` (a key of ``WORKS``) on ``args`` in a second process; yields a function that waits
     for its answer (``BesideFailed`` if there is none). The process is stopped on leaving, answered or not."""
-    reading, writing = os.pipe()
-    path = os.pathsep.join(entry for entry in sys.path if entry)
-    try:
-        process = subprocess.Popen(  # noqa: S603 (this interpreter, a module of chrono's, a number)
-            [sys.executable, "-m", "chrono.projections.beside", str(writing)], stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(writing,), env={**os.environ, "PYTHONPATH": path},
-        )  # fmt: skip
-    finally:
-        os.close(writing)
+    process, stream = spawned("chrono.projections.beside")
     assert process.stdin is not None
-    stream = os.fdopen(reading, "rb")
     try:
         with process.stdin:
             pickle.dump((work, args), process.stdin)
@@ -50,6 +41,21 @@ def started(work: str, args: Any) -> Iterator[Callable[[], Any]]:
             process.kill()
         process.wait()
         stream.close()
+
+
+def spawned(module: str) -> tuple[subprocess.Popen[bytes], BinaryIO]:
+    """``python -m module FD`` in this interpreter, with chrono's path: the process (its stdin a pipe)
+    and the stream it writes to ``FD``."""
+    reading, writing = os.pipe()
+    path = os.pathsep.join(entry for entry in sys.path if entry)
+    try:
+        process = subprocess.Popen(  # noqa: S603 (this interpreter, a module of chrono's, a number)
+            [sys.executable, "-m", module, str(writing)], stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(writing,), env={**os.environ, "PYTHONPATH": path},
+        )  # fmt: skip
+    finally:
+        os.close(writing)
+    return process, os.fdopen(reading, "rb")
 
 
 def _answer(stream: Any, process: subprocess.Popen[bytes]) -> Any:

@@ -190,19 +190,13 @@ def apart(env: dict[str, str], bounds: Sequence[int], veil: Any, watcher: Watche
     A command of its own (``python -m chrono.projections.offload``) rather than ``multiprocessing``,
     whose processes import the program that started them again: a script that opens a store at its
     top level would run twice."""
-    reading, writing = os.pipe()
-    path = os.pathsep.join(entry for entry in sys.path if entry)
-    try:
-        process = subprocess.Popen(  # noqa: S603 (this interpreter, a module of chrono's, a number)
-            [sys.executable, "-m", "chrono.projections.offload", str(writing)], stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(writing,), env={**os.environ, "PYTHONPATH": path},
-        )  # fmt: skip
-    finally:
-        os.close(writing)
+    from chrono.projections.beside import spawned
+
+    process, stream = spawned("chrono.projections.offload")
     assert process.stdin is not None
     with process.stdin:
         pickle.dump((env, list(bounds), watcher, prints), process.stdin)
-    derived = Apart(os.fdopen(reading, "rb"), process, veil)
+    derived = Apart(stream, process, veil)
     try:
         yield derived
     finally:
