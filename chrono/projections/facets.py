@@ -15,6 +15,7 @@ from chrono.projections.counting import COVERED, DEFINITE
 from chrono.projections.counting.segments import NEVER, Segment
 from chrono.projections.reader import NAME
 
+Made = tuple[int, list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]  # a facet's position, rows, keys, conflicts
 NONE = ""  # the stored group of an ungrouped counter, or of a contribution in no group
 FIELDS = ("definite", "possible", "high", "open_highs", "approx", "n_definite", "n_possible", "n_covered")
 

@@ -17,7 +17,7 @@ from itertools import chain
 from typing import Any
 
 from chrono.projections import seals
-from chrono.projections.counting import COVERED, DEFINITE, POSSIBLE, Family
+from chrono.projections.counting import COVERED, DEFINITE, POSSIBLE
 from chrono.projections.counting.claims import listed, unlisted
 from chrono.projections.counting.segments import Among, Segment
 from chrono.projections.cursors import retry_busy, rowcount
@@ -74,10 +74,10 @@ def _make(model: ReadModel, key: tuple[str, str | None, str], made: int | None, 
 def made_rows(read: Any, key: tuple[str, str | None, str], hide: Callable[[str], str]) -> Iterator[tuple[Any, ...]]:
     """The segments of a facet's metric (``key``: facet, partner, metric) as rows, as they are stored,
     from one read of the tables: what ``_make`` writes, and the audit makes again (``facetcheck``)."""
-    from chrono.projections.queries.parts import by_counter
+    from chrono.projections.queries.parts import by_counter, family_in
 
     facet, partner, metric = key
-    tree = Family({str(row["id"]): row["parent"] for row in read.rows("SELECT id, parent FROM {t:partners} WHERE superseded_at IS NULL", [])})
+    tree = family_in(read)
     wanted = tree.of(partner) if partner is not None else None
     for _, figures, happenings in by_counter(read, wanted, metric):
         among = Among(figures, tree)

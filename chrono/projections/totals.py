@@ -26,13 +26,13 @@ from typing import Any
 
 import attrs
 
-from chrono.projections import seals
+from chrono.projections import seals, shares
 from chrono.projections.counting import COVERED, Family, Part
 from chrono.projections.counting.claims import listed, unlisted
 from chrono.projections.counting.grouping import groups
 from chrono.projections.counting.segments import Among, Segment
 from chrono.projections.cursors import retry_busy, rowcount
-from chrono.projections.facets import FIELDS, NONE, Facet, put, touched
+from chrono.projections.facets import FIELDS, NONE, Facet, Made, put, touched
 from chrono.projections.reader import NAME
 from chrono.projections.readmodel import ReadModel
 
@@ -158,9 +158,6 @@ def make_all(model: ReadModel, facets: Sequence[Facet], tables: ReadModel | None
         retry_busy(lambda facet=facet, made=(rows, keys, clashes), at=position: _store(model, facet, None, at, made))  # type: ignore[misc]
 
 
-Made = tuple[int, list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]  # position, rows, keys, clashes
-
-
 def facet_rows(model: ReadModel, facet: Facet) -> Made:
     """The read model's position and the facet's rows, from one consistent read."""
     return facets_rows(model, [facet])[facet]
@@ -169,90 +166,29 @@ def facet_rows(model: ReadModel, facet: Facet) -> Made:
 def facets_rows(model: ReadModel, facets: Sequence[Facet]) -> dict[Facet, Made]:
     """``facet_rows`` of several facets: those of one partner (or of everything) from one pass over
     its contributions, whose segments they share (only their groupings differ), each partner's from
-    one consistent read; a large family's counters shared with a second process (``_split``)."""
-    out: dict[Facet, Made] = {}
-    for partner in dict.fromkeys(facet.partner for facet in facets):
-        chosen = [facet for facet in facets if facet.partner == partner]
-        made = _split(model, chosen)
-        if made is None:
-            with model.reads() as read:
-                made = _made_in(read, chosen)
-        out.update(made)
-    return out
+    one consistent read; shared with a second process where there is much to make (``shares``)."""
+    groups = [[facet for facet in facets if facet.partner == partner] for partner in dict.fromkeys(facet.partner for facet in facets)]
+    made = shares.made(model, groups, _job)
+    if made is not None:
+        return made
+    return shares.joined([shares.one(model, (chosen, None), _job) for chosen in groups])
 
 
-# Counted contributions in a family from which its counters are shared with a second process (which
-# takes about half a second to start): the counting rule takes a few seconds over a hundred thousand.
-APART_FROM = 20_000
+def made_apart(env: dict[str, str], spec: Any, jobs: list[shares.Job]) -> list[dict[Facet, Made]]:
+    """The second process's share of ``facets_rows`` (``beside``)."""
+    return shares.made_apart(env, spec, jobs, _job)
 
 
-def _split(model: ReadModel, facets: Sequence[Facet]) -> dict[Facet, Made] | None:
-    """The facets of one partner made by two processes, each making the counters of about half the
-    contributions (a counter's segments depend on its own contributions alone); None where the family
-    is small, there is one core, or the second process failed or read the tables at another position."""
-    from chrono.projections import beside, offload, stood
-    from chrono.projections.queries.parts import sizes
-
-    if not offload.cores_to_spare():
-        return None
-    with model.reads() as read:
-        counted = sizes(read, _family(read).of(facets[0].partner) if facets[0].partner is not None else None)
-    if sum(counted.values()) < APART_FROM or len(counted) < 2:
-        return None
-    mine, theirs = halves(counted)
-    try:
-        with beside.started("running totals", (dict(model.app.env), stood.spec_of(model), list(facets), theirs)) as answer:
-            with model.reads() as read:
-                here = _made_in(read, facets, mine)
-            there: dict[Facet, Made] = answer()
-    except beside.BesideFailed:
-        return None
-    if any(there[facet][0] != here[facet][0] for facet in facets):
-        return None  # a write came between the two reads
-    return {facet: _joined(here[facet], there[facet]) for facet in facets}
-
-
-def _joined(here: Made, there: Made) -> Made:
-    """A facet's rows made in two parts (of other counters, at the same position)."""
-    return here[0], here[1] + there[1], here[2] + there[2], here[3] + there[3]
-
-
-def halves(counted: dict[str, int]) -> tuple[list[str], list[str]]:
-    """Metrics in two sets of about as many contributions each (the largest first, each to the lighter set)."""
-    sets: tuple[list[str], list[str]] = ([], [])
-    weights = [0, 0]
-    for metric, size in sorted(counted.items(), key=lambda item: (-item[1], item[0])):
-        lighter = 0 if weights[0] <= weights[1] else 1
-        sets[lighter].append(metric)
-        weights[lighter] += size
-    return sets
-
-
-def made_apart(env: dict[str, str], spec: Any, facets: list[Facet], metrics: list[str]) -> dict[Facet, Made]:
-    """In the second process (``beside``): the facets' rows of the counters of ``metrics`` (as stored),
-    from the tables ``spec`` names (``stood.spec_of``) of the store ``env`` names."""
-    from chrono.events.application import Chronicle
-    from chrono.projections import stood
-
-    app = Chronicle(env={**env, "CREATE_TABLE": "false"})  # it only reads
-    try:
-        with stood.model_of(app, spec).reads() as read:
-            return _made_in(read, facets, metrics)
-    finally:
-        app.close()
-
-
-def _family(read: Any) -> Any:
-    from chrono.projections.counting import Family
-
-    return Family({str(row["id"]): row["parent"] for row in read.rows("SELECT id, parent FROM {t:partners} WHERE superseded_at IS NULL", [])})
+def _job(read: Any, job: shares.Job) -> dict[Facet, Made]:
+    facets, metrics = job
+    return _made_in(read, facets, metrics)
 
 
 def _made_in(read: Any, facets: Sequence[Facet], metrics: Sequence[str] | None = None) -> dict[Facet, Made]:
-    from chrono.projections.queries.parts import by_counter
+    from chrono.projections.queries.parts import by_counter, family_in
 
     position = read.position()
-    tree = _family(read)
+    tree = family_in(read)
     partner = facets[0].partner
     wanted = tree.of(partner) if partner is not None else None
     made: dict[Facet, Made] = {facet: (position, [], [], []) for facet in facets}

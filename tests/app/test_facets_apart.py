@@ -1,7 +1,7 @@
-"""Running totals made by two processes, each making the counters of about half the contributions
-(``totals._split``, ``beside``), are the rows one process makes: from the tables standing or as they
-stood, on SQLite and PostgreSQL; where the second process fails or reads another position, this
-one makes them all."""
+"""Running totals made by two processes, each making some partners' facets and some of a large
+family's counters (``shares``, ``beside``), are the rows one process makes: from the tables standing
+or as they stood, on SQLite and PostgreSQL; where the second process fails or reads another
+position, this one makes them all."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chrono.projections import beside, earlier, stood, totals
+from chrono.projections import beside, earlier, shares, stood, totals
 from chrono.projections.facets import Facet
+from chrono.projections.queries.parts import sizes
 from chrono.projections.readmodel import ReadModel
 from chrono.store import open_store
 from tests.app.test_fingerprints import _fill
@@ -55,9 +56,9 @@ def test_running_totals_made_by_two_processes_are_the_rows_one_makes(store: str,
         model = ReadModel(app)
         alone = _made(model)
         calls = _started(monkeypatch)
-        monkeypatch.setattr(totals, "APART_FROM", 0)
+        monkeypatch.setattr(shares, "APART_FROM", 0)
         assert _made(model) == alone
-        assert len(calls) == len({facet.partner for facet in FACETS})  # a second process for each partner's facets
+        assert calls == ["running totals"]  # one second process for every partner's facets
         assert any(made[1] for made in alone.values())
     finally:
         app.close()
@@ -76,7 +77,7 @@ def test_running_totals_as_the_tables_stood_made_by_two_processes_are_the_rows_o
         alone = _made(then)
         assert alone != _made(ReadModel(app))  # the visit since counts now, not then
         calls = _started(monkeypatch)
-        monkeypatch.setattr(totals, "APART_FROM", 0)
+        monkeypatch.setattr(shares, "APART_FROM", 0)
         assert _made(then) == alone
         assert calls
     finally:
@@ -84,14 +85,14 @@ def test_running_totals_as_the_tables_stood_made_by_two_processes_are_the_rows_o
 
 
 def _failing(work: str, args: Any) -> Any:
-    env, spec, _, metrics = args
-    return _real_started(work, (env, spec, ["not a facet"], metrics))  # the second process fails on it
+    env, spec, _ = args
+    return _real_started(work, (env, spec, [(["not a facet"], None)]))  # the second process fails on it
 
 
 @contextmanager
 def _moved_on(work: str, args: Any) -> Iterator[Callable[[], Any]]:
     with _real_started(work, args) as answer:
-        yield lambda: {facet: (made[0] + 1, [], [], []) for facet, made in answer().items()}  # as if a write came between, and changed them
+        yield lambda: [{facet: (made[0] + 1, [], [], []) for facet, made in part.items()} for part in answer()]  # as if a write came between
 
 
 _real_started = beside.started
@@ -106,7 +107,7 @@ def test_where_the_second_process_fails_or_reads_another_position_this_one_makes
         model = ReadModel(app)
         alone = _made(model)
         calls = _started(monkeypatch, wrap)
-        monkeypatch.setattr(totals, "APART_FROM", 0)
+        monkeypatch.setattr(shares, "APART_FROM", 0)
         assert _made(model) == alone
         assert calls
     finally:
@@ -114,8 +115,27 @@ def test_where_the_second_process_fails_or_reads_another_position_this_one_makes
 
 
 @given(st.dictionaries(st.text(min_size=1, max_size=3), st.integers(1, 10**6), max_size=20))
-def test_the_halves_take_each_metric_once_and_differ_by_at_most_the_largest(counted: dict[str, int]) -> None:
-    mine, theirs = totals.halves(counted)
-    assert sorted(mine + theirs) == sorted(counted)
-    weights = [sum(counted[metric] for metric in half) for half in (mine, theirs)]
-    assert abs(weights[0] - weights[1]) <= max(counted.values(), default=0)
+def test_the_halves_take_each_key_once_and_differ_by_at_most_the_heaviest(weights: dict[str, int]) -> None:
+    mine, theirs = shares.halves(weights)
+    assert sorted(mine + theirs) == sorted(weights)
+    sums = [sum(weights[key] for key in half) for half in (mine, theirs)]
+    assert abs(sums[0] - sums[1]) <= max(weights.values(), default=0)
+
+
+def test_a_large_family_is_made_in_two_jobs_and_small_ones_whole(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = open_store(store)
+    try:
+        model = ReadModel(app)
+        groups = [[Facet(), Facet(by="year")], [Facet(partner="van-son")], [Facet(partner="yunnan")]]
+        with model.reads() as read:
+            everything = sum(sizes(read, None).values())
+        monkeypatch.setattr(shares, "APART_FROM", everything)  # only the whole chronicle is large
+        planned = shares.plan(model, groups)
+        assert planned is not None
+        _, mine, theirs = planned
+        jobs = mine + theirs
+        split = [metrics for facets, metrics in jobs if facets == groups[0]]
+        assert len(split) == 2 and all(split) and not set(split[0]) & set(split[1])  # its metrics in two halves
+        assert sorted((facets[0].partner or "", metrics) for facets, metrics in jobs if facets != groups[0]) == [("van-son", None), ("yunnan", None)]
+    finally:
+        app.close()

@@ -29,6 +29,11 @@ def family(model: Reader, known_at: datetime | None) -> Family:
     return Family({str(row["id"]): row["parent"] for row in rows})
 
 
+def family_in(read: Reads) -> Family:
+    """The partner hierarchy standing now, in one read of the tables."""
+    return Family({str(row["id"]): row["parent"] for row in read.rows("SELECT id, parent FROM {t:partners} WHERE superseded_at IS NULL", [])})
+
+
 def touching(model: Reader, ids: Iterable[str], known_at: datetime | None, alias: str = "c") -> tuple[str, list[Any]]:
     """`` AND`` a condition on ``alias`` for the rows of entries touching one of ``ids`` (as partner or actor)."""
     wanted = sorted(ids)
