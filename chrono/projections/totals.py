@@ -121,41 +121,58 @@ def _added(base: tuple[Any, ...] | None, step: tuple[Any, ...]) -> tuple[Any, ..
 
 
 def refresh_all(model: ReadModel, facets: Sequence[Facet]) -> None:
-    """``refresh`` each facet that the read model has moved past."""
-    positions = {str(row["name"]): int(row["position"]) for row in model.rows("SELECT name, position FROM {t:tracking}", [])}
-    for facet in facets:
-        if positions.get(facet.tracking) != positions.get(NAME, 0):
-            refresh(model, facet, positions)
+    """``refresh`` each facet that the read model has moved past; those made again, made together
+    (``state`` asks for one per relationship: they are shared out as one piece of work)."""
+    positions = _positions(model)
+    stale = [facet for facet in facets if positions.get(facet.tracking) != positions.get(NAME, 0)]
+    _remake(model, [facet for facet in stale if not _moved(model, facet, positions)], positions)
 
 
 def refresh(model: ReadModel, facet: Facet, positions: dict[str, int] | None = None) -> None:
     """Bring the facet's totals up to the read model: moved by what happenings changed since
     they were made (``moves``), or made again when a figure or a partner changed."""
     if positions is None:
-        positions = {str(row["name"]): int(row["position"]) for row in model.rows("SELECT name, position FROM {t:tracking}", [])}
-    made, now = positions.get(facet.tracking), positions.get(NAME, 0)
-    if made is not None and made == now:
+        positions = _positions(model)
+    made = positions.get(facet.tracking)
+    if made is not None and made == positions.get(NAME, 0):
         return
-    if made is not None:
-        from chrono.projections import moves
-
-        if moves.move(model, facet, made, now):
-            return
-    position, rows, keys, clashes = facet_rows(model, facet)
-    retry_busy(lambda: _store(model, facet, made, position, (rows, keys, clashes)))
+    if not _moved(model, facet, positions):
+        _remake(model, [facet], positions)
 
 
 def make_all(model: ReadModel, facets: Sequence[Facet], tables: ReadModel | None = None) -> None:
     """``refresh`` each facet; those never made yet (a reference's) made together: one pass over the
     contributions of each partner, whose segments they share. ``tables``: the read model whose tables
     they are made from, at its position (``model``'s own by default)."""
-    positions = {str(row["name"]): int(row["position"]) for row in model.rows("SELECT name, position FROM {t:tracking}", [])}
+    positions = _positions(model)
     for facet in facets:
         if facet.tracking in positions:
             refresh(model, facet, positions)
-    fresh = [facet for facet in facets if facet.tracking not in positions]
-    for facet, (position, rows, keys, clashes) in facets_rows(tables or model, fresh).items():
-        retry_busy(lambda facet=facet, made=(rows, keys, clashes), at=position: _store(model, facet, None, at, made))  # type: ignore[misc]
+    _remake(model, [facet for facet in facets if facet.tracking not in positions], positions, tables)
+
+
+def _positions(model: ReadModel) -> dict[str, int]:
+    return {str(row["name"]): int(row["position"]) for row in model.rows("SELECT name, position FROM {t:tracking}", [])}
+
+
+def _moved(model: ReadModel, facet: Facet, positions: dict[str, int]) -> bool:
+    """Whether the facet's totals, made before, were moved to where the read model stands (``moves``)."""
+    made = positions.get(facet.tracking)
+    if made is None:
+        return False
+    from chrono.projections import moves
+
+    return moves.move(model, facet, made, positions.get(NAME, 0))
+
+
+def _remake(model: ReadModel, facets: Sequence[Facet], positions: dict[str, int], tables: ReadModel | None = None) -> None:
+    """Make the facets' totals again, together, from ``tables`` (``model``'s own by default), and store each
+    in ``model`` unless another reader made it since (``positions``: where each was made, as we looked)."""
+    if not facets:
+        return
+    for facet, (position, rows, keys, clashes) in facets_rows(tables or model, facets).items():
+        made = positions.get(facet.tracking)
+        retry_busy(lambda facet=facet, made=made, at=position, tables=(rows, keys, clashes): _store(model, facet, made, at, tables))  # type: ignore[misc]
 
 
 def facet_rows(model: ReadModel, facet: Facet) -> Made:

@@ -18,6 +18,7 @@ from chrono.projections import beside, earlier, shares, stood, totals
 from chrono.projections.facets import Facet
 from chrono.projections.queries.parts import sizes
 from chrono.projections.readmodel import ReadModel
+from chrono.projections.schema import COLUMNS
 from chrono.store import open_store
 from tests.app.test_fingerprints import _fill
 from tests.faults.helpers import cli
@@ -137,5 +138,25 @@ def test_a_large_family_is_made_in_two_jobs_and_small_ones_whole(store: str, mon
         split = [metrics for facets, metrics in jobs if facets == groups[0]]
         assert len(split) == 2 and all(split) and not set(split[0]) & set(split[1])  # its metrics in two halves
         assert sorted((facets[0].partner or "", metrics) for facets, metrics in jobs if facets != groups[0]) == [("van-son", None), ("yunnan", None)]
+    finally:
+        app.close()
+
+
+def test_the_facets_a_query_asks_for_at_once_are_made_as_one_piece_of_work(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``state`` asks for one facet per relationship: never made, they are made together and stored as one process makes them."""
+    facets = [Facet(partner=partner) for partner in ("yunnan", "van-son", "guangxi", "ha-giang")]
+    app = open_store(store)
+    try:
+        model = ReadModel(app)
+        alone = {facet: sorted(made[1]) for facet, made in totals.facets_rows(model, facets).items()}
+        calls = _started(monkeypatch)
+        monkeypatch.setattr(shares, "APART_FROM", 0)
+        totals.read_many(model, facets, 20241231)
+        assert calls == ["running totals"]
+        columns = COLUMNS["totals"]
+        for facet in facets:
+            stored = model.rows(f"SELECT {', '.join(columns)} FROM {{t:totals}} WHERE facet = ?", [facet.name])
+            assert sorted(tuple(row[column] for column in columns) for row in stored) == alone[facet]
+        assert any(alone.values())
     finally:
         app.close()
