@@ -67,7 +67,7 @@ def check(app: Any, key: bytes) -> tuple[str, ...] | None:
 def _made(model: ReadModel, specs: list[Any]) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
     """The rows of the facets as their tables make them now (``specs``: totals ``Facet``s, made from one
     pass per partner, or members keys)."""
-    for _, rows, keys, clashes in totals.facets_rows(model, [spec for spec in specs if isinstance(spec, Facet)]).values():
+    for _, (_, rows, keys, clashes) in totals.facets_rows(model, [spec for spec in specs if isinstance(spec, Facet)]):
         yield "totals", rows
         yield "totals_keys", keys
         yield "conflicts", totals.merged_clashes(clashes)

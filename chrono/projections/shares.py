@@ -14,7 +14,9 @@ plan was made at (else a write came between, and this process makes them).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from itertools import chain
 from typing import Any, TypeVar
 
 from chrono.projections import beside, offload, stood
@@ -32,24 +34,41 @@ Maker = Callable[[Any, Job], dict[Facet, Made]]  # a job's facets made in one re
 K = TypeVar("K", bound=Hashable)
 
 
-def made(model: ReadModel, groups: Sequence[list[Facet]], make: Maker) -> dict[Facet, Made] | None:
-    """The facets of ``groups`` (each a partner's) made by two processes, or None where there is one
-    core, too little to share, or the second process failed or read the tables at another position."""
-    if not offload.cores_to_spare():
-        return None
-    planned = plan(model, groups)
-    if planned is None:
-        return None
-    standing, mine, theirs = planned
-    try:
-        with beside.started("running totals", (dict(model.app.env), stood.spec_of(model), theirs)) as answer:
-            parts = [one(model, job, make) for job in mine]
-            parts += answer()
-    except beside.BesideFailed:
-        return None
-    if any(part[0] != standing for found in parts for part in found.values()):
-        return None  # a write came between the reads
-    return joined(parts)
+def made(model: ReadModel, groups: Sequence[list[Facet]], make: Maker) -> Iterator[tuple[Facet, Made]]:
+    """The facets of ``groups`` (each a partner's), each whole as soon as it is made: by two processes
+    where there are a second core and enough to share, else here, a partner's facets at a time. A facet
+    made in two parts is joined where both were read at one position, else made again here; so is every
+    facet the second process did not send (it failed)."""
+    planned = plan(model, groups) if offload.cores_to_spare() else None
+    done: set[Facet] = set()
+    if planned is not None:
+        _, mine, theirs = planned
+        halves = Counter(facet for facets, _ in (*mine, *theirs) for facet in facets)
+        waiting: dict[Facet, Made] = {}
+        try:
+            with beside.started("running totals", (dict(model.app.env), stood.spec_of(model), theirs)) as answers:
+                for found in chain((one(model, job, make) for job in mine), answers):
+                    for facet, part in _whole(found, halves, waiting):
+                        done.add(facet)
+                        yield facet, part
+        except beside.BesideFailed:
+            pass  # what it did not send is made here
+    for facets in groups:
+        left = [facet for facet in facets if facet not in done]
+        if left:
+            yield from one(model, (left, None), make).items()
+
+
+def _whole(found: dict[Facet, Made], halves: Counter[Facet], waiting: dict[Facet, Made]) -> Iterator[tuple[Facet, Made]]:
+    """The facets of a job's answer that are whole: made in one part, or in two read at one position."""
+    for facet, part in found.items():
+        if halves[facet] == 1:
+            yield facet, part
+        elif facet not in waiting:
+            waiting[facet] = part
+        elif waiting[facet][0] == part[0]:
+            yield facet, _join(waiting.pop(facet), part)
+        # else a write came between the two reads: the facet is made again here
 
 
 def one(model: ReadModel, job: Job, make: Maker) -> dict[Facet, Made]:
@@ -92,25 +111,20 @@ def halves(weights: dict[K, int]) -> tuple[list[K], list[K]]:
     return sets
 
 
-def joined(parts: Sequence[dict[Facet, Made]]) -> dict[Facet, Made]:
-    """Facets made in parts (of other counters, at the same position), each whole."""
-    out: dict[Facet, Made] = {}
-    for found in parts:
-        for facet, (position, rows, keys, clashes) in found.items():
-            whole = out.setdefault(facet, (position, [], [], []))
-            whole[1].extend(rows)
-            whole[2].extend(keys)
-            whole[3].extend(clashes)
-    return out
+def _join(first: Made, second: Made) -> Made:
+    """A facet made in two parts (of other counters, at one position), whole."""
+    return first[0], first[1] + second[1], first[2] + second[2], first[3] + second[3]
 
 
-def made_apart(env: dict[str, str], spec: stood.Spec, jobs: list[Job], make: Maker) -> list[dict[Facet, Made]]:
-    """In the second process: ``jobs`` made over the tables ``spec`` names (``stood.spec_of``) of the store ``env`` names."""
+def made_apart(env: dict[str, str], spec: stood.Spec, jobs: list[Job], make: Maker) -> Iterator[dict[Facet, Made]]:
+    """In the second process: ``jobs`` made over the tables ``spec`` names (``stood.spec_of``) of the store
+    ``env`` names, each answered as soon as it is made."""
     from chrono.events.application import Chronicle
 
     app = Chronicle(env={**env, "CREATE_TABLE": "false"})  # it only reads
     try:
         model = stood.model_of(app, spec)
-        return [one(model, job, make) for job in jobs]
+        for job in jobs:
+            yield one(model, job, make)
     finally:
         app.close()

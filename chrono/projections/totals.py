@@ -170,28 +170,26 @@ def _remake(model: ReadModel, facets: Sequence[Facet], positions: dict[str, int]
     in ``model`` unless another reader made it since (``positions``: where each was made, as we looked)."""
     if not facets:
         return
-    for facet, (position, rows, keys, clashes) in facets_rows(tables or model, facets).items():
+    for facet, (position, rows, keys, clashes) in facets_rows(tables or model, facets):
         made = positions.get(facet.tracking)
         retry_busy(lambda facet=facet, made=made, at=position, tables=(rows, keys, clashes): _store(model, facet, made, at, tables))  # type: ignore[misc]
 
 
 def facet_rows(model: ReadModel, facet: Facet) -> Made:
     """The read model's position and the facet's rows, from one consistent read."""
-    return facets_rows(model, [facet])[facet]
+    return dict(facets_rows(model, [facet]))[facet]
 
 
-def facets_rows(model: ReadModel, facets: Sequence[Facet]) -> dict[Facet, Made]:
-    """``facet_rows`` of several facets: those of one partner (or of everything) from one pass over
-    its contributions, whose segments they share (only their groupings differ), each partner's from
-    one consistent read; shared with a second process where there is much to make (``shares``)."""
+def facets_rows(model: ReadModel, facets: Sequence[Facet]) -> Iterator[tuple[Facet, Made]]:
+    """``facet_rows`` of several facets, each whole as soon as it is made (so that a million entries'
+    facets are never all held): those of one partner (or of everything) from one pass over its
+    contributions, whose segments they share (only their groupings differ), each partner's from one
+    consistent read; shared with a second process where there is much to make (``shares``)."""
     groups = [[facet for facet in facets if facet.partner == partner] for partner in dict.fromkeys(facet.partner for facet in facets)]
-    made = shares.made(model, groups, _job)
-    if made is not None:
-        return made
-    return shares.joined([shares.one(model, (chosen, None), _job) for chosen in groups])
+    return shares.made(model, groups, _job)
 
 
-def made_apart(env: dict[str, str], spec: Any, jobs: list[shares.Job]) -> list[dict[Facet, Made]]:
+def made_apart(env: dict[str, str], spec: Any, jobs: list[shares.Job]) -> Iterator[dict[Facet, Made]]:
     """The second process's share of ``facets_rows`` (``beside``)."""
     return shares.made_apart(env, spec, jobs, _job)
 
