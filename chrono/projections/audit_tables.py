@@ -231,12 +231,6 @@ def _moved_facet(app: Any, scratch: Any, facet: str) -> Difference | None:
     fields = ", ".join(_FIELDS)
     codec = veil.of(app)  # the sums as stored (sealed, in an encrypted store): both stores' keys are one
     show, named_as = codec.show, _opened(codec)
-    try:
-        base = _series(streamed(app, stored, f"SELECT grp, metric, unit, day, {fields} FROM {{t:totals}} WHERE facet = ?", [facet]), show)
-        steps = _series(streamed(app, stored, f"SELECT grp, metric, unit, day, {fields} FROM {{t:totals_pending}} WHERE facet = ?", [facet]), show, add=True)
-        theirs = _series(streamed(scratch, made, f"SELECT grp, metric, unit, day, {fields} FROM {{t:totals}} WHERE facet = ?", [facet]), show)
-    except (InvalidOperation, TypeError, ValueError, StoreDamaged) as error:
-        return Difference("totals", (facet,), f"chrono_totals and chrono_totals_pending of facet {facet!r} cannot be read ({type(error).__name__})", 1)
     keys_row = streamed(app, stored, f"SELECT grp, metric, unit, last_day, {fields} FROM {{t:totals_keys}} WHERE facet = ?", [facet])
     lasts = {tuple(row[:3]): tuple(row[3:]) for row in keys_row}
     raw_last = {}
@@ -250,10 +244,18 @@ def _moved_facet(app: Any, scratch: Any, facet: str) -> Difference | None:
             f"chrono_totals_keys row (facet={facet!r}, grp={key[0]!r}, metric={named_as(key[1])}, unit={named_as(key[2])}) is not the last row of its totals",
             1,
         )
-    mine = _effective(base, steps)
-    wanted = _effective(theirs, {})
-    for key in sorted(set(mine) | set(wanted), key=_order):
-        if mine.get(key, []) != wanted.get(key, []):
+    # One counter at a time: a million entries' facet holds hundreds of thousands of rows.
+    counters = {tuple(row) for app_, dialect, table in ((app, stored, "totals"), (app, stored, "totals_pending"), (scratch, made, "totals"))
+                for row in streamed(app_, dialect, f"SELECT DISTINCT grp, metric, unit FROM {{t:{table}}} WHERE facet = ?", [facet])}  # fmt: skip
+    for key in sorted(counters, key=_order):
+        where = "WHERE facet = ? AND grp = ? AND metric = ? AND unit = ?"
+        try:
+            base = _series(streamed(app, stored, f"SELECT grp, metric, unit, day, {fields} FROM {{t:totals}} {where}", [facet, *key]), show)
+            steps = _series(streamed(app, stored, f"SELECT grp, metric, unit, day, {fields} FROM {{t:totals_pending}} {where}", [facet, *key]), show, add=True)
+            theirs = _series(streamed(scratch, made, f"SELECT grp, metric, unit, day, {fields} FROM {{t:totals}} {where}", [facet, *key]), show)
+        except (InvalidOperation, TypeError, ValueError, StoreDamaged) as error:
+            return Difference("totals", (facet,), f"chrono_totals and chrono_totals_pending of facet {facet!r} cannot be read ({type(error).__name__})", 1)
+        if _effective(base, steps).get(key, []) != _effective(theirs, {}).get(key, []):
             return Difference(
                 "totals",
                 (facet, *key),
