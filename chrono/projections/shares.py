@@ -7,9 +7,10 @@ covers only contributions of its own counter). So the facets asked for at
 once are made in *jobs* — a partner's facets, or, for a large family, its
 facets over the counters of some of its metrics — and the jobs are shared
 between this process and a second one (``beside``), about as many
-contributions each. Each job reads the tables in a read of its own; the
-parts are taken together only if every one was read at the position the
-plan was made at (else a write came between, and this process makes them).
+contributions each. Each job reads the tables in a read of its own, and
+each facet is handed on whole as soon as it is: one made in two parts only
+if both were read at one position (else a write came between, and this
+process makes it again).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def made(model: ReadModel, groups: Sequence[list[Facet]], make: Maker) -> Iterat
     planned = plan(model, groups) if offload.cores_to_spare() else None
     done: set[Facet] = set()
     if planned is not None:
-        _, mine, theirs = planned
+        mine, theirs = planned
         halves = Counter(facet for facets, _ in (*mine, *theirs) for facet in facets)
         waiting: dict[Facet, Made] = {}
         try:
@@ -77,12 +78,11 @@ def one(model: ReadModel, job: Job, make: Maker) -> dict[Facet, Made]:
         return make(read, job)
 
 
-def plan(model: ReadModel, groups: Sequence[list[Facet]]) -> tuple[int, list[Job], list[Job]] | None:
-    """The position the tables stand at, and the jobs of this process and of the second one; None where
-    the families hold fewer than ``APART_FROM`` contributions in all, or the work cannot be shared."""
+def plan(model: ReadModel, groups: Sequence[list[Facet]]) -> tuple[list[Job], list[Job]] | None:
+    """The jobs of this process and of the second one; None where the families hold fewer than
+    ``APART_FROM`` contributions in all, or the work cannot be shared."""
     jobs: dict[int, tuple[Job, int]] = {}
     with model.reads() as read:
-        standing = read.position()
         tree = family_in(read)
         for facets in groups:
             partner = facets[0].partner
@@ -97,7 +97,7 @@ def plan(model: ReadModel, groups: Sequence[list[Facet]]) -> tuple[int, list[Job
     mine, theirs = halves({index: weight for index, (_, weight) in jobs.items()})
     if not mine or not theirs:
         return None
-    return standing, [jobs[index][0] for index in mine], [jobs[index][0] for index in theirs]
+    return [jobs[index][0] for index in mine], [jobs[index][0] for index in theirs]
 
 
 def halves(weights: dict[K, int]) -> tuple[list[K], list[K]]:

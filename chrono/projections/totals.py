@@ -37,7 +37,6 @@ from chrono.projections.reader import NAME
 from chrono.projections.readmodel import ReadModel
 
 MAX_FACETS = 32  # facets kept at once besides the overall one; making one more drops the least recently made
-Key = tuple[str, str, str]  # group, metric, unit
 
 
 @attrs.frozen

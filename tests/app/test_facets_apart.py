@@ -139,7 +139,7 @@ def test_a_large_family_is_made_in_two_jobs_and_small_ones_whole(store: str, mon
         monkeypatch.setattr(shares, "APART_FROM", everything)  # only the whole chronicle is large
         planned = shares.plan(model, groups)
         assert planned is not None
-        _, mine, theirs = planned
+        mine, theirs = planned
         jobs = mine + theirs
         split = [metrics for facets, metrics in jobs if facets == groups[0]]
         assert len(split) == 2 and all(split) and not set(split[0]) & set(split[1])  # its metrics in two halves
