@@ -2,9 +2,11 @@
 
 The scratch store is a schema of its own beside a PostgreSQL store, else a
 scratch SQLite file (``scratch.place``). The reference is made from the
-store's stored events, byte for byte, copied into the scratch store (so
-memory stays bounded however long the log is), by the same
-code that made the stored one. The running totals and the explained segments
+store's stored events, byte for byte, by the same code that made the stored
+one: a long log is read from the store itself by a second process that
+derives its rows (``offload``), and only the rows are written to the scratch
+store; a short one is copied into the scratch store and projected there, a
+page at a time (so memory stays bounded however long the log is). The running totals and the explained segments
 are made lazily, per facet, at the read model's position of the time: each
 facet the store holds is made in the reference at that same position.
 ``chrono audit`` compares the store's tables with it (``audit_tables``);
@@ -63,7 +65,9 @@ def _length(app: Any, until: int | None) -> int:
 def _make_apart(
     app: Any, scratch: Any, last: int, *, progress: Callable[[int], None] | None, watcher: Watcher | None, meanwhile: Callable[[], None] | None
 ) -> None:  # fmt: skip
-    """``_make``, with the rows of the log (up to position ``last``) derived from the store in a second process."""
+    """``_make``, with the rows of the log (up to position ``last``) derived from the store in a second process.
+    The scratch store holds no copy of the log: nothing reads it there (a copy of a million events cost
+    half a gigabyte of scratch disk, and a second and a half per hundred thousand events)."""
     from chrono.projections.cursors import retry_busy
 
     stages = facet_stages(app)
@@ -72,7 +76,6 @@ def _make_apart(
     with offload.apart(dict(app.env), bounds, model.veil, watcher) as derived:
         if meanwhile is not None:
             meanwhile()
-        _copy(app, scratch, 0, last, None)
         with _readable():
             for number, bound in enumerate(bounds):
                 if number == 0:
