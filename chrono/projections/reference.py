@@ -66,8 +66,8 @@ def _make_apart(
     app: Any, scratch: Any, last: int, *, progress: Callable[[int], None] | None, watcher: Watcher | None, meanwhile: Callable[[], None] | None
 ) -> None:  # fmt: skip
     """``_make``, with the rows of the log (up to position ``last``) derived from the store in a second process.
-    The scratch store holds no copy of the log: nothing reads it there (a copy of a million events cost
-    half a gigabyte of scratch disk, and a second and a half per hundred thousand events)."""
+    The scratch store holds no copy of the log: nothing reads it there (the copy of the bench's million
+    events took a gigabyte of scratch disk, and a second and a half per hundred thousand events)."""
     from chrono.projections.cursors import retry_busy
 
     stages = facet_stages(app)
