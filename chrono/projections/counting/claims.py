@@ -117,6 +117,12 @@ def covers(claim: Claim, other: Claim, family: Family) -> bool:
     return not mutual or claim.rank < other.rank
 
 
+def reach_needed(earliest: int | None) -> int:
+    """The latest first day of a region that can hold dates starting on ``earliest`` (``Claim.holds``):
+    a claim whose region starts after it holds nothing of them."""
+    return _NEVER if earliest is None else earliest
+
+
 def covers_part(claim: Claim, part: Part, family: Family) -> bool:
     """Whether ``claim`` covers a happening's contribution once it is definite."""
     return claim.holds(part.earliest, part.latest) and family.holds(claim.first.scope, part.scope)

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 
 import attrs
 
-from chrono.projections.counting.claims import Claim, claims_of, covers, covers_part, dominates, overlap
+from chrono.projections.counting.claims import Claim, claims_of, covers, covers_part, dominates, overlap, reach_needed
 from chrono.projections.counting.evaluate import COVERED
+from chrono.projections.counting.reaches import Reaches
 from chrono.projections.counting.rule import DEFINITE, POSSIBLE, Part
 from chrono.projections.counting.scopes import Family
 
@@ -195,44 +196,44 @@ def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 class _Periods:
-    """The claims of a counter by their last day, to find the first that covers something.
+    """The claims of a counter in rank order, to find the first that covers something.
 
-    Claims are grouped by scope; for a contribution, only the groups whose
-    scope holds its own are searched (a binary search on the last day, then
-    a walk to the first whose region starts early enough).
+    A claim's scope holds a contribution's only if it holds each of its
+    partners, so the claims that may cover a contribution are those of no
+    scope and those whose scope holds its partner held by fewest (a claim
+    with a wide scope is listed under every partner it holds). In each list
+    the first that ends late enough and starts early enough is found by
+    ``Reaches``; the rule (``covers_part``, ``covers``) judges it.
+    Most claims of a large chronicle have a scope of their own: grouped by
+    scope, a happening searched some sixty groups.
     """
 
     def __init__(self, claims: Sequence[Claim], family: Family) -> None:
         self.family = family
         closed = sorted((c for c in claims if c.latest is not None), key=lambda c: c.rank)
-        by_scope: dict[tuple[str, ...], list[Claim]] = defaultdict(list)
+        by_partner: dict[str, list[Claim]] = defaultdict(list)
         for claim in closed:
-            by_scope[claim.first.scope].append(claim)
-        self.groups = [(scope, members, [int(c.latest or 0) for c in members]) for scope, members in by_scope.items()]
-        self._holding: dict[tuple[str, ...], list[int]] = {}
-        # Which groups' scopes hold each partner, and those of no scope (which hold everything).
-        self._everywhere = [i for i, (outer, _, _) in enumerate(self.groups) if not outer]
-        self._by_partner: dict[str, set[int]] = defaultdict(set)
-        for index, (outer, _, _) in enumerate(self.groups):
-            for pid in family.closure(outer) if outer else ():
-                self._by_partner[pid].add(index)
+            for pid in family.closure(claim.first.scope) if claim.first.scope else ():
+                by_partner[pid].append(claim)
+        self._everywhere = _Run([c for c in closed if not c.first.scope])
+        self._by_partner = {pid: _Run(members) for pid, members in by_partner.items()}
+        self._runs_of: dict[tuple[str, ...], tuple[_Run, ...]] = {}
 
-    def _groups_for(self, scope: tuple[str, ...]) -> list[int]:
-        """The groups whose scope holds ``scope`` (``Family.holds``): those of no scope, and those holding each of its partners."""
-        found = self._holding.get(scope)
-        if found is None:
-            held = set.intersection(*(self._by_partner.get(pid, set()) for pid in scope)) if scope else set()
-            found = self._holding[scope] = sorted({*self._everywhere, *held})
-        return found
+    def _runs(self, scope: tuple[str, ...]) -> tuple[_Run, ...]:
+        """The lists that hold every claim whose scope may hold ``scope`` (``Family.holds``)."""
+        runs = self._runs_of.get(scope)
+        if runs is None:
+            narrowest = min((self._by_partner.get(pid, _NONE) for pid in scope), key=len) if scope else None
+            runs = self._runs_of[scope] = (self._everywhere,) if narrowest is None else (self._everywhere, narrowest)
+        return runs
 
     def covering(self, part: Part) -> tuple[int, str | None]:
         """(The first day a claim covers ``part``, that claim's entry), or (NEVER, None)."""
         if part.latest is None:
             return NEVER, None
         best: Claim | None = None
-        for index in self._groups_for(part.scope):
-            _, members, lasts = self.groups[index]
-            for claim in members[bisect_left(lasts, part.latest) :]:
+        for run in self._runs(part.scope):
+            for claim in run.candidates(part.latest, part.earliest):
                 if best is not None and claim.rank >= best.rank:
                     break
                 if covers_part(claim, part, self.family):
@@ -245,12 +246,35 @@ class _Periods:
         if claim.latest is None:
             return NEVER, None
         best: Claim | None = None
-        for index in self._groups_for(claim.first.scope):
-            _, members, lasts = self.groups[index]
-            for other in members[bisect_left(lasts, claim.latest) :]:
+        for run in self._runs(claim.first.scope):
+            for other in run.candidates(claim.latest, claim.first.reach):
                 if best is not None and other.rank >= best.rank:
                     break
                 if covers(other, claim, self.family):
                     best = other
                     break
         return (NEVER, None) if best is None or best.latest is None else (best.latest, best.first.entry)
+
+
+class _Run:
+    """Claims in rank order (so by last day), searched by their last and first days."""
+
+    def __init__(self, members: list[Claim]) -> None:
+        self.members = members
+        self.lasts = [int(c.latest or 0) for c in members]
+        self.reaches = Reaches([c.reach for c in members])
+
+    def __len__(self) -> int:
+        return len(self.members)
+
+    def candidates(self, latest: int, earliest: int | None) -> Iterator[Claim]:
+        """The claims, in rank order, that end on or after ``latest`` and whose regions start early
+        enough to hold ``earliest`` (the others cannot cover what starts then)."""
+        bound = reach_needed(earliest)
+        at = self.reaches.first_from(bisect_left(self.lasts, latest), bound)
+        while at is not None:
+            yield self.members[at]
+            at = self.reaches.first_from(at + 1, bound)
+
+
+_NONE = _Run([])
