@@ -18,9 +18,9 @@ class Family:
 
     def __init__(self, parents: Mapping[str, str | None]) -> None:
         self._below: dict[str, list[str]] = {}
-        for pid, parent in parents.items():
-            if parent:
-                self._below.setdefault(parent, []).append(pid)
+        self._parents = {pid: parent for pid, parent in parents.items() if parent}
+        for pid, parent in self._parents.items():
+            self._below.setdefault(parent, []).append(pid)
         self._cache: dict[str, frozenset[str]] = {}
         self._closures: dict[tuple[str, ...], frozenset[str]] = {}
 
@@ -35,6 +35,13 @@ class Family:
                         seen.add(child)
                         stack.append(child)
             found = self._cache[pid] = frozenset(seen)
+        return found
+
+    def above(self, pid: str) -> list[str]:
+        """``pid`` and every partner above it: those whose scope holds ``pid`` (``of`` the other way)."""
+        found = [pid]
+        while (parent := self._parents.get(found[-1])) is not None and parent not in found:
+            found.append(parent)
         return found
 
     def closure(self, scope: tuple[str, ...]) -> frozenset[str]:

@@ -200,32 +200,43 @@ class _Periods:
 
     A claim's scope holds a contribution's only if it holds each of its
     partners, so the claims that may cover a contribution are those of no
-    scope and those whose scope holds its partner held by fewest (a claim
-    with a wide scope is listed under every partner it holds). In each list
-    the first that ends late enough and starts early enough is found by
-    ``Reaches``; the rule (``covers_part``, ``covers``) judges it.
-    Most claims of a large chronicle have a scope of their own: grouped by
-    scope, a happening searched some sixty groups.
+    scope and those whose scope holds its partner held by fewest: the claims
+    naming that partner or one above it (``Family.above``), listed when first
+    asked for. In each list the first that ends late enough and starts early
+    enough is found by ``Reaches``; the rule (``covers_part``, ``covers``)
+    judges it. Most claims of a large chronicle have a scope of their own:
+    grouped by scope, a happening searched some sixty groups.
     """
 
     def __init__(self, claims: Sequence[Claim], family: Family) -> None:
         self.family = family
         closed = sorted((c for c in claims if c.latest is not None), key=lambda c: c.rank)
-        by_partner: dict[str, list[Claim]] = defaultdict(list)
+        self._naming: dict[str, list[Claim]] = defaultdict(list)  # the claims whose scope names each partner
         for claim in closed:
-            for pid in family.closure(claim.first.scope) if claim.first.scope else ():
-                by_partner[pid].append(claim)
+            for pid in claim.first.scope:
+                self._naming[pid].append(claim)
         self._everywhere = _Run([c for c in closed if not c.first.scope])
-        self._by_partner = {pid: _Run(members) for pid, members in by_partner.items()}
+        self._holding: dict[str, _Run] = {}
         self._runs_of: dict[tuple[str, ...], tuple[_Run, ...]] = {}
 
     def _runs(self, scope: tuple[str, ...]) -> tuple[_Run, ...]:
         """The lists that hold every claim whose scope may hold ``scope`` (``Family.holds``)."""
         runs = self._runs_of.get(scope)
         if runs is None:
-            narrowest = min((self._by_partner.get(pid, _NONE) for pid in scope), key=len) if scope else None
-            runs = self._runs_of[scope] = (self._everywhere,) if narrowest is None else (self._everywhere, narrowest)
+            runs = (self._everywhere,) if not scope else (self._everywhere, self._holding_one(min(scope, key=self._named_above)))
+            self._runs_of[scope] = runs
         return runs
+
+    def _named_above(self, pid: str) -> int:
+        return sum(len(self._naming.get(above, ())) for above in self.family.above(pid))
+
+    def _holding_one(self, pid: str) -> _Run:
+        """The claims whose scope holds ``pid``, in rank order."""
+        run = self._holding.get(pid)
+        if run is None:
+            found = {id(claim): claim for above in self.family.above(pid) for claim in self._naming.get(above, ())}
+            run = self._holding[pid] = _Run(sorted(found.values(), key=lambda c: c.rank))
+        return run
 
     def covering(self, part: Part) -> tuple[int, str | None]:
         """(The first day a claim covers ``part``, that claim's entry), or (NEVER, None)."""
@@ -264,9 +275,6 @@ class _Run:
         self.lasts = [int(c.latest or 0) for c in members]
         self.reaches = Reaches([c.reach for c in members])
 
-    def __len__(self) -> int:
-        return len(self.members)
-
     def candidates(self, latest: int, earliest: int | None) -> Iterator[Claim]:
         """The claims, in rank order, that end on or after ``latest`` and whose regions start early
         enough to hold ``earliest`` (the others cannot cover what starts then)."""
@@ -275,6 +283,3 @@ class _Run:
         while at is not None:
             yield self.members[at]
             at = self.reaches.first_from(at + 1, bound)
-
-
-_NONE = _Run([])
