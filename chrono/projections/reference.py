@@ -6,8 +6,9 @@ store's stored events, byte for byte, by the same code that made the stored
 one: a long log is read from the store itself by a second process that
 derives its rows (``offload``), and only the rows are written to the scratch
 store; a short one is copied into the scratch store and projected there, a
-page at a time (so memory stays bounded however long the log is). The running totals and the explained segments
-are made lazily, per facet, at the read model's position of the time: each
+page at a time (so memory stays bounded however long the log is). The
+running totals and the explained segments are made lazily, per facet, at
+the read model's position of the time: each
 facet the store holds is made in the reference at that same position.
 ``chrono audit`` compares the store's tables with it (``audit_tables``);
 ``chrono rebuild`` compares them too, then takes its tables (``upkeep.adopt``).

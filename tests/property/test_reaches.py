@@ -5,9 +5,10 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from chrono.projections.counting.claims import reach_needed
 from chrono.projections.counting.reaches import Reaches
 
-NEVER = -(2**63)  # a stock's region, which starts before every day
+NEVER = reach_needed(None)  # the first day of a stock's region, before every day
 firsts = st.lists(st.one_of(st.integers(19000101, 20301231), st.just(NEVER)), max_size=70)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 
 import attrs
@@ -242,27 +242,24 @@ class _Periods:
         """(The first day a claim covers ``part``, that claim's entry), or (NEVER, None)."""
         if part.latest is None:
             return NEVER, None
-        best: Claim | None = None
-        for run in self._runs(part.scope):
-            for claim in run.candidates(part.latest, part.earliest):
-                if best is not None and claim.rank >= best.rank:
-                    break
-                if covers_part(claim, part, self.family):
-                    best = claim
-                    break
-        return (NEVER, None) if best is None or best.latest is None else (best.latest, best.first.entry)
+        return self._first(part.scope, part.latest, part.earliest, lambda claim: covers_part(claim, part, self.family))
 
     def covered_from(self, claim: Claim) -> tuple[int, str | None]:
         """(The first day another claim covers ``claim``, that claim's entry), or (NEVER, None)."""
         if claim.latest is None:
             return NEVER, None
+        return self._first(claim.first.scope, claim.latest, claim.first.reach, lambda other: covers(other, claim, self.family))
+
+    def _first(self, scope: tuple[str, ...], latest: int, earliest: int | None, covering: Callable[[Claim], bool]) -> tuple[int, str | None]:
+        """(The last day of the first claim in rank order that is ``covering``, its entry), or (NEVER, None);
+        only claims that may hold ``scope`` from ``earliest`` to ``latest`` are asked."""
         best: Claim | None = None
-        for run in self._runs(claim.first.scope):
-            for other in run.candidates(claim.latest, claim.first.reach):
-                if best is not None and other.rank >= best.rank:
+        for run in self._runs(scope):
+            for claim in run.candidates(latest, earliest):
+                if best is not None and claim.rank >= best.rank:
                     break
-                if covers(other, claim, self.family):
-                    best = other
+                if covering(claim):
+                    best = claim
                     break
         return (NEVER, None) if best is None or best.latest is None else (best.latest, best.first.entry)
 
