@@ -40,16 +40,14 @@ from typing import Any
 
 import attrs
 
-from chrono.events.entry import Entry
 from chrono.projections import tallies
 from chrono.projections.compared import TABLES as COMPARED
 from chrono.projections.compared import WHERE
+from chrono.projections.offload import Share
 from chrono.projections.rawlog import dialect_of, pieces, streamed
 from chrono.projections.rows import Rows
 
 MODULUS = 1 << 128
-PARTS = 32  # the slices a check split between processes is cut into, by entry id
-_ENTRY_TOPICS = f"{Entry.__module__}:{Entry.__qualname__}."
 ENTRY_TABLES = ("revisions", "revision_partners", "contributions")
 STATED = (*ENTRY_TABLES, "partners")  # the tables whose rows are superseded
 TABLES = (*STATED, "tallies")
@@ -184,19 +182,11 @@ class Derived:
 
 
 @attrs.frozen
-class Slice:
-    """What one process derives of a check split between two: the entries whose id falls in
-    [``low``, ``high``) of ``PARTS`` (their rows, with this check's ``key``). Every process derives
-    the partners (each entry is counted in their hierarchy); the one whose slice ends at ``PARTS``
-    counts their rows."""
+class Slice(Share):
+    """What one process derives of a check split between two: its ``Share`` of the log's rows,
+    fingerprinted with this check's ``key``; the one whose share keeps the partners' rows counts them."""
 
-    key: bytes
-    low: int = 0
-    high: int = PARTS
-
-    def holds(self, notification: Any) -> bool:
-        topic = notification.topic
-        return not topic.startswith(_ENTRY_TOPICS) or self.low <= notification.originator_id.int % PARTS < self.high
+    key: bytes = attrs.field(kw_only=True)
 
 
 def derive(app: Any, part: Slice, last: int, watcher: Any = None, tick: Any = None) -> tuple[dict[str, tuple[int, int]], tallies.Tallies | None]:
@@ -208,17 +198,16 @@ def derive(app: Any, part: Slice, last: int, watcher: Any = None, tick: Any = No
     from chrono.projections.rawlog import later_versions
     from chrono.projections.readmodel import REBUILD_PAGE, ReadModel
 
-    whole = (part.low, part.high) == (0, PARTS)
     with cycles_collected_after():
         model = ReadModel(app, create=False)
         model.observer = None if watcher is None else watcher.see
         finals = later_versions(app, last)
         model.hold(finals)
-        derived = Derived(part.key, finals, partners=part.high == PARTS)
+        derived = Derived(part.key, finals, partners=part.partners)
         start = 0
         while page := app.recorder.select_notifications(start=start + 1, limit=REBUILD_PAGE, stop=last):
             start = page[-1].id
-            mine = page if whole else [notification for notification in page if part.holds(notification)]
+            mine = part.of(page)
             if mine:
                 derived.page(model.derive(mine))
             if tick is not None:

@@ -30,11 +30,45 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any, BinaryIO, Protocol
 
+import attrs
+
+from chrono.events.entry import Entry
 from chrono.projections.rows import Rows
 from chrono.projections.tallies import Tallies
 
 FROM = 20_000  # events: a shorter log is derived where it is written (a second process takes about half a second to start)
 AHEAD = 16  # pages the second process may derive before this one takes them (their bytes: a few MB each)
+PARTS = 32  # the shares the entries of a log derived by two processes are cut into, by entry id
+# The share of the log's entries this process derives beside writing every row: about as much work as
+# the second process's share, which derives the rest (``Share``).
+HERE = 10
+_ENTRY_TOPICS = f"{Entry.__module__}:{Entry.__qualname__}."
+
+
+@attrs.frozen
+class Share:
+    """The entries one of two processes deriving a log derives: those whose id falls in [``low``,
+    ``high``) of ``PARTS``. Both derive every partner (each entry is counted in their hierarchy);
+    the one whose share ends at ``PARTS`` keeps their rows."""
+
+    low: int = 0
+    high: int = PARTS
+
+    @property
+    def whole(self) -> bool:
+        return (self.low, self.high) == (0, PARTS)
+
+    @property
+    def partners(self) -> bool:
+        """Whether the partners' rows are this share's."""
+        return self.high == PARTS
+
+    def holds(self, notification: Any) -> bool:
+        return not notification.topic.startswith(_ENTRY_TOPICS) or self.low <= notification.originator_id.int % PARTS < self.high
+
+    def of(self, page: Sequence[Any]) -> Sequence[Any]:
+        """The events of ``page`` this share derives."""
+        return page if self.whole else [notification for notification in page if self.holds(notification)]
 
 
 class Watcher(Protocol):
@@ -92,13 +126,46 @@ class Derived:
         return self._counts
 
 
+class Both:
+    """A stage's pages derived by both processes: each page of the second process's share, with this
+    process's share of the same page (``Share``) derived here and added, and the entry counts of both."""
+
+    def __init__(self, theirs: Derived, here: Here) -> None:
+        self._theirs, self._here = theirs, here
+        self._counts: Tallies | None = None
+
+    def __iter__(self) -> Iterator[tuple[int, int, int, Rows]]:
+        here = self._here
+        for start, last, size, rows in self._theirs:
+            page = here.app.recorder.select_notifications(start=start + 1, limit=size, stop=last)
+            rows.add(here.model.derive(here.share.of(page)), partners=here.share.partners)
+            yield start, last, size, rows
+
+    @property
+    def counts(self) -> Tallies:
+        if self._counts is None:
+            self._counts = self._theirs.counts
+            self._counts.merge(self._here.model.counts())
+        return self._counts
+
+
+@attrs.frozen
+class Here:
+    """This process's share of a log derived by two: its ``app`` (the store), the ``model`` that derives
+    (``Deriving``, holding what later events follow on from) and the ``share`` of the entries."""
+
+    app: Any
+    model: Any
+    share: Share
+
+
 class Apart:
     """The second process, and its messages as they come: read by a thread of this process into a
     queue of their bytes (``AHEAD`` of them at most), so that the second process goes on deriving
     while this one does other work (checks the chain, copies the log)."""
 
-    def __init__(self, stream: BinaryIO, process: subprocess.Popen[bytes], veil: Any) -> None:
-        self.stream, self.process, self.veil = stream, process, veil
+    def __init__(self, stream: BinaryIO, process: subprocess.Popen[bytes], veil: Any, here: Here | None = None) -> None:
+        self.stream, self.process, self.veil, self.here = stream, process, veil, here
         self._messages: queue.Queue[bytes | None] = queue.Queue(maxsize=AHEAD)
         self._closed = threading.Event()
         self._done = False
@@ -106,17 +173,20 @@ class Apart:
         self._reader = threading.Thread(target=self._read, name="chrono-derived-pages", daemon=True)
         self._reader.start()
 
-    def stage(self) -> Derived:
-        """The next stage's pages."""
-        return Derived(self)
+    def stage(self) -> Derived | Both:
+        """The next stage's pages (with this process's share of them, where it derives one)."""
+        return Derived(self) if self.here is None else Both(Derived(self), self.here)
 
     def finish(self, watcher: Watcher | None) -> None:
-        """Wait for the end; ``watcher`` takes over what the second process's copy of it saw."""
+        """Wait for the end; ``watcher`` takes over what the second process's copy of it saw (or adds
+        it to what it saw of this process's share)."""
         message = self.receive()
         if message[0] != "done":
             raise DerivingFailed(f"the process deriving the rows sent {message[0]!r} where its end was due")
         self._done = True
-        if watcher is not None:
+        if watcher is not None and self.here is not None:
+            watcher.merge(message[1])
+        elif watcher is not None:
             watcher.take_over(message[1])
 
     def fingerprints(self, tick: Callable[[int], None] | None) -> tuple[Any, Any]:
@@ -181,26 +251,49 @@ class Apart:
 
 
 @contextmanager
-def apart(env: dict[str, str], bounds: Sequence[int], veil: Any, watcher: Watcher | None, prints: Any = None) -> Iterator[Apart]:
+def apart(
+    env: dict[str, str], bounds: Sequence[int], veil: Any, watcher: Watcher | None, prints: Any = None, *, store: Any = None
+) -> Iterator[Apart]:  # fmt: skip
     """A second process deriving the rows of the log of the store ``env`` names, in stages ending at
     ``bounds`` (positions, the last included), showing ``watcher`` (a copy) every revision. With
     ``prints`` (a ``fingerprints.Slice``), it sends the fingerprints of that slice of the rows of the
-    log up to the last bound instead of the rows.
+    log up to the last bound instead of the rows. With ``store`` (the application ``env`` opens), this
+    process derives a share of the entries of each page itself (``HERE``), showing them to ``watcher``,
+    and the second process the rest: deriving is most of the work, writing the rows the smaller part.
 
     A command of its own (``python -m chrono.projections.offload``) rather than ``multiprocessing``,
     whose processes import the program that started them again: a script that opens a store at its
     top level would run twice."""
     from chrono.projections.beside import spawned
 
+    shared = store is not None and prints is None
     process, stream = spawned("chrono.projections.offload")
     assert process.stdin is not None
     with process.stdin:
-        pickle.dump((env, list(bounds), watcher, prints), process.stdin)
-    derived = Apart(stream, process, veil)
+        pickle.dump((env, list(bounds), watcher, prints, Share(HERE) if shared else Share()), process.stdin)
+    try:
+        here = _here(store, bounds[-1], watcher) if shared else None  # while the second process starts
+    except BaseException:
+        process.kill()
+        process.wait()
+        stream.close()
+        raise
+    derived = Apart(stream, process, veil, here)
     try:
         yield derived
     finally:
         derived.close()
+
+
+def _here(app: Any, last: int, watcher: Watcher | None) -> Here:
+    """This process's share of the log up to position ``last``, derived as the second process derives the rest."""
+    from chrono.projections.rawlog import later_versions
+    from chrono.projections.readmodel import ReadModel
+
+    model = ReadModel(app, create=False)
+    model.observer = None if watcher is None else watcher.see
+    model.hold(later_versions(app, last))
+    return Here(app, model, Share(0, HERE))
 
 
 def remake(model: Any, progress: Any = None) -> int:
@@ -209,15 +302,15 @@ def remake(model: Any, progress: Any = None) -> int:
     head = int(model.app.head_position() or 0)
     if not worth(head):
         return int(model.rebuild(progress))
-    with apart(dict(model.app.env), [head], model.veil, None) as derived:
+    with apart(dict(model.app.env), [head], model.veil, None, store=model.app) as derived:
         done = int(model.rebuild(progress, derived.stage()))
         derived.finish(None)
     return done
 
 
-def _derive(send: Callable[[Any], None], env: dict[str, str], bounds: list[int], watcher: Watcher | None, prints: Any) -> None:
-    """The second process: derive the rows of each stage and ``send`` them, page by page (or, with
-    ``prints``, their fingerprints once the log up to the last bound is derived)."""
+def _derive(send: Callable[[Any], None], env: dict[str, str], bounds: list[int], watcher: Watcher | None, prints: Any, *, share: Share) -> None:
+    """The second process: derive the rows of ``share`` of each stage and ``send`` them, page by page
+    (or, with ``prints``, their fingerprints once the log up to the last bound is derived)."""
     from chrono.collector import cycles_collected_after
     from chrono.events.application import Chronicle
     from chrono.projections.rawlog import later_versions
@@ -238,7 +331,7 @@ def _derive(send: Callable[[Any], None], env: dict[str, str], bounds: list[int],
             start = 0
             for bound in bounds:
                 while page := app.recorder.select_notifications(start=start + 1, limit=REBUILD_PAGE, stop=bound):
-                    send(("page", start, page[-1].id, len(page), model.derive(page).tables()))
+                    send(("page", start, page[-1].id, len(page), model.derive(share.of(page)).tables()))
                     start = page[-1].id
                 send(("stage", model.counts()))
         send(("done", watcher))
@@ -252,7 +345,7 @@ def _derive(send: Callable[[Any], None], env: dict[str, str], bounds: list[int],
 
 def main() -> None:
     """``python -m chrono.projections.offload FD``: the arguments pickled on stdin, the messages to ``FD``."""
-    env, bounds, watcher, prints = pickle.load(sys.stdin.buffer)  # noqa: S301 (sent by the chrono process that started this one)
+    env, bounds, watcher, prints, share = pickle.load(sys.stdin.buffer)  # noqa: S301 (sent by the chrono process that started this one)
     with os.fdopen(int(sys.argv[1]), "wb") as stream:
 
         def send(message: Any) -> None:
@@ -260,7 +353,7 @@ def main() -> None:
             stream.write(len(data).to_bytes(8, "big") + data)
             stream.flush()
 
-        _derive(send, env, bounds, watcher, prints)
+        _derive(send, env, bounds, watcher, prints, share=share)
 
 
 if __name__ == "__main__":

@@ -74,7 +74,7 @@ def _make_apart(
     stages = facet_stages(app)
     model = scratch_model(scratch, stages)
     bounds = sorted({p for p in stages if p <= last} | {last})
-    with offload.apart(dict(app.env), bounds, model.veil, watcher) as derived:
+    with offload.apart(dict(app.env), bounds, model.veil, watcher, store=app) as derived:
         if meanwhile is not None:
             meanwhile()
         with _readable():

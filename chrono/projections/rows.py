@@ -60,6 +60,16 @@ class Rows:
         rows.revisions, rows.links, rows.contributions, rows.partners, rows.superseded_entries, rows.superseded_partners = tables
         return rows
 
+    def add(self, other: Rows, *, partners: bool = True) -> None:
+        """Add the rows ``other`` derived of other events of the same page (without its partners' unless ``partners``)."""
+        self.revisions += other.revisions
+        self.links += other.links
+        self.contributions += other.contributions
+        self.superseded_entries += other.superseded_entries
+        if partners:
+            self.partners += other.partners
+            self.superseded_partners += other.superseded_partners
+
     def entry(self, entry: Entry, position: int, recorded: str, topic: str | None, state: bytes | None) -> None:
         aggregate, revision, slug, when = entry.id.hex, entry.version, entry.slug, entry.facts.when
         key = key_of(when)

@@ -88,7 +88,7 @@ class _Asked:
         if self.meanwhile is not None:
             self.meanwhile()
         try:
-            made, counts = fingerprints.derive(self.app, fingerprints.Slice(self.key), self.last, seen, self.progress)
+            made, counts = fingerprints.derive(self.app, fingerprints.Slice(key=self.key), self.last, seen, self.progress)
             return made, self._counts([counts]), fingerprints.stored(self.app, self.key)
         except Exception:  # a damaged log or table: the reference names it
             return None
@@ -102,13 +102,13 @@ class _Asked:
         """``here``, the log derived by two processes: a second one's slice, and this one's once it
         has read the stored tables (while the second process starts, ``meanwhile`` runs)."""
         app, key, progress = self.app, self.key, self.progress
-        with offload.apart(dict(app.env), [self.last], None, _copy(seen), fingerprints.Slice(key, HERE)) as child:
+        with offload.apart(dict(app.env), [self.last], None, _copy(seen), fingerprints.Slice(HERE, key=key)) as child:
             if self.meanwhile is not None:
                 self.meanwhile()
             try:
                 ticks = (lambda *_: child.pending(progress)) if progress is not None else None
                 mine = fingerprints.stored(app, key, ticks)
-                here, counts_here = fingerprints.derive(app, fingerprints.Slice(key, 0, HERE), self.last, seen, ticks)
+                here, counts_here = fingerprints.derive(app, fingerprints.Slice(0, HERE, key=key), self.last, seen, ticks)
                 (there, counts_there), seen_there = child.fingerprints(progress)
                 counts = self._counts([counts_here, counts_there])
             except Exception:

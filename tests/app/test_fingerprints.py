@@ -102,7 +102,7 @@ def test_untouched_tables_agree_with_the_log_and_no_reference_is_made(store: tup
 @given(st.uuids(), st.sampled_from(["chrono.events.entry:Entry.VisitMade", "chrono.events.entry:PartnerRecord.Registered"]))
 def test_the_two_slices_of_a_split_check_take_each_entry_once_and_every_partner(originator: Any, topic: str) -> None:
     notification = SimpleNamespace(originator_id=originator, topic=topic)
-    held = [fingerprints.Slice(b"", 0, HERE).holds(notification), fingerprints.Slice(b"", HERE).holds(notification)]
+    held = [fingerprints.Slice(0, HERE, key=b"").holds(notification), fingerprints.Slice(HERE, key=b"").holds(notification)]
     assert held == [True, True] if "PartnerRecord" in topic else sum(held) == 1
 
 

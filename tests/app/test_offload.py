@@ -23,7 +23,7 @@ from chrono.interchange.importing import import_files
 from chrono.projections import offload
 from chrono.projections.audit import audit
 from chrono.projections.rawlog import sqlite_file
-from chrono.projections.readmodel import fresh
+from chrono.projections.readmodel import ReadModel, fresh
 from chrono.projections.reference import Unreadable, reference
 from chrono.projections.schema import DERIVED
 from chrono.store import open_store
@@ -167,6 +167,35 @@ def test_a_forced_rebuild_made_apart_adopts_what_one_process_makes(tmp_path: Pat
         with closing(sqlite3.connect(path)) as db:
             dumps.append({table: sorted(map(repr, db.execute(f"SELECT * FROM chrono_{table}"))) for table in DERIVED})
         assert cli("--store", path, "audit")[0] == 0
+    assert dumps[1] == dumps[0]
+
+
+def test_a_log_made_again_in_place_by_both_processes_is_what_one_process_makes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``offload.remake`` (a rebuild in place): this process derives its share of the entries and the
+    second process the rest; the tables hold every row of both shares, once, as one process's do."""
+    paths = [str(tmp_path / "here.sqlite"), str(tmp_path / "apart.sqlite")]
+    _fill(paths[0])
+    with closing(sqlite3.connect(paths[0])) as source, closing(sqlite3.connect(paths[1])) as target:
+        source.backup(target)
+    dumps = []
+    for path, wanted in zip(paths, (False, True), strict=True):
+        app = open_store(path)
+        try:
+            with _apart(monkeypatch, wanted) as started:
+                offload.remake(ReadModel(app, repair=True))
+            assert started == ([1] if wanted else [])
+        finally:
+            app.close()
+        with closing(sqlite3.connect(path)) as db:
+            dumps.append({table: sorted(map(repr, db.execute(f"SELECT * FROM chrono_{table}"))) for table in DERIVED})
+    shares = [offload.Share(0, offload.HERE), offload.Share(offload.HERE)]
+    app = open_store(paths[1])
+    try:
+        entries = [n for n in app.recorder.select_notifications(start=1, limit=10_000) if n.topic.startswith("chrono.events.entry:Entry.")]
+    finally:
+        app.close()
+    assert all(shares[0].holds(n) != shares[1].holds(n) for n in entries)
+    assert all(any(share.holds(n) for n in entries) for share in shares)  # both processes derived some
     assert dumps[1] == dumps[0]
 
 
