@@ -17,8 +17,9 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+from chrono.projections import veil
 from chrono.projections.rawlog import sqlite_file
-from chrono.projections.schema import DERIVED, Dialect, drops, tables
+from chrono.projections.schema import DERIVED, Dialect, drops, tables, zeroing
 
 MAIN = Dialect("?", "BLOB", "main.")  # the store's own tables, never the attached ones of the same name
 LOCK_TIMEOUT = 30.0  # seconds SQLite waits for another process's write to end
@@ -48,6 +49,8 @@ def copied(app: Any, made: Path, tracked: Sequence[tuple[str, int]], layout: str
             db.execute(f"INSERT INTO main.chrono_{table} ({columns}) SELECT {columns} FROM made.chrono_{table}")
 
     with closing(sqlite3.connect(mine, isolation_level=None, timeout=LOCK_TIMEOUT)) as db:
+        for statement in zeroing(MAIN, veil.of(app).sealed):
+            db.execute(statement)
         db.execute("ATTACH DATABASE ? AS made", (f"{made.resolve().as_uri()}?mode=ro",))
         db.execute("BEGIN IMMEDIATE")
         try:

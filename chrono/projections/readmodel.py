@@ -27,7 +27,7 @@ from chrono.projections.inline import Inline
 from chrono.projections.rawlog import later_versions, stored_links
 from chrono.projections.reader import NAME, value
 from chrono.projections.rows import Rows
-from chrono.projections.schema import drops, kept, statements, tables
+from chrono.projections.schema import drops, kept, statements, tables, zeroing
 from chrono.projections.tallies import Tallies
 from chrono.projections.upkeep import INDEXING
 
@@ -89,12 +89,7 @@ class ReadModel(Inline):
                 return False  # made by another process meanwhile
             for statement in kept(self.dialect):
                 cursor.execute(statement)
-            # An encrypted store's read model of an earlier layout held metrics, units and values in the
-            # clear (before layout 22): SQLite zeroes its pages as they are freed, rather than keeping them
-            # (the default of some builds, Debian's among them, not of all).
-            if self.veil.sealed and not self.dialect.postgres:
-                cursor.execute("PRAGMA secure_delete = ON")
-            for statement in drops(self.dialect):
+            for statement in [*zeroing(self.dialect, self.veil.sealed), *drops(self.dialect)]:
                 cursor.execute(statement)
             cursor.execute(self.sql("DELETE FROM {t:tracking}"))
             for statement in statements(self.dialect)[1:]:
@@ -145,7 +140,7 @@ class ReadModel(Inline):
             ledger.verify(self.app)
         with self.datastore.transaction(commit=True) as cursor:
             self.lock(cursor)
-            for statement in [*drops(self.dialect), *tables(self.dialect)[1:]]:
+            for statement in [*zeroing(self.dialect, self.veil.sealed), *drops(self.dialect), *tables(self.dialect)[1:]]:
                 cursor.execute(statement)
             cursor.execute(self.sql("UPDATE {t:tracking} SET position = 0 WHERE name = ?"), (NAME,))
             cursor.execute(self.sql("DELETE FROM {t:tracking} WHERE name IN (?, ?)"), (INDEXING, STALE_TALLIES))

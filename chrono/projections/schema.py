@@ -234,6 +234,15 @@ _TOTALS_DDL = (
 )
 
 
+def zeroing(dialect: Dialect, sealed: bool) -> list[str]:
+    """What SQLite is told before it frees a read model's pages (its tables dropped): an encrypted
+    store's are zeroed (its tables of layouts before 22 held metrics, units and values in the clear),
+    a plain store's only freed, since they hold nothing the log does not hold in the clear. Zeroing
+    is the default of some builds (Debian's among them): it made dropping the tables of a rebuild a
+    third of the time of copying them in."""
+    return [] if dialect.postgres else [f"PRAGMA secure_delete = {'ON' if sealed else 'OFF'}"]
+
+
 def drops(dialect: Dialect) -> list[str]:
     """Statements that drop every derived table (to rebuild another layout)."""
     return [f"DROP TABLE IF EXISTS {dialect.table(name)}" for name in (*DERIVED, *OBSOLETE)]
