@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from chrono.projections import beside, earlier, shares, stood, totals
 from chrono.projections.facets import Facet
-from chrono.projections.queries.parts import sizes
+from chrono.projections.queries.parts import family_in, sizes
 from chrono.projections.readmodel import ReadModel
 from chrono.projections.schema import COLUMNS
 from chrono.store import open_store
@@ -164,5 +164,26 @@ def test_the_facets_a_query_asks_for_at_once_are_made_as_one_piece_of_work(store
             stored = model.rows(f"SELECT {', '.join(columns)} FROM {{t:totals}} WHERE facet = ?", [facet.name])
             assert sorted(tuple(row[column] for column in columns) for row in stored) == alone[facet]
         assert any(alone.values())
+    finally:
+        app.close()
+
+
+def test_a_family_is_split_over_every_metric_of_the_store_and_made_whole(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The work is weighed from the kept entry counts (no scan per family): a family split by metric is
+    split over every metric of the store, those it lacks included, and its facets are the rows one makes."""
+    app = open_store(store)
+    try:
+        model = ReadModel(app)
+        facet = Facet(partner="van-son", by="kind")
+        alone = {f: (made[0], *(sorted(rows) for rows in made[1:])) for f, made in totals.facets_rows(model, [facet])}
+        monkeypatch.setattr(shares, "APART_FROM", 0)
+        planned = shares.plan(model, [[facet]])
+        assert planned is not None
+        split = [set(metrics or ()) for _, metrics in planned[0] + planned[1]]
+        with model.reads() as read:
+            everything, own = set(sizes(read, None)), set(sizes(read, family_in(read).of("van-son")))
+        assert len(split) == 2 and not split[0] & split[1] and split[0] | split[1] == everything
+        assert own < everything  # the family lacks some of the metrics its jobs were given
+        assert {f: (made[0], *(sorted(rows) for rows in made[1:])) for f, made in totals.facets_rows(model, [facet])} == alone
     finally:
         app.close()
