@@ -43,9 +43,9 @@ import attrs
 from chrono.projections import tallies
 from chrono.projections.compared import TABLES as COMPARED
 from chrono.projections.compared import WHERE
-from chrono.projections.offload import Share
 from chrono.projections.rawlog import dialect_of, pieces, streamed
 from chrono.projections.rows import Rows
+from chrono.projections.share import Share
 
 MODULUS = 1 << 128
 ENTRY_TABLES = ("revisions", "revision_partners", "contributions")

@@ -32,43 +32,15 @@ from typing import Any, BinaryIO, Protocol
 
 import attrs
 
-from chrono.events.entry import Entry
 from chrono.projections.rows import Rows
+from chrono.projections.share import Share
 from chrono.projections.tallies import Tallies
 
 FROM = 20_000  # events: a shorter log is derived where it is written (a second process takes about half a second to start)
 AHEAD = 16  # pages the second process may derive before this one takes them (their bytes: a few MB each)
-PARTS = 32  # the shares the entries of a log derived by two processes are cut into, by entry id
 # The share of the log's entries this process derives beside writing every row: about as much work as
 # the second process's share, which derives the rest (``Share``).
 HERE = 10
-_ENTRY_TOPICS = f"{Entry.__module__}:{Entry.__qualname__}."
-
-
-@attrs.frozen
-class Share:
-    """The entries one of two processes deriving a log derives: those whose id falls in [``low``,
-    ``high``) of ``PARTS``. Both derive every partner (each entry is counted in their hierarchy);
-    the one whose share ends at ``PARTS`` keeps their rows."""
-
-    low: int = 0
-    high: int = PARTS
-
-    @property
-    def whole(self) -> bool:
-        return (self.low, self.high) == (0, PARTS)
-
-    @property
-    def partners(self) -> bool:
-        """Whether the partners' rows are this share's."""
-        return self.high == PARTS
-
-    def holds(self, notification: Any) -> bool:
-        return not notification.topic.startswith(_ENTRY_TOPICS) or self.low <= notification.originator_id.int % PARTS < self.high
-
-    def of(self, page: Sequence[Any]) -> Sequence[Any]:
-        """The events of ``page`` this share derives."""
-        return page if self.whole else [notification for notification in page if self.holds(notification)]
 
 
 class Watcher(Protocol):

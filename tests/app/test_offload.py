@@ -26,6 +26,7 @@ from chrono.projections.rawlog import sqlite_file
 from chrono.projections.readmodel import ReadModel, fresh
 from chrono.projections.reference import Unreadable, reference
 from chrono.projections.schema import DERIVED
+from chrono.projections.share import Share
 from chrono.store import open_store
 from chrono.when import When
 from tests.factories import PARTNERS, entry, jsonl
@@ -153,11 +154,17 @@ def test_a_reference_that_cannot_be_derived_apart_is_unreadable(tmp_path: Path, 
         app.close()
 
 
-def test_a_forced_rebuild_made_apart_adopts_what_one_process_makes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _two_copies(tmp_path: Path) -> list[str]:
+    """Two stores holding the same events and tables: one to be made here, one apart."""
     paths = [str(tmp_path / "here.sqlite"), str(tmp_path / "apart.sqlite")]
     _fill(paths[0])
     with closing(sqlite3.connect(paths[0])) as source, closing(sqlite3.connect(paths[1])) as target:
         source.backup(target)
+    return paths
+
+
+def test_a_forced_rebuild_made_apart_adopts_what_one_process_makes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = _two_copies(tmp_path)
     dumps = []
     for path, wanted in zip(paths, (False, True), strict=True):
         with _apart(monkeypatch, wanted) as started:
@@ -173,10 +180,7 @@ def test_a_forced_rebuild_made_apart_adopts_what_one_process_makes(tmp_path: Pat
 def test_a_log_made_again_in_place_by_both_processes_is_what_one_process_makes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``offload.remake`` (a rebuild in place): this process derives its share of the entries and the
     second process the rest; the tables hold every row of both shares, once, as one process's do."""
-    paths = [str(tmp_path / "here.sqlite"), str(tmp_path / "apart.sqlite")]
-    _fill(paths[0])
-    with closing(sqlite3.connect(paths[0])) as source, closing(sqlite3.connect(paths[1])) as target:
-        source.backup(target)
+    paths = _two_copies(tmp_path)
     dumps = []
     for path, wanted in zip(paths, (False, True), strict=True):
         app = open_store(path)
@@ -188,7 +192,7 @@ def test_a_log_made_again_in_place_by_both_processes_is_what_one_process_makes(t
             app.close()
         with closing(sqlite3.connect(path)) as db:
             dumps.append({table: sorted(map(repr, db.execute(f"SELECT * FROM chrono_{table}"))) for table in DERIVED})
-    shares = [offload.Share(0, offload.HERE), offload.Share(offload.HERE)]
+    shares = [Share(0, offload.HERE), Share(offload.HERE)]
     app = open_store(paths[1])
     try:
         entries = [n for n in app.recorder.select_notifications(start=1, limit=10_000) if n.topic.startswith("chrono.events.entry:Entry.")]
