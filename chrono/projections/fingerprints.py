@@ -196,13 +196,11 @@ def derive(app: Any, part: Slice, last: int, watcher: Any = None, tick: Any = No
     between two, else by the one that checks."""
     from chrono.collector import cycles_collected_after
     from chrono.projections.rawlog import later_versions
-    from chrono.projections.readmodel import REBUILD_PAGE, ReadModel
+    from chrono.projections.readmodel import REBUILD_PAGE, deriving
 
     with cycles_collected_after():
-        model = ReadModel(app, create=False)
-        model.observer = None if watcher is None else watcher.see
         finals = later_versions(app, last)
-        model.hold(finals)
+        model = deriving(app, finals, watcher)
         derived = Derived(part.key, finals, partners=part.partners)
         start = 0
         while page := app.recorder.select_notifications(start=start + 1, limit=REBUILD_PAGE, stop=last):

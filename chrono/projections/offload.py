@@ -30,10 +30,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any, BinaryIO, Protocol
 
-import attrs
-
 from chrono.projections.rows import Rows
-from chrono.projections.share import Share
+from chrono.projections.share import Both, Here, Share, derived_here
 from chrono.projections.tallies import Tallies
 
 # Events from which a log is derived by two processes: a second process takes about half a second to
@@ -101,46 +99,14 @@ class Derived:
         return self._counts
 
 
-class Both:
-    """A stage's pages derived by both processes: each page of the second process's share, with this
-    process's share of the same page (``Share``) derived here and added, and the entry counts of both."""
-
-    def __init__(self, theirs: Derived, here: Here) -> None:
-        self._theirs, self._here = theirs, here
-        self._counts: Tallies | None = None
-
-    def __iter__(self) -> Iterator[tuple[int, int, int, Rows]]:
-        here = self._here
-        for start, last, size, rows in self._theirs:
-            page = here.app.recorder.select_notifications(start=start + 1, limit=size, stop=last)
-            rows.add(here.model.derive(here.share.of(page)), partners=here.share.partners)
-            yield start, last, size, rows
-
-    @property
-    def counts(self) -> Tallies:
-        if self._counts is None:
-            self._counts = self._theirs.counts
-            self._counts.merge(self._here.model.counts())
-        return self._counts
-
-
-@attrs.frozen
-class Here:
-    """This process's share of a log derived by two: its ``app`` (the store), the ``model`` that derives
-    (``Deriving``, holding what later events follow on from) and the ``share`` of the entries."""
-
-    app: Any
-    model: Any
-    share: Share
-
-
 class Apart:
     """The second process, and its messages as they come: read by a thread of this process into a
     queue of their bytes (``AHEAD`` of them at most), so that the second process goes on deriving
     while this one does other work (checks the chain, copies the log)."""
 
-    def __init__(self, stream: BinaryIO, process: subprocess.Popen[bytes], veil: Any, here: Here | None = None) -> None:
-        self.stream, self.process, self.veil, self.here = stream, process, veil, here
+    def __init__(self, stream: BinaryIO, process: subprocess.Popen[bytes], veil: Any) -> None:
+        self.stream, self.process, self.veil = stream, process, veil
+        self.here: Here | None = None  # this process's share, where it derives one (``apart``)
         self._messages: queue.Queue[bytes | None] = queue.Queue(maxsize=AHEAD)
         self._closed = threading.Event()
         self._done = False
@@ -246,29 +212,13 @@ def apart(
     assert process.stdin is not None
     with process.stdin:
         pickle.dump((env, list(bounds), watcher, prints, Share(HERE) if shared else Share()), process.stdin)
+    derived = Apart(stream, process, veil)
     try:
-        here = _here(store, bounds[-1], watcher) if shared else None  # while the second process starts
-    except BaseException:
-        process.kill()
-        process.wait()
-        stream.close()
-        raise
-    derived = Apart(stream, process, veil, here)
-    try:
+        if shared:
+            derived.here = derived_here(store, bounds[-1], watcher, Share(0, HERE))  # while the second process starts
         yield derived
     finally:
         derived.close()
-
-
-def _here(app: Any, last: int, watcher: Watcher | None) -> Here:
-    """This process's share of the log up to position ``last``, derived as the second process derives the rest."""
-    from chrono.projections.rawlog import later_versions
-    from chrono.projections.readmodel import ReadModel
-
-    model = ReadModel(app, create=False)
-    model.observer = None if watcher is None else watcher.see
-    model.hold(later_versions(app, last))
-    return Here(app, model, Share(0, HERE))
 
 
 def remake(model: Any, progress: Any = None) -> int:
@@ -289,7 +239,7 @@ def _derive(send: Callable[[Any], None], env: dict[str, str], bounds: list[int],
     from chrono.collector import cycles_collected_after
     from chrono.events.application import Chronicle
     from chrono.projections.rawlog import later_versions
-    from chrono.projections.readmodel import REBUILD_PAGE, ReadModel
+    from chrono.projections.readmodel import REBUILD_PAGE, deriving
 
     app = Chronicle(env={**env, "CREATE_TABLE": "false"})  # it only reads
     try:
@@ -300,9 +250,7 @@ def _derive(send: Callable[[Any], None], env: dict[str, str], bounds: list[int],
             send(("fingerprints", sums, watcher))
             return
         with cycles_collected_after():
-            model = ReadModel(app, create=False)
-            model.observer = None if watcher is None else watcher.see
-            model.hold(later_versions(app, bounds[-1]))
+            model = deriving(app, later_versions(app, bounds[-1]), watcher)
             start = 0
             for bound in bounds:
                 while page := app.recorder.select_notifications(start=start + 1, limit=REBUILD_PAGE, stop=bound):

@@ -224,6 +224,16 @@ class ReadModel(Inline):
         return stored_links(self.app)
 
 
+def deriving(app: Chronicle, finals: dict[str, int], watcher: Any = None) -> ReadModel:
+    """A read model of ``app`` that only derives the log's rows (``Deriving.derive``), in a process that
+    derives the log or its share of it: no table made, the aggregates with later versions (``finals``,
+    ``later_versions``) held, and ``watcher`` (if any) shown each revision derived."""
+    model = ReadModel(app, create=False)
+    model.observer = None if watcher is None else watcher.see
+    model.hold(finals)
+    return model
+
+
 def fresh(app: Chronicle) -> ReadModel:
     """The read model of ``app``, caught up with its log."""
     model = ReadModel(app)
@@ -231,4 +241,4 @@ def fresh(app: Chronicle) -> ReadModel:
     return model
 
 
-__all__ = ["NAME", "PAGE", "REBUILD_PAGE", "Derived", "ReadModel", "fresh"]
+__all__ = ["NAME", "PAGE", "REBUILD_PAGE", "Derived", "ReadModel", "deriving", "fresh"]
