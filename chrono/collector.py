@@ -17,6 +17,10 @@ def cycles_collected_after() -> Iterator[None]:
     and again (a third of a large import, an eighth of a rebuild). Memory
     freed by reference counting is freed as usual; the few cycles wait for
     the end.
+
+    ``chrono audit`` and ``chrono rebuild`` run whole under it, as does the
+    second process counting facets (``beside``): at 100k entries the
+    collector took 0.8 to 1.3 s of either command, at no cost in memory.
     """
     enabled = gc.isenabled()
     gc.disable()

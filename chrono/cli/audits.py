@@ -8,6 +8,7 @@ from typing import Any
 from chrono.cli.present import Rows, err, present
 from chrono.cli.reading import open_chronicle
 from chrono.cli.writes import file_problem
+from chrono.collector import cycles_collected_after
 from chrono.errors import Rejected
 from chrono.when.axes import parse_known_at
 
@@ -23,6 +24,7 @@ def _digest(option: str, text: str) -> Any:
         raise Rejected([file_problem(option, str(error))]) from None
 
 
+@cycles_collected_after()  # derives the log and counts every facet again: see collector
 def cmd_audit(args: argparse.Namespace) -> int:
     from chrono.projections.audit import audit
     from chrono.projections.witness import named, read

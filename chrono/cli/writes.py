@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from chrono.cli.present import err, present
 from chrono.cli.reading import open_chronicle
+from chrono.collector import cycles_collected_after
 from chrono.errors import Problem, Rejected, StoreDamaged
 
 if TYPE_CHECKING:
@@ -88,6 +89,7 @@ def _witness(where: str, head: Any) -> None:
         err(f"warning: the write was committed, but its digest could not be written to the witness {redacted(where)} ({cause(error)})")
 
 
+@cycles_collected_after()  # derives the log, holding what later events follow on from: see collector
 def cmd_rebuild(args: argparse.Namespace) -> int:
     """Make the read model again, once the log is found to be the one its chain recorded.
 

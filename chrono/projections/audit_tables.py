@@ -13,7 +13,7 @@ row by row; its ``totals_keys`` must be the last row of its ``totals``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -58,17 +58,35 @@ def differences(app: Any, scratch: Any, only: Collection[str] | None = None) -> 
             _table(scratch, table, (where, params), plain["made"]), shown=shown,
         )  # fmt: skip
         if found is not None:
+            same.discard(table)
             yield found
+        else:
+            same.add(table)
     for facet in sorted(pending):
         found = _moved_facet(app, scratch, facet)
         if found is not None:
             yield found
-    yield from seal_differences(app)
+    yield from seal_differences(app, _made_digests(scratch, same, pending))
 
 
-def seal_differences(app: Any) -> Iterator[Difference]:
+def _made_digests(scratch: Any, same: set[str], pending: Collection[str]) -> dict[str, int]:
+    """The seals' digests the reference made of the running totals that the store holds row for row
+    (every table of a facet found the same, and the facet not moved): the sum of the hashes of the
+    store's rows is theirs, and need not be worked out again (a second of an audit at 100k entries)."""
+    from chrono.projections import seals
+    from chrono.projections.reader import NAME
+
+    if not {"totals", "totals_keys", "conflicts"} <= same:
+        return {}
+    moved_names = {f"{NAME}/totals/{facet}" for facet in pending}
+    rows = streamed(scratch, dialect_of(scratch), "SELECT name, digest FROM {t:seals} WHERE name LIKE ?", [f"{NAME}/totals/%"])
+    return {str(name): int(str(digest), 16) % seals.MODULUS for name, digest in rows if str(name) not in moved_names}
+
+
+def seal_differences(app: Any, made: Mapping[str, int] | None = None) -> Iterator[Difference]:
     """Each facet's seal against its rows and its tracking row (``seals``): a change to rows that a
-    query would make again, or to the position they were made at, is found before it could be erased."""
+    query would make again, or to the position they were made at, is found before it could be erased.
+    ``made``: the digests of facets whose rows are known to be the reference's (``_made_digests``)."""
     from chrono.projections import seals
     from chrono.projections.reader import NAME
 
@@ -79,7 +97,9 @@ def seal_differences(app: Any) -> Iterator[Difference]:
         cursor.execute(dialect.sql("SELECT name FROM {t:seals}"))
         names = sorted(set(tracked) | {str(row["name"]) for row in cursor.fetchall()})
         for name in names:
-            if name.startswith(f"{NAME}/totals/"):
+            if made is not None and name in made:
+                digest = made[name]
+            elif name.startswith(f"{NAME}/totals/"):
                 digest = seals.totals_sum(cursor, dialect, name.removeprefix(f"{NAME}/totals/"))
             else:
                 facet, _, metric = name.removeprefix(f"{NAME}/members/").partition("/")
