@@ -46,7 +46,7 @@ def differences(app: Any, scratch: Any, only: Collection[str] | None = None) -> 
     pending = moved(app)
     plain = {"stored": _plain(app), "made": _plain(scratch)}
     shown = _opened(veil.of(app))
-    conditions = {table: condition for table, condition in compared(app).items() if only is None or table in only}
+    conditions = {table: condition for table, condition in compared(app, pending).items() if only is None or table in only}
     same = same_tables(app, scratch, conditions)
     for table, (width, columns) in TABLES.items():
         if table in same or table not in conditions:
@@ -62,11 +62,11 @@ def differences(app: Any, scratch: Any, only: Collection[str] | None = None) -> 
             yield found
         else:
             same.add(table)
-    for facet in sorted(pending):
-        found = _moved_facet(app, scratch, facet)
+    for facet in sorted(pending.facets):
+        found = _moved_facet(app, scratch, facet, pending.of(facet))
         if found is not None:
             yield found
-    yield from seal_differences(app, _made_digests(scratch, same, pending))
+    yield from seal_differences(app, _made_digests(scratch, same, pending.facets))
 
 
 def _made_digests(scratch: Any, same: set[str], pending: Collection[str]) -> dict[str, int]:
@@ -242,8 +242,9 @@ def _plain(app: Any) -> Callable[[Any], Any]:
 _FIELDS = ("definite", "possible", "high", "open_highs", "approx", "n_definite", "n_possible", "n_covered")
 
 
-def _moved_facet(app: Any, scratch: Any, facet: str) -> Difference | None:
-    """A facet with pending steps: the running totals it answers, against the ones made from the log."""
+def _moved_facet(app: Any, scratch: Any, facet: str, only: Collection[tuple[str, str, str]] | None) -> Difference | None:
+    """A facet with pending steps: the running totals it answers, against the ones made from the log
+    (of its counters ``only``, if given: the rest are compared row by row, ``compared.Moved``)."""
     from chrono.errors import StoreDamaged
     from chrono.projections import veil
 
@@ -251,11 +252,7 @@ def _moved_facet(app: Any, scratch: Any, facet: str) -> Difference | None:
     fields = ", ".join(_FIELDS)
     codec = veil.of(app)  # the sums as stored (sealed, in an encrypted store): both stores' keys are one
     show, named_as = codec.show, _opened(codec)
-    keys_row = streamed(app, stored, f"SELECT grp, metric, unit, last_day, {fields} FROM {{t:totals_keys}} WHERE facet = ?", [facet])
-    lasts = {tuple(row[:3]): tuple(row[3:]) for row in keys_row}
-    raw_last = {}
-    for row in streamed(app, stored, f"SELECT grp, metric, unit, day, {fields} FROM {{t:totals}} WHERE facet = ? ORDER BY grp, metric, unit, day", [facet]):
-        raw_last[tuple(row[:3])] = tuple(row[3:])
+    lasts, raw_last = _lasts(app, facet, only)
     if lasts != raw_last:
         key = min(set(lasts) ^ set(raw_last) or {k for k in lasts if lasts[k] != raw_last.get(k)}, key=_order)
         return Difference(
@@ -265,8 +262,10 @@ def _moved_facet(app: Any, scratch: Any, facet: str) -> Difference | None:
             1,
         )
     # One counter at a time: a million entries' facet holds hundreds of thousands of rows.
-    counters = {tuple(row) for app_, dialect, table in ((app, stored, "totals"), (app, stored, "totals_pending"), (scratch, made, "totals"))
-                for row in streamed(app_, dialect, f"SELECT DISTINCT grp, metric, unit FROM {{t:{table}}} WHERE facet = ?", [facet])}  # fmt: skip
+    counters = set(only) if only is not None else {
+        tuple(row) for app_, dialect, table in ((app, stored, "totals"), (app, stored, "totals_pending"), (scratch, made, "totals"))
+        for row in streamed(app_, dialect, f"SELECT DISTINCT grp, metric, unit FROM {{t:{table}}} WHERE facet = ?", [facet])
+    }  # fmt: skip
     for key in sorted(counters, key=_order):
         where = "WHERE facet = ? AND grp = ? AND metric = ? AND unit = ?"
         try:
@@ -284,6 +283,20 @@ def _moved_facet(app: Any, scratch: Any, facet: str) -> Difference | None:
                 1,
             )
     return None
+
+
+def _lasts(app: Any, facet: str, only: Collection[tuple[str, str, str]] | None) -> tuple[dict[Any, Any], dict[Any, Any]]:
+    """Each counter's ``totals_keys`` row, and the last row of its totals (of the counters ``only``, if given)."""
+    dialect, fields = dialect_of(app), ", ".join(_FIELDS)
+    scopes = [("facet = ?", [facet])] if only is None else [("facet = ? AND grp = ? AND metric = ? AND unit = ?", [facet, *key]) for key in sorted(only)]
+    lasts: dict[Any, Any] = {}
+    raw_last: dict[Any, Any] = {}
+    for where, params in scopes:
+        for row in streamed(app, dialect, f"SELECT grp, metric, unit, last_day, {fields} FROM {{t:totals_keys}} WHERE {where}", params):
+            lasts[tuple(row[:3])] = tuple(row[3:])
+        for row in streamed(app, dialect, f"SELECT grp, metric, unit, day, {fields} FROM {{t:totals}} WHERE {where} ORDER BY grp, metric, unit, day", params):
+            raw_last[tuple(row[:3])] = tuple(row[3:])
+    return lasts, raw_last
 
 
 def _series(rows: Iterator[tuple[Any, ...]], show: Callable[[str], str], add: bool = False) -> dict[tuple[Any, ...], dict[int, list[Any]]]:

@@ -26,7 +26,10 @@ from typing import Any, BinaryIO
 
 from chrono.collector import cycles_collected_after
 
-WORKS = {"running totals": ("chrono.projections.totals", "made_apart")}
+WORKS = {
+    "running totals": ("chrono.projections.totals", "made_apart"),
+    "running totals' fingerprints": ("chrono.projections.facetcheck", "sums_apart"),
+}
 
 
 class BesideFailed(Exception):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from itertools import islice
 from typing import Any
 from uuid import UUID
 
@@ -200,10 +201,10 @@ def make_facets(model: Any, specs: list[Any], tables: Any = None) -> None:
         if tables is None:
             members.refresh(model, *spec)
             continue
-        with tables.reads() as read:
-            rows = list(members.made_rows(read, spec, tables.veil.hide))
-        with model.datastore.transaction(commit=True) as cursor:
-            model.insert(cursor, "members", rows)
+        with tables.reads() as read, model.datastore.transaction(commit=True) as cursor:
+            made = members.made_rows(read, spec, tables.veil.hide)
+            while batch := list(islice(made, members.BATCH)):  # not all at once: see facetcheck._made
+                model.insert(cursor, "members", batch)
 
 
 def facet_of(name: str, codec: Any, layout: str = "") -> Any:

@@ -31,26 +31,33 @@ from chrono.projections.tallies import EVERYTHING
 APART_FROM = 20_000
 
 Job = tuple[list[Facet], list[str] | None]  # a partner's facets, over the counters of these metrics (as stored; None: all)
-Maker = Callable[[Any, Job], dict[Facet, Made]]  # a job's facets made in one read (``Reads``) of the tables
+# What a job makes of each facet: its rows (``Made``), or what is kept of them (the audit's fingerprints);
+# either way the position the tables were read at first.
+P = TypeVar("P", bound=tuple[Any, ...])
+Maker = Callable[[Any, Job], dict[Facet, P]]  # a job's facets made in one read (``Reads``) of the tables
 
 K = TypeVar("K", bound=Hashable)
 
 
-def made(model: ReadModel, groups: Sequence[list[Facet]], make: Maker) -> Iterator[tuple[Facet, Made]]:
+def made(
+    model: ReadModel, groups: Sequence[list[Facet]], make: Maker[P], *, work: str = "running totals", args: tuple[Any, ...] = (),
+    join: Callable[[P, P], P] | None = None,
+) -> Iterator[tuple[Facet, P]]:  # fmt: skip
     """The facets of ``groups`` (each a partner's), each whole as soon as it is made: by two processes
     where there are a second core and enough to share, else here, a partner's facets at a time. A facet
     made in two parts is joined where both were read at one position, else made again here; so is every
-    facet the second process did not send (it failed)."""
+    facet the second process did not send (it failed). ``make`` is ``work`` of ``beside`` (given
+    ``args`` after the jobs), and ``join`` joins its two parts of one facet (``Made``'s by default)."""
     planned = plan(model, groups) if offload.cores_to_spare() else None
     done: set[Facet] = set()
     if planned is not None:
         mine, theirs = planned
         halves = Counter(facet for facets, _ in (*mine, *theirs) for facet in facets)
-        waiting: dict[Facet, Made] = {}
+        waiting: dict[Facet, P] = {}
         try:
-            with beside.started("running totals", (dict(model.app.env), stood.spec_of(model), theirs)) as answers:
+            with beside.started(work, (dict(model.app.env), stood.spec_of(model), theirs, *args)) as answers:
                 for found in chain((one(model, job, make) for job in mine), answers):
-                    for facet, part in _whole(found, halves, waiting):
+                    for facet, part in _whole(found, halves, waiting, join or _join):
                         done.add(facet)
                         yield facet, part
         except beside.BesideFailed:
@@ -61,7 +68,7 @@ def made(model: ReadModel, groups: Sequence[list[Facet]], make: Maker) -> Iterat
             yield from one(model, (left, None), make).items()
 
 
-def _whole(found: dict[Facet, Made], halves: Counter[Facet], waiting: dict[Facet, Made]) -> Iterator[tuple[Facet, Made]]:
+def _whole(found: dict[Facet, P], halves: Counter[Facet], waiting: dict[Facet, P], join: Callable[[P, P], P]) -> Iterator[tuple[Facet, P]]:
     """The facets of a job's answer that are whole: made in one part, or in two read at one position."""
     for facet, part in found.items():
         if halves[facet] == 1:
@@ -69,11 +76,11 @@ def _whole(found: dict[Facet, Made], halves: Counter[Facet], waiting: dict[Facet
         elif facet not in waiting:
             waiting[facet] = part
         elif waiting[facet][0] == part[0]:
-            yield facet, _join(waiting.pop(facet), part)
+            yield facet, join(waiting.pop(facet), part)
         # else a write came between the two reads: the facet is made again here
 
 
-def one(model: ReadModel, job: Job, make: Maker) -> dict[Facet, Made]:
+def one(model: ReadModel, job: Job, make: Maker[P]) -> dict[Facet, P]:
     """A job made here, in a read of its own."""
     with model.reads() as read:
         return make(read, job)
@@ -136,7 +143,7 @@ def _join(first: Made, second: Made) -> Made:
     return first[0], first[1] + second[1], first[2] + second[2], first[3] + second[3]
 
 
-def made_apart(env: dict[str, str], spec: stood.Spec, jobs: list[Job], make: Maker) -> Iterator[dict[Facet, Made]]:
+def made_apart(env: dict[str, str], spec: stood.Spec, jobs: list[Job], make: Maker[P]) -> Iterator[dict[Facet, P]]:
     """In the second process: ``jobs`` made over the tables ``spec`` names (``stood.spec_of``) of the store
     ``env`` names, each answered as soon as it is made."""
     from chrono.events.application import Chronicle

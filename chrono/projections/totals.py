@@ -184,16 +184,21 @@ def facets_rows(model: ReadModel, facets: Sequence[Facet]) -> Iterator[tuple[Fac
     facets are never all held): those of one partner (or of everything) from one pass over its
     contributions, whose segments they share (only their groupings differ), each partner's from one
     consistent read; shared with a second process where there is much to make (``shares``)."""
-    groups = [[facet for facet in facets if facet.partner == partner] for partner in dict.fromkeys(facet.partner for facet in facets)]
-    return shares.made(model, groups, _job)
+    return shares.made(model, groups_of(facets), job_rows)
+
+
+def groups_of(facets: Sequence[Facet]) -> list[list[Facet]]:
+    """The facets by partner: those of one are made from one pass over its contributions."""
+    return [[facet for facet in facets if facet.partner == partner] for partner in dict.fromkeys(facet.partner for facet in facets)]
 
 
 def made_apart(env: dict[str, str], spec: Any, jobs: list[shares.Job]) -> Iterator[dict[Facet, Made]]:
     """The second process's share of ``facets_rows`` (``beside``)."""
-    return shares.made_apart(env, spec, jobs, _job)
+    return shares.made_apart(env, spec, jobs, job_rows)
 
 
-def _job(read: Any, job: shares.Job) -> dict[Facet, Made]:
+def job_rows(read: Any, job: shares.Job) -> dict[Facet, Made]:
+    """The rows of a job's facets (``shares``), made in the read ``read``."""
     facets, metrics = job
     return _made_in(read, facets, metrics)
 

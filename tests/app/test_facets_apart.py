@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chrono.projections import beside, earlier, shares, stood, totals
+from chrono.projections import beside, earlier, facetcheck, fingerprints, seals, shares, stood, totals
 from chrono.projections.facets import Facet
 from chrono.projections.queries.parts import family_in, sizes
 from chrono.projections.readmodel import ReadModel
@@ -185,5 +185,31 @@ def test_a_family_is_split_over_every_metric_of_the_store_and_made_whole(store: 
         assert len(split) == 2 and not split[0] & split[1] and split[0] | split[1] == everything
         assert own < everything  # the family lacks some of the metrics its jobs were given
         assert {f: (made[0], *(sorted(rows) for rows in made[1:])) for f, made in totals.facets_rows(model, [facet])} == alone
+    finally:
+        app.close()
+
+
+def test_the_audit_s_fingerprints_of_running_totals_made_by_two_processes_are_those_of_one_process_s_rows(
+    store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:  # fmt: skip
+    """Each job's facets are reduced to their fingerprints where they are made (``facetcheck``): the
+    fingerprints two processes send are those of the rows one process makes, and a failed second
+    process leaves the rest to this one."""
+    key = bytes(range(32))
+    app = open_store(store)
+    try:
+        model = ReadModel(app)
+        rows = fingerprints.Sums(key)
+        for _, (_, made, keys, clashes) in totals.facets_rows(model, FACETS):
+            for table, got in (("totals", made), ("totals_keys", keys), ("conflicts", totals.merged_clashes(clashes))):
+                rows.fold(table, map(seals.as_stored, got))
+        alone = facetcheck.totals_sums(model, FACETS, key).to_plain()
+        assert alone == rows.to_plain() and alone["totals"][0] > 0
+        calls = _started(monkeypatch)
+        monkeypatch.setattr(shares, "APART_FROM", 0)
+        assert facetcheck.totals_sums(model, FACETS, key).to_plain() == alone
+        assert calls == [facetcheck.WORK]
+        monkeypatch.setattr(beside, "started", lambda work, args: _real_started(work, (*args[:2], [(["not a facet"], None), *args[2]], *args[3:])))
+        assert facetcheck.totals_sums(model, FACETS, key).to_plain() == alone
     finally:
         app.close()

@@ -311,3 +311,15 @@ def test_a_changed_row_of_running_totals_is_found_by_its_table_and_by_its_seal(s
     said = " ".join(str(problem) for problem in problems)
     assert "chrono_totals row" in said, said
     assert "by=year are not the rows chrono wrote" in said, said
+
+
+def test_a_changed_counter_of_moved_totals_that_no_step_touched_is_found(store: tuple[str, Callable[[str], None]]) -> None:
+    # The counters of a moved facet that no pending step touches are compared row by row, the others by answer.
+    url, run = store
+    run(
+        "UPDATE {p}chrono_totals SET definite = '999' WHERE facet = ''"
+        " AND NOT EXISTS (SELECT 1 FROM {p}chrono_totals_pending s WHERE s.facet = '' AND s.grp = chrono_totals.grp"
+        " AND s.metric = chrono_totals.metric AND s.unit = chrono_totals.unit)"
+    )
+    said = " ".join(str(problem) for problem in json.loads(_fails(url))["problems"])
+    assert "chrono_totals row (facet=''" in said, said
