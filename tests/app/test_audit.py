@@ -193,3 +193,51 @@ def test_only_claims_about_the_same_period_or_date_are_conflicts(sqlite_url: str
     assert len(conflicts) == 2, conflicts
     assert any("six-on-the-day" in m and "five-on-the-day" in m for m in conflicts)
     assert any("nine-over-years" in m and "four-over-years" in m for m in conflicts)
+
+
+def _recording_during(monkeypatch: pytest.MonkeyPatch, store: str, module: object, name: str, times: int) -> list[int]:
+    """``module.name`` records a visit through another connection before it runs, the first ``times``
+    times it runs: a write during the audit."""
+    from tests.faults.helpers import cli
+
+    real = getattr(module, name)
+    calls: list[int] = []
+
+    def wrapped(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        if len(calls) <= times:
+            title = f"A visit {name} {len(calls)}"
+            argv = ["record", "VisitMade", "--title", title, "--when", "2024-05", "--partner", "yunnan", "--source", "minutes", "--quote", "a visit"]
+            assert cli("--store", store, *argv)[0] == 0
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, wrapped)
+    return calls
+
+
+def test_a_write_during_the_audit_is_no_difference_the_audit_runs_again(bundled_store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Written while the log is derived (the tables' fingerprints then differ from the log's) and again before
+    the tables are compared with the reference made: the store holds a visit the reference lacks."""
+    from chrono.projections import audit as audit_module
+    from chrono.projections import audit_tables
+
+    app = open_store(bundled_store)
+    calls = _recording_during(monkeypatch, bundled_store, audit_module, "check_chain", times=1)
+    _recording_during(monkeypatch, bundled_store, audit_tables, "differences", times=1)
+    report = audit(app)
+    assert report.ok, report.problems
+    assert len(calls) == 2  # the first run saw the store written, the second did not
+    assert report.events == report.head.position == app.head_position()  # the log with both visits
+
+
+def test_a_store_written_through_every_attempt_is_said_to_be_written_not_to_differ(bundled_store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chrono.projections import audit as audit_module
+    from chrono.projections import audit_tables
+    from chrono.projections.audit import ATTEMPTS
+
+    calls = _recording_during(monkeypatch, bundled_store, audit_module, "check_chain", times=ATTEMPTS)
+    _recording_during(monkeypatch, bundled_store, audit_tables, "differences", times=ATTEMPTS)
+    report = audit(open_store(bundled_store))
+    assert len(calls) == ATTEMPTS
+    assert [problem.check for problem in report.problems] == ["store"]
+    assert "written while it was audited" in report.problems[0].message
