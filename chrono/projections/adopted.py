@@ -44,9 +44,11 @@ def copied(app: Any, made: Path, tracked: Sequence[tuple[str, int]], layout: str
         return False
 
     def fill(db: Any) -> None:
+        # Both made by the same statements (``replace`` makes the store's anew): the same columns in the same
+        # order, so that SQLite copies each table's records as they are, without decoding them (its transfer
+        # of ``INSERT INTO t SELECT * FROM u``): 0.73 -> 0.47 s for the entry tables of 100k entries.
         for table in DERIVED:
-            columns = ", ".join(_columns(db, table))
-            db.execute(f"INSERT INTO main.chrono_{table} ({columns}) SELECT {columns} FROM made.chrono_{table}")
+            db.execute(f"INSERT INTO main.chrono_{table} SELECT * FROM made.chrono_{table}")
 
     with closing(sqlite3.connect(mine, isolation_level=None, timeout=LOCK_TIMEOUT)) as db:
         for statement in zeroing(MAIN, veil.of(app).sealed):
@@ -73,7 +75,3 @@ def copied_beside(model: Any, schema: str, tracked: Sequence[tuple[str, int]], l
     with model.datastore.transaction(commit=True) as cursor:
         model.lock(cursor)
         replace(cursor, model.dialect, fill, tracked, layout)
-
-
-def _columns(db: sqlite3.Connection, table: str) -> list[str]:
-    return [str(row[1]) for row in db.execute(f"PRAGMA made.table_info(chrono_{table})")]
