@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from chrono.projections import audit_tables, earlier, facetcheck, fingerprints, offload
+from chrono.projections import earlier, facetcheck, fingerprints, offload
 from chrono.projections.deriving import STALE_TALLIES
 from chrono.projections.rawlog import tracked
 
@@ -61,9 +61,7 @@ def _facets(app: Any, key: bytes) -> tuple[str, ...] | None:
     try:
         if not facetcheck.applicable(app):
             return earlier.differing(app)
-        differing = facetcheck.check(app, key)
-        if differing == () and any(True for _ in audit_tables.seal_differences(app)):
-            return ("seals",)
+        differing = facetcheck.check(app, key)  # and the seals
     except Exception:
         return None
     return differing

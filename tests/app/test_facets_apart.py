@@ -199,17 +199,23 @@ def test_the_audit_s_fingerprints_of_running_totals_made_by_two_processes_are_th
     app = open_store(store)
     try:
         model = ReadModel(app)
-        rows = fingerprints.Sums(key)
-        for _, (_, made, keys, clashes) in totals.facets_rows(model, FACETS):
-            for table, got in (("totals", made), ("totals_keys", keys), ("conflicts", totals.merged_clashes(clashes))):
+        rows, digests = fingerprints.Sums(key), {}
+        for facet, (_, made, keys, clashes) in totals.facets_rows(model, FACETS):
+            tables = (("totals", made), ("totals_keys", keys), ("conflicts", totals.merged_clashes(clashes)))
+            for table, got in tables:
                 rows.fold(table, map(seals.as_stored, got))
-        alone = facetcheck.totals_sums(model, FACETS, key).to_plain()
-        assert alone == rows.to_plain() and alone["totals"][0] > 0
+            digests[facet.tracking] = sum(seals.row_sum(table, got) for table, got in tables) % seals.MODULUS  # as ``totals._store`` seals them
+
+        def both(sums: Any) -> Any:
+            return sums[0].to_plain(), sums[1]
+
+        alone = both(facetcheck.totals_sums(model, FACETS, key))
+        assert alone == (rows.to_plain(), digests) and alone[0]["totals"][0] > 0
         calls = _started(monkeypatch)
         monkeypatch.setattr(shares, "APART_FROM", 0)
-        assert facetcheck.totals_sums(model, FACETS, key).to_plain() == alone
+        assert both(facetcheck.totals_sums(model, FACETS, key)) == alone
         assert calls == [facetcheck.WORK]
         monkeypatch.setattr(beside, "started", lambda work, args: _real_started(work, (*args[:2], [(["not a facet"], None), *args[2]], *args[3:])))
-        assert facetcheck.totals_sums(model, FACETS, key).to_plain() == alone
+        assert both(facetcheck.totals_sums(model, FACETS, key)) == alone
     finally:
         app.close()
