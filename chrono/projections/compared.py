@@ -37,8 +37,10 @@ WHERE = {"tallies": "n <> 0"}
 
 
 FACET_TABLES = ("totals", "totals_keys")
-Counter = tuple[str, str, str, str]  # a facet's group, metric and unit, as stored
-LISTED = 2_000  # moved counters named in a condition; beyond, every counter of their facets is compared by answer
+CounterKey = tuple[str, str, str, str]  # a facet, and one of its counters (group, metric, unit), as stored
+# Moved counters named in a condition (four parameters each, and the comparison's query repeats its condition
+# four times: 16,000 of SQLite's 32,766); beyond, every counter of their facets is compared by answer.
+LISTED = 1_000
 
 
 @attrs.frozen
@@ -47,7 +49,7 @@ class Moved:
     ``counters``, or, where there are too many to name, every counter of their ``facets`` (None)."""
 
     facets: frozenset[str]
-    counters: frozenset[Counter] | None
+    counters: frozenset[CounterKey] | None
 
     def of(self, facet: str) -> set[tuple[str, str, str]] | None:
         """The counters (group, metric, unit) of ``facet`` compared by answer; None: all of them."""
