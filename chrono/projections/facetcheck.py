@@ -6,8 +6,11 @@ first asked for, at the read model's position, and made again or moved once
 the read model has moved on. Once the other tables are found to be the
 log's (``tablecheck``), a facet made at the position they stand at is what
 they make now: each is made again from them, by the code that made it
-(``totals.facets_rows``, ``members.made_rows``), and every row of the facet
-tables is compared, by fingerprint, with the rows so made. A facet made at
+(``totals.job_rows``, ``members.made_rows``), and every row of the facet
+tables is compared, by fingerprint, with the rows so made; the running totals
+are reduced to their fingerprints, and to their seals' digests, by the
+process that makes them (``shares``), and every seal is checked against the
+digest of its facet's rows as made. A facet made at
 an earlier position, or moved since (steps not yet folded in), is what the
 tables made *then*: it is made again from the tables as they stood there
 (``earlier``).
