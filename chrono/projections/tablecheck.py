@@ -61,10 +61,9 @@ def _facets(app: Any, key: bytes) -> tuple[str, ...] | None:
     try:
         if not facetcheck.applicable(app):
             return earlier.differing(app)
-        differing = facetcheck.check(app, key)  # and the seals
+        return facetcheck.check(app, key)  # the seals too
     except Exception:
         return None
-    return differing
 
 
 # The part of the log's entries this process derives when a second one derives the rest, once it has read
