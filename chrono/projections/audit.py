@@ -182,7 +182,7 @@ def audit(
     runs: list[tuple[Any, AuditReport, Any]] = []
     while len(runs) < ATTEMPTS:
         problems: list[Finding] = []
-        step("chain")
+        step("chain" if not runs else "chain, again: the store was written meanwhile")
         _guarded("read model", problems, lambda: fresh(app), None)  # the audit's own write: before the stamp
         before = _stamp(app)
         report = _checked(app, problems, expect=expect, today=today, step=step, witnessed=witnessed, accepted=accepted, tick=tick)

@@ -224,9 +224,11 @@ def test_a_write_during_the_audit_is_no_difference_the_audit_runs_again(bundled_
     app = open_store(bundled_store)
     calls = _recording_during(monkeypatch, bundled_store, audit_module, "check_chain", times=1)
     _recording_during(monkeypatch, bundled_store, audit_tables, "differences", times=1)
-    report = audit(app)
+    stages: list[str] = []
+    report = audit(app, progress=stages.append)
     assert report.ok, report.problems
     assert len(calls) == 2  # the first run saw the store written, the second did not
+    assert stages.count("chain") == 1 and "chain, again: the store was written meanwhile" in stages  # said on the terminal
     assert report.events == report.head.position == app.head_position()  # the log with both visits
 
 
