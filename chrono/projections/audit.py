@@ -20,7 +20,7 @@ from chrono.events.application import Chronicle
 from chrono.projections import chain
 from chrono.projections.audit_anchors import check_anchors, excused
 from chrono.projections.findings import ChronicleCheck, Finding, unchecked
-from chrono.projections.rawlog import later_versions, raw_log, stored_links, tracked
+from chrono.projections.rawlog import dialect_of, later_versions, raw_log, stored_links, streamed, tracked
 from chrono.projections.readmodel import ReadModel, fresh
 from chrono.projections.witness import Witnessed
 from chrono.store.failures import describe_failure
@@ -198,8 +198,6 @@ ATTEMPTS = 3  # audits of a store written meanwhile, before the audit says so
 def _stamp(app: Chronicle) -> tuple[Any, ...] | None:
     """What every write of chrono changes: the log's head, and the tracking rows (the read model's
     position, each facet's); None where they cannot be read (the checks say why)."""
-    from chrono.projections.rawlog import dialect_of, streamed
-
     try:
         rows = streamed(app, dialect_of(app), "SELECT name, position FROM {t:tracking} ORDER BY name")
         return app.head_position(), tuple(tuple(row) for row in rows)

@@ -46,11 +46,10 @@ def differences(app: Any, scratch: Any, only: Collection[str] | None = None) -> 
             _table(app, table, (where, params), plain["stored"]),
             _table(scratch, table, (where, params), plain["made"]), shown=shown,
         )  # fmt: skip
-        if found is not None:
-            same.discard(table)
-            yield found
-        else:
+        if found is None:
             same.add(table)
+        else:
+            yield found
     for facet in sorted(pending.facets):
         found = moved_facet(app, scratch, facet, pending.of(facet))
         if found is not None:

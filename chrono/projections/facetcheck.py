@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import partial
-from itertools import islice
 from typing import Any
 
 from chrono.projections import audit_tables, fingerprints, members, seals, shares, totals
@@ -76,12 +75,10 @@ def check(app: Any, key: bytes) -> tuple[str, ...] | None:
 
 
 def _members_sums(model: ReadModel, spec: Any, sums: fingerprints.Sums) -> int:
-    """Fold the explained segments ``spec`` into ``sums``, a batch at a time (a metric explained at 1M
-    entries has hundreds of thousands); the digest of their seal (``seals``)."""
+    """Fold the explained segments ``spec`` into ``sums``, a batch at a time; the digest of their seal (``seals``)."""
     digest = 0
     with model.reads() as read:
-        made = members.made_rows(read, spec, model.veil.hide)
-        while batch := list(islice(made, members.BATCH)):
+        for batch in members.made_batches(read, spec, model.veil.hide):
             sums.fold("members", map(seals.as_stored, batch))
             digest += seals.row_sum("members", batch)
     return digest % seals.MODULUS

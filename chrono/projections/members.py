@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from decimal import Decimal
-from itertools import chain
+from itertools import chain, islice
 from typing import Any
 
 from chrono.projections import seals
@@ -59,16 +59,11 @@ def _make(model: ReadModel, key: tuple[str, str | None, str], made: int | None, 
             return  # another reader made them first
         seals.check_before_forgetting(cursor, model.dialect, name, made, seals.members_sum(cursor, model.dialect, facet, stored))
         cursor.execute(model.sql("DELETE FROM {t:members} WHERE facet = ? AND metric = ?"), (facet, stored))
-        batch: list[tuple[Any, ...]] = []
         digest = 0
-        for row in made_rows(Reads(model, cursor), key, hide):
-            batch.append(row)
-            if len(batch) >= BATCH:
-                model.insert(cursor, "members", batch)
-                digest += seals.row_sum("members", batch)
-                batch = []
-        model.insert(cursor, "members", batch)
-        seals.seal(cursor, model.dialect, name, now, (digest + seals.row_sum("members", batch)) % seals.MODULUS)
+        for batch in made_batches(Reads(model, cursor), key, hide):
+            model.insert(cursor, "members", batch)
+            digest += seals.row_sum("members", batch)
+        seals.seal(cursor, model.dialect, name, now, digest % seals.MODULUS)
 
 
 def made_rows(read: Any, key: tuple[str, str | None, str], hide: Callable[[str], str]) -> Iterator[tuple[Any, ...]]:
@@ -86,6 +81,13 @@ def made_rows(read: Any, key: tuple[str, str | None, str], hide: Callable[[str],
 
 
 BATCH = 5000
+
+
+def made_batches(read: Any, key: tuple[str, str | None, str], hide: Callable[[str], str]) -> Iterator[list[tuple[Any, ...]]]:
+    """``made_rows``, ``BATCH`` at a time: a metric explained at 1M entries has hundreds of thousands of segments."""
+    rows = made_rows(read, key, hide)
+    while batch := list(islice(rows, BATCH)):
+        yield batch
 
 
 def _row(facet: str, segment: Segment, hide: Callable[[str], str]) -> tuple[Any, ...]:

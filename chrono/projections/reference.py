@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from itertools import islice
 from typing import Any
 from uuid import UUID
 
@@ -202,8 +201,7 @@ def make_facets(model: Any, specs: list[Any], tables: Any = None) -> None:
             members.refresh(model, *spec)
             continue
         with tables.reads() as read, model.datastore.transaction(commit=True) as cursor:
-            made = members.made_rows(read, spec, tables.veil.hide)
-            while batch := list(islice(made, members.BATCH)):  # not all at once: see facetcheck._made
+            for batch in members.made_batches(read, spec, tables.veil.hide):
                 model.insert(cursor, "members", batch)
 
 

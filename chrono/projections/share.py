@@ -15,7 +15,8 @@ from typing import Any
 import attrs
 
 from chrono.events.entry import Entry
-from chrono.projections.readmodel import Derived
+from chrono.projections.rawlog import later_versions
+from chrono.projections.readmodel import Derived, deriving
 from chrono.projections.rows import Rows
 from chrono.projections.tallies import Tallies
 
@@ -61,9 +62,6 @@ class Here:
 
 def derived_here(app: Any, last: int, watcher: Any, share: Share) -> Here:
     """``share`` of the log of ``app`` up to position ``last``, derived here as the second process derives the rest."""
-    from chrono.projections.rawlog import later_versions
-    from chrono.projections.readmodel import deriving
-
     return Here(app, deriving(app, later_versions(app, last), watcher), share)
 
 
