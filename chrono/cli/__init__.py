@@ -15,7 +15,8 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from chrono.cli.parser import COMMANDS, DATE_OPTIONS, EXAMPLES, build_parser
+from chrono.cli.examples import EXAMPLES
+from chrono.cli.parser import COMMANDS, DATE_OPTIONS, build_parser
 from chrono.errors import ChronoError, Problem, Rejected, StoreDamaged
 
 __all__ = ["COMMANDS", "EXAMPLES", "build_parser", "main", "run"]

@@ -104,8 +104,8 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
 
     from chrono.projections import ledger, offload, reference
     from chrono.projections.rawlog import tracked
-    from chrono.projections.reader import NAME
     from chrono.projections.readmodel import ReadModel
+    from chrono.projections.schema import NAME
     from chrono.render.progress import progress
 
     app = open_chronicle(args)
@@ -162,7 +162,7 @@ def _settled(app: Chronicle) -> bool:
     """Whether the read model stands at the log's head, with no rebuild or count left unfinished."""
     from chrono.projections.deriving import STALE_TALLIES
     from chrono.projections.rawlog import tracked
-    from chrono.projections.reader import NAME
+    from chrono.projections.schema import NAME
     from chrono.projections.upkeep import INDEXING
 
     unfinished = tracked(app, INDEXING) is not None or tracked(app, STALE_TALLIES) is not None
@@ -177,7 +177,7 @@ def _checked(app: Chronicle, stack: Any, tracker: Any, verify: Callable[[], None
     checked against the reference alone: it is what they are made from."""
     from chrono.projections import audit_tables, reference, tablecheck
     from chrono.projections.rawlog import tracked
-    from chrono.projections.reader import NAME
+    from chrono.projections.schema import NAME
 
     # A read model behind the log (writes it did not follow yet) is compared up to where it stands.
     position = tracked(app, NAME)

@@ -102,7 +102,7 @@ def _noted(digest: chain.Digest, found: str | None, check: str, since: str) -> l
 def _behind(app: Chronicle, problems: list[Finding]) -> int | None:
     """Where the read model stands when it could not be brought up to the log (its tables are
     compared with the log up to there: a read model behind is not one that differs), else None."""
-    from chrono.projections.reader import NAME
+    from chrono.projections.schema import NAME
 
     position, head = tracked(app, NAME), app.head_position()
     if position is None or position == head:

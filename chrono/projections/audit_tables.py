@@ -62,7 +62,7 @@ def _made_digests(scratch: Any, same: set[str], pending: Collection[str]) -> dic
     (every table of a facet found the same, and the facet not moved): the sum of the hashes of the
     store's rows is theirs, and need not be worked out again (a second of an audit at 100k entries)."""
     from chrono.projections import seals
-    from chrono.projections.reader import NAME
+    from chrono.projections.schema import NAME
 
     if not {"totals", "totals_keys", "conflicts"} <= same:
         return {}
@@ -76,7 +76,7 @@ def seal_differences(app: Any, made: Mapping[str, int] | None = None) -> Iterato
     query would make again, or to the position they were made at, is found before it could be erased.
     ``made``: the digests of facets whose rows are known to be the reference's (``_made_digests``)."""
     from chrono.projections import seals
-    from chrono.projections.reader import NAME
+    from chrono.projections.schema import NAME
 
     dialect = dialect_of(app)
     with app.recorder.datastore.transaction(commit=False) as cursor:

@@ -27,7 +27,7 @@ from typing import Any, BinaryIO
 from chrono.collector import cycles_collected_after
 
 WORKS = {
-    "running totals": ("chrono.projections.totals", "made_apart"),
+    "running totals": ("chrono.projections.totals_rows", "made_apart"),
     "running totals' fingerprints": ("chrono.projections.facetcheck", "sums_apart"),
 }
 

@@ -22,9 +22,9 @@ from chrono.events.application import Chronicle
 from chrono.events.entry import Entry, PartnerRecord
 from chrono.projections import ledger, tallies, upkeep
 from chrono.projections.cursors import retry_busy, rowcount
-from chrono.projections.reader import NAME, STATE, Reader, value
+from chrono.projections.reader import STATE, Reader, value
 from chrono.projections.rows import Rows, time_key
-from chrono.projections.schema import COLUMNS
+from chrono.projections.schema import COLUMNS, NAME
 from chrono.projections.tallies import Tallies
 
 STALE_TALLIES = f"{NAME}/tallies-stale"  # present when a partner moved: the entry counts are made again from the rows

@@ -26,9 +26,8 @@ from typing import Any
 from chrono.projections import audit_tables, facetcheck, reference, stood
 from chrono.projections import scratch as scratch_store
 from chrono.projections.rawlog import dialect_of, log_table, sqlite_file, streamed, tracked
-from chrono.projections.reader import NAME
 from chrono.projections.readmodel import ReadModel
-from chrono.projections.schema import COLUMNS, secondary
+from chrono.projections.schema import COLUMNS, NAME, secondary
 
 # The tables a facet is made from, keyed by entry revision (partners are placed apart; no facet reads revisions).
 _REVISED = ("revision_partners", "contributions")

@@ -6,7 +6,7 @@ first asked for, at the read model's position, and made again or moved once
 the read model has moved on. Once the other tables are found to be the
 log's (``tablecheck``), a facet made at the position they stand at is what
 they make now: each is made again from them, by the code that made it
-(``totals.job_rows``, ``members.made_rows``), and every row of the facet
+(``totals_rows.job_rows``, ``members.made_rows``), and every row of the facet
 tables is compared, by fingerprint, with the rows so made; the running totals
 are reduced to their fingerprints, and to their seals' digests, by the
 process that makes them (``shares``), and every seal is checked against the
@@ -22,12 +22,11 @@ from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
-from chrono.projections import audit_tables, fingerprints, members, seals, shares, totals
+from chrono.projections import audit_tables, fingerprints, members, seals, shares, totals_rows
 from chrono.projections.facets import Facet
 from chrono.projections.rawlog import any_row, dialect_of, pieces, streamed
-from chrono.projections.reader import NAME
 from chrono.projections.readmodel import ReadModel
-from chrono.projections.schema import COLUMNS
+from chrono.projections.schema import COLUMNS, NAME
 
 TABLES = ("totals", "totals_keys", "conflicts", "members")
 
@@ -96,7 +95,7 @@ def totals_sums(model: ReadModel, facets: list[Facet], key: bytes) -> tuple[fing
     """The fingerprints of the rows of the running totals ``facets``, as the tables make them now, and
     each facet's seal digest (by its tracking name)."""
     sums, digests = fingerprints.Sums(key), {}
-    for facet, (_, plain, digest) in shares.made(model, totals.groups_of(facets), partial(_fingerprinted, key), work=WORK, args=(key,), join=_joined):
+    for facet, (_, plain, digest) in shares.made(model, totals_rows.groups_of(facets), partial(_fingerprinted, key), work=WORK, args=(key,), join=_joined):
         sums.add(fingerprints.Sums.from_plain(key, plain))
         digests[facet.tracking] = digest
     return sums, digests
@@ -108,11 +107,11 @@ def sums_apart(env: dict[str, str], spec: Any, jobs: list[shares.Job], key: byte
 
 
 def _fingerprinted(key: bytes, read: Any, job: shares.Job) -> dict[Facet, Part]:
-    made, out = totals.job_rows(read, job), {}
+    made, out = totals_rows.job_rows(read, job), {}
     while made:  # each facet's rows let go of once counted
         facet, (position, rows, keys, clashes) = made.popitem()
         sums, digest = fingerprints.Sums(key), 0
-        for table, got in (("totals", rows), ("totals_keys", keys), ("conflicts", totals.merged_clashes(clashes))):
+        for table, got in (("totals", rows), ("totals_keys", keys), ("conflicts", totals_rows.merged_clashes(clashes))):
             sums.fold(table, map(seals.as_stored, got))
             digest += seals.row_sum(table, got)
         out[facet] = (position, sums.to_plain(), digest % seals.MODULUS)

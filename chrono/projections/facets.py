@@ -13,7 +13,7 @@ import attrs
 
 from chrono.projections.counting import COVERED, DEFINITE
 from chrono.projections.counting.segments import NEVER, Segment
-from chrono.projections.reader import NAME
+from chrono.projections.schema import NAME
 
 Made = tuple[int, list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]  # a facet's position, rows, keys, conflicts
 NONE = ""  # the stored group of an ungrouped counter, or of a contribution in no group

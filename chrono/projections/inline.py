@@ -10,8 +10,8 @@ from typing import Any
 from chrono.events.application import Chronicle
 from chrono.projections.deriving import Deriving
 from chrono.projections.rawlog import log_table
-from chrono.projections.reader import NAME, value
-from chrono.projections.schema import secondary
+from chrono.projections.reader import value
+from chrono.projections.schema import NAME, secondary
 from chrono.projections.tallies import Tallies
 
 

@@ -21,10 +21,10 @@ from chrono.projections.counting import COVERED, DEFINITE, POSSIBLE
 from chrono.projections.counting.claims import listed, unlisted
 from chrono.projections.counting.segments import Among, Segment
 from chrono.projections.cursors import retry_busy, rowcount
-from chrono.projections.reader import NAME, Reads
 from chrono.projections.readmodel import ReadModel
+from chrono.projections.reads import Reads
 from chrono.projections.results import Conflict, Contribution
-from chrono.projections.schema import order_key
+from chrono.projections.schema import NAME, order_key
 from chrono.projections.veil import Veil
 
 STATES = (DEFINITE, POSSIBLE, COVERED)

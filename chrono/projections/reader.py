@@ -22,10 +22,10 @@ from chrono.events.entry import Entry
 from chrono.events.values import Partner
 from chrono.projections import veil, wellformed
 from chrono.projections.rawlog import log_table
+from chrono.projections.reads import Reads
 from chrono.projections.rows import key_of, time_key
-from chrono.projections.schema import VERSION, Dialect
+from chrono.projections.schema import NAME, Dialect
 
-NAME = f"chronicle-v{VERSION}"
 # A revision's state: its snapshot, or for a first revision the creation event.
 STATE = "COALESCE(r.topic, e.topic) AS topic, COALESCE(r.state, e.state) AS state"
 
@@ -275,41 +275,6 @@ class Reader:
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute(self.sql(query), tuple(params))
             yield from cursor.fetchall()
-
-
-class Reads:
-    """Reads within one transaction (``Reader.reads``)."""
-
-    def __init__(self, model: Reader, cursor: Any) -> None:
-        self.model = model
-        self.cursor = cursor
-
-    def rows(self, query: str, params: Sequence[Any]) -> list[Any]:
-        self.cursor.execute(self.model.sql(query), tuple(params))
-        return list(self.cursor.fetchall())
-
-    def position(self) -> int:
-        """The position in the log the tables read stand at."""
-        return int(self.rows("SELECT position FROM {t:tracking} WHERE name = ?", [NAME])[0]["position"])
-
-    def stream(self, query: str, params: Sequence[Any], size: int = 5000) -> Iterator[Any]:
-        """The rows of a query a chunk at a time, never all held: SQLite's cursor fetches as it goes;
-        on PostgreSQL a server-side cursor does (a client one downloads the whole answer). A cursor
-        of its own, so that other queries may run while it is read."""
-        if self.model.dialect.postgres:
-            with self.cursor.connection.cursor(name=f"chrono_stream_{id(self)}") as named:
-                named.execute(self.model.sql(query), tuple(params))
-                while chunk := named.fetchmany(size):
-                    yield from chunk
-            return
-        real = getattr(self.cursor, "sqlite_cursor", self.cursor)  # eventsourcing's wrapper has no fetchmany
-        own = real.connection.cursor()
-        try:
-            own.execute(self.model.sql(query), tuple(params))
-            while chunk := own.fetchmany(size):
-                yield from chunk
-        finally:
-            own.close()
 
 
 def value(row: Any, key: str) -> Any:

@@ -25,9 +25,9 @@ from chrono.projections.cursors import retry_busy
 from chrono.projections.deriving import STALE_TALLIES
 from chrono.projections.inline import Inline
 from chrono.projections.rawlog import later_versions, stored_links
-from chrono.projections.reader import NAME, value
+from chrono.projections.reader import value
 from chrono.projections.rows import Rows
-from chrono.projections.schema import drops, kept, statements, tables, zeroing
+from chrono.projections.schema import NAME, drops, kept, statements, tables, zeroing
 from chrono.projections.tallies import Tallies
 from chrono.projections.upkeep import INDEXING
 

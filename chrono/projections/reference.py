@@ -175,7 +175,7 @@ def _row(raw: Raw) -> tuple[Any, ...]:
 def facet_stages(app: Any) -> dict[int, list[Any]]:
     """The facets the store holds (each as ``facet_of`` names it), by the position they were made at."""
     from chrono.projections import veil
-    from chrono.projections.reader import NAME
+    from chrono.projections.schema import NAME
 
     dialect = dialect_of(app)
     stages: dict[int, list[Any]] = {}
@@ -209,7 +209,7 @@ def facet_of(name: str, codec: Any, layout: str = "") -> Any:
     """The facet a tracking row names: a ``Facet`` of running totals, or the (facet, partner, metric) of
     explained segments (its metric as ``codec``, the store's ``veil``, hides it); None for any other name."""
     from chrono.errors import StoreDamaged
-    from chrono.projections.reader import NAME
+    from chrono.projections.schema import NAME
 
     layout = layout or NAME
     if name.startswith(f"{layout}/totals/"):
@@ -239,7 +239,7 @@ def _facet(spec: str) -> Any:
 
 def made_positions(scratch: Any) -> dict[str, int]:
     """The positions the ``reference``'s tables were made at (the read model's, and each facet's)."""
-    from chrono.projections.reader import NAME
+    from chrono.projections.schema import NAME
 
     rows = streamed(scratch, dialect_of(scratch), "SELECT name, position FROM {t:tracking} WHERE name = ? OR name LIKE ?", [NAME, f"{NAME}/%"])
     return {str(name): int(position) for name, position in rows if str(name).startswith((NAME + "/totals/", NAME + "/members/")) or name == NAME}

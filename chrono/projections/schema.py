@@ -24,6 +24,7 @@ from functools import lru_cache
 import attrs
 
 VERSION = 22
+NAME = f"chronicle-v{VERSION}"  # the read model's tracking name: a new layout is a new read model
 TABLES = (
     "tracking",
     "revisions",

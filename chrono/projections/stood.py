@@ -16,8 +16,8 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from chrono.projections.reader import Reads
 from chrono.projections.readmodel import ReadModel
+from chrono.projections.reads import Reads
 
 MOST_CHANGES = 2_000  # entry revisions written since; beyond this, the tables are copied as they stood
 

@@ -17,8 +17,8 @@ from typing import Any
 
 from chrono.projections import adopted
 from chrono.projections.rawlog import dialect_of, log_table, sqlite_file, streamed
-from chrono.projections.reader import NAME, value
-from chrono.projections.schema import DERIVED, indexes, secondary
+from chrono.projections.reader import value
+from chrono.projections.schema import DERIVED, NAME, indexes, secondary
 from chrono.projections.scratch import beside
 
 INDEXING = f"{NAME}/indexing"  # present while a rebuild has the secondary indexes dropped

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chrono.projections import beside, earlier, facetcheck, fingerprints, seals, shares, stood, totals
+from chrono.projections import beside, earlier, facetcheck, fingerprints, seals, shares, stood, totals, totals_rows
 from chrono.projections.facets import Facet
 from chrono.projections.queries.parts import family_in, sizes
 from chrono.projections.readmodel import ReadModel
@@ -201,7 +201,7 @@ def test_the_audit_s_fingerprints_of_running_totals_made_by_two_processes_are_th
         model = ReadModel(app)
         rows, digests = fingerprints.Sums(key), {}
         for facet, (_, made, keys, clashes) in totals.facets_rows(model, FACETS):
-            tables = (("totals", made), ("totals_keys", keys), ("conflicts", totals.merged_clashes(clashes)))
+            tables = (("totals", made), ("totals_keys", keys), ("conflicts", totals_rows.merged_clashes(clashes)))
             for table, got in tables:
                 rows.fold(table, map(seals.as_stored, got))
             digests[facet.tracking] = sum(seals.row_sum(table, got) for table, got in tables) % seals.MODULUS  # as ``totals._store`` seals them

@@ -396,7 +396,7 @@ def counted_texts(token: str) -> tuple[str, ...]:
 def test_an_encrypted_store_of_an_earlier_layout_keeps_no_metric_readable_once_opened(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Before layout 22 an encrypted store's read model held metrics, units and values in the clear: opened now,
     it is made again, sealed, and the pages of the old one are zeroed, not left in the file's free pages."""
-    from chrono.projections.reader import NAME
+    from chrono.projections.schema import NAME
     from tests.faults.helpers import cli
 
     token = uuid.uuid4().hex[:10]

@@ -14,7 +14,8 @@ from functools import lru_cache
 from typing import Any
 
 from chrono.projections.counting import Family, Part
-from chrono.projections.reader import Reader, Reads
+from chrono.projections.reader import Reader
+from chrono.projections.reads import Reads, Tables
 from chrono.projections.veil import Veil
 from chrono.when import When
 
@@ -34,7 +35,7 @@ def family_in(read: Reads) -> Family:
     return Family({str(row["id"]): row["parent"] for row in read.rows("SELECT id, parent FROM {t:partners} WHERE superseded_at IS NULL", [])})
 
 
-def contributions_of(model: Reader, ids: Iterable[str] | None, known_at: datetime | None) -> tuple[str, list[Any]]:
+def contributions_of(model: Tables, ids: Iterable[str] | None, known_at: datetime | None) -> tuple[str, list[Any]]:
     """What a query reads contributions ``c`` from (and its parameters, which come first): every row, or
     with ``ids`` only those of entries touching one of them (as partner or actor), as known at ``known_at``.
 
