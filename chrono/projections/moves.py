@@ -77,7 +77,7 @@ def _contributions(model: ReadModel, revisions: list[tuple[str, int]], wanted: f
                 f" AND EXISTS (SELECT 1 FROM {{t:revision_partners}} f WHERE f.aggregate = c.aggregate AND f.revision = c.revision AND f.partner IN ({marks}))"
             )
             params += sorted(wanted)
-        found += as_parts(model.veil, model.rows(query, params))
+        found += as_parts(model.veil, model.plain(query, params))
     return found
 
 
@@ -96,7 +96,7 @@ def _figures(model: ReadModel, key: tuple[str, str], wanted: frozenset[str] | No
         marks = ", ".join("?" for _ in wanted)
         query += f" AND c.aggregate IN (SELECT f.aggregate FROM {{t:revision_partners}} f WHERE f.superseded_at IS NULL AND f.partner IN ({marks}))"
         params += sorted(wanted)
-    return list(as_parts(model.veil, model.rows(query, params)))
+    return list(as_parts(model.veil, model.plain(query, params)))
 
 
 def _store(model: ReadModel, facet: Facet, span: tuple[int, int], rows: list[tuple[Any, ...]]) -> bool:

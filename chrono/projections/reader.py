@@ -271,6 +271,11 @@ class Reader:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             yield Reads(self, cursor)
 
+    def plain(self, query: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """``rows``, as plain tuples in the order of the query's columns."""
+        with self.reads() as read:
+            return list(read.stream(query, params))
+
     def _rows(self, query: str, params: Sequence[Any]) -> Iterator[Any]:
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute(self.sql(query), tuple(params))

@@ -7,7 +7,7 @@ Metrics, units and values are stored as the read model's codec hides them
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -73,7 +73,7 @@ def parts(model: Reader, known_at: datetime | None, wanted: frozenset[str] | Non
         where, params = where + " AND c.metric = ?", [*params, model.veil.hide(metric)]
     out: dict[Key, list[Part]] = defaultdict(list)
     query = f"SELECT {PART_COLUMNS} FROM {source} WHERE {where} ORDER BY c.order_key, c.entry, c.part"
-    for part in as_parts(model.veil, model.rows(query, params)):
+    for part in as_parts(model.veil, model.plain(query, params)):
         out[part.key].append(part)
     return out
 
@@ -131,15 +131,15 @@ class _Lookahead:
             yield self.take()
 
 
-def as_parts(veil: Veil, rows: Iterable[Mapping[str, Any]]) -> Iterator[Part]:
-    """Rows of ``PART_COLUMNS`` as parts, their metric, unit and values shown by ``veil``."""
+def as_parts(veil: Veil, rows: Iterable[Sequence[Any]]) -> Iterator[Part]:
+    """Rows of ``PART_COLUMNS`` (plain tuples: ``Reads.stream``, ``Reader.plain``) as parts, their
+    metric, unit and values shown by ``veil``."""
     show = veil.show
-    for row in rows:
-        high = row["high"]
+    for entry, kind, part, metric, unit, low, high, approximate, measure, edtf, earliest, latest, scope in rows:
         yield Part(
-            str(row["entry"]), str(row["kind"]), int(row["part"]), show(str(row["metric"])), show(str(row["unit"])),
-            _decimal(show(str(row["low"]))), None if high is None else _decimal(show(str(high))), bool(row["approximate"]),
-            str(row["measure"]), When.parse(str(row["edtf"])), row["earliest"], row["latest"], _scope(row["scope"]),
+            str(entry), str(kind), int(part), show(str(metric)), show(str(unit)), _decimal(show(str(low))),
+            None if high is None else _decimal(show(str(high))), bool(approximate), str(measure), When.parse(str(edtf)),
+            earliest, latest, _scope(scope),
         )  # fmt: skip
 
 
