@@ -116,6 +116,16 @@ def _entries(read: Any, partners: set[str | None]) -> dict[str, int]:
     return {str(row["scope"]): int(row["n"] or 0) for row in rows}
 
 
+def most_of(read: Any, partner: str | None) -> bool:
+    """Whether ``partner``'s family holds at least half of the entries (from the kept counts): its
+    contributions are then read by testing each one (``queries.parts.contributions_of``). The counts
+    only choose how the rows are read, never which: stale ones cost time, not a result."""
+    if partner is None:
+        return False
+    entries = _entries(read, {partner})
+    return 2 * entries.get(partner, 0) >= entries.get(EVERYTHING, 0) > 0
+
+
 def _estimated(overall: dict[str, int], entries: int, everything: int) -> dict[str, int]:
     """A family's counted contributions per metric, estimated from everything's by its share of the entries.
 

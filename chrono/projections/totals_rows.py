@@ -48,7 +48,7 @@ def _made_in(read: Any, facets: Sequence[Facet], metrics: Sequence[str] | None =
     wanted = tree.of(partner) if partner is not None else None
     made: dict[Facet, Made] = {facet: (position, [], [], []) for facet in facets}
     hide = read.model.veil.hide  # the rows are made as they are stored (and sealed: ``seals``)
-    for (metric, unit), figures, happenings in by_counter(read, wanted, stored=metrics):
+    for (metric, unit), figures, happenings in by_counter(read, wanted, stored=metrics, most=shares.most_of(read, partner)):
         steps: list[dict[str, dict[int, list[Any]]]] = [defaultdict(dict) for _ in facets]
         among = Among(figures, tree)
         for segment in chain(among.figures(), (piece for part in happenings for piece in among.happening(part))):
