@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +15,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chrono.projections import beside, earlier, facetcheck, fingerprints, seals, shares, stood, totals, totals_rows
+from chrono.projections import answers, beside, earlier, facetcheck, fingerprints, seals, shares, stood, totals, totals_rows
 from chrono.projections.facets import Facet
 from chrono.projections.queries.parts import family_in, sizes
 from chrono.projections.readmodel import ReadModel
+from chrono.projections.results import Axes
 from chrono.projections.schema import COLUMNS
 from chrono.store import open_store
 from tests.app.test_fingerprints import _fill
@@ -186,6 +188,33 @@ def test_the_facets_a_query_asks_for_at_once_are_made_as_one_piece_of_work(store
             stored = model.rows(f"SELECT {', '.join(columns)} FROM {{t:totals}} WHERE facet = ?", [facet.name])
             assert sorted(tuple(row[column] for column in columns) for row in stored) == alone[facet]
         assert any(alone.values())
+    finally:
+        app.close()
+
+
+def test_state_makes_every_facet_it_reads_in_one_piece_of_work(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each relationship's running totals, everything's and by year: asked for at once, everything's two
+    from one pass (one group), and nothing made again for the answer; a second ``state`` makes none."""
+    made: list[list[Facet]] = []
+    real = totals._remake
+
+    def remade(model: ReadModel, facets: Any, positions: Any, tables: Any = None) -> None:
+        made.append(list(facets))
+        real(model, facets, positions, tables)
+
+    monkeypatch.setattr(totals, "_remake", remade)
+    app = open_store(store)
+    try:
+        model = ReadModel(app)
+        first = answers.state(model, Axes(date(2021, 12, 31)))
+        asked = [facet for facets in made for facet in facets]
+        assert [facets for facets in made if facets] == [asked]
+        assert {Facet(), Facet(by="year")} < set(asked)
+        assert [Facet(), Facet(by="year")] in totals_rows.groups_of(asked)
+        assert {relation.partner for relation in first.relationships} == {facet.partner for facet in asked} - {None}
+        made.clear()
+        assert answers.state(model, Axes(date(2021, 12, 31))) == first
+        assert not any(made)
     finally:
         app.close()
 
