@@ -41,14 +41,15 @@ K = TypeVar("K", bound=Hashable)
 
 def made(
     model: ReadModel, groups: Sequence[list[Facet]], make: Maker[P], *, work: str = "running totals", args: tuple[Any, ...] = (),
-    join: Callable[[P, P], P] | None = None,
+    join: Callable[[P, P], P] | None = None, here: float = 0.5,
 ) -> Iterator[tuple[Facet, P]]:  # fmt: skip
     """The facets of ``groups`` (each a partner's), each whole as soon as it is made: by two processes
     where there are a second core and enough to share, else here, a partner's facets at a time. A facet
     made in two parts is joined where both were read at one position, else made again here; so is every
     facet the second process did not send (it failed). ``make`` is ``work`` of ``beside`` (given
-    ``args`` after the jobs), and ``join`` joins its two parts of one facet (``Made``'s by default)."""
-    planned = plan(model, groups) if offload.cores_to_spare() else None
+    ``args`` after the jobs), and ``join`` joins its two parts of one facet (``Made``'s by default).
+    ``here``: this process's part of the work (less where it also stores every facet made)."""
+    planned = plan(model, groups, here) if offload.cores_to_spare() else None
     done: set[Facet] = set()
     if planned is not None:
         mine, theirs = planned
@@ -86,9 +87,9 @@ def one(model: ReadModel, job: Job, make: Maker[P]) -> dict[Facet, P]:
         return make(read, job)
 
 
-def plan(model: ReadModel, groups: Sequence[list[Facet]]) -> tuple[list[Job], list[Job]] | None:
-    """The jobs of this process and of the second one; None where the families hold fewer than
-    ``APART_FROM`` contributions in all, or the work cannot be shared."""
+def plan(model: ReadModel, groups: Sequence[list[Facet]], here: float = 0.5) -> tuple[list[Job], list[Job]] | None:
+    """The jobs of this process (about ``here`` of the work) and of the second one; None where the
+    families hold fewer than ``APART_FROM`` contributions in all, or the work cannot be shared."""
     jobs: dict[int, tuple[Job, int]] = {}
     with model.reads() as read:
         overall, entries = sizes(read, None), _entries(read, {facets[0].partner for facets in groups})
@@ -102,7 +103,7 @@ def plan(model: ReadModel, groups: Sequence[list[Facet]]) -> tuple[list[Job], li
                 jobs[len(jobs)] = ((facets, None), sum(counted.values()))
     if sum(weight for _, weight in jobs.values()) < APART_FROM:
         return None
-    mine, theirs = halves({index: weight for index, (_, weight) in jobs.items()})
+    mine, theirs = halves({index: weight for index, (_, weight) in jobs.items()}, here)
     if not mine or not theirs:
         return None
     return [jobs[index][0] for index in mine], [jobs[index][0] for index in theirs]
@@ -137,12 +138,13 @@ def _estimated(overall: dict[str, int], entries: int, everything: int) -> dict[s
     return {metric: round(n * share) for metric, n in overall.items()}
 
 
-def halves(weights: dict[K, int]) -> tuple[list[K], list[K]]:
-    """The keys in two sets of about equal weight (the heaviest first, each to the lighter set)."""
+def halves(weights: dict[K, int], first: float = 0.5) -> tuple[list[K], list[K]]:
+    """The keys in two sets, the first of about ``first`` of the weight (the heaviest first, each to
+    the set furthest below its part)."""
     sets: tuple[list[K], list[K]] = ([], [])
     sums = [0, 0]
     for key, weight in sorted(weights.items(), key=lambda item: -item[1]):
-        lighter = 0 if sums[0] <= sums[1] else 1
+        lighter = 0 if sums[0] * (1 - first) <= sums[1] * first else 1
         sets[lighter].append(key)
         sums[lighter] += weight
     return sets

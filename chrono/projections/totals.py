@@ -33,6 +33,9 @@ from chrono.projections.facets import FIELDS, Facet, Made
 from chrono.projections.readmodel import ReadModel
 from chrono.projections.schema import NAME
 
+# This process's part of the work of making facets with a second one: it also stores every facet made,
+# theirs too (a first state at 100k: 3 s of its 13, while the second one worked 7 s in all).
+STORING = 0.4
 MAX_FACETS = 32  # facets kept at once besides the overall one; making one more drops the least recently made
 
 
@@ -181,7 +184,7 @@ def facets_rows(model: ReadModel, facets: Sequence[Facet]) -> Iterator[tuple[Fac
     facets are never all held): those of one partner (or of everything) from one pass over its
     contributions, whose segments they share (only their groupings differ), each partner's from one
     consistent read; shared with a second process where there is much to make (``shares``)."""
-    return shares.made(model, totals_rows.groups_of(facets), totals_rows.job_rows)
+    return shares.made(model, totals_rows.groups_of(facets), totals_rows.job_rows, here=STORING)
 
 
 def _store(model: ReadModel, facet: Facet, made: int | None, position: int, tables: tuple[list[Any], list[Any], list[Any]]) -> None:

@@ -145,12 +145,17 @@ def test_where_the_second_process_fails_or_reads_another_position_this_one_makes
         app.close()
 
 
-@given(st.dictionaries(st.text(min_size=1, max_size=3), st.integers(1, 10**6), max_size=20))
-def test_the_halves_take_each_key_once_and_differ_by_at_most_the_heaviest(weights: dict[str, int]) -> None:
-    mine, theirs = shares.halves(weights)
+@given(st.dictionaries(st.text(min_size=1, max_size=3), st.integers(1, 10**6), max_size=20), st.sampled_from([0.5, totals.STORING, 0.3]))
+def test_the_halves_take_each_key_once_and_the_first_its_part_within_the_heaviest(weights: dict[str, int], first: float) -> None:
+    mine, theirs = shares.halves(weights, first)
     assert sorted(mine + theirs) == sorted(weights)
     sums = [sum(weights[key] for key in half) for half in (mine, theirs)]
-    assert abs(sums[0] - sums[1]) <= max(weights.values(), default=0)
+    assert abs(sums[0] - first * sum(sums)) <= max(weights.values(), default=0)
+
+
+def test_the_first_set_takes_its_part_of_many_equal_weights() -> None:
+    mine, theirs = shares.halves({key: 10 for key in range(20)}, totals.STORING)
+    assert (len(mine), len(theirs)) == (8, 12)
 
 
 def test_a_large_family_is_made_in_two_jobs_and_small_ones_whole(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
