@@ -67,7 +67,9 @@ def test_running_totals_made_by_two_processes_are_the_rows_one_makes(store: str,
         app.close()
 
 
-def test_running_totals_as_the_tables_stood_made_by_two_processes_are_the_rows_one_makes(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+@contextmanager
+def _visited_since(store: str) -> Iterator[tuple[Any, stood.StoodAt]]:
+    """The store after a later visit to Yunnan, and its tables as they stood before it."""
     app = open_store(store)
     before = app.head_position()
     app.close()
@@ -77,36 +79,31 @@ def test_running_totals_as_the_tables_stood_made_by_two_processes_are_the_rows_o
     try:
         then = stood.near(app, before, earlier._partners(app))
         assert then is not None and then.touched
+        yield app, then
+    finally:
+        app.close()
+
+
+def test_running_totals_as_the_tables_stood_made_by_two_processes_are_the_rows_one_makes(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    with _visited_since(store) as (app, then):
         alone = _made(then)
         assert alone != _made(ReadModel(app))  # the visit since counts now, not then
         calls = _started(monkeypatch)
         monkeypatch.setattr(shares, "APART_FROM", 0)
         assert _made(then) == alone
         assert calls
-    finally:
-        app.close()
 
 
 def test_a_family_read_by_testing_each_contribution_makes_the_rows_read_from_its_entries(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """A family that holds most entries is read by testing each contribution (SQLite; PostgreSQL plans
     the join itself): the same rows, from the tables standing and as they stood before a later visit."""
-    app = open_store(store)
-    before = app.head_position()
-    app.close()
-    assert cli("--store", store, "record", "VisitMade", "--title", "A later visit", "--when", "2024-05", "--partner", "yunnan",
-               "--source", "minutes", "--quote", "a visit")[0] == 0  # fmt: skip
-    app = open_store(store)
-    try:
-        then = stood.near(app, before, earlier._partners(app))
-        assert then is not None
+    with _visited_since(store) as (app, then):
         for model in (ReadModel(app), then):
             monkeypatch.setattr(shares, "most_of", lambda read, partner: False)
             from_entries = _made(model)
             monkeypatch.setattr(shares, "most_of", lambda read, partner: partner is not None)
             assert _made(model) == from_entries
             assert all(from_entries[facet][1] for facet in FACETS if facet.partner is not None)
-    finally:
-        app.close()
 
 
 def _failing(work: str, args: Any) -> Any:
