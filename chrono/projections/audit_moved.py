@@ -10,9 +10,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from chrono.projections.difference import Difference, opened, sql_order
+from chrono.projections.facets import FIELDS
 from chrono.projections.rawlog import dialect_of, streamed
-
-_FIELDS = ("definite", "possible", "high", "open_highs", "approx", "n_definite", "n_possible", "n_covered")
 
 
 def moved_facet(app: Any, scratch: Any, facet: str, only: Collection[tuple[str, str, str]] | None) -> Difference | None:
@@ -22,7 +21,7 @@ def moved_facet(app: Any, scratch: Any, facet: str, only: Collection[tuple[str, 
     from chrono.projections import veil
 
     stored, made = dialect_of(app), dialect_of(scratch)
-    fields = ", ".join(_FIELDS)
+    fields = ", ".join(FIELDS)
     codec = veil.of(app)  # the sums as stored (sealed, in an encrypted store): both stores' keys are one
     show, named_as = codec.show, opened(codec)
     lasts, raw_last = _lasts(app, facet, only)
@@ -60,7 +59,7 @@ def moved_facet(app: Any, scratch: Any, facet: str, only: Collection[tuple[str, 
 
 def _lasts(app: Any, facet: str, only: Collection[tuple[str, str, str]] | None) -> tuple[dict[Any, Any], dict[Any, Any]]:
     """Each counter's ``totals_keys`` row, and the last row of its totals (of the counters ``only``, if given)."""
-    dialect, fields = dialect_of(app), ", ".join(_FIELDS)
+    dialect, fields = dialect_of(app), ", ".join(FIELDS)
     scopes = [("facet = ?", [facet])] if only is None else [("facet = ? AND grp = ? AND metric = ? AND unit = ?", [facet, *key]) for key in sorted(only)]
     lasts: dict[Any, Any] = {}
     raw_last: dict[Any, Any] = {}

@@ -115,12 +115,12 @@ def sums_apart(env: dict[str, str], spec: Any, jobs: list[shares.Job], key: byte
 def _fingerprinted(key: bytes, read: Any, job: shares.Job) -> dict[Facet, Part]:
     made, out = totals_rows.job_rows(read, job), {}
     while made:  # each facet's rows let go of once counted
-        facet, (position, rows, keys, clashes) = made.popitem()
+        facet, rows = made.popitem()
         sums, digest = fingerprints.Sums(key), 0
-        for table, got in (("totals", rows), ("totals_keys", keys), ("conflicts", totals_rows.merged_clashes(clashes))):
+        for table, got in totals_rows.stored_tables(rows):
             sums.fold(table, map(seals.as_stored, got))
             digest += seals.row_sum(table, got)
-        out[facet] = (position, sums.to_plain(), digest % seals.MODULUS)
+        out[facet] = (rows[0], sums.to_plain(), digest % seals.MODULUS)
     return out
 
 

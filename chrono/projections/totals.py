@@ -169,9 +169,9 @@ def _remake(model: ReadModel, facets: Sequence[Facet], positions: dict[str, int]
     in ``model`` unless another reader made it since (``positions``: where each was made, as we looked)."""
     if not facets:
         return
-    for facet, (position, rows, keys, clashes) in facets_rows(tables or model, facets):
+    for facet, rows in facets_rows(tables or model, facets):
         made = positions.get(facet.tracking)
-        retry_busy(lambda facet=facet, made=made, at=position, tables=(rows, keys, clashes): _store(model, facet, made, at, tables))  # type: ignore[misc]
+        retry_busy(lambda facet=facet, made=made, rows=rows: _store(model, facet, made, rows))  # type: ignore[misc]
 
 
 def facet_rows(model: ReadModel, facet: Facet) -> Made:
@@ -187,9 +187,9 @@ def facets_rows(model: ReadModel, facets: Sequence[Facet]) -> Iterator[tuple[Fac
     return shares.made(model, totals_rows.groups_of(facets), totals_rows.job_rows, here=STORING)
 
 
-def _store(model: ReadModel, facet: Facet, made: int | None, position: int, tables: tuple[list[Any], list[Any], list[Any]]) -> None:
-    """Replace the facet's totals, unless another reader made them since we looked."""
-    rows, keys, clashes = tables
+def _store(model: ReadModel, facet: Facet, made: int | None, rows: Made) -> None:
+    """Replace the facet's totals with ``rows`` (made at their position), unless another reader made them since we looked."""
+    position = rows[0]
     with model.datastore.transaction(commit=True) as cursor:
         if made is None:
             _drop_oldest(model, cursor)
@@ -202,11 +202,10 @@ def _store(model: ReadModel, facet: Facet, made: int | None, position: int, tabl
             return  # someone else made them since: theirs will do
         seals.check_before_forgetting(cursor, model.dialect, facet.tracking, made, seals.totals_sum(cursor, model.dialect, facet.name))
         _forget(model, cursor, facet.name)
-        merged = totals_rows.merged_clashes(clashes)
-        model.insert(cursor, "totals", rows)
-        model.insert(cursor, "totals_keys", keys)
-        model.insert(cursor, "conflicts", merged)
-        digest = seals.row_sum("totals", rows) + seals.row_sum("totals_keys", keys) + seals.row_sum("conflicts", merged)
+        digest = 0
+        for table, got in totals_rows.stored_tables(rows):
+            model.insert(cursor, table, got)
+            digest += seals.row_sum(table, got)
         seals.seal(cursor, model.dialect, facet.tracking, position, digest % seals.MODULUS)
 
 

@@ -93,6 +93,13 @@ def _clash(facet: Facet, group: str, segment: Segment, hide: Callable[[str], str
     return (facet.name, group, hide(part.metric), hide(part.unit), segment.start, segment.end, entries, hide(values))
 
 
+def stored_tables(made: Made) -> tuple[tuple[str, list[tuple[Any, ...]]], ...]:
+    """A facet's rows (``Made``) by the table that holds them, as they are stored and sealed: its
+    running totals, their keys, and its competing claims each as one span (``merged_clashes``)."""
+    _, rows, keys, clashes = made
+    return ("totals", rows), ("totals_keys", keys), ("conflicts", merged_clashes(clashes))
+
+
 def merged_clashes(clashes: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """A claim's possible and definite segments as one span of days (they follow each other)."""
     spans: dict[tuple[Any, ...], list[int]] = {}
