@@ -13,6 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Tests never time things: hypothesis's deadline (200 ms an example) is a timing, and it
+# misfires when the suite's workers share a loaded machine. Examples run as long as they take.
+settings.register_profile("chrono", deadline=None)
+settings.load_profile("chrono")
 
 POSTGRES_URL = os.environ.get("CHRONO_TEST_POSTGRES", "")
 
