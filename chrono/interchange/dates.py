@@ -15,7 +15,8 @@ open bound ("until 2012", "2012 or earlier").
 
 from __future__ import annotations
 
-from chrono.interchange.dates_grammar import DatePhrase, Reference, Scanner
+from chrono.interchange.date_phrases import DatePhrase, Reference
+from chrono.interchange.dates_grammar import Scanner
 
 __all__ = ["DatePhrase", "Reference", "find_dates", "parse_date", "scanner"]
 

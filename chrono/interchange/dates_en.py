@@ -16,6 +16,7 @@ import re
 from typing import Final
 
 from chrono.interchange import dates_grammar as d
+from chrono.interchange.date_phrases import Point, Reference
 
 _NAMES: Final = (
     "january", "february", "march", "april", "may", "june", "july",
@@ -36,67 +37,67 @@ def _month_number(m: re.Match[str], name: str = "mon") -> int:
     return _MONTH_OF[m.group(name).rstrip(".")]
 
 
-def _day(m: re.Match[str], ref: d.Reference) -> d.Point | None:
+def _day(m: re.Match[str], ref: Reference) -> Point | None:
     month, day = (_month_number(m) if m.groupdict().get("mon") else int(m.group("m"))), int(m.group("d"))
     if m.groupdict().get("y"):
-        return d.Point(d.day(int(m.group("y")), month, day))
+        return Point(d.day(int(m.group("y")), month, day))
     return d.same_year(ref, lambda y: d.day(y, month, day))
 
 
-def _part_of_month(m: re.Match[str], ref: d.Reference) -> d.Point | None:
+def _part_of_month(m: re.Match[str], ref: Reference) -> Point | None:
     part, month = _PART[m.group("part")], _month_number(m)
     if m.group("y"):
-        return d.Point(d.part_of_month(int(m.group("y")), month, part))
+        return Point(d.part_of_month(int(m.group("y")), month, part))
     coming = d.same_year(ref, lambda y: d.month(y, month))
-    return None if coming is None else d.Point(d.part_of_month(int(coming.edtf[:4]), month, part), guessed_year=True)
+    return None if coming is None else Point(d.part_of_month(int(coming.edtf[:4]), month, part), guessed_year=True)
 
 
-def _month(m: re.Match[str], ref: d.Reference) -> d.Point | None:
+def _month(m: re.Match[str], ref: Reference) -> Point | None:
     if m.groupdict().get("y"):
-        return d.Point(d.month(int(m.group("y")), _month_number(m)))
+        return Point(d.month(int(m.group("y")), _month_number(m)))
     if m.group("next"):
         return d.coming_month(ref, _month_number(m))
     return d.same_year(ref, lambda y: d.month(y, _month_number(m)))
 
 
-def _month_span(m: re.Match[str], ref: d.Reference) -> d.Point:
-    return d.Point(d.month_span(int(m.group("y")), _month_number(m, "m1"), _month_number(m, "m2")))
+def _month_span(m: re.Match[str], ref: Reference) -> Point:
+    return Point(d.month_span(int(m.group("y")), _month_number(m, "m1"), _month_number(m, "m2")))
 
 
-def _quarter(m: re.Match[str], ref: d.Reference) -> d.Point:
-    return d.Point(f"{m.group('y')}-{32 + _ORDINAL[m.group('q')]}")
+def _quarter(m: re.Match[str], ref: Reference) -> Point:
+    return Point(f"{m.group('y')}-{32 + _ORDINAL[m.group('q')]}")
 
 
-def _half(m: re.Match[str], ref: d.Reference) -> d.Point:
-    return d.Point(f"{m.group('y')}-{39 + _ORDINAL[m.group('half')]}")
+def _half(m: re.Match[str], ref: Reference) -> Point:
+    return Point(f"{m.group('y')}-{39 + _ORDINAL[m.group('half')]}")
 
 
-def _season(m: re.Match[str], ref: d.Reference) -> d.Point:
-    return d.Point(f"{m.group('y')}-{_SEASON[m.group('season')] + (8 if m.group('south') else 0)}")
+def _season(m: re.Match[str], ref: Reference) -> Point:
+    return Point(f"{m.group('y')}-{_SEASON[m.group('season')] + (8 if m.group('south') else 0)}")
 
 
-def _part_of_year(m: re.Match[str], ref: d.Reference) -> d.Point:
-    return d.Point(f"{m.group('y')}-{d.PART_OF_YEAR[_PART[m.group('part')]]}")
+def _part_of_year(m: re.Match[str], ref: Reference) -> Point:
+    return Point(f"{m.group('y')}-{d.PART_OF_YEAR[_PART[m.group('part')]]}")
 
 
-def _year(m: re.Match[str], ref: d.Reference) -> d.Point:
-    return d.Point(m.group("y"))
+def _year(m: re.Match[str], ref: Reference) -> Point:
+    return Point(m.group("y"))
 
 
-def _decade(m: re.Match[str], ref: d.Reference) -> d.Point:
-    return d.Point(m.group("y")[:3] + "X")
+def _decade(m: re.Match[str], ref: Reference) -> Point:
+    return Point(m.group("y")[:3] + "X")
 
 
-def _century(m: re.Match[str], ref: d.Reference) -> d.Point | None:
+def _century(m: re.Match[str], ref: Reference) -> Point | None:
     n = int(m.group("c"))
-    return d.Point(f"{n - 1:02d}XX") if 1 <= n <= 100 else None
+    return Point(f"{n - 1:02d}XX") if 1 <= n <= 100 else None
 
 
-def _relative_year(m: re.Match[str], ref: d.Reference) -> d.Point | None:
+def _relative_year(m: re.Match[str], ref: Reference) -> Point | None:
     return d.relative_year(ref, _OFFSET[m.group("rel")])
 
 
-def _relative_month(m: re.Match[str], ref: d.Reference) -> d.Point | None:
+def _relative_month(m: re.Match[str], ref: Reference) -> Point | None:
     return d.relative_month(ref, _OFFSET[m.group("rel")])
 
 

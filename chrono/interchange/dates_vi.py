@@ -16,6 +16,7 @@ import re
 from typing import Final
 
 from chrono.interchange import dates_grammar as d
+from chrono.interchange.date_phrases import Point, Reference
 
 _ROMAN: Final = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _PART: Final = {"dau": "early", "giua": "mid", "cuoi": "late"}
@@ -30,73 +31,73 @@ def _int(m: re.Match[str], name: str) -> int:
     return int(m.group(name))
 
 
-def _day(m: re.Match[str], ref: d.Reference) -> d.Point | None:
+def _day(m: re.Match[str], ref: Reference) -> Point | None:
     if m.groupdict().get("y"):
-        return d.Point(d.day(_int(m, "y"), _int(m, "m"), _int(m, "d")))
+        return Point(d.day(_int(m, "y"), _int(m, "m"), _int(m, "d")))
     return d.same_year(ref, lambda y: d.day(y, _int(m, "m"), _int(m, "d")))
 
 
-def _part_of_month(m: re.Match[str], ref: d.Reference) -> d.Point | None:
+def _part_of_month(m: re.Match[str], ref: Reference) -> Point | None:
     part, month = _PART[m.group("part")], _int(m, "m")
     if m.group("y"):
-        return d.Point(d.part_of_month(_int(m, "y"), month, part))
+        return Point(d.part_of_month(_int(m, "y"), month, part))
     coming = d.coming_month(ref, month) if m.group("next") else d.same_year(ref, lambda y: d.month(y, month))
     if coming is None:
         return None
     year = int(coming.edtf[:4])
-    return d.Point(d.part_of_month(year, month, part), guessed_year=True, planned=coming.planned)
+    return Point(d.part_of_month(year, month, part), guessed_year=True, planned=coming.planned)
 
 
-def _month(m: re.Match[str], ref: d.Reference) -> d.Point | None:
+def _month(m: re.Match[str], ref: Reference) -> Point | None:
     if m.groupdict().get("y"):
-        return d.Point(d.month(_int(m, "y"), _int(m, "m")))
+        return Point(d.month(_int(m, "y"), _int(m, "m")))
     if m.group("next"):
         return d.coming_month(ref, _int(m, "m"))
     return d.same_year(ref, lambda y: d.month(y, _int(m, "m")))
 
 
-def _month_span(m: re.Match[str], ref: d.Reference) -> d.Point:
-    return d.Point(d.month_span(_int(m, "y"), _int(m, "m1"), _int(m, "m2")))
+def _month_span(m: re.Match[str], ref: Reference) -> Point:
+    return Point(d.month_span(_int(m, "y"), _int(m, "m1"), _int(m, "m2")))
 
 
-def _quarter(m: re.Match[str], ref: d.Reference) -> d.Point:
-    return d.Point(f"{m.group('y')}-{32 + _ROMAN[m.group('q')]}")
+def _quarter(m: re.Match[str], ref: Reference) -> Point:
+    return Point(f"{m.group('y')}-{32 + _ROMAN[m.group('q')]}")
 
 
-def _half(m: re.Match[str], ref: d.Reference) -> d.Point:
-    return d.Point(f"{m.group('y')}-{40 if m.group('half') == 'dau' else 41}")
+def _half(m: re.Match[str], ref: Reference) -> Point:
+    return Point(f"{m.group('y')}-{40 if m.group('half') == 'dau' else 41}")
 
 
-def _season(m: re.Match[str], ref: d.Reference) -> d.Point:
+def _season(m: re.Match[str], ref: Reference) -> Point:
     code = _SEASON[m.group("season")] + (8 if m.group("south") else 0)
-    return d.Point(f"{m.group('y')}-{code}")
+    return Point(f"{m.group('y')}-{code}")
 
 
-def _part_of_year(m: re.Match[str], ref: d.Reference) -> d.Point:
-    return d.Point(f"{m.group('y')}-{d.PART_OF_YEAR[_PART[m.group('part')]]}")
+def _part_of_year(m: re.Match[str], ref: Reference) -> Point:
+    return Point(f"{m.group('y')}-{d.PART_OF_YEAR[_PART[m.group('part')]]}")
 
 
-def _year(m: re.Match[str], ref: d.Reference) -> d.Point:
-    return d.Point(m.group("y"))
+def _year(m: re.Match[str], ref: Reference) -> Point:
+    return Point(m.group("y"))
 
 
-def _decade(m: re.Match[str], ref: d.Reference) -> d.Point:
-    return d.Point(m.group("y")[:3] + "X")
+def _decade(m: re.Match[str], ref: Reference) -> Point:
+    return Point(m.group("y")[:3] + "X")
 
 
-def _century(m: re.Match[str], ref: d.Reference) -> d.Point | None:
+def _century(m: re.Match[str], ref: Reference) -> Point | None:
     n = _int(m, "c")
-    return d.Point(f"{n - 1:02d}XX") if 1 <= n <= 100 else None
+    return Point(f"{n - 1:02d}XX") if 1 <= n <= 100 else None
 
 
 _YEAR_OFFSETS: Final = {"ngoai": -1, "truoc": -1, "nay": 0, "toi": 1, "sau": 1}
 
 
-def _relative_year(m: re.Match[str], ref: d.Reference) -> d.Point | None:
+def _relative_year(m: re.Match[str], ref: Reference) -> Point | None:
     return d.relative_year(ref, _YEAR_OFFSETS[m.group("rel")])
 
 
-def _relative_month(m: re.Match[str], ref: d.Reference) -> d.Point | None:
+def _relative_month(m: re.Match[str], ref: Reference) -> Point | None:
     return d.relative_month(ref, _YEAR_OFFSETS[m.group("rel")])
 
 

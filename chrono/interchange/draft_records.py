@@ -168,3 +168,29 @@ def draft_id(record: Mapping[str, Any]) -> str:
     digest = hashlib.sha256(json.dumps(said, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:6]
     base = slugify(f"{id_year(when)}-{record['kind']}-{record['title']['en']}")[:69].strip("-")
     return f"{base}-{digest}"
+
+
+def distinct(entries: list[EntryDraft]) -> list[EntryDraft]:
+    """One draft per happening: clauses of a sentence (or a repeated caption)
+    that came to the same kind, date and partners, with no amounts, are one."""
+    seen = set()
+    out = []
+    for entry in entries:
+        r = entry.record
+        key = (r["kind"], r["when"], tuple(r["partners"]), tuple(r["actors"]), entry.quote, repr(r.get("quantities")))
+        if key not in seen:
+            seen.add(key)
+            out.append(entry)
+    return out
+
+
+def unique(entries: list[EntryDraft]) -> list[EntryDraft]:
+    """The drafts with ids made unique in the file (``-2``, ``-3``, ...)."""
+    seen: dict[str, int] = {}
+    out = []
+    for entry in entries:
+        slug = str(entry.record["id"])
+        seen[slug] = seen.get(slug, 0) + 1
+        renamed = attrs.evolve(entry, record={**entry.record, "id": f"{slug[:76]}-{seen[slug]}"}) if seen[slug] > 1 else entry
+        out.append(renamed)
+    return out
