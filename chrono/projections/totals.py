@@ -25,7 +25,6 @@ from typing import Any
 
 import attrs
 
-from chrono.projections import seals, shares, totals_rows
 from chrono.projections.counting import Family, Part
 from chrono.projections.counting.claims import unlisted
 from chrono.projections.cursors import retry_busy, rowcount
@@ -184,11 +183,15 @@ def facets_rows(model: ReadModel, facets: Sequence[Facet]) -> Iterator[tuple[Fac
     facets are never all held): those of one partner (or of everything) from one pass over its
     contributions, whose segments they share (only their groupings differ), each partner's from one
     consistent read; shared with a second process where there is much to make (``shares``)."""
+    from chrono.projections import shares, totals_rows  # making facets: a query that reads them needs neither
+
     return shares.made(model, totals_rows.groups_of(facets), totals_rows.job_rows, here=STORING)
 
 
 def _store(model: ReadModel, facet: Facet, made: int | None, rows: Made) -> None:
     """Replace the facet's totals with ``rows`` (made at their position), unless another reader made them since we looked."""
+    from chrono.projections import seals, totals_rows
+
     position = rows[0]
     with model.datastore.transaction(commit=True) as cursor:
         if made is None:
@@ -211,6 +214,8 @@ def _store(model: ReadModel, facet: Facet, made: int | None, rows: Made) -> None
 
 def _drop_oldest(model: ReadModel, cursor: Any) -> None:
     """Make room for one more facet: drop the totals made least recently, beyond ``MAX_FACETS``."""
+    from chrono.projections import seals
+
     cursor.execute(model.sql("SELECT name, position FROM {t:tracking} WHERE name LIKE ? ORDER BY position, name"), (f"{NAME}/totals/%",))
     kept = [row for row in cursor.fetchall() if str(row["name"]) != Facet().tracking]
     for row in kept[: max(0, len(kept) - MAX_FACETS + 1)]:

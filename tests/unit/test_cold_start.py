@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import shlex
 import subprocess
 import sys
@@ -22,10 +23,11 @@ from chrono.cli import COMMANDS, EXAMPLES, build_parser
 from chrono.events.entry import CREATION_EVENTS, Entry, PartnerRecord, entry_uuid
 
 
-def _loaded(code: str) -> set[str]:
-    """The modules loaded after running ``code`` in a fresh interpreter."""
+def _loaded(code: str, env: dict[str, str] | None = None) -> set[str]:
+    """The modules loaded after running ``code`` in a fresh interpreter (with ``env`` added to the environment)."""
     program = f"{code}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
-    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True, timeout=120)
+    environment = None if env is None else {**os.environ, **env}
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True, timeout=120, env=environment)
     return set(json.loads(result.stdout.splitlines()[-1]))
 
 
@@ -62,6 +64,19 @@ def test_a_query_does_not_load_the_writers_the_other_views_or_logging(tmp_path: 
         "hashlib",
     }  # fmt: skip
     assert not unused & loaded
+
+
+def test_a_query_of_running_totals_already_made_loads_none_of_their_making(tmp_path: Path) -> None:
+    # The default store (made with the bundled chronicle) answers ``state`` a first time, which makes its
+    # running totals; asked again, it reads them: the seals, the second process and its hashing are not loaded.
+    state = "import contextlib, io\nfrom chrono.cli import main\nwith contextlib.redirect_stdout(io.StringIO()):\n    main(['state'])"
+    home = {"XDG_DATA_HOME": str(tmp_path / "data"), "HOME": str(tmp_path)}
+    made = _loaded(state, home)
+    assert {"chrono.projections.shares", "chrono.projections.seals"} <= made  # it did make them the first time
+    loaded = _loaded(state, home)
+    assert "chrono.projections.totals" in loaded  # it did read them
+    making = {"chrono.projections.shares", "chrono.projections.seals", "chrono.projections.beside", "chrono.projections.offload", "subprocess", "hashlib"}
+    assert not making & loaded
 
 
 def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
