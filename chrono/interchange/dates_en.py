@@ -80,14 +80,6 @@ def _part_of_year(m: re.Match[str], ref: Reference) -> Point:
     return Point(f"{m.group('y')}-{d.PART_OF_YEAR[_PART[m.group('part')]]}")
 
 
-def _year(m: re.Match[str], ref: Reference) -> Point:
-    return Point(m.group("y"))
-
-
-def _decade(m: re.Match[str], ref: Reference) -> Point:
-    return Point(m.group("y")[:3] + "X")
-
-
 def _century(m: re.Match[str], ref: Reference) -> Point | None:
     n = int(m.group("c"))
     return Point(f"{n - 1:02d}XX") if 1 <= n <= 100 else None
@@ -117,11 +109,11 @@ POINTS: Final[d.PointTable] = [
     (rf"(?:the\s+)?(?P<half>first|second)\s+half(?:\s+of)?\s+{Y}", _half),
     (rf"(?P<season>spring|summer|autumn|fall|winter)(?:\s+of)?\s+{Y}(?P<south>\s*\(southern hemisphere\))?", _season),
     (rf"(?P<part>early|mid|late)[-\s]+{Y}", _part_of_year),
-    (r"the\s+(?P<y>\d{3}0)s", _decade),
+    (r"the\s+(?P<y>\d{3}0)s", d.decade),
     (r"the\s+(?P<c>\d{1,3})(?:st|nd|rd|th)\s+century", _century),
     (r"(?P<rel>last|this|next)\s+year", _relative_year),
     (r"(?P<rel>last|this|next)\s+month", _relative_month),
-    (rf"{Y}", _year),
+    (rf"{Y}", d.year),
 ]
 
 # The single point comes first: where two readings are as long, it wins

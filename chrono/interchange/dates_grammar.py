@@ -68,6 +68,16 @@ def same_year(ref: Reference, build: Callable[[int], str], planned: bool = False
     return Point(build(ref.ymd[0]), guessed_year=True, planned=planned)
 
 
+def year(m: re.Match[str], ref: Reference) -> Point:
+    """A year as written (group ``y``): the handler of every language's bare year."""
+    return Point(m.group("y"))
+
+
+def decade(m: re.Match[str], ref: Reference) -> Point:
+    """The decade of a year ending in 0 (group ``y``: "the 1990s", "thập niên 1990")."""
+    return Point(m.group("y")[:3] + "X")
+
+
 def relative_year(ref: Reference, offset: int) -> Point | None:
     if ref.ymd is None:
         return None

@@ -77,14 +77,6 @@ def _part_of_year(m: re.Match[str], ref: Reference) -> Point:
     return Point(f"{m.group('y')}-{d.PART_OF_YEAR[_PART[m.group('part')]]}")
 
 
-def _year(m: re.Match[str], ref: Reference) -> Point:
-    return Point(m.group("y"))
-
-
-def _decade(m: re.Match[str], ref: Reference) -> Point:
-    return Point(m.group("y")[:3] + "X")
-
-
 def _century(m: re.Match[str], ref: Reference) -> Point | None:
     n = _int(m, "c")
     return Point(f"{n - 1:02d}XX") if 1 <= n <= 100 else None
@@ -115,13 +107,13 @@ POINTS: Final[d.PointTable] = [
     (rf"nua\s+(?P<half>dau|cuoi)\s+nam\s+{Y}", _half),
     (rf"mua\s+(?P<season>xuan|he|thu|dong)\s+(?:nam\s+)?{Y}(?P<south>\s*\(nam ban cau\))?", _season),
     (rf"(?P<part>dau|giua|cuoi)\s+nam\s+{Y}", _part_of_year),
-    (r"thap\s+(?:nien|ky)\s+(?P<y>\d{3}0)", _decade),
+    (r"thap\s+(?:nien|ky)\s+(?P<y>\d{3}0)", d.decade),
     (r"the\s+ky\s+(?P<c>\d{1,3})", _century),
-    (rf"(?:cung\s+ky\s+)?nam\s+{Y}", _year),
-    (rf"giai\s+doan\s+{Y}", _year),
+    (rf"(?:cung\s+ky\s+)?nam\s+{Y}", d.year),
+    (rf"giai\s+doan\s+{Y}", d.year),
     (r"nam\s+(?P<rel>ngoai|truoc|nay|toi|sau)", _relative_year),
     (r"thang\s+(?P<rel>truoc|nay|toi|sau)", _relative_month),
-    (rf"{Y}", _year),
+    (rf"{Y}", d.year),
 ]
 
 # The single point comes first: where two readings are as long, it wins
