@@ -265,7 +265,7 @@ def _as_stored(log: list[tuple[str, int, str, tuple[Any, ...]]]) -> list[tuple[A
     return [(aggregate, revision, *columns, superseded.get((aggregate, revision))) for aggregate, revision, _, columns in log]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(_logs(), st.lists(st.integers(0, 20), max_size=4), st.randoms(use_true_random=False), st.data())
 def test_derived_fingerprints_are_the_stored_tables(log: Any, cuts: list[int], shuffle: random.Random, data: st.DataObject) -> None:
     entries, last = log
@@ -299,7 +299,7 @@ def test_derived_fingerprints_are_the_stored_tables(log: Any, cuts: list[int], s
     assert other.differing(made) == [table]
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(st.data())
 def test_a_chronicle_check_seen_in_two_parts_and_merged_finds_what_one_finds(checked_entries: list[Any], data: st.DataObject) -> None:
     """Findings, conflicts and partners referenced do not depend on which process saw which entry, nor in what order."""

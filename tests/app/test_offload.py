@@ -206,7 +206,7 @@ def test_a_log_made_again_in_place_by_both_processes_is_what_one_process_makes(t
 logs = st.lists(st.tuples(st.integers(1990, 2030), st.booleans(), st.booleans(), st.sampled_from(["china", "yunnan", "van-son"])), min_size=1, max_size=6)
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=8, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(log=logs)
 def test_for_random_logs_apart_and_here_make_the_same_tables(log: list[tuple[int, bool, bool, str]], monkeypatch: pytest.MonkeyPatch) -> None:
     with tempfile.TemporaryDirectory() as directory:

@@ -36,7 +36,7 @@ from chrono.when import When
 from tests.factories import PARTNERS, entry, jsonl
 from tests.faults.helpers import assert_clean_failure, chrono, postgres_schema
 
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 PROBLEM_LINE = re.compile(r"^chrono: (?P<file>[^:]+):(?P<line>\d+): (?P<rest>.+)$")
 
 json_values = st.recursive(

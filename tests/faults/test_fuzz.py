@@ -35,7 +35,7 @@ from chrono.store import open_store
 from tests.factories import PARTNERS, entry
 from tests.faults.helpers import no_hang
 
-FUZZ = settings(max_examples=int(os.environ.get("CHRONO_FUZZ_EXAMPLES", "120")), deadline=None,
+FUZZ = settings(max_examples=int(os.environ.get("CHRONO_FUZZ_EXAMPLES", "120")),
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])  # fmt: skip
 LIMIT = 60  # seconds an example may take before it counts as a hang
 

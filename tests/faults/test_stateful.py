@@ -382,7 +382,7 @@ def _postgres_machine() -> type[ChronicleMachine]:
 
 
 STEPS = settings(
-    max_examples=25, stateful_step_count=25, deadline=None,
+    max_examples=25, stateful_step_count=25,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )  # fmt: skip
 

@@ -19,7 +19,7 @@ from tests.factories import PARTNERS, entry, jsonl
 logs = st.lists(st.tuples(st.integers(1990, 2030), st.booleans(), st.booleans()), min_size=1, max_size=8)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow])
 @given(logs, st.data())
 def test_clean_audit_and_every_byte_matters(log: list[tuple[int, bool, bool]], data: st.DataObject) -> None:
     with tempfile.TemporaryDirectory() as directory:
@@ -73,7 +73,7 @@ def _changed(value: object, index: int, step: int) -> object:
 
 
 # Not shrunk: each example makes a store and runs commands, and shrinking one took minutes; the draws are printed.
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow], phases=[Phase.explicit, Phase.generate])
+@settings(max_examples=20, suppress_health_check=[HealthCheck.too_slow], phases=[Phase.explicit, Phase.generate])
 @given(logs, st.data())
 def test_any_changed_byte_of_any_table_fails_the_audit_and_no_command_crashes(log: list[tuple[int, bool, bool]], data: st.DataObject) -> None:
     from tests.faults.helpers import cli

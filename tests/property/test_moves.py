@@ -56,7 +56,7 @@ def apply(app: Any, writes: list[tuple[str, Any]]) -> None:
             app.correct(slug, parse_changes(current.kind, current.facts, [f"when={value[1]}"], Origin("test")), "test", None)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(chronicle(), st.data(), st.dates(date(2013, 1, 1), date(2024, 12, 31)))
 def test_moved_totals_are_the_totals_made_again(records: list[dict[str, Any]], data: st.DataObject, day: date) -> None:
     writes = data.draw(later([r["id"] for r in records]))

@@ -103,7 +103,7 @@ def derived_rows(model: ReadModel) -> dict[str, list[tuple[str, ...]]]:
     return {table: sorted(tuple(map(str, row.values() if isinstance(row, dict) else row)) for row in model.rows(query, [])) for table, query in queries.items()}
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow])
 @given(commands)
 def test_sqlite_projection_equals_rebuild_and_model(steps: list[tuple[str, str, str]]) -> None:
     with tempfile.TemporaryDirectory() as directory:
@@ -112,7 +112,7 @@ def test_sqlite_projection_equals_rebuild_and_model(steps: list[tuple[str, str, 
 
 @pytest.mark.postgres
 @pytest.mark.skipif(POSTGRES_SKIP is not None, reason=POSTGRES_SKIP or "")
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=12, suppress_health_check=[HealthCheck.too_slow])
 @given(commands)
 def test_postgres_projection_equals_rebuild_and_model(steps: list[tuple[str, str, str]]) -> None:
     schema = f"chrono_prop_{uuid.uuid4().hex[:12]}"
@@ -124,7 +124,7 @@ def test_postgres_projection_equals_rebuild_and_model(steps: list[tuple[str, str
             connection.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(st.lists(edtf, min_size=1, max_size=12), st.integers(1940, 2040), st.integers(0, 30))
 def test_certainty_as_of_a_date_only_grows_with_the_date(whens: list[str], year: int, gap: int) -> None:
     from chrono.projections.counting import DEFINITE, FUTURE, certainty, day_key

@@ -28,7 +28,7 @@ from tests.factories import PARTNERS, entry, jsonl
 from tests.faults.test_bad_input import FIELDS, json_values
 
 ORIGIN = Origin("records.jsonl", 7)
-SETTINGS = settings(max_examples=int(os.environ.get("CHRONO_FAST_PATH_EXAMPLES", "400")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=int(os.environ.get("CHRONO_FAST_PATH_EXAMPLES", "400")), suppress_health_check=[HealthCheck.too_slow])
 
 WELL_FORMED: list[dict[str, Any]] = [
     entry(),

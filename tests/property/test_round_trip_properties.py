@@ -21,7 +21,7 @@ from chrono.events.values import QUALIFIERS
 from tests.factories import PARTNERS, jsonl
 from tests.faults.helpers import cli, same_entries
 
-ROUND_TRIP = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+ROUND_TRIP = settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 # Any text a store can hold: every code point but the lone surrogates, which
 # UTF-8 cannot encode (the import refuses them). Line breaks of every kind,

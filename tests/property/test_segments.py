@@ -47,7 +47,7 @@ def judged_on(items: list[Part], day: int) -> list[tuple[object, ...]]:
     return sorted((j.part.entry, j.part.index, j.state, j.low, j.high, j.approximate, j.covered_by) for j in judge(items, day, TREE))
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
 @given(counter(), st.lists(st.dates(), min_size=1, max_size=6))
 def test_the_segments_that_hold_a_day_are_that_days_judgement(items: list[Part], days: list) -> None:
     made = segments(items, TREE)

@@ -67,7 +67,7 @@ def jsonl_bytes(draw: st.DrawFn) -> bytes:
     return draw(spoiled(content, b"\xff"))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(jsonl_bytes())
 def test_json_lines_read_as_they_go_read_as_the_whole_file(content: bytes) -> None:
     agree(*both(content, "jsonl"))
@@ -93,7 +93,7 @@ def spoiled(draw: st.DrawFn, content: bytes, bad: bytes) -> bytes:
     return content[:index] + bad + content[index:]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(csv_bytes())
 def test_csv_read_as_it_goes_reads_as_the_whole_file(content: bytes) -> None:
     streamed, whole = both(content, "csv")

@@ -51,7 +51,7 @@ PARTNERS = [
 PARENTS = {p["id"]: p["parent"] for p in PARTNERS}
 FOREIGN = ["china", "yunnan", "van-son", "guangxi", "japan"]
 QUALIFIERS = ["exact", "about", "at_least", "at_most"]
-SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
 @st.composite

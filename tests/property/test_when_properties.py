@@ -32,8 +32,8 @@ with warnings.catch_warnings():
     from edtf_validate.valid_edtf import is_valid
 
 # The suite's autouse fixture only isolates HOME; it is safe to share across examples.
-FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-ORACLE = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FAST = settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+ORACLE = settings(max_examples=250, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 QUALIFIER = st.sampled_from("?~%")
 DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -284,7 +284,7 @@ def test_day_queries_follow_the_keys(text: str, day: Any) -> None:
 EDTF_ALPHABET = "0123456789-X?~%/.[],{}YESTZ:+ "
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=600, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.one_of(st.text(), st.text(alphabet=EDTF_ALPHABET, max_size=30)))
 def test_any_text_parses_or_raises_invalid_when(text: str) -> None:
     try:

@@ -117,7 +117,7 @@ def _wikidata_span(value: str) -> tuple[tuple[int, int, int], tuple[int, int, in
     return (first, 1, 1), (first + width - 1, 12, 31)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(VALID)
 def test_a_quickstatements_date_always_holds_the_bounds_and_says_them_when_it_is_wider(text: str) -> None:
     when = When.parse(text)
@@ -140,7 +140,7 @@ def _interval_ends(when: When) -> set[tuple]:
     return {(p.earliest_key, p.latest_key) for p in (start, end) if p is not None}
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(VALID)
 def test_timelinejs_dates_lie_within_the_bounds(text: str) -> None:
     when = When.parse(text)
@@ -161,7 +161,7 @@ def test_timelinejs_dates_lie_within_the_bounds(text: str) -> None:
         assert key(end) <= high[: len(key(end))]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(VALID)
 def test_a_calendar_event_spans_exactly_the_known_days_or_its_one_known_bound(text: str) -> None:
     when = When.parse(text)

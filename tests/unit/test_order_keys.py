@@ -15,7 +15,7 @@ from tests.strategies import edtf
 FAR = ["Y170000002", "Y-170000002", "-0044", "-0044-03-15", "0000", "0001", "9999-12-31", "../2012", "2012/.."]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.lists(st.one_of(edtf(), st.sampled_from(FAR)), min_size=2, max_size=8))
 def test_text_order_is_sort_key_order(texts: list[str]) -> None:
     whens = [When.parse(text) for text in texts]
