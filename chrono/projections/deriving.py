@@ -15,7 +15,7 @@ cipher alike), so nothing is encoded twice for the common case.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from chrono.events.application import Chronicle
@@ -161,7 +161,7 @@ class Deriving(Reader):
             ledger.extend(cursor, self.dialect, start, page)
         return current
 
-    def insert(self, cursor: Any, table: str, rows: Sequence[tuple[Any, ...]], columns: Sequence[str] | None = None) -> None:
+    def insert(self, cursor: Any, table: str, rows: Collection[tuple[Any, ...]], columns: Sequence[str] | None = None) -> None:
         """Add ``rows`` of ``columns`` (the table's own, by default) to ``table`` (COPY on PostgreSQL, executemany on SQLite)."""
         if not rows:
             return

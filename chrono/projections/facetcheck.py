@@ -100,7 +100,7 @@ def totals_sums(model: ReadModel, facets: list[Facet], key: bytes) -> tuple[fing
     each facet's seal digest (by its tracking name)."""
     sums, digests = fingerprints.Sums(key), {}
     for facet, (_, plain, digest) in shares.made(
-        model, totals_rows.groups_of(facets), partial(_fingerprinted, key), work=WORK, args=(key,), join=_joined, here=HERE
+        model, totals_rows.groups_of(model, facets), partial(_fingerprinted, key), work=WORK, args=(key,), join=_joined, here=HERE
     ):
         sums.add(fingerprints.Sums.from_plain(key, plain))
         digests[facet.tracking] = digest

@@ -5,7 +5,8 @@ Shared by making the totals (``totals``) and moving them (``moves``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import pickle
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -15,9 +16,41 @@ from chrono.projections.counting import COVERED, DEFINITE
 from chrono.projections.counting.segments import NEVER, Segment
 from chrono.projections.schema import NAME
 
-Made = tuple[int, list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]  # a facet's position, rows, keys, conflicts
+Made = tuple[int, "Runs", list[tuple[Any, ...]], list[tuple[Any, ...]]]  # a facet's position, rows, keys, conflicts
 NONE = ""  # the stored group of an ungrouped counter, or of a contribution in no group
 FIELDS = ("definite", "possible", "high", "open_highs", "approx", "n_definite", "n_possible", "n_covered")
+
+
+class Runs:
+    """A facet's rows of running totals, packed a run at a time (a group's rows of one counter).
+
+    The rows of every facet a first ``state`` makes are held until each facet is whole: as tuples of
+    strings and numbers, some 350 bytes a row, 800,000 rows at a million entries; packed, a tenth of
+    that. A run's key (facet, group, metric, unit) is kept once; its rows are read back as the table's."""
+
+    def __init__(self, runs: Iterable[tuple[tuple[Any, ...], bytes, int]] = ()) -> None:
+        self._runs = list(runs)
+        self._count = sum(count for _, _, count in self._runs)
+
+    def add(self, key: tuple[Any, ...], rows: Sequence[tuple[Any, ...]]) -> None:
+        """Add a run: ``rows`` without ``key``, which each row of the table starts with."""
+        if rows:
+            self._runs.append((key, pickle.dumps(list(rows), protocol=pickle.HIGHEST_PROTOCOL), len(rows)))
+            self._count += len(rows)
+
+    def __add__(self, other: Runs) -> Runs:
+        return Runs([*self._runs, *other._runs])
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        for key, packed, _ in self._runs:
+            for row in pickle.loads(packed):  # noqa: S301  # packed here, by this process or the second one
+                yield (*key, *row)
+
+    def __contains__(self, row: object) -> bool:
+        return any(row == mine for mine in self)
 
 
 @attrs.frozen

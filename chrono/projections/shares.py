@@ -4,8 +4,9 @@ Making running totals is the counting rule over every contribution of a
 family, in Python: a few seconds at a hundred thousand. Facets of different
 partners are independent, and so are the counters of one facet (a claim
 covers only contributions of its own counter). So the facets asked for at
-once are made in *jobs* — a partner's facets, or, for a large family, its
-facets over the counters of some of its metrics — and the jobs are shared
+once are made in *jobs* — a group's facets (a partner's, or several
+partners' made together: ``totals_rows.groups_of``), or, for a large group,
+its facets over the counters of some of its metrics — and the jobs are shared
 between this process and a second one (``beside``), about as many
 contributions each. Each job reads the tables in a read of its own, and
 each facet is handed on whole as soon as it is: one made in two parts only
@@ -30,7 +31,7 @@ from chrono.projections.tallies import EVERYTHING
 # second to start), and from which one family's counters are split between the two.
 APART_FROM = 20_000
 
-Job = tuple[list[Facet], list[str] | None]  # a partner's facets, over the counters of these metrics (as stored; None: all)
+Job = tuple[list[Facet], list[str] | None]  # a group's facets (``totals_rows.groups_of``), over the counters of these metrics (as stored; None: all)
 # What a job makes of each facet: its rows (``Made``), or what is kept of them (the audit's fingerprints);
 # either way the position the tables were read at first.
 P = TypeVar("P", bound=tuple[Any, ...])
@@ -92,10 +93,9 @@ def plan(model: ReadModel, groups: Sequence[list[Facet]], here: float = 0.5) -> 
     families hold fewer than ``APART_FROM`` contributions in all, or the work cannot be shared."""
     jobs: dict[int, tuple[Job, int]] = {}
     with model.reads() as read:
-        overall, entries = sizes(read, None), _entries(read, {facets[0].partner for facets in groups})
+        overall, entries = sizes(read, None), _entries(read, {facet.partner for facets in groups for facet in facets})
         for facets in groups:
-            partner = facets[0].partner
-            counted = _estimated(overall, entries.get(partner or EVERYTHING, 0), entries.get(EVERYTHING, 0))
+            counted = _estimated(overall, _share(entries, {facet.partner for facet in facets}))
             if sum(counted.values()) >= APART_FROM and len(counted) > 1:
                 for metrics in halves(counted):
                     jobs[len(jobs)] = ((facets, metrics), sum(counted[metric] for metric in metrics))
@@ -127,15 +127,32 @@ def most_of(read: Any, partner: str | None) -> bool:
     return 2 * entries.get(partner, 0) >= entries.get(EVERYTHING, 0) > 0
 
 
-def _estimated(overall: dict[str, int], entries: int, everything: int) -> dict[str, int]:
-    """A family's counted contributions per metric, estimated from everything's by its share of the entries.
+def _share(entries: dict[str, int], partners: set[str | None]) -> float:
+    """The work of making the facets of ``partners`` at once, as a share of one pass over everything:
+    each family's share of the entries (everything's is one), added up."""
+    everything = entries.get(EVERYTHING, 0)
+    if everything <= 0:
+        return float(len(partners))
+    return sum(1.0 if p is None else min(1.0, entries.get(p, 0) / everything) for p in partners)
+
+
+def _estimated(overall: dict[str, int], share: float) -> dict[str, int]:
+    """The work of making facets per metric, estimated from everything's counted contributions by ``share`` (``_share``).
 
     Every metric of the store is named, so that the jobs of a family split by metric take each of its
     metrics once: what a family lacks, its job finds nothing of. Counting each family's rows (a scan of
     every standing contribution per family) took a sixth of a first ``state`` at a million entries, for
     weights that only share the work out."""
-    share = min(1.0, entries / everything) if everything > 0 else 1.0
     return {metric: round(n * share) for metric, n in overall.items()}
+
+
+def together(model: ReadModel, partners: Sequence[str | None]) -> bool:
+    """Whether the facets of ``partners`` (several) are best made from one read of every contribution,
+    each handed to the families its entry touches, rather than one read per family: where the families
+    hold half the entries or more (from the kept counts)."""
+    with model.reads() as read:
+        entries = _entries(read, set(partners))
+    return 2 * sum(entries.get(p, 0) for p in partners if p is not None) >= entries.get(EVERYTHING, 0)
 
 
 def halves(weights: dict[K, int], first: float = 0.5) -> tuple[list[K], list[K]]:

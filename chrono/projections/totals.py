@@ -185,7 +185,7 @@ def facets_rows(model: ReadModel, facets: Sequence[Facet]) -> Iterator[tuple[Fac
     consistent read; shared with a second process where there is much to make (``shares``)."""
     from chrono.projections import shares, totals_rows  # making facets: a query that reads them needs neither
 
-    return shares.made(model, totals_rows.groups_of(facets), totals_rows.job_rows, here=STORING)
+    return shares.made(model, totals_rows.groups_of(model, facets), totals_rows.job_rows, here=STORING)
 
 
 def _store(model: ReadModel, facet: Facet, made: int | None, rows: Made) -> None:

@@ -212,7 +212,7 @@ def test_state_makes_every_facet_it_reads_in_one_piece_of_work(store: str, monke
         asked = [facet for facets in made for facet in facets]
         assert [facets for facets in made if facets] == [asked]
         assert {Facet(), Facet(by="year")} < set(asked)
-        assert [Facet(), Facet(by="year")] in totals_rows.groups_of(asked)
+        assert any({Facet(), Facet(by="year")} <= set(group) for group in totals_rows.groups_of(model, asked))
         assert {relation.partner for relation in first.relationships} == {facet.partner for facet in asked} - {None}
         made.clear()
         assert answers.state(model, Axes(date(2021, 12, 31))) == first
@@ -270,5 +270,23 @@ def test_the_audit_s_fingerprints_of_running_totals_made_by_two_processes_are_th
         assert calls == [facetcheck.WORK]
         monkeypatch.setattr(beside, "started", lambda work, args: _real_started(work, (*args[:2], [(["not a facet"], None), *args[2]], *args[3:])))
         assert both(facetcheck.totals_sums(model, FACETS, key)) == alone
+    finally:
+        app.close()
+
+
+def test_facets_of_several_families_made_from_one_read_are_those_made_a_family_at_a_time(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``totals_rows.groups_of``: the facets of several partners made together, from one read of every
+    contribution handed to the families each entry touches, are the rows each partner's facets make
+    from its family's contributions alone."""
+    app = open_store(store)
+    try:
+        model = ReadModel(app)
+        monkeypatch.setattr(shares, "together", lambda model, partners: True)
+        assert len(totals_rows.groups_of(model, FACETS)) == 1
+        together = _made(model)
+        monkeypatch.setattr(shares, "together", lambda model, partners: False)
+        assert len(totals_rows.groups_of(model, FACETS)) == 3
+        apart = _made(model)
+        assert apart == together and any(made[1] for made in apart.values())
     finally:
         app.close()

@@ -162,6 +162,8 @@ def check(app: Chronicle, moments: list[datetime], days: list[date], partner: st
             state = answers.state(model, axes)
             assert {(c.metric, c.unit): seen(c) for c in state.counters.counters} == expected, "state"
             for held in state.relationships:  # the dashboard's relationships are the partner panels' (but for listing mechanisms)
+                alone = Fold(known, PARENTS, held.partner).counters(key).get(("agreements", "agreement"))
+                assert (seen(held.agreements) if held.agreements else None) == alone, ("state", held.partner)
                 panel = answers.history(model, axes, held.partner).relationship
                 assert attrs.evolve(held, mechanisms=attrs.evolve(held.mechanisms, ids=())) == attrs.evolve(
                     panel, mechanisms=attrs.evolve(panel.mechanisms, ids=())

@@ -7,11 +7,11 @@ Metrics, units and values are stored as the read model's codec hides them
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from chrono.projections.counting import Family, Part
 from chrono.projections.reader import Reader
@@ -103,6 +103,29 @@ def by_counter(
     the order of their stored (perhaps sealed) metric and unit: callers key
     what they make by counter, never rely on that order.
     """
+    query, params = _in_counter_order(read, wanted, metric, stored, most=most)
+    yield from _counters(as_parts(read.model.veil, read.stream(query, params)), _itself)
+
+
+Touching = tuple[Part, str]  # a contribution, and the partner ids its entry's revision names (actors too), comma-joined
+
+
+def by_counter_touching(read: Reads, stored: Sequence[str] | None = None) -> Iterator[tuple[Key, list[Touching], Iterator[Touching]]]:
+    """``by_counter`` over every contribution, each with the partners its entry touches as partner or
+    actor: the facets of several families made from one read of the table, each contribution handed to
+    the families it touches (``totals_rows``), instead of one read of the table per family."""
+    names = "string_agg(f.partner, ',')" if read.model.dialect.postgres else "group_concat(f.partner, ',')"
+    touching = f"(SELECT {names} FROM {{t:revision_partners}} f WHERE f.aggregate = c.aggregate AND f.revision = c.revision)"
+    query, params = _in_counter_order(read, None, None, stored, extra=touching)
+    show = read.model.veil.show
+    items = ((_part(show, row), str(row[-1] or "")) for row in read.stream(query, params))
+    yield from _counters(items, _first)
+
+
+def _in_counter_order(
+    read: Reads, wanted: frozenset[str] | None, metric: str | None, stored: Sequence[str] | None, *, most: bool = False, extra: str = ""
+) -> tuple[str, list[Any]]:  # fmt: skip
+    """``by_counter``'s query: the counted contributions standing, a counter's figures first (``extra``: one more column)."""
     source, params = contributions_of(read.model, wanted, None, most=most)
     live, more = read.model.known(None, "c")  # the rows standing (or as they stood: ``stood``)
     where, params = f"{live} AND c.counted = 1", [*params, *more]
@@ -110,37 +133,53 @@ def by_counter(
         where, params = where + " AND c.metric = ?", [*params, read.model.veil.hide(metric)]
     if stored is not None:
         where, params = where + f" AND c.metric IN ({', '.join('?' for _ in stored)})", [*params, *stored]
-    query = f"SELECT {PART_COLUMNS} FROM {source} WHERE {where} ORDER BY c.metric, c.unit, CASE WHEN c.measure = 'event' THEN 1 ELSE 0 END"
-    rows = _Lookahead(as_parts(read.model.veil, read.stream(query, params)))
-    while rows.peek() is not None:
-        first = rows.peek()
-        assert first is not None
-        key = first.key
+    columns = f"{PART_COLUMNS}, {extra}" if extra else PART_COLUMNS
+    return f"SELECT {columns} FROM {source} WHERE {where} ORDER BY c.metric, c.unit, CASE WHEN c.measure = 'event' THEN 1 ELSE 0 END", params
+
+
+T = TypeVar("T")
+
+
+def _counters(items: Iterator[T], part_of: Callable[[T], Part]) -> Iterator[tuple[Key, list[T], Iterator[T]]]:
+    """Items in counter order, figures first, as each counter's figures and its happenings streamed."""
+    rows = _Lookahead(items, part_of)
+    while (first := rows.peek()) is not None:
+        key = part_of(first).key
         figures = []
-        while (part := rows.peek()) is not None and part.key == key and part.figure:
+        while (item := rows.peek()) is not None and part_of(item).key == key and part_of(item).figure:
             figures.append(rows.take())
         yield key, figures, rows.while_key(key)
 
 
-class _Lookahead:
+def _itself(part: Part) -> Part:
+    return part
+
+
+def _first(item: Touching) -> Part:
+    return item[0]
+
+
+class _Lookahead(Generic[T]):
     """An iterator one can peek at."""
 
-    def __init__(self, items: Iterator[Part]) -> None:
+    def __init__(self, items: Iterator[T], part_of: Callable[[T], Part]) -> None:
         self.items = items
-        self.next: Part | None = next(items, None)
+        self.part_of = part_of
+        self.next: T | None = next(items, None)
 
-    def peek(self) -> Part | None:
+    def peek(self) -> T | None:
         return self.next
 
-    def take(self) -> Part:
+    def take(self) -> T:
         taken = self.next
         assert taken is not None
         self.next = next(self.items, None)
         return taken
 
-    def while_key(self, key: Key) -> Iterator[Part]:
+    def while_key(self, key: Key) -> Iterator[T]:
         """The items up to the next counter (the caller reads them all before asking for it)."""
-        while self.next is not None and self.next.key == key:
+        part_of = self.part_of
+        while self.next is not None and part_of(self.next).key == key:
             yield self.take()
 
 
@@ -148,12 +187,18 @@ def as_parts(veil: Veil, rows: Iterable[Sequence[Any]]) -> Iterator[Part]:
     """Rows of ``PART_COLUMNS`` (plain tuples: ``Reads.stream``, ``Reader.plain``) as parts, their
     metric, unit and values shown by ``veil``."""
     show = veil.show
-    for entry, kind, part, metric, unit, low, high, approximate, measure, edtf, earliest, latest, scope in rows:
-        yield Part(
-            str(entry), str(kind), int(part), show(str(metric)), show(str(unit)), _decimal(show(str(low))),
-            None if high is None else _decimal(show(str(high))), bool(approximate), str(measure), When.parse(str(edtf)),
-            earliest, latest, _scope(scope),
-        )  # fmt: skip
+    for row in rows:
+        yield _part(show, row)
+
+
+def _part(show: Callable[[str], str], row: Sequence[Any]) -> Part:
+    """A row that starts with ``PART_COLUMNS`` as a part."""
+    entry, kind, part, metric, unit, low, high, approximate, measure, edtf, earliest, latest, scope = row[:13]
+    return Part(
+        str(entry), str(kind), int(part), show(str(metric)), show(str(unit)), _decimal(show(str(low))),
+        None if high is None else _decimal(show(str(high))), bool(approximate), str(measure), When.parse(str(edtf)),
+        earliest, latest, _scope(scope),
+    )  # fmt: skip
 
 
 @lru_cache(maxsize=1 << 12)
