@@ -116,11 +116,10 @@ def _fingerprinted(key: bytes, read: Any, job: shares.Job) -> dict[Facet, Part]:
     made, out = totals_rows.job_rows(read, job), {}
     while made:  # each facet's rows let go of once counted
         facet, rows = made.popitem()
-        sums, digest = fingerprints.Sums(key), 0
-        for table, got in totals_rows.stored_tables(rows):
+        sums, tables = fingerprints.Sums(key), totals_rows.stored_tables(rows)
+        for table, got in tables:
             sums.fold(table, map(seals.as_stored, got))
-            digest += seals.row_sum(table, got)
-        out[facet] = (rows[0], sums.to_plain(), digest % seals.MODULUS)
+        out[facet] = (rows[0], sums.to_plain(), totals_rows.sealed_sum(tables))
     return out
 
 

@@ -28,18 +28,20 @@ class Runs:
     strings and numbers, some 350 bytes a row, 800,000 rows at a million entries; packed, a tenth of
     that. A run's key (facet, group, metric, unit) is kept once; its rows are read back as the table's."""
 
-    def __init__(self, runs: Iterable[tuple[tuple[Any, ...], bytes, int]] = ()) -> None:
+    def __init__(self, runs: Iterable[tuple[tuple[Any, ...], bytes, int]] = (), digest: int = 0) -> None:
         self._runs = list(runs)
         self._count = sum(count for _, _, count in self._runs)
+        self.digest = digest  # the sum of the digests given with the runs (their seal's share: ``totals_rows``)
 
-    def add(self, key: tuple[Any, ...], rows: Sequence[tuple[Any, ...]]) -> None:
-        """Add a run: ``rows`` without ``key``, which each row of the table starts with."""
+    def add(self, key: tuple[Any, ...], rows: Sequence[tuple[Any, ...]], digest: int = 0) -> None:
+        """Add a run: ``rows`` without ``key``, which each row of the table starts with (``digest``: theirs)."""
         if rows:
             self._runs.append((key, pickle.dumps(list(rows), protocol=pickle.HIGHEST_PROTOCOL), len(rows)))
             self._count += len(rows)
+            self.digest += digest
 
     def __add__(self, other: Runs) -> Runs:
-        return Runs([*self._runs, *other._runs])
+        return Runs([*self._runs, *other._runs], self.digest + other.digest)
 
     def __len__(self) -> int:
         return self._count

@@ -205,11 +205,10 @@ def _store(model: ReadModel, facet: Facet, made: int | None, rows: Made) -> None
             return  # someone else made them since: theirs will do
         seals.check_before_forgetting(cursor, model.dialect, facet.tracking, made, seals.totals_sum(cursor, model.dialect, facet.name))
         _forget(model, cursor, facet.name)
-        digest = 0
-        for table, got in totals_rows.stored_tables(rows):
+        tables = totals_rows.stored_tables(rows)
+        for table, got in tables:
             model.insert(cursor, table, got)
-            digest += seals.row_sum(table, got)
-        seals.seal(cursor, model.dialect, facet.tracking, position, digest % seals.MODULUS)
+        seals.seal(cursor, model.dialect, facet.tracking, position, totals_rows.sealed_sum(tables))
 
 
 def _drop_oldest(model: ReadModel, cursor: Any) -> None:

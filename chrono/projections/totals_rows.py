@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
-from chrono.projections import shares
+from chrono.projections import seals, shares
 from chrono.projections.counting import COVERED, Family, Part
 from chrono.projections.counting.claims import listed
 from chrono.projections.counting.grouping import groups
@@ -120,7 +120,7 @@ class _Making:
             for group, by_day in by_group.items():
                 run = (facet.name, group, hide(metric), hide(unit))
                 running = list(_running(by_day, hide))
-                rows.add(run, running)
+                rows.add(run, running, seals.row_sum("totals", ((*run, *row) for row in running)))
                 if running:
                     keys.append((*run, *running[-1]))
 
@@ -165,6 +165,15 @@ def stored_tables(made: Made) -> tuple[tuple[str, Collection[tuple[Any, ...]]], 
     running totals, their keys, and its competing claims each as one span (``merged_clashes``)."""
     _, rows, keys, clashes = made
     return ("totals", rows), ("totals_keys", keys), ("conflicts", merged_clashes(clashes))
+
+
+def sealed_sum(tables: Iterable[tuple[str, Collection[tuple[Any, ...]]]]) -> int:
+    """The digest a facet's seal holds, of its rows by table (``stored_tables``): the running totals'
+    worked out where they were made, as each run was packed (by either process), the rest here."""
+    total = 0
+    for table, got in tables:
+        total += got.digest if isinstance(got, Runs) else seals.row_sum(table, got)
+    return total % seals.MODULUS
 
 
 def merged_clashes(clashes: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:

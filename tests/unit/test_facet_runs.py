@@ -22,7 +22,7 @@ def _table(runs: list[tuple[tuple[Any, ...], list[tuple[Any, ...]]]]) -> list[tu
 def _packed(runs: list[tuple[tuple[Any, ...], list[tuple[Any, ...]]]]) -> Runs:
     packed = Runs()
     for key, rows in runs:
-        packed.add(key, rows)
+        packed.add(key, rows, len(rows) * 7)
     return packed
 
 
@@ -32,6 +32,7 @@ def test_runs_are_read_back_as_the_rows_given_each_after_its_key(first: Any, sec
     assert list(one) == list(one) == _table(first)
     assert len(one) == len(_table(first)) and bool(one) == bool(_table(first))
     assert list(one + other) == _table(first) + _table(second)
+    assert one.digest == 7 * len(one) and (one + other).digest == one.digest + other.digest  # a run's digest, kept if it has rows
     assert list(pickle.loads(pickle.dumps(one))) == _table(first)  # as the second process sends them
     for row in _table(first):
         assert row in one
