@@ -24,9 +24,9 @@ FIELDS = ("definite", "possible", "high", "open_highs", "approx", "n_definite", 
 class Runs:
     """A facet's rows of running totals, packed a run at a time (a group's rows of one counter).
 
-    The rows of every facet a first ``state`` makes are held until each facet is whole: as tuples of
-    strings and numbers, some 350 bytes a row, 800,000 rows at a million entries; packed, a tenth of
-    that. A run's key (facet, group, metric, unit) is kept once; its rows are read back as the table's."""
+    The rows of every facet a first ``state`` makes are held until each facet is whole, 800,000 rows at
+    a million entries: as tuples of strings and numbers they took that ``state`` to 488 MB, packed to
+    214 MB. A run's key (facet, group, metric, unit) is kept once; its rows are read back as the table's."""
 
     def __init__(self, runs: Iterable[tuple[tuple[Any, ...], bytes, int]] = (), digest: int = 0) -> None:
         self._runs = list(runs)
