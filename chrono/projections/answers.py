@@ -188,6 +188,7 @@ def relationship(model: ReadModel, axes: Axes, pid: str, ids: frozenset[str], *,
         pid, since("RelationsEstablished"), since("TwinningSigned"), tallied.get(("agreements", "agreement")),
         IdPage(tuple(e.slug for e in shown), queries_counts.count(model, mechanisms, axes.known_at)),
         queries_counts.kinds(model, Filter(partners=ids, scope=scope, statuses=COUNTED_STATUSES, begun_by=day), axes.known_at),
+        tuple(shown),
     )  # fmt: skip
 
 

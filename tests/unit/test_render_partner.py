@@ -23,12 +23,15 @@ def entries() -> list:
     ]
 
 
-def history_view(lang: str = "en") -> PartnerHistoryView:
-    """Wenshan's history as ``answers.history`` would give it for these entries."""
+def history_view(lang: str = "en", *, listed: bool = False) -> PartnerHistoryView:
+    """Wenshan's history as ``answers.history`` would give it for these entries (``listed``: with its
+    mechanisms' entries, as ``answers.relationship`` reads them; without, their ids alone)."""
     _, twinning, programme, mechanism = entries()
     shown = tuple(Dated(e, "definite") for e in (twinning, programme, mechanism))
     agreements = Counter("agreements", "agreement", "van-son", None, Decimal(1), Decimal(0), Decimal(1), contributors=IdPage(("2021-programme",), 1))
-    state = Relationship("van-son", None, Since(twinning, "definite"), agreements, IdPage(("2022-mechanism",), 1), {"TwinningSigned": 1})
+    state = Relationship(
+        "van-son", None, Since(twinning, "definite"), agreements, IdPage(("2022-mechanism",), 1), {"TwinningSigned": 1}, (mechanism,) if listed else ()
+    )
     line = Timeline(Axes(AS_OF), shown, None, 3, "year", PARTNERS)
     lineage = (PARTNERS["china"], PARTNERS["yunnan"], PARTNERS["van-son"])
     found = History(PARTNERS["van-son"], lineage, ((PARTNERS["malipo"], 1),), state, twinning, mechanism, line)
@@ -48,7 +51,7 @@ def test_the_tree_runs_from_the_ancestors_down_to_the_partner_and_its_children()
 def test_the_relationship_state_and_contacts() -> None:
     out = render(history_view(), 160)
     assert "twinned since" in out and "agreements" in out and "mechanisms" in out
-    assert "2022-mechanism" in out  # the mechanism by its id
+    assert "2022-mechanism" in out  # the mechanism by its id, where its entry was not read
     first = next(line for line in out.splitlines() if "first contact" in line)
     assert "Commune twinning" in first and "2018" in first
     latest = next(line for line in out.splitlines() if "latest contact" in line)
@@ -90,3 +93,11 @@ def test_registry_tree_and_rows() -> None:
     ids = [row[0] for row in rows]
     assert ids.index("china") < ids.index("yunnan") < ids.index("van-son") < ids.index("thien-bao")
     assert len(rows[0]) == len(PARTNER_COLUMNS)
+
+
+def test_the_mechanisms_listed_by_date_and_title_where_their_entries_were_read() -> None:
+    out = render(history_view(listed=True), 160)
+    lines = out.splitlines()
+    at = next(i for i, line in enumerate(lines) if "mechanisms" in line)
+    assert "• July 2022: Periodic talks" in lines[at + 1]
+    assert "2022-mechanism" not in out

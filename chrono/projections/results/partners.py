@@ -38,6 +38,8 @@ class Relationship:
         agreements: the agreements counter, as ``counters --partner`` gives it.
         mechanisms: the counted MechanismEstablished entries begun by then.
         counts: counted entries begun by then, by kind.
+        listed: the entries of ``mechanisms.ids``, where they were read (the panel shows their
+            dates and titles); not compared, and not in the JSON, which lists the ids.
     """
 
     partner: str
@@ -46,6 +48,7 @@ class Relationship:
     agreements: Counter | None
     mechanisms: IdPage
     counts: dict[str, int]
+    listed: tuple[Any, ...] = attrs.field(default=(), eq=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         return {
