@@ -28,10 +28,12 @@ def query_rows(backend: str, sizes: dict[int, dict[str, Any]]) -> list[dict[str,
     smallest = sizes.get(10_000, {}).get("queries", {})
     for size, result in sorted(sizes.items()):
         for name, q in result.get("queries", {}).items():  # a size stopped by an error has none
-            chrono, over = q["chrono"], q.get("over_cold_ms")
+            chrono, over, made = q["chrono"], q.get("over_cold_ms"), q.get("first") or {}
             write = name.startswith("write-")
             limit = WRITE_MS if write else QUERY_MS
-            met = chrono["status"] == "ok" and over is not None and over < limit and chrono["max_rss_mb"] < QUERY_MB
+            # The memory bar holds for the first run too, which makes what the question keeps (its time has no bar).
+            peak = max(chrono["max_rss_mb"], made.get("max_rss_mb") or 0)
+            met = chrono["status"] == "ok" and over is not None and over < limit and peak < QUERY_MB
             first = smallest.get(name, {}).get("over_cold_ms")
             if met and not write and size > 10_000 and first is not None:
                 met = over <= 2 * max(first, FLOOR_MS)
@@ -40,7 +42,7 @@ def query_rows(backend: str, sizes: dict[int, dict[str, Any]]) -> list[dict[str,
                 "figure": name, "label": q["label"], "backend": backend, "size": size, "unit": "ms over the cold start",
                 "value": None if over is None else round(over, 1), "max_rss_mb": chrono["max_rss_mb"],
                 "baseline": q.get("baseline_ms"), "status": chrono["status"], "error": chrono["error"],
-                "target": target, "met": met,
+                "target": target, "met": met, "first_s": made.get("seconds"), "first_mb": made.get("max_rss_mb"),
             })  # fmt: skip
     return out
 
@@ -113,7 +115,8 @@ def cell(row: dict[str, Any]) -> str:
         ratio = f"{row['value'] / row['baseline']:.2f}×" if row["baseline"] else ""
         return f"{row['value']:,.0f}/s, {row['max_rss_mb']:.0f} MB; {base}/s: {ratio} {mark(row['met'])}"
     baseline = "–" if row["baseline"] is None else f"{row['baseline']:.2g} ms" if row["baseline"] < 10 else f"{row['baseline']:,.0f} ms"
-    return f"{row['value']:+,.0f} ms, {row['max_rss_mb']:.0f} MB; flat {baseline} {mark(row['met'])}"
+    first = "" if row.get("first_s") is None else f"; first run {row['first_s']:,.2f} s, {row['first_mb']:.0f} MB"
+    return f"{row['value']:+,.0f} ms, {row['max_rss_mb']:.0f} MB{first}; flat {baseline} {mark(row['met'])}"
 
 
 def size_label(size: int) -> str:
