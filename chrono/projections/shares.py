@@ -44,8 +44,8 @@ def made(
     model: ReadModel, groups: Sequence[list[Facet]], make: Maker[P], *, work: str = "running totals", args: tuple[Any, ...] = (),
     join: Callable[[P, P], P] | None = None, here: float = 0.5,
 ) -> Iterator[tuple[Facet, P]]:  # fmt: skip
-    """The facets of ``groups`` (each a partner's), each whole as soon as it is made: by two processes
-    where there are a second core and enough to share, else here, a partner's facets at a time. A facet
+    """The facets of ``groups`` (``totals_rows.groups_of``), each whole as soon as it is made: by two processes
+    where there are a second core and enough to share, else here, a group's facets at a time. A facet
     made in two parts is joined where both were read at one position, else made again here; so is every
     facet the second process did not send (it failed). ``make`` is ``work`` of ``beside`` (given
     ``args`` after the jobs), and ``join`` joins its two parts of one facet (``Made``'s by default).

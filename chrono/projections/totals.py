@@ -180,8 +180,8 @@ def facet_rows(model: ReadModel, facet: Facet) -> Made:
 
 def facets_rows(model: ReadModel, facets: Sequence[Facet]) -> Iterator[tuple[Facet, Made]]:
     """``facet_rows`` of several facets, each whole as soon as it is made (so that a million entries'
-    facets are never all held): those of one partner (or of everything) from one pass over its
-    contributions, whose segments they share (only their groupings differ), each partner's from one
+    facets are never all held): each group of them (``totals_rows.groups_of``: a partner's, or several
+    partners' whose families hold many entries) from one pass over its contributions, in one
     consistent read; shared with a second process where there is much to make (``shares``)."""
     from chrono.projections import shares, totals_rows  # making facets: a query that reads them needs neither
 

@@ -22,9 +22,10 @@ from chrono.projections.counting.claims import listed
 from chrono.projections.counting.grouping import groups
 from chrono.projections.counting.segments import Among, Segment
 from chrono.projections.facets import NONE, Facet, Made, Runs, put, touched
+from chrono.projections.readmodel import ReadModel
 
 
-def groups_of(model: Any, facets: Sequence[Facet]) -> list[list[Facet]]:
+def groups_of(model: ReadModel, facets: Sequence[Facet]) -> list[list[Facet]]:
     """The facets in groups, each made from one pass over the contributions: one partner's facets (or
     everything's) share their segments, only their groupings differ; the facets of several partners
     whose families hold half the entries or more are made together from one read of every contribution
@@ -62,7 +63,7 @@ def _made_in(read: Any, facets: Sequence[Facet], metrics: Sequence[str] | None =
     families = _Families(partners, making.wanted)
     for key, reported, happened in by_counter_touching(read, stored=metrics):
         found = [(figure, families.of(ids)) for figure, ids in reported]
-        making.counter(key, {p: [figure for figure, among in found if p in among] for p in partners}, ((item, families.of(ids)) for item, ids in happened))
+        making.counter(key, {p: [figure for figure, held in found if p in held] for p in partners}, ((item, families.of(ids)) for item, ids in happened))
     return making.made
 
 

@@ -96,9 +96,10 @@ def relationship_grid(found: History, lang: str) -> Table:
     grid.add_row(label(lang, "twinned_since"), since_text(state.twinned_since, lang))
     grid.add_row(label(lang, "agreements"), agreements_text(state.agreements, lang))
     mechanisms = Text(str(state.mechanisms.total), style="chrono.definite")
-    for slug, entry in zip(state.mechanisms.ids[:SHOWN_MECHANISMS], (*state.listed, *(None for _ in state.mechanisms.ids)), strict=False):
+    read = {entry.slug: entry for entry in state.listed}
+    for slug in state.mechanisms.ids[:SHOWN_MECHANISMS]:
         mechanisms.append("\n• ")
-        mechanisms.append_text(_entry_line(entry, lang) if entry is not None else Text(slug))  # by date and title where read
+        mechanisms.append_text(_entry_line(read[slug], lang) if slug in read else Text(slug))  # by date and title where read
     if state.mechanisms.total > SHOWN_MECHANISMS:
         mechanisms.append("\n" + label(lang, "more", n=state.mechanisms.total - SHOWN_MECHANISMS), style="chrono.muted")
     grid.add_row(label(lang, "mechanisms"), mechanisms)
