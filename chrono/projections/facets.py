@@ -85,18 +85,20 @@ def step(by_day: dict[int, list[Any]], segment: Segment, sign: int = 1) -> None:
 def put(by_day: dict[int, list[Any]], start: int, end: int, values: Sequence[tuple[int, Any]], sign: int = 1) -> None:
     """``step`` of a segment's ``touched`` values: one segment is put in several groups and facets,
     its values worked out once."""
-    for day, direction in ((start, sign), (end, -sign)):
-        if day == NEVER:
-            continue
-        current = by_day.get(day)
+    # the day it adds on and the day it takes off, written out: it runs for every segment of every facet
+    adds, takes = (start, end) if sign > 0 else (end, start)
+    if adds != NEVER:
+        current = by_day.get(adds)
         if current is None:
-            current = by_day[day] = [_ZERO, _ZERO, _ZERO, 0, 0, 0, 0, 0]
-        if direction > 0:
-            for index, value in values:
-                current[index] += value
-        else:
-            for index, value in values:
-                current[index] -= value
+            current = by_day[adds] = [_ZERO, _ZERO, _ZERO, 0, 0, 0, 0, 0]
+        for index, value in values:
+            current[index] += value
+    if takes != NEVER:
+        current = by_day.get(takes)
+        if current is None:
+            current = by_day[takes] = [_ZERO, _ZERO, _ZERO, 0, 0, 0, 0, 0]
+        for index, value in values:
+            current[index] -= value
 
 
 _ZERO = Decimal(0)

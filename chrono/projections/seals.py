@@ -24,11 +24,13 @@ MODULUS = 1 << 128
 TOTALS = ("totals", "totals_keys", "totals_pending", "conflicts")
 
 
-def row_sum(table: str, rows: Iterable[Sequence[Any]]) -> int:
-    """The sum of the rows' hashes (each over its table's name and its values as stored)."""
+def row_sum(table: str, rows: Iterable[Sequence[Any]], *, stored: bool = False) -> int:
+    """The sum of the rows' hashes (each over its table's name and its values as stored). ``stored``:
+    the rows hold only what the store gives back as it is (text, integers, None): running totals made
+    here, 800,000 rows at a million entries, are not looked at value by value (``as_stored``)."""
     total = 0
     for row in rows:
-        text = repr((table, *as_stored(row)))
+        text = repr((table, *row)) if stored else repr((table, *as_stored(row)))
         total += int.from_bytes(sha256(text.encode("utf-8", "backslashreplace")).digest()[:16], "big")
     return total % MODULUS
 

@@ -106,14 +106,16 @@ class _Making:
         """One counter's rows for every facet: each family's figures judged among themselves, and each
         happening among the figures of each family it is in."""
         steps: dict[Facet, dict[str, dict[int, list[Any]]]] = {facet: defaultdict(dict) for facet in self.facets}
+        # each family's facets with their steps, looked up once per counter rather than per segment
+        targets = {p: [(facet, steps[facet]) for facet in self.of[p]] for p in self.partners}
         among = {p: Among(figures[p], self.tree) for p in self.partners}
         for p in self.partners:
             for segment in among[p].figures():
-                self._put(segment, p, steps)
+                self._put(segment, p, targets[p])
         for part, families in happenings:
             for p in families:
                 for segment in among[p].happening(part):
-                    self._put(segment, p, steps)
+                    self._put(segment, p, targets[p])
         metric, unit = key
         hide = self.hide
         for facet, by_group in steps.items():
@@ -121,20 +123,23 @@ class _Making:
             for group, by_day in by_group.items():
                 run = (facet.name, group, hide(metric), hide(unit))
                 running = list(_running(by_day, hide))
-                rows.add(run, running, seals.row_sum("totals", ((*run, *row) for row in running)))
+                rows.add(run, running, seals.row_sum("totals", ((*run, *row) for row in running), stored=True))
                 if running:
                     keys.append((*run, *running[-1]))
 
-    def _put(self, segment: Segment, partner: str | None, steps: dict[Facet, dict[str, dict[int, list[Any]]]]) -> None:
+    def _put(self, segment: Segment, partner: str | None, targets: list[tuple[Facet, dict[str, dict[int, list[Any]]]]]) -> None:
         values = touched(segment)
         clashing = segment.claim is not None and segment.claim.conflict and segment.state != COVERED
         wanted = self.wanted[partner]
-        for facet in self.of[partner]:
-            by_group = steps[facet]
-            for group in groups(segment.part, facet.by, wanted):
-                put(by_group[group or NONE], segment.start, segment.end, values)
+        start, end = segment.start, segment.end
+        for facet, by_group in targets:
+            for group in _UNGROUPED if facet.by is None else groups(segment.part, facet.by, wanted):
+                put(by_group[group or NONE], start, end, values)
                 if clashing and _lists(segment, group, facet, wanted):
                     self.made[facet][3].append(_clash(facet, group or NONE, segment, self.hide))
+
+
+_UNGROUPED: tuple[None] = (None,)  # ``groups`` of an ungrouped facet
 
 
 def _lists(segment: Segment, group: str | None, facet: Facet, wanted: frozenset[str] | None) -> bool:
