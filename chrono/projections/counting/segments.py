@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -264,13 +264,21 @@ class _Periods:
         """(The last day of the first claim in rank order that is ``covering``, its entry), or (NEVER, None);
         only claims that may hold ``scope`` from ``earliest`` to ``latest`` are asked."""
         best: Claim | None = None
+        bound = reach_needed(earliest)
         for run in self._runs(scope):
-            for claim in run.candidates(latest, earliest):
+            # the claims, in rank order, that end on or after ``latest`` and whose regions start early
+            # enough to hold ``earliest`` (the others cannot cover what starts then); a loop, not a
+            # generator, whose steps were a tenth of making a facet
+            reaches, members = run.reaches, run.members
+            at = reaches.first_from(bisect_left(run.lasts, latest), bound)
+            while at is not None:
+                claim = members[at]
                 if best is not None and claim.rank >= best.rank:
                     break
                 if covering(claim):
                     best = claim
                     break
+                at = reaches.first_from(at + 1, bound)
         return (NEVER, None) if best is None or best.latest is None else (best.latest, best.first.entry)
 
 
@@ -281,12 +289,3 @@ class _Run:
         self.members = members
         self.lasts = [int(c.latest or 0) for c in members]
         self.reaches = Reaches([c.reach for c in members])
-
-    def candidates(self, latest: int, earliest: int | None) -> Iterator[Claim]:
-        """The claims, in rank order, that end on or after ``latest`` and whose regions start early
-        enough to hold ``earliest`` (the others cannot cover what starts then)."""
-        bound = reach_needed(earliest)
-        at = self.reaches.first_from(bisect_left(self.lasts, latest), bound)
-        while at is not None:
-            yield self.members[at]
-            at = self.reaches.first_from(at + 1, bound)
