@@ -9,6 +9,7 @@ from typing import Any
 
 from chrono.events.application import Chronicle
 from chrono.projections.deriving import Deriving
+from chrono.projections.indexing import sorted_apart
 from chrono.projections.rawlog import log_table
 from chrono.projections.reader import value
 from chrono.projections.schema import NAME, secondary
@@ -62,8 +63,9 @@ class Inline(Deriving):
     def settle(self, cursor: Any) -> None:
         """The write is about to commit: make the indexes it deferred, write the entry counts its pages changed."""
         if self._deferred:
-            for _, statement in secondary(self.dialect):
-                cursor.execute(statement)
+            with sorted_apart(cursor, self.dialect):
+                for _, statement in secondary(self.dialect):
+                    cursor.execute(statement)
             self._deferred = False
         if self._held_counts is not None:
             self._count(cursor, self._held_counts)

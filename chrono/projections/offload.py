@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any, BinaryIO, Protocol
 
+from chrono.projections.cores import cores_to_spare
 from chrono.projections.rows import Rows
 from chrono.projections.share import Both, Here, Share, derived_here
 from chrono.projections.tallies import Tallies
@@ -62,17 +63,6 @@ class DerivingFailed(Exception):
 def worth(events: int) -> bool:
     """Whether a log of ``events`` is better derived in a second process: long enough, and a core to run it on."""
     return events >= FROM and cores_to_spare()
-
-
-def cores_to_spare() -> bool:
-    """Whether a second process would run on a core of its own."""
-    return _cores() > 1
-
-
-def _cores() -> int:
-    """The cores this process may run on (all of the machine's where the system does not say)."""
-    affinity = getattr(os, "sched_getaffinity", None)  # Linux's; not macOS's
-    return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
 
 
 class Derived:

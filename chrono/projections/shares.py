@@ -21,7 +21,8 @@ from collections.abc import Callable, Hashable, Iterator, Sequence
 from itertools import chain
 from typing import Any, TypeVar
 
-from chrono.projections import beside, offload, stood
+from chrono.projections import beside, stood
+from chrono.projections.cores import cores_to_spare
 from chrono.projections.facets import Facet, Made
 from chrono.projections.queries.parts import sizes
 from chrono.projections.readmodel import ReadModel
@@ -50,7 +51,7 @@ def made(
     facet the second process did not send (it failed). ``make`` is ``work`` of ``beside`` (given
     ``args`` after the jobs), and ``join`` joins its two parts of one facet (``Made``'s by default).
     ``here``: this process's part of the work (less where it also stores every facet made)."""
-    planned = plan(model, groups, here) if offload.cores_to_spare() else None
+    planned = plan(model, groups, here) if cores_to_spare() else None
     done: set[Facet] = set()
     if planned is not None:
         mine, theirs = planned

@@ -16,6 +16,7 @@ from itertools import islice
 from typing import Any
 
 from chrono.projections import adopted
+from chrono.projections.indexing import sorted_apart
 from chrono.projections.rawlog import dialect_of, log_table, sqlite_file, streamed
 from chrono.projections.reader import value
 from chrono.projections.schema import DERIVED, NAME, indexes, secondary
@@ -48,7 +49,7 @@ _SUPERSEDE_SQLITE = (
 def index(model: Any) -> None:  # a ReadModel
     """Make the keys and, unless ``model.secondary_indexes`` is off, the secondary indexes (again),
     settle supersession in between, and clear the rebuild's marker."""
-    with model.datastore.transaction(commit=True) as cursor:
+    with model.datastore.transaction(commit=True) as cursor, sorted_apart(cursor, model.dialect):
         model.lock(cursor)
         # Supersession joins on the keys and sets a column the other
         # indexes hold: those are made after it rather than updated by it.

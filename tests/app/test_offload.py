@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chrono.interchange.importing import import_files
-from chrono.projections import offload
+from chrono.projections import cores, offload
 from chrono.projections.audit import audit
 from chrono.projections.rawlog import sqlite_file
 from chrono.projections.readmodel import ReadModel, fresh
@@ -228,9 +228,9 @@ def test_for_random_logs_apart_and_here_make_the_same_tables(log: list[tuple[int
 
 def test_only_a_long_log_on_more_than_one_core_is_derived_apart(monkeypatch: pytest.MonkeyPatch) -> None:
     assert not offload.worth(offload.FROM - 1)
-    monkeypatch.setattr(offload, "_cores", lambda: 1)
+    monkeypatch.setattr(cores, "_cores", lambda: 1)
     assert not offload.worth(offload.FROM)
-    monkeypatch.setattr(offload, "_cores", lambda: 2)
+    monkeypatch.setattr(cores, "_cores", lambda: 2)
     assert offload.worth(offload.FROM)
 
 
@@ -239,4 +239,4 @@ def test_the_cores_are_counted_where_the_system_gives_no_affinity(monkeypatch: p
 
     monkeypatch.delattr(os, "sched_getaffinity", raising=False)
     monkeypatch.setattr(os, "cpu_count", lambda: 3)
-    assert offload._cores() == 3
+    assert cores._cores() == 3
