@@ -3,7 +3,7 @@
 A first import and a rebuild make their indexes after the rows. SQLite
 sorts what an index is made of; given worker threads (``PRAGMA threads``,
 none by default) and a sorter memory as small as its default page cache, it
-sorts pieces in the other threads and merges them: the nine secondary
+sorts pieces in the other threads and merges them: the fourteen secondary
 indexes of the bench's 100k took 1.8 to 2.0 s instead of 2.7 to 2.9 s on two
 cores. A large cache made it slower (3.1 s): the sort is then one piece, in
 this thread. PostgreSQL decides this itself (``max_parallel_maintenance_workers``).
