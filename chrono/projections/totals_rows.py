@@ -116,12 +116,12 @@ class _Making:
             for p in families:
                 for segment in among[p].happening(part):
                     self._put(segment, p, targets[p])
-        metric, unit = key
         hide = self.hide
+        metric, unit = hide(key[0]), hide(key[1])  # as stored (sealed in an encrypted store), once per counter
         for facet, by_group in steps.items():
             _, rows, keys, _ = self.made[facet]
             for group, by_day in by_group.items():
-                run = (facet.name, group, hide(metric), hide(unit))
+                run = (facet.name, group, metric, unit)
                 running = list(_running(by_day, hide))
                 rows.add(run, running, seals.row_sum("totals", ((*run, *row) for row in running), stored=True))
                 if running:
@@ -133,13 +133,10 @@ class _Making:
         wanted = self.wanted[partner]
         start, end = segment.start, segment.end
         for facet, by_group in targets:
-            for group in _UNGROUPED if facet.by is None else groups(segment.part, facet.by, wanted):
+            for group in groups(segment.part, facet.by, wanted):
                 put(by_group[group or NONE], start, end, values)
                 if clashing and _lists(segment, group, facet, wanted):
                     self.made[facet][3].append(_clash(facet, group or NONE, segment, self.hide))
-
-
-_UNGROUPED: tuple[None] = (None,)  # ``groups`` of an ungrouped facet
 
 
 def _lists(segment: Segment, group: str | None, facet: Facet, wanted: frozenset[str] | None) -> bool:
