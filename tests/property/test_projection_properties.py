@@ -4,7 +4,9 @@ The model is written here, independent of the aggregate: a dict of entry id
 to (date, title, retracted) updated by the same random commands. Writes are
 projected either inline (the read model following the write in its own
 transaction, as the command line does) or later by a catch-up, switched at
-random: every row the two leave must be the row a rebuild makes.
+random: every row the two leave must be the row a rebuild makes. The
+catch-up and the rebuild take the log in pages of a few events, so that
+what one page leaves to the next (an entry corrected across them) is tested.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import tempfile
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from unittest import mock
 
 import psycopg
 import pytest
@@ -23,6 +26,7 @@ from psycopg import sql
 from chrono.events.application import Chronicle
 from chrono.events.commands import Origin
 from chrono.interchange.records import parse_record
+from chrono.projections import readmodel
 from chrono.projections.readmodel import ReadModel, fresh
 from chrono.store import open_store
 from chrono.when import When
@@ -49,12 +53,14 @@ commands = st.lists(
     ),
     max_size=15,
 )
+pages = st.integers(1, 6)  # events per transaction of a catch-up or a rebuild
 
 
-def run(url: str, steps: list[tuple[str, str, str]]) -> None:
+def run(url: str, steps: list[tuple[str, str, str]], page: int) -> None:
     app = open_store(url)
     try:
-        check(app, steps)
+        with mock.patch.object(readmodel, "REBUILD_PAGE", page):
+            check(app, steps)
     finally:  # a failing example must not keep its connections
         app.close()
 
@@ -104,21 +110,21 @@ def derived_rows(model: ReadModel) -> dict[str, list[tuple[str, ...]]]:
 
 
 @settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow])
-@given(commands)
-def test_sqlite_projection_equals_rebuild_and_model(steps: list[tuple[str, str, str]]) -> None:
+@given(commands, pages)
+def test_sqlite_projection_equals_rebuild_and_model(steps: list[tuple[str, str, str]], page: int) -> None:
     with tempfile.TemporaryDirectory() as directory:
-        run(str(Path(directory) / "s.sqlite"), steps)
+        run(str(Path(directory) / "s.sqlite"), steps, page)
 
 
 @pytest.mark.postgres
 @pytest.mark.skipif(POSTGRES_SKIP is not None, reason=POSTGRES_SKIP or "")
 @settings(max_examples=12, suppress_health_check=[HealthCheck.too_slow])
-@given(commands)
-def test_postgres_projection_equals_rebuild_and_model(steps: list[tuple[str, str, str]]) -> None:
+@given(commands, pages)
+def test_postgres_projection_equals_rebuild_and_model(steps: list[tuple[str, str, str]], page: int) -> None:
     schema = f"chrono_prop_{uuid.uuid4().hex[:12]}"
     separator = "&" if "?" in POSTGRES_URL else "?"
     try:
-        run(f"{POSTGRES_URL}{separator}schema={schema}", steps)
+        run(f"{POSTGRES_URL}{separator}schema={schema}", steps, page)
     finally:
         with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
             connection.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
