@@ -42,9 +42,10 @@ class Reading:
 
     def __init__(self, args: argparse.Namespace, app: Chronicle | None = None) -> None:
         from chrono.projections.readmodel import fresh
+        from chrono.render.progress import progress
 
         self.app = app if app is not None else open_chronicle(args)
-        self.model = fresh(self.app)
+        self.model = fresh(self.app, progress)  # a long catch-up, or running totals made, shown on a terminal
         self.known_at = parse_known_at(getattr(args, "known_at", None))
         self.as_of_text = getattr(args, "as_of", None)
         self.as_of = parse_as_of(self.as_of_text)

@@ -26,6 +26,7 @@ from chrono.projections.reads import Reads
 from chrono.projections.results import Conflict, Contribution
 from chrono.projections.schema import NAME, order_key
 from chrono.projections.veil import Veil
+from chrono.projections.working import Advance
 
 STATES = (DEFINITE, POSSIBLE, COVERED)
 
@@ -41,10 +42,11 @@ def refresh(model: ReadModel, facet: str, partner: str | None, metric: str) -> N
     positions = {str(row["name"]): int(row["position"]) for row in model.rows("SELECT name, position FROM {t:tracking} WHERE name IN (?, ?)", [name, NAME])}
     made, now = positions.get(name), positions.get(NAME, 0)
     if made != now:
-        retry_busy(lambda: _make(model, (facet, partner, metric), made, now))
+        with model.working(f"explaining {metric}", None) as advance:
+            retry_busy(lambda: _make(model, (facet, partner, metric), made, now, advance))
 
 
-def _make(model: ReadModel, key: tuple[str, str | None, str], made: int | None, now: int) -> None:
+def _make(model: ReadModel, key: tuple[str, str | None, str], made: int | None, now: int, advance: Advance) -> None:
     """The segments written as they are worked out, a batch at a time, in the transaction that claims them."""
     facet, _, metric = key
     hide = model.veil.hide  # the rows as they are stored (and sealed: ``seals``)
@@ -63,6 +65,7 @@ def _make(model: ReadModel, key: tuple[str, str | None, str], made: int | None, 
         for batch in made_batches(Reads(model, cursor), key, hide):
             model.insert(cursor, "members", batch)
             digest += seals.row_sum("members", batch)
+            advance(len(batch))
         seals.seal(cursor, model.dialect, name, now, digest % seals.MODULUS)
 
 

@@ -16,6 +16,7 @@ the rows of a rebuild derived by another process (``offload``).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
 from typing import Any, Protocol
 
 from chrono.collector import cycles_collected_after
@@ -30,6 +31,7 @@ from chrono.projections.rows import Rows
 from chrono.projections.schema import NAME, drops, kept, statements, tables, zeroing
 from chrono.projections.tallies import Tallies
 from chrono.projections.upkeep import INDEXING
+from chrono.projections.working import Working, unseen
 
 
 class Derived(Protocol):
@@ -65,6 +67,7 @@ class ReadModel(Inline):
         ``create``: make the tables if they are not there (not by a process that only derives rows, ``offload``)."""
         super().__init__(app)
         self._repair = repair
+        self.working: Working = unseen  # how the long work done for a reader is shown (``working``)
         # A reference made only to be compared (``projections.reference``) reads its tables by
         # their keys: it makes none of the indexes that no comparison reads.
         self.secondary_indexes = True
@@ -108,6 +111,10 @@ class ReadModel(Inline):
             return self._catch_up(progress)
 
     def _catch_up(self, progress: Any) -> int:
+        with ExitStack() as shown:
+            return self._catch_up_pages(progress, shown)
+
+    def _catch_up_pages(self, progress: Any, shown: ExitStack) -> int:
         done = 0
         while True:
             start = self.position()
@@ -116,6 +123,8 @@ class ReadModel(Inline):
                 if done and not self.rebuilding:
                     self._caught_up()
                 return done
+            if progress is None and len(page) == REBUILD_PAGE:  # more than a page behind: shown as it goes
+                progress = shown.enter_context(self.working("catching up the read model", self.app.head_position() - start))
             try:
                 current = retry_busy(lambda: self._process(start, page))  # noqa: B023 (called at once)
             except _Restarted:
@@ -237,9 +246,11 @@ def deriving(app: Chronicle, finals: dict[str, int], watcher: Any = None) -> Rea
     return model
 
 
-def fresh(app: Chronicle) -> ReadModel:
-    """The read model of ``app``, caught up with its log."""
+def fresh(app: Chronicle, working: Working = unseen) -> ReadModel:
+    """The read model of ``app``, caught up with its log; the long work it does for its reader
+    (a long catch-up now, running totals made later) shown by ``working``."""
     model = ReadModel(app)
+    model.working = working
     model.catch_up()
     return model
 

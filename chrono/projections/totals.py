@@ -168,9 +168,11 @@ def _remake(model: ReadModel, facets: Sequence[Facet], positions: dict[str, int]
     in ``model`` unless another reader made it since (``positions``: where each was made, as we looked)."""
     if not facets:
         return
-    for facet, rows in facets_rows(tables or model, facets):
-        made = positions.get(facet.tracking)
-        retry_busy(lambda facet=facet, made=made, rows=rows: _store(model, facet, made, rows))  # type: ignore[misc]
+    with model.working("making running totals", len(facets)) as advance:
+        for facet, rows in facets_rows(tables or model, facets):
+            made = positions.get(facet.tracking)
+            retry_busy(lambda facet=facet, made=made, rows=rows: _store(model, facet, made, rows))  # type: ignore[misc]
+            advance(1)
 
 
 def facet_rows(model: ReadModel, facet: Facet) -> Made:

@@ -121,6 +121,15 @@ def test_audit_and_replay_show_progress_on_a_terminal(store: dict[str, str]) -> 
     assert code == 0 and "replaying the log" in replayed
 
 
+def test_a_query_that_makes_running_totals_shows_it_on_a_terminal_and_not_in_a_pipe(tmp_path: Path) -> None:
+    made, code = in_terminal("counters", env=clean_env(XDG_DATA_HOME=str(tmp_path / "a")))
+    assert code == 0, made
+    assert "making running totals" in made and "Counters" in made
+    piped = chrono("counters", env={"XDG_DATA_HOME": str(tmp_path / "b")})
+    assert piped.returncode == 0, piped.stderr
+    assert "making running totals" not in piped.stdout + piped.stderr and "\x1b[" not in piped.stderr
+
+
 # -- colour and width ---------------------------------------------------------------
 
 
