@@ -46,7 +46,8 @@ def import_files(app: Chronicle, files: Iterable[File], progress: Callable[[str,
     size of the files. A full-fidelity event export (records of type
     ``event``) goes into an empty store as it was stored, so that its hash
     chain is the same. ``progress`` hears ``(stage, done, total)``: stages
-    ``read`` (files) and ``save`` (records so far; total 0 when unknown).
+    ``read`` (files), ``save`` (records so far; total 0 when unknown) and
+    ``finish`` (the deferred indexes, the entry counts and the commit).
     """
     with cycles_collected_after():
         return _import_files(app, list(files), progress or _silent)
@@ -79,6 +80,7 @@ def _import_files(app: Chronicle, chosen: list[File], step: Callable[[str, int, 
         problems = _save_records(session, itertools.chain([first], records), step)
         if problems:  # a record that cannot be read or parsed: the store's checks are not shown
             raise Rejected(problems)
+        step("finish", 0, 0)  # the deferred indexes, the entry counts and the commit
         session.finish()
     return Report(tuple(session.recorded), tuple(session.unchanged), app.head_position())
 

@@ -11,7 +11,11 @@ from contextlib import contextmanager
 from typing import Any
 
 # What an import is doing, for the bar's description.
-STAGES = {"read": "reading files", "save": "saving records"}  # the stages an import reports (interchange.importing)
+STAGES = {  # the stages an import reports (interchange.importing)
+    "read": "reading files",
+    "save": "saving records",
+    "finish": "indexing and committing",
+}
 
 
 class Tracker:
@@ -31,6 +35,7 @@ class _Bar(Tracker):
     def __init__(self, progress: Any, description: str, total: int | None) -> None:
         self.progress = progress
         self.task = progress.add_task(description, total=total)
+        self._stage: str | None = None
 
     def __call__(self, advance: int) -> None:
         self.progress.advance(self.task, advance)
@@ -39,7 +44,13 @@ class _Bar(Tracker):
         self.progress.reset(self.task, total=total, description=description)
 
     def step(self, stage: str, done: int, total: int) -> None:
-        self.progress.update(self.task, description=STAGES.get(stage, stage), completed=done, total=total or None)
+        if stage != self._stage:
+            # A task of its own for each stage: Rich keeps a task's total when given None, and a
+            # task whose steps pass its total counts as finished (its bar full, its clock stopped).
+            self._stage = stage
+            self.progress.remove_task(self.task)
+            self.task = self.progress.add_task(STAGES.get(stage, stage), total=total or None)
+        self.progress.update(self.task, completed=done, total=total or None)
 
 
 @contextmanager

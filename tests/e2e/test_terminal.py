@@ -101,6 +101,7 @@ def test_import_shows_progress_on_a_terminal(store: dict[str, str], tmp_path: Pa
     out, code = in_terminal("--store", str(tmp_path / "new.sqlite"), "import", str(dump), env=clean_env(**store))
     assert code == 0, out
     assert "saving records" in out  # the read model follows the write in its transaction: no stage of its own
+    assert "indexing and committing" in out  # the deferred indexes, the counts and the commit, after the last record
     assert "recorded" in out
 
 
