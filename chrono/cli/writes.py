@@ -153,9 +153,9 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
 def _far_behind(position: int, head: int) -> bool:
     """Whether tables made up to ``position`` are better made again than caught up to ``head``: a
     catch-up updates every index row by row, a rebuild makes them once (for a tenth of the log or more)."""
-    from chrono.projections.readmodel import REBUILD_PAGE
+    from chrono.projections.readmodel import PAGE
 
-    return head - position > max(REBUILD_PAGE, head // 10)
+    return head - position > max(PAGE, head // 10)
 
 
 def _settled(app: Chronicle) -> bool:

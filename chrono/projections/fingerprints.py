@@ -196,14 +196,14 @@ def derive(app: Any, part: Slice, last: int, watcher: Any = None, tick: Any = No
     between two, else by the one that checks."""
     from chrono.collector import cycles_collected_after
     from chrono.projections.rawlog import later_versions
-    from chrono.projections.readmodel import REBUILD_PAGE, deriving
+    from chrono.projections.readmodel import PAGE, deriving
 
     with cycles_collected_after():
         finals = later_versions(app, last)
         model = deriving(app, finals, watcher)
         derived = Derived(part.key, finals, partners=part.partners)
         start = 0
-        while page := app.recorder.select_notifications(start=start + 1, limit=REBUILD_PAGE, stop=last):
+        while page := app.recorder.select_notifications(start=start + 1, limit=PAGE, stop=last):
             start = page[-1].id
             mine = part.of(page)
             if mine:

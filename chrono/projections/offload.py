@@ -229,7 +229,7 @@ def _derive(send: Callable[[Any], None], env: dict[str, str], bounds: list[int],
     from chrono.collector import cycles_collected_after
     from chrono.events.application import Chronicle
     from chrono.projections.rawlog import later_versions
-    from chrono.projections.readmodel import REBUILD_PAGE, deriving
+    from chrono.projections.readmodel import PAGE, deriving
 
     app = Chronicle(env={**env, "CREATE_TABLE": "false"})  # it only reads
     try:
@@ -243,7 +243,7 @@ def _derive(send: Callable[[Any], None], env: dict[str, str], bounds: list[int],
             model = deriving(app, later_versions(app, bounds[-1]), watcher)
             start = 0
             for bound in bounds:
-                while page := app.recorder.select_notifications(start=start + 1, limit=REBUILD_PAGE, stop=bound):
+                while page := app.recorder.select_notifications(start=start + 1, limit=PAGE, stop=bound):
                     send(("page", start, page[-1].id, len(page), model.derive(share.of(page)).tables()))
                     start = page[-1].id
                 send(("stage", model.counts()))

@@ -48,7 +48,7 @@ class Derived(Protocol):
 # corrections updates rows and index entries all over the tables (random
 # ids), and each commit writes every page it touched: 60k corrections
 # caught up at 1M in 67-68 s by pages of 1,000, 54-59 s by pages of 5,000.
-REBUILD_PAGE = 5000
+PAGE = 5000
 # The read model's DDL runs under this PostgreSQL advisory lock, so that
 # processes opening a new store at once do not race to create its tables.
 DDL_LOCK = 0x6368726F6E6F  # "chrono"
@@ -118,12 +118,12 @@ class ReadModel(Inline):
         done = 0
         while True:
             start = self.position()
-            page = self.app.recorder.select_notifications(start=start + 1, limit=REBUILD_PAGE)
+            page = self.app.recorder.select_notifications(start=start + 1, limit=PAGE)
             if not page:
                 if done and not self.rebuilding:
                     self._caught_up()
                 return done
-            if progress is None and len(page) == REBUILD_PAGE:  # more than a page behind: shown as it goes
+            if progress is None and len(page) == PAGE:  # more than a page behind: shown as it goes
                 progress = shown.enter_context(self.working("catching up the read model", self.app.head_position() - start))
             try:
                 current = retry_busy(lambda: self._process(start, page))  # noqa: B023 (called at once)
@@ -255,4 +255,4 @@ def fresh(app: Chronicle, working: Working = unseen) -> ReadModel:
     return model
 
 
-__all__ = ["NAME", "REBUILD_PAGE", "Derived", "ReadModel", "deriving", "fresh"]
+__all__ = ["NAME", "PAGE", "Derived", "ReadModel", "deriving", "fresh"]

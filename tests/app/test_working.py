@@ -65,7 +65,7 @@ def _write(app: Chronicle, count: int) -> None:
 def test_a_catch_up_of_more_than_a_page_is_shown_to_its_end(app: Chronicle, monkeypatch: pytest.MonkeyPatch) -> None:
     fresh(app)  # the partners' rows, caught up before the backlog
     _write(app, 11)
-    monkeypatch.setattr(readmodel, "REBUILD_PAGE", 4)
+    monkeypatch.setattr(readmodel, "PAGE", 4)
     recorder = Recorder()
     model = fresh(app, recorder)
     assert [(work.description, work.total) for work in recorder.shown] == [("catching up the read model", 11)]
@@ -76,7 +76,7 @@ def test_a_catch_up_of_more_than_a_page_is_shown_to_its_end(app: Chronicle, monk
 def test_a_catch_up_of_less_than_a_page_is_not_shown(app: Chronicle, monkeypatch: pytest.MonkeyPatch) -> None:
     fresh(app)
     _write(app, 3)
-    monkeypatch.setattr(readmodel, "REBUILD_PAGE", 4)
+    monkeypatch.setattr(readmodel, "PAGE", 4)
     recorder = Recorder()
     model = fresh(app, recorder)
     assert recorder.shown == []

@@ -184,12 +184,12 @@ class _Stopped(Exception):
 def test_a_rebuild_stopped_after_its_first_page_resumes_to_the_same_counts(sqlite_url: str) -> None:
     from chrono.events.commands import Origin
     from chrono.interchange.records import parse_record
-    from chrono.projections.readmodel import REBUILD_PAGE
+    from chrono.projections.readmodel import PAGE
     from tests.factories import PARTNERS, entry
 
     app = open_store(sqlite_url)
     try:
-        records = [*PARTNERS, *(entry(f"e-{n}", when=str(1950 + n % 70)) for n in range(REBUILD_PAGE + 500))]
+        records = [*PARTNERS, *(entry(f"e-{n}", when=str(1950 + n % 70)) for n in range(PAGE + 500))]
         app.submit([c for record in records for c in parse_record(record, Origin("t"))])
         model = ReadModel(app)
         model.catch_up()

@@ -160,7 +160,7 @@ def test_a_read_model_far_behind_the_log_is_made_whole(tmp_path: Path, page: int
     when that is more than a rebuild's page of events (10), else taken from the reference and caught up."""
     from chrono.projections import readmodel
 
-    monkeypatch.setattr(readmodel, "REBUILD_PAGE", page)
+    monkeypatch.setattr(readmodel, "PAGE", page)
     path = str(tmp_path / "store.sqlite")
     _fill(path)
     with sqlite3.connect(path) as connection:

@@ -59,7 +59,7 @@ pages = st.integers(1, 6)  # events per transaction of a catch-up or a rebuild
 def run(url: str, steps: list[tuple[str, str, str]], page: int) -> None:
     app = open_store(url)
     try:
-        with mock.patch.object(readmodel, "REBUILD_PAGE", page):
+        with mock.patch.object(readmodel, "PAGE", page):
             check(app, steps)
     finally:  # a failing example must not keep its connections
         app.close()
