@@ -41,16 +41,19 @@ class _Bar(Tracker):
         self.progress.advance(self.task, advance)
 
     def stage(self, description: str, total: int | None) -> None:
-        self.progress.reset(self.task, total=total, description=description)
+        self._begin(description, total)
 
     def step(self, stage: str, done: int, total: int) -> None:
         if stage != self._stage:
-            # A task of its own for each stage: Rich keeps a task's total when given None, and a
-            # task whose steps pass its total counts as finished (its bar full, its clock stopped).
             self._stage = stage
-            self.progress.remove_task(self.task)
-            self.task = self.progress.add_task(STAGES.get(stage, stage), total=total or None)
+            self._begin(STAGES.get(stage, stage), total or None)
         self.progress.update(self.task, completed=done, total=total or None)
+
+    def _begin(self, description: str, total: int | None) -> None:
+        # A task of its own for each stage: Rich keeps a task's total when given None (a reset
+        # too), and a task whose steps pass its total counts as finished (bar full, clock stopped).
+        self.progress.remove_task(self.task)
+        self.task = self.progress.add_task(description, total=total)
 
 
 @contextmanager

@@ -1,6 +1,6 @@
-"""The import's bar: each stage a task of its own, an unknown total left unknown, so that the
-bar says which stage runs and its clock keeps going (Rich keeps a task's total when given None,
-and counts a task whose steps pass its total as finished)."""
+"""The bars of an import and an audit: each stage a task of its own, an unknown total left
+unknown, so that the bar says which stage runs and its clock keeps going (Rich keeps a task's
+total when given None, and counts a task whose steps pass its total as finished)."""
 
 from __future__ import annotations
 
@@ -35,3 +35,12 @@ def test_the_last_stage_is_named_and_a_known_total_kept() -> None:
     bar.step("finish", 0, 0)
     [task] = progress.tasks
     assert (task.description, task.total, task.finished) == ("indexing and committing", None, False)
+
+
+def test_an_audit_stage_of_no_known_total_does_not_keep_the_last_stages() -> None:
+    progress, bar = _bar()
+    bar.stage("auditing: tables", 108044)
+    bar(108044)
+    bar.stage("auditing: chronicle", None)
+    [task] = progress.tasks
+    assert (task.description, task.completed, task.total, task.finished) == ("auditing: chronicle", 0, None, False)
