@@ -107,14 +107,10 @@ class ReadModel(Inline):
 
     def catch_up(self, progress: Any = None) -> int:
         """Process every event after the tracked position; return how many."""
-        with cycles_collected_after():
-            return self._catch_up(progress)
+        with cycles_collected_after(), ExitStack() as shown:
+            return self._catch_up(progress, shown)
 
-    def _catch_up(self, progress: Any) -> int:
-        with ExitStack() as shown:
-            return self._catch_up_pages(progress, shown)
-
-    def _catch_up_pages(self, progress: Any, shown: ExitStack) -> int:
+    def _catch_up(self, progress: Any, shown: ExitStack) -> int:
         done = 0
         while True:
             start = self.position()
